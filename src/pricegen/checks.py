@@ -1,0 +1,418 @@
+"""Stage four: semantic rules that the schema cannot express.
+
+Each ``_check_*`` function reads the merged raw catalog and returns
+diagnostics; none of them raises or stops at the first problem, so an
+author sees every mistake in one run. Inheritance rules live in
+``resolve.py`` because they need the flattened plans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from functools import cache
+
+from .diagnostics import Diagnostic, did_you_mean, error
+from .merge import Entry, RawCatalog
+from .money import PERIODS, expand_price, is_period_map
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+PRICE_FIELDS = ("price", "unit_price", "block_price")
+MODEL_FIELDS = {
+    "flat": {"price"},
+    "per_unit": {"unit_price"},
+    "package": {"block_size", "block_price", "rounding"},
+    "graduated": {"tiers"},
+    "volume": {"tiers"},
+    "stairstep": {"tiers"},
+}
+MODEL_SPECIFIC = set().union(*MODEL_FIELDS.values())
+
+
+@cache
+def iso_currencies() -> frozenset[str]:
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
+
+
+def check(raw: RawCatalog) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
+    for rule in (
+        _check_product,
+        _check_references,
+        _check_defaults,
+        _check_entitlements,
+        _check_charges,
+        _check_prices,
+        _check_addons,
+        _check_trials,
+    ):
+        diagnostics.extend(rule(raw))
+    return diagnostics
+
+
+def plan_periods(raw: RawCatalog, plan: Entry) -> tuple[str, ...]:
+    return tuple(plan.get("billing_periods") or raw.product["billing_periods"])
+
+
+# -- product ----------------------------------------------------------------
+
+
+def _check_product(raw: RawCatalog) -> Iterator[Diagnostic]:
+    known = iso_currencies()
+    for index, code in enumerate(raw.product["currencies"]):
+        if code not in known:
+            message = f'"{code}" is not an ISO 4217 currency code; expected one such as USD or EUR.'
+            yield error(raw.product_loc("currencies", index), "CURRENCY_UNKNOWN", message)
+    declared = raw.product["billing_periods"]
+    for plan in raw.plans.values():
+        for index, period in enumerate(plan.get("billing_periods") or ()):
+            if period not in declared:
+                message = (
+                    f'Plan "{plan.id}" sells "{period}", which the product does not declare; '
+                    f"expected one of {_quoted(declared)}."
+                )
+                yield error(plan.loc("billing_periods", index), "BILLING_PERIOD_UNDECLARED", message)
+
+
+# -- references --------------------------------------------------------------
+
+
+def _check_references(raw: RawCatalog) -> Iterator[Diagnostic]:
+    for plan in raw.plans.values():
+        parent = plan.get("extends")
+        if parent is not None and parent not in raw.plans:
+            message = f'Plan "{plan.id}" extends unknown plan "{parent}"{did_you_mean(parent, raw.plans)}'
+            yield error(plan.loc("extends"), "PLAN_EXTENDS_UNKNOWN", message)
+        yield from _unknown_features(raw, plan, "entitlements")
+        yield from _unknown_features(raw, plan, "charges")
+    for addon in raw.addons.values():
+        yield from _unknown_features(raw, addon, "entitlements")
+        for index, plan_id in enumerate(addon.get("plans") or ()):
+            if plan_id not in raw.plans:
+                message = (
+                    f'Add-on "{addon.id}" lists unknown plan "{plan_id}"'
+                    f"{did_you_mean(plan_id, raw.plans)}"
+                )
+                yield error(addon.loc("plans", index), "PLAN_UNKNOWN", message)
+        for field in ("requires", "excludes"):
+            for index, other in enumerate(addon.get(field) or ()):
+                if other not in raw.addons:
+                    message = (
+                        f'Add-on "{addon.id}" {field} unknown add-on "{other}"'
+                        f"{did_you_mean(other, raw.addons)}"
+                    )
+                    yield error(addon.loc(field, index), "ADDON_UNKNOWN", message)
+
+
+def _unknown_features(raw: RawCatalog, entry: Entry, field: str) -> Iterator[Diagnostic]:
+    for feature_id in entry.get(field) or {}:
+        if feature_id not in raw.features:
+            noun = "entitlement" if field == "entitlements" else "charge"
+            message = (
+                f'The {noun} names unknown feature "{feature_id}"'
+                f"{did_you_mean(feature_id, raw.features)}"
+            )
+            yield error(entry.loc(field, feature_id, key=True), "FEATURE_UNKNOWN", message)
+
+
+# -- plans -------------------------------------------------------------------
+
+
+def _check_defaults(raw: RawCatalog) -> Iterator[Diagnostic]:
+    defaults = [p for p in raw.plans.values() if p.get("default")]
+    for extra in defaults[1:]:
+        message = (
+            f'Plan "{extra.id}" is marked default, but "{defaults[0].id}" already is '
+            f"(at {defaults[0].loc('default')}); expected at most one default plan."
+        )
+        yield error(extra.loc("default"), "PLAN_DEFAULT_MULTIPLE", message)
+    for plan in defaults[:1]:
+        if plan.get("price") is not None or plan.get("charges"):
+            message = (
+                f'Default plan "{plan.id}" has a price; expected the fallback plan to be free.'
+            )
+            yield error(plan.loc("default"), "PLAN_DEFAULT_NOT_FREE", message)
+    for plan in raw.plans.values():
+        if plan.get("custom") and (plan.get("price") is not None or plan.get("charges")):
+            field = "price" if plan.get("price") is not None else "charges"
+            message = (
+                f'Custom plan "{plan.id}" has a list {field}; expected none, '
+                'since a custom plan is quoted by sales.'
+            )
+            yield error(plan.loc(field, key=True), "PLAN_CUSTOM_PRICED", message)
+
+
+def _check_trials(raw: RawCatalog) -> Iterator[Diagnostic]:
+    for plan in raw.plans.values():
+        trial = plan.get("trial")
+        if trial is not None and not any(k in trial for k in ("days", "months", "credits")):
+            message = (
+                f'The trial of plan "{plan.id}" has neither a duration nor a budget; '
+                "expected days, months or credits."
+            )
+            yield error(plan.loc("trial", key=True), "TRIAL_EMPTY", message)
+
+
+# -- entitlements ------------------------------------------------------------
+
+
+def _check_entitlements(raw: RawCatalog) -> Iterator[Diagnostic]:
+    for plan in raw.plans.values():
+        for feature_id, value in (plan.get("entitlements") or {}).items():
+            if feature_id in raw.features:
+                yield from _entitlement(raw, plan, feature_id, value, on_addon=False)
+    for addon in raw.addons.values():
+        for feature_id, value in (addon.get("entitlements") or {}).items():
+            if feature_id in raw.features:
+                yield from _entitlement(raw, addon, feature_id, value, on_addon=True)
+
+
+def _entitlement(raw, entry: Entry, feature_id: str, value, *, on_addon: bool):
+    feature = raw.features[feature_id]
+    kind = feature.get("type")
+    loc = entry.loc("entitlements", feature_id)
+    problem = _type_problem(kind, value)
+    if problem:
+        message = f'Feature "{feature_id}" is {_article(kind)} {kind} feature; expected {problem}.'
+        yield error(loc, "ENTITLEMENT_TYPE_MISMATCH", message)
+        return
+    full = value if isinstance(value, dict) else {}
+    yield from _enum_values(feature, entry, value, loc)
+    if "behavior" in full and not on_addon:
+        message = "Only add-on entitlements have a behavior; expected no 'behavior' on a plan."
+        yield error(entry.loc("entitlements", feature_id, "behavior", key=True), "ENTITLEMENT_BEHAVIOR_ON_PLAN", message)
+    if full.get("variable") and (on_addon or not entry.get("custom")):
+        owner = "add-on" if on_addon else f'plan "{entry.id}", which is not custom'
+        message = f"A variable entitlement is set per subscription of a custom plan; {owner} cannot have one."
+        yield error(entry.loc("entitlements", feature_id, "variable", key=True), "ENTITLEMENT_VARIABLE_NOT_CUSTOM", message)
+    yield from _reset(kind, full, entry, feature_id)
+
+
+_TYPE_EXPECTATIONS = {
+    "boolean": "true, false or {enabled: ...}",
+    "config": "a number, {value: ...} or {variable: true}",
+    "enum": "a list of its values, {values: [...]} or false",
+    "metered": "a whole-number limit, unlimited, or {limit: ...}",
+}
+_FULL_KEYS = {
+    "boolean": {"enabled"},
+    "config": {"value", "variable"},
+    "enum": {"values"},
+    "metered": {"limit", "soft", "reset", "reset_anchor", "variable", "behavior"},
+}
+
+
+def _type_problem(kind: str, value) -> str | None:
+    """None when ``value`` fits a feature of ``kind``, else what was expected."""
+    if value is False:
+        return None  # explicitly not granted, for any type
+    expected = _TYPE_EXPECTATIONS[kind]
+    if isinstance(value, dict):
+        allowed = _FULL_KEYS[kind] | ({"behavior"} if kind != "metered" else set())
+        if set(value) - allowed:
+            return expected
+        if kind == "metered" and "limit" not in value and not value.get("variable"):
+            return expected
+        return None
+    fits = {
+        "boolean": value is True,
+        "config": isinstance(value, (int, Decimal)) and not isinstance(value, bool),
+        "enum": isinstance(value, list),
+        "metered": value == "unlimited"
+        or (isinstance(value, int) and not isinstance(value, bool)),
+    }[kind]
+    return None if fits else expected
+
+
+def _enum_values(feature: Entry, entry: Entry, value, loc):
+    chosen = value if isinstance(value, list) else (value.get("values") if isinstance(value, dict) else None)
+    declared = feature.get("values") or []
+    for item in chosen or ():
+        if item not in declared:
+            message = (
+                f'Feature "{feature.id}" has no value "{item}"{did_you_mean(item, declared)}'
+            )
+            yield error(loc, "ENUM_VALUE_UNKNOWN", message)
+
+
+def _reset(kind: str, full: dict, entry: Entry, feature_id: str):
+    reset, anchor = full.get("reset"), full.get("reset_anchor")
+    where = entry.loc("entitlements", feature_id, "reset_anchor" if anchor else "reset")
+    if reset and kind != "metered":
+        yield error(where, "RESET_ANCHOR_INVALID", f'Feature "{feature_id}" is not metered; expected no reset.')
+    elif anchor and not reset:
+        yield error(where, "RESET_ANCHOR_INVALID", "A reset anchor needs a reset period; expected 'reset' too.")
+    elif anchor in WEEKDAYS and reset != "week":
+        message = f'Weekday anchor "{anchor}" needs a weekly reset; expected reset: week, or anchor calendar.'
+        yield error(where, "RESET_ANCHOR_INVALID", message)
+
+
+# -- charges -----------------------------------------------------------------
+
+
+def _check_charges(raw: RawCatalog) -> Iterator[Diagnostic]:
+    for plan in raw.plans.values():
+        for feature_id, charge in (plan.get("charges") or {}).items():
+            feature = raw.features.get(feature_id)
+            if feature is not None and feature.get("type") != "metered":
+                message = (
+                    f'Feature "{feature_id}" is {_article(feature.get("type"))} '
+                    f'{feature.get("type")} feature; expected a metered feature for a charge.'
+                )
+                yield error(plan.loc("charges", feature_id, key=True), "CHARGE_FEATURE_NOT_METERED", message)
+            yield from _charge_fields(plan, feature_id, charge)
+            yield from _tiers(plan, feature_id, charge)
+
+
+def _charge_fields(plan: Entry, feature_id: str, charge) -> Iterator[Diagnostic]:
+    model = charge["model"]
+    for field in sorted(MODEL_SPECIFIC - MODEL_FIELDS[model]):
+        if field in charge:
+            message = f'A {model} charge does not use "{field}"; expected only {_quoted(sorted(MODEL_FIELDS[model]))}.'
+            yield error(plan.loc("charges", feature_id, field, key=True), "CHARGE_FIELD_UNUSED", message)
+
+
+def _tiers(plan: Entry, feature_id: str, charge) -> Iterator[Diagnostic]:
+    tiers = charge.get("tiers") or []
+    model = charge["model"]
+    previous = None
+    for index, tier in enumerate(tiers):
+        loc = plan.loc("charges", feature_id, "tiers", index)
+        yield from _tier_prices(model, tier, loc)
+        bound = tier.get("up_to")
+        last = index == len(tiers) - 1
+        if bound is None and not last:
+            message = "Only the last tier may omit up_to; expected an inclusive upper bound here."
+            yield error(loc, "TIERS_OPEN_NOT_LAST", message)
+        if bound is not None and previous is not None and bound <= previous:
+            message = f"Tier bound {bound} does not rise above the previous bound {previous}; expected strictly ascending up_to values."
+            yield error(plan.loc("charges", feature_id, "tiers", index, "up_to"), "TIERS_NOT_ASCENDING", message)
+        if bound is not None and last and model != "stairstep":
+            message = f"The last {model} tier is bounded at {bound}; expected an open last tier without up_to."
+            yield error(plan.loc("charges", feature_id, "tiers", index, "up_to"), "TIERS_LAST_BOUNDED", message)
+        previous = bound if bound is not None else previous
+
+
+def _tier_prices(model: str, tier, loc) -> Iterator[Diagnostic]:
+    if model == "stairstep":
+        if "price" not in tier:
+            yield error(loc, "TIER_PRICE_MISSING", "A stairstep tier needs a price; expected 'price'.")
+        for field in ("unit_price", "flat_price"):
+            if field in tier:
+                message = f'A stairstep tier does not use "{field}"; expected only "up_to" and "price".'
+                yield error(loc, "CHARGE_FIELD_UNUSED", message)
+        return
+    if "unit_price" not in tier and "flat_price" not in tier:
+        message = f"A {model} tier needs a price; expected unit_price, flat_price or both."
+        yield error(loc, "TIER_PRICE_MISSING", message)
+    if "price" in tier:
+        message = f'A {model} tier does not use "price"; expected unit_price or flat_price.'
+        yield error(loc, "CHARGE_FIELD_UNUSED", message)
+
+
+# -- prices ------------------------------------------------------------------
+
+
+def _check_prices(raw: RawCatalog) -> Iterator[Diagnostic]:
+    for plan in raw.plans.values():
+        periods = plan_periods(raw, plan)
+        if plan.get("price") is not None:
+            yield from _price(raw, plan, ("price",), periods)
+        for feature_id, charge in (plan.get("charges") or {}).items():
+            for path in _charge_price_paths(charge):
+                yield from _price(raw, plan, ("charges", feature_id, *path), periods)
+    for addon in raw.addons.values():
+        periods = _addon_periods(raw, addon)
+        if addon.get("price") is None:
+            message = (
+                f'Add-on "{addon.id}" has no price; expected one for each currency and period '
+                "(write price: 0 for a free add-on)."
+            )
+            yield error(addon.loc(key=True), "PRICE_MISSING", message)
+        else:
+            yield from _price(raw, addon, ("price",), periods)
+
+
+def _charge_price_paths(charge) -> Iterator[tuple]:
+    for field in PRICE_FIELDS:
+        if field in charge:
+            yield (field,)
+    for index, tier in enumerate(charge.get("tiers") or ()):
+        for field in ("unit_price", "flat_price", "price"):
+            if field in tier:
+                yield ("tiers", index, field)
+
+
+def _addon_periods(raw: RawCatalog, addon: Entry) -> tuple[str, ...]:
+    """An add-on is sold in every period of every plan it is compatible with."""
+    wanted = set()
+    for plan_id in addon.get("plans") or ():
+        if plan_id in raw.plans:
+            wanted.update(plan_periods(raw, raw.plans[plan_id]))
+    return tuple(p for p in PERIODS if p in wanted) or tuple(raw.product["billing_periods"])
+
+
+def _price(raw: RawCatalog, entry: Entry, path: tuple, periods: tuple[str, ...]):
+    value = entry.data
+    for step in path:
+        value = value[step]
+    currencies = tuple(raw.product["currencies"])
+    what = _describe(entry, path)
+    if not is_period_map(value) and len(periods) > 1:
+        message = (
+            f"{what} gives one amount for several billing periods; expected a map of "
+            f"{_quoted(periods)} to amounts."
+        )
+        yield error(entry.loc(*path), "PRICE_PERIOD_AMBIGUOUS", message)
+        return
+    price = expand_price(value, periods, currencies[0])
+    for period, money in price.items():
+        if period not in periods:
+            message = f'{what} has a {period} price, but is sold only {_quoted(periods)}; expected no "{period}" price.'
+            yield error(entry.loc(*path, period, key=True), "PRICE_PERIOD_UNDECLARED", message)
+            continue
+        for currency in money:
+            if currency not in currencies:
+                sub = (*path, period, currency) if is_period_map(value) else (*path, currency)
+                message = f'{what} is priced in "{currency}", which the product does not sell in; expected {_quoted(currencies)}.'
+                yield error(entry.loc(*sub, key=True), "PRICE_CURRENCY_UNDECLARED", message)
+    for period in periods:
+        missing = [c for c in currencies if c not in price.get(period, {})]
+        if missing:
+            message = f"{what} has no {period} price in {_quoted(missing)}; expected a price for every currency and period sold."
+            yield error(entry.loc(*path), "PRICE_MISSING", message)
+
+
+def _describe(entry: Entry, path: tuple) -> str:
+    noun = {"plans": "Plan", "addons": "Add-on"}[entry.section]
+    if path == ("price",):
+        return f'{noun} "{entry.id}"'
+    field = ".".join(str(p) for p in path[1:])
+    return f'The {path[1]} charge of plan "{entry.id}" ({field})'
+
+
+# -- add-ons -----------------------------------------------------------------
+
+
+def _check_addons(raw: RawCatalog) -> Iterator[Diagnostic]:
+    for addon in raw.addons.values():
+        if not addon.get("plans"):
+            message = f'Add-on "{addon.id}" is compatible with no plan; expected at least one plan id.'
+            yield error(addon.loc("plans"), "ADDON_NO_PLAN", message)
+        requires = addon.get("requires") or []
+        excludes = set(addon.get("excludes") or [])
+        for index, other in enumerate(requires):
+            if other == addon.id or other in excludes:
+                reason = "itself" if other == addon.id else f'"{other}", which it also excludes'
+                message = f'Add-on "{addon.id}" requires {reason}; expected a requirement it can meet.'
+                yield error(addon.loc("requires", index), "ADDON_REQUIRES_CONFLICT", message)
+
+
+def _quoted(items) -> str:
+    return ", ".join(f'"{i}"' for i in items)
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"

@@ -1,0 +1,146 @@
+"""Diagnostics: the one value every pipeline stage reports problems with.
+
+Errors are values until they reach ``cli.py``: each stage returns its result
+together with a list of :class:`Diagnostic`, and the pipeline stops after a
+stage that produced an error. Formatting lives here too, so that every
+command prints problems the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem at one place. Field order is the sort order."""
+
+    path: str
+    line: int
+    col: int
+    rule: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.message,
+        }
+
+
+def error(loc: Location, rule: str, message: str) -> Diagnostic:
+    return Diagnostic(loc.path, loc.line, loc.col, rule, message, Severity.ERROR)
+
+
+def warning(loc: Location, rule: str, message: str) -> Diagnostic:
+    return Diagnostic(loc.path, loc.line, loc.col, rule, message, Severity.WARNING)
+
+
+@dataclass(frozen=True)
+class Location:
+    """A 1-based line and column in a source file, as editors count them."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.is_error for d in diagnostics)
+
+
+def normalize(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> list[Diagnostic]:
+    """Sort and deduplicate; under ``strict`` every warning becomes an error."""
+    items = set(diagnostics)
+    if strict:
+        items = {
+            Diagnostic(d.path, d.line, d.col, d.rule, d.message, Severity.ERROR) for d in items
+        }
+    return sorted(items)
+
+
+def format_text(diagnostics: Iterable[Diagnostic]) -> str:
+    return "".join(
+        f"{d.path}:{d.line}:{d.col}: {d.severity.value}: {d.message} [{d.rule}]\n"
+        for d in diagnostics
+    )
+
+
+def format_json(diagnostics: Iterable[Diagnostic]) -> str:
+    payload = [d.to_dict() for d in diagnostics]
+    return json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _github_escape(text: str, *, prop: bool = False) -> str:
+    """GitHub workflow commands need %, CR and LF escaped (and , : in properties)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def format_github(diagnostics: Iterable[Diagnostic]) -> str:
+    lines = []
+    for d in diagnostics:
+        props = ",".join(
+            [
+                f"file={_github_escape(d.path, prop=True)}",
+                f"line={d.line}",
+                f"col={d.col}",
+                f"title={_github_escape(d.rule, prop=True)}",
+            ]
+        )
+        lines.append(f"::{d.severity.value} {props}::{_github_escape(d.message)}\n")
+    return "".join(lines)
+
+
+FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}
+
+
+def summary(diagnostics: list[Diagnostic]) -> str:
+    errors = sum(1 for d in diagnostics if d.is_error)
+    warnings = len(diagnostics) - errors
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return ", ".join(parts) if parts else "no problems"
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """The end of an unknown-reference message: the closest id, or the known ones.
+
+    It carries its own final punctuation, so callers end their sentence with it.
+    """
+    import difflib
+
+    known = sorted(known)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        return f'; did you mean "{close[0]}"?'
+    if not known:
+        return "; none are declared."
+    shown = ", ".join(f'"{k}"' for k in known[:5])
+    more = f" and {len(known) - 5} more" if len(known) > 5 else ""
+    return f"; known: {shown}{more}."

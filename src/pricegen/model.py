@@ -1,0 +1,188 @@
+"""The canonical model: what a catalog means, independent of how it was written.
+
+Frozen dataclasses, tuples and ``Decimal``; no I/O, no YAML, no Jinja.
+Maps are plain dicts in a decided order (declared currencies and periods,
+catalog order of features, ladder order of plans) and are treated as
+read-only. ``loc`` fields point back into the sources for diagnostics and
+are left out of equality and of the canonical JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields, is_dataclass
+from decimal import Decimal
+
+from .diagnostics import Location
+from .money import Money, Price, text
+
+NOWHERE = Location("<catalog>")
+
+
+def _loc() -> Location:
+    return field(default=NOWHERE, compare=False, repr=False, metadata={"canonical": False})
+
+
+@dataclass(frozen=True)
+class Product:
+    id: str
+    name: str
+    description: str
+    currencies: tuple[str, ...]
+    billing_periods: tuple[str, ...]
+    trial_end: str
+    rounding: str
+    minor_units: dict[str, int]
+    locale: str
+
+    @property
+    def default_currency(self) -> str:
+        return self.currencies[0]
+
+
+@dataclass(frozen=True)
+class Feature:
+    id: str
+    name: str
+    description: str
+    group: str
+    type: str  # boolean | config | enum | metered
+    unit: tuple[str, str] | None  # (singular, plural)
+    values: tuple[str, ...]  # enum features
+    meter: str | None  # fluctuating | incremental, metered features
+    loc: Location = _loc()
+
+
+@dataclass(frozen=True)
+class Entitlement:
+    """One feature's grant. ``granted=False`` records an explicit removal."""
+
+    feature: str
+    type: str
+    granted: bool = True
+    value: Decimal | None = None  # config
+    values: tuple[str, ...] = ()  # enum
+    limit: int | None = None  # metered; None with unlimited=True means no limit
+    unlimited: bool = False
+    soft: bool = False
+    reset: str | None = None
+    reset_anchor: str = "subscription_start"
+    variable: bool = False
+    behavior: str | None = None  # add-ons: increment | override
+    source: str = ""  # the plan or add-on that set this value
+    loc: Location = _loc()
+
+
+@dataclass(frozen=True)
+class Tier:
+    up_to: int | None
+    unit_price: Price | None = None
+    flat_price: Price | None = None
+    price: Price | None = None  # stairstep
+
+
+@dataclass(frozen=True)
+class Charge:
+    feature: str
+    model: str  # flat | per_unit | package | graduated | volume | stairstep
+    billing: str  # in_advance | in_arrears
+    description: str = ""
+    included: int = 0
+    price: Price | None = None
+    unit_price: Price | None = None
+    block_size: int | None = None
+    block_price: Price | None = None
+    rounding: str = "up"
+    tiers: tuple[Tier, ...] = ()
+
+
+@dataclass(frozen=True)
+class Trial:
+    days: int | None = None
+    months: int | None = None
+    credits: Money | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: str
+    name: str
+    description: str
+    status: str  # draft | published | archived
+    default: bool
+    custom: bool
+    extends: str | None
+    ancestors: tuple[str, ...]  # parent first, root last
+    billing_periods: tuple[str, ...]
+    trial: Trial | None
+    price: Price | None
+    charges: tuple[Charge, ...]
+    entitlements: dict[str, Entitlement]  # effective, after inheritance
+    loc: Location = _loc()
+
+    @property
+    def is_free(self) -> bool:
+        return self.price is None and not self.charges and not self.custom
+
+
+@dataclass(frozen=True)
+class Addon:
+    id: str
+    name: str
+    description: str
+    status: str
+    plans: tuple[str, ...]
+    max_quantity: int
+    requires: tuple[str, ...]
+    excludes: tuple[str, ...]
+    price: Price
+    entitlements: dict[str, Entitlement]
+    loc: Location = _loc()
+
+
+@dataclass(frozen=True)
+class Catalog:
+    product: Product
+    features: dict[str, Feature]  # catalog order
+    plans: dict[str, Plan]  # ladder order: parents before children
+    addons: dict[str, Addon]
+    source_sha256: str
+
+
+def to_data(value: object) -> object:
+    """Plain JSON-ready data: dataclasses to dicts, Decimal to decimal strings."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: to_data(getattr(value, f.name))
+            for f in fields(value)
+            if f.metadata.get("canonical", True)
+        }
+    if isinstance(value, Decimal):
+        return text(value)
+    if isinstance(value, dict):
+        return {str(k): to_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_data(v) for v in value]
+    return value
+
+
+def canonical_data(catalog: Catalog) -> dict:
+    """The catalog as plain data. Key order is sorted on output, so the order
+    of features, plans and add-ons is recorded explicitly in ``order``."""
+    data = to_data(catalog)
+    data["order"] = {  # type: ignore[index]
+        "features": list(catalog.features),
+        "plans": list(catalog.plans),
+        "addons": list(catalog.addons),
+    }
+    data["format"] = 1  # type: ignore[index]
+    return data  # type: ignore[return-value]
+
+
+def dump_json(data: object) -> str:
+    """The one JSON style of every output: sorted keys, 2 spaces, UTF-8, final newline."""
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def canonical_json(catalog: Catalog) -> str:
+    return dump_json(canonical_data(catalog))

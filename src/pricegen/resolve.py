@@ -1,0 +1,134 @@
+"""Stage six: flatten ``extends`` chains into effective entitlements.
+
+A child plan gets every entitlement of its ancestors and may override any
+of them. Each effective entitlement keeps ``source``, the plan that set it,
+so the docs can say "Everything in Pro, plus...". Lowering a limit or
+dropping a feature is allowed but warned about: "everything in Pro" is a
+promise. Prices, charges and trials are not inherited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .diagnostics import Diagnostic, error, warning
+from .model import Catalog, Entitlement, Plan
+
+
+def resolve(catalog: Catalog) -> tuple[Catalog, list[Diagnostic]]:
+    cycles = _cycles(catalog.plans)
+    if cycles:
+        return catalog, cycles
+    order = ladder_order(catalog.plans)
+    resolved: dict[str, Plan] = {}
+    diagnostics: list[Diagnostic] = []
+    for plan_id in order:
+        plan = catalog.plans[plan_id]
+        parent = resolved.get(plan.extends) if plan.extends else None
+        entitlements, problems = _inherit(plan, parent, catalog)
+        diagnostics.extend(problems)
+        ancestors = (parent.id, *parent.ancestors) if parent else ()
+        resolved[plan_id] = replace(plan, entitlements=entitlements, ancestors=ancestors)
+    return replace(catalog, plans=resolved), diagnostics
+
+
+def _cycles(plans: dict[str, Plan]) -> list[Diagnostic]:
+    """One error per cycle, at its first plan in catalog order, naming the whole loop."""
+    diagnostics, reported = [], set()
+    for start in plans:
+        chain, seen = [], set()
+        current = start
+        while current in plans and current not in seen:
+            seen.add(current)
+            chain.append(current)
+            current = plans[current].extends
+        if current in seen and current not in reported:
+            loop = chain[chain.index(current) :]
+            reported.update(loop)
+            first = min(loop, key=list(plans).index)
+            rotated = loop[loop.index(first) :] + loop[: loop.index(first)]
+            names = " → ".join(f'"{p}"' for p in [*rotated, first])
+            message = f"Plans extend each other in a cycle: {names}; expected a chain that ends at a plan without extends."
+            diagnostics.append(error(plans[first].loc, "PLAN_EXTENDS_CYCLE", message))
+    return diagnostics
+
+
+def ladder_order(plans: dict[str, Plan]) -> list[str]:
+    """Parents before children; otherwise catalog order. Assumes no cycles."""
+    order: list[str] = []
+    placed: set[str] = set()
+
+    def place(plan_id: str) -> None:
+        if plan_id in placed:
+            return
+        parent = plans[plan_id].extends
+        if parent in plans:
+            place(parent)
+        placed.add(plan_id)
+        order.append(plan_id)
+
+    for plan_id in plans:
+        place(plan_id)
+    return order
+
+
+def _inherit(plan: Plan, parent: Plan | None, catalog: Catalog):
+    """The parent's effective entitlements, overridden by the plan's own."""
+    inherited = dict(parent.entitlements) if parent else {}
+    diagnostics = []
+    for feature_id, own in plan.entitlements.items():
+        before = inherited.get(feature_id)
+        if before is not None and parent is not None:
+            diagnostics.extend(_narrowing(plan, parent, before, own))
+        inherited[feature_id] = own
+    effective = {
+        fid: inherited[fid]
+        for fid in catalog.features
+        if fid in inherited and inherited[fid].granted
+    }
+    return effective, diagnostics
+
+
+def _narrowing(plan: Plan, parent: Plan, before: Entitlement, own: Entitlement):
+    feature = own.feature
+    if not own.granted:
+        message = (
+            f'Plan "{plan.id}" drops feature "{feature}" that it inherits from "{before.source}"; '
+            f'expected everything in "{parent.id}" to stay included.'
+        )
+        yield warning(own.loc, "PLAN_FEATURE_DROPPED", message)
+        return
+    if own.type == "enum":
+        lost = [v for v in before.values if v not in own.values]
+        if lost:
+            message = (
+                f'Plan "{plan.id}" drops {", ".join(repr(v) for v in lost)} from "{feature}", '
+                f'inherited from "{before.source}"; expected a superset of the parent\'s values.'
+            )
+            yield warning(own.loc, "PLAN_FEATURE_DROPPED", message)
+        return
+    lowered = _lower_value(before, own)
+    if lowered:
+        old, new = lowered
+        message = (
+            f'Plan "{plan.id}" lowers "{feature}" from {old} to {new}, inherited from '
+            f'"{before.source}"; expected at least the parent\'s value.'
+        )
+        yield warning(own.loc, "PLAN_LIMIT_LOWERED", message)
+
+
+def _lower_value(before: Entitlement, own: Entitlement):
+    """(old, new) when ``own`` is less generous than ``before``, else None."""
+    if own.variable or before.variable:
+        return None
+    if own.type == "metered":
+        if own.unlimited:
+            return None
+        if before.unlimited:
+            return ("unlimited", own.limit)
+        if before.limit is not None and own.limit is not None and own.limit < before.limit:
+            return (before.limit, own.limit)
+    if own.type == "config" and before.value is not None and own.value is not None:
+        if own.value < before.value:
+            return (before.value, own.value)
+    return None

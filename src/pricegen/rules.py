@@ -1,0 +1,88 @@
+"""Every diagnostic rule pricegen can report, documented as data.
+
+``pricegen rules`` prints this table, ``spec/language.md`` links to it, and a
+test checks that each rule has a case under ``tests/cases/invalid/<RULE>/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .diagnostics import Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    severity: Severity
+    purpose: str
+
+
+_E, _W = Severity.ERROR, Severity.WARNING
+
+RULES: tuple[Rule, ...] = (
+    # Reading files
+    Rule("CATALOG_NOT_FOUND", "file", _E, "The catalog path must exist."),
+    Rule("CATALOG_EMPTY", "file", _E, "A catalog directory must hold at least one YAML file."),
+    Rule("FILE_UNREADABLE", "file", _E, "Every catalog file must be readable."),
+    Rule("FILE_TOO_LARGE", "file", _E, "A catalog file is at most 8 MiB, so hostile input fails fast."),
+    Rule("YAML_ENCODING", "yaml", _E, "Files are UTF-8."),
+    Rule("YAML_EMPTY", "yaml", _E, "A catalog file is not empty."),
+    Rule("YAML_SYNTAX", "yaml", _E, "A catalog file is well-formed YAML."),
+    Rule("YAML_TAB", "yaml", _E, "Indentation uses spaces, never tabs."),
+    Rule("YAML_DUPLICATE_KEY", "yaml", _E, "A key appears once per mapping; YAML would keep the last silently."),
+    Rule("YAML_MULTIPLE_DOCUMENTS", "yaml", _E, "A catalog file holds one YAML document."),
+    Rule("YAML_DEPTH_LIMIT", "yaml", _E, "Nesting stays within 64 levels."),
+    Rule("YAML_ALIAS_LIMIT", "yaml", _E, "Aliases expand to at most 100,000 nodes (no billion laughs)."),
+    Rule("YAML_TAG_UNSUPPORTED", "yaml", _E, "No explicit YAML tags other than !!str."),
+    Rule("YAML_KEY_NOT_STRING", "yaml", _E, "Mapping keys are plain text."),
+    Rule("YAML_MERGE_KEY", "yaml", _E, "Merge keys (<<) are not supported; they hide what a plan contains."),
+    Rule("YAML_NUMBER_NOT_FINITE", "yaml", _E, "Numbers are finite: no .inf or .nan."),
+    Rule("YAML_NUMBER_AMBIGUOUS", "yaml", _E, "Numbers read the same in YAML 1.1 and 1.2: no 010, 0x10 or 1_000."),
+    # Shape
+    Rule("SCHEMA", "schema", _E, "Each file matches the JSON Schema (spec/pricegen.schema.json)."),
+    # The catalog as a whole
+    Rule("PRODUCT_MISSING", "catalog", _E, "Exactly one file declares the product."),
+    Rule("PRODUCT_DUPLICATE", "catalog", _E, "Only one file declares the product."),
+    Rule("ID_DUPLICATE", "catalog", _E, "An id is defined once across all files."),
+    Rule("CURRENCY_UNKNOWN", "catalog", _E, "Currencies are ISO 4217 codes."),
+    # References
+    Rule("FEATURE_UNKNOWN", "reference", _E, "Entitlements and charges name declared features."),
+    Rule("PLAN_UNKNOWN", "reference", _E, "Add-ons name declared plans."),
+    Rule("PLAN_EXTENDS_UNKNOWN", "reference", _E, "A plan extends a declared plan."),
+    Rule("ADDON_UNKNOWN", "reference", _E, "Add-on requires/excludes name declared add-ons."),
+    Rule("PLAN_EXTENDS_CYCLE", "reference", _E, "Plan inheritance has no cycle."),
+    # Values
+    Rule("ENTITLEMENT_TYPE_MISMATCH", "value", _E, "An entitlement's value fits its feature's type."),
+    Rule("ENUM_VALUE_UNKNOWN", "value", _E, "Enum entitlements name values the feature declares."),
+    Rule("ENTITLEMENT_BEHAVIOR_ON_PLAN", "value", _E, "Only add-on entitlements have a behavior."),
+    Rule("ENTITLEMENT_VARIABLE_NOT_CUSTOM", "value", _E, "Only custom plans have variable entitlements."),
+    Rule("RESET_ANCHOR_INVALID", "value", _E, "Weekday anchors go with weekly resets; resets go with metered features."),
+    Rule("CHARGE_FEATURE_NOT_METERED", "value", _E, "Charges are on metered features."),
+    Rule("CHARGE_FIELD_UNUSED", "value", _E, "A charge sets only the fields its model uses."),
+    Rule("TIERS_NOT_ASCENDING", "value", _E, "Tier bounds strictly ascend."),
+    Rule("TIERS_LAST_BOUNDED", "value", _E, "The last tier is open (no up_to), except in stairstep."),
+    Rule("TIERS_OPEN_NOT_LAST", "value", _E, "Only the last tier may omit up_to."),
+    Rule("TIER_PRICE_MISSING", "value", _E, "Each tier has the price fields its model needs."),
+    Rule("PRICE_MISSING", "value", _E, "Every billable thing has a price for each currency and period it sells in."),
+    Rule("PRICE_CURRENCY_UNDECLARED", "value", _E, "Prices use only the product's currencies."),
+    Rule("PRICE_PERIOD_UNDECLARED", "value", _E, "Prices use only the periods their plan sells."),
+    Rule("PRICE_PERIOD_AMBIGUOUS", "value", _E, "A price without periods needs a product with one billing period."),
+    Rule("PLAN_DEFAULT_MULTIPLE", "value", _E, "At most one plan is the default."),
+    Rule("PLAN_DEFAULT_NOT_FREE", "value", _E, "The default (fallback) plan has no price."),
+    Rule("PLAN_CUSTOM_PRICED", "value", _E, "A custom (contact sales) plan has no list price."),
+    Rule("ADDON_NO_PLAN", "value", _E, "An add-on is compatible with at least one plan."),
+    Rule("ADDON_REQUIRES_CONFLICT", "value", _E, "An add-on neither requires itself nor requires what it excludes."),
+    Rule("TRIAL_EMPTY", "value", _E, "A trial has a duration (days or months) or a budget (credits)."),
+    Rule("BILLING_PERIOD_UNDECLARED", "value", _E, "A plan sells only the product's billing periods."),
+    # Inheritance warnings
+    Rule("PLAN_LIMIT_LOWERED", "inheritance", _W, "A child plan does not lower a limit it inherits."),
+    Rule("PLAN_FEATURE_DROPPED", "inheritance", _W, "A child plan does not drop a feature it inherits."),
+)
+
+BY_ID = {rule.id: rule for rule in RULES}
+
+
+def purpose(rule_id: str) -> str:
+    return BY_ID[rule_id].purpose

@@ -1,0 +1,406 @@
+"""Load YAML catalog files into plain data that remembers where it came from.
+
+PyYAML's constructors lose positions, keep the last of two duplicate keys,
+turn ``0.1`` into a float and ``on`` into ``True``, and expand aliases
+without bound. So this module builds values itself from the parser's event
+stream (libyaml's C parser when present): every mapping and sequence records
+the line and column of each entry, numbers become ``int`` or ``Decimal``
+straight from the scalar's text, and only YAML 1.2 core booleans and nulls
+are recognised. Depth and alias expansion are bounded while building, so a
+hostile file fails fast instead of exhausting memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from .diagnostics import Diagnostic, Location, error
+
+# libyaml's C parser is several times faster; fall back to pure Python without it.
+_EVENT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_ALIAS_NODES = 100_000
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class YamlMap(dict):
+    """A mapping that knows the position of each key and of each value."""
+
+    __slots__ = ("marks",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.marks: dict[str, tuple[int, int, int, int]] = {}
+
+
+class YamlList(list):
+    """A sequence that knows the position of each item."""
+
+    __slots__ = ("marks",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.marks: list[tuple[int, int]] = []
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One loaded file: its display path, its data, and a way back to positions."""
+
+    path: str
+    text: str
+    data: object
+    sha256: str
+
+    def locate(self, json_path: tuple = (), *, key: bool = False) -> Location:
+        """Position of the value at ``json_path`` (or of its key, with ``key``).
+
+        Walks as deep as the path exists, so a missing child reports its parent.
+        """
+        line, col = 1, 1
+        node = self.data
+        last = len(json_path) - 1
+        for depth, step in enumerate(json_path):
+            if isinstance(node, YamlMap) and step in node.marks:
+                kline, kcol, vline, vcol = node.marks[step]
+                line, col = (kline, kcol) if key and depth == last else (vline, vcol)
+                node = node[step]
+            elif isinstance(node, YamlList) and isinstance(step, int) and step < len(node):
+                line, col = node.marks[step]
+                node = node[step]
+            else:
+                break
+        return Location(self.path, line, col)
+
+
+class _LoadError(Exception):
+    def __init__(self, rule: str, message: str, line: int, col: int):
+        super().__init__(message)
+        self.rule, self.message, self.line, self.col = rule, message, line, col
+
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_DECIMAL = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
+_AMBIGUOUS = re.compile(r"[-+]?0[0-9]+|0[xX][0-9a-fA-F]+|0o[0-7]+|[-+]?[0-9][0-9_]*_[0-9_]*")
+_NOT_FINITE = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_STR_TAG = "tag:yaml.org,2002:str"
+_STD_COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
+def resolve_plain_scalar(text: str, line: int, col: int) -> object:
+    """YAML 1.2 core resolution, with exact decimals and no silent surprises."""
+    if text in _BOOLS:
+        return _BOOLS[text]
+    if text in _NULLS:
+        return None
+    if _INT.fullmatch(text):
+        return int(text)
+    if _DECIMAL.fullmatch(text) and not _AMBIGUOUS.fullmatch(text):
+        value = Decimal(text)
+        return value.copy_abs() if value.is_zero() else value
+    if _NOT_FINITE.fullmatch(text):
+        raise _LoadError(
+            "YAML_NUMBER_NOT_FINITE",
+            f'"{text}" is not a finite number; expected a decimal number such as 29 or 0.0027.',
+            line,
+            col,
+        )
+    if _AMBIGUOUS.fullmatch(text):
+        raise _LoadError(
+            "YAML_NUMBER_AMBIGUOUS",
+            f'"{text}" reads differently in YAML 1.1 and 1.2; '
+            "expected a plain decimal number without leading zeros, underscores or a base prefix, "
+            "or a quoted string.",
+            line,
+            col,
+        )
+    return text
+
+
+class _Builder:
+    """Turns parser events into YamlMap/YamlList/scalars, enforcing the bounds."""
+
+    def __init__(self) -> None:
+        self.anchors: dict[str, tuple[object, int]] = {}
+        self.alias_nodes = 0
+
+    def build(self, events: Iterator[yaml.Event]) -> object:
+        """Build the single document; ``None`` for an empty stream."""
+        root: object = None
+        documents = 0
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    line, col = _mark(event)
+                    raise _LoadError(
+                        "YAML_MULTIPLE_DOCUMENTS",
+                        "A catalog file holds one YAML document; expected no second '---'.",
+                        line,
+                        col,
+                    )
+                root = self._node(next(events), events, 1)[0]
+        return root
+
+    def _node(self, event: yaml.Event, events: Iterator[yaml.Event], depth: int):
+        """Build one node; returns (value, node count)."""
+        line, col = _mark(event)
+        if isinstance(event, yaml.AliasEvent):
+            return self._alias(event.anchor, line, col)
+        if depth > MAX_DEPTH:
+            raise _LoadError(
+                "YAML_DEPTH_LIMIT",
+                f"Nesting is deeper than {MAX_DEPTH} levels; expected a flatter document.",
+                line,
+                col,
+            )
+        if isinstance(event, yaml.ScalarEvent):
+            value, size = self._scalar(event, line, col), 1
+        elif isinstance(event, yaml.MappingStartEvent):
+            self._check_collection_tag(event, line, col)
+            value, size = self._mapping(events, depth)
+        elif isinstance(event, yaml.SequenceStartEvent):
+            self._check_collection_tag(event, line, col)
+            value, size = self._sequence(events, depth)
+        else:  # pragma: no cover - the parser guarantees a node event here
+            raise _LoadError("YAML_SYNTAX", f"Unexpected {type(event).__name__}.", line, col)
+        if getattr(event, "anchor", None):
+            self.anchors[event.anchor] = (value, size)
+        return value, size
+
+    def _alias(self, anchor: str, line: int, col: int):
+        if anchor not in self.anchors:  # pragma: no cover - the parser rejects these first
+            raise _LoadError("YAML_SYNTAX", f'Alias "*{anchor}" has no anchor.', line, col)
+        value, size = self.anchors[anchor]
+        self.alias_nodes += size
+        if self.alias_nodes > MAX_ALIAS_NODES:
+            raise _LoadError(
+                "YAML_ALIAS_LIMIT",
+                f"Aliases expand to more than {MAX_ALIAS_NODES:,} nodes; "
+                "expected a document without runaway alias expansion.",
+                line,
+                col,
+            )
+        return value, size
+
+    def _scalar(self, event: yaml.ScalarEvent, line: int, col: int) -> object:
+        tag = event.tag
+        if tag not in (None, "!", _STR_TAG):
+            raise _LoadError(
+                "YAML_TAG_UNSUPPORTED",
+                f'Tag "{tag}" is not supported; expected an untagged value or !!str.',
+                line,
+                col,
+            )
+        if event.style or tag in ("!", _STR_TAG) or not event.implicit[0]:
+            return event.value
+        return resolve_plain_scalar(event.value, line, col)
+
+    @staticmethod
+    def _check_collection_tag(event, line: int, col: int) -> None:
+        if event.tag not in _STD_COLLECTION_TAGS:
+            raise _LoadError(
+                "YAML_TAG_UNSUPPORTED",
+                f'Tag "{event.tag}" is not supported; expected an untagged mapping or sequence.',
+                line,
+                col,
+            )
+
+    def _mapping(self, events: Iterator[yaml.Event], depth: int):
+        result, size = YamlMap(), 1
+        for key_event in events:
+            if isinstance(key_event, yaml.MappingEndEvent):
+                return result, size
+            kline, kcol = _mark(key_event)
+            key = self._key(key_event, kline, kcol)
+            if key in result.marks:
+                first_line, first_col = result.marks[key][:2]
+                raise _LoadError(
+                    "YAML_DUPLICATE_KEY",
+                    f'Key "{key}" appears twice in this mapping (first at line {first_line}, '
+                    f"column {first_col}); expected each key once.",
+                    kline,
+                    kcol,
+                )
+            value_event = next(events)
+            vline, vcol = _mark(value_event)
+            value, child = self._node(value_event, events, depth + 1)
+            result[key] = value
+            result.marks[key] = (kline, kcol, vline, vcol)
+            size += child
+        raise _LoadError("YAML_SYNTAX", "Mapping is not closed.", 1, 1)  # pragma: no cover
+
+    @staticmethod
+    def _key(event: yaml.Event, line: int, col: int) -> str:
+        """Mapping keys are always strings, taken from their source text."""
+        if not isinstance(event, yaml.ScalarEvent):
+            raise _LoadError(
+                "YAML_KEY_NOT_STRING",
+                "Mapping keys must be plain text; expected a name, not a collection or alias.",
+                line,
+                col,
+            )
+        if event.value == "<<" and not event.style:
+            raise _LoadError(
+                "YAML_MERGE_KEY",
+                "Merge keys (<<) are not supported; expected the keys written out, "
+                "or an alias used as a whole value.",
+                line,
+                col,
+            )
+        return event.value
+
+    def _sequence(self, events: Iterator[yaml.Event], depth: int):
+        result, size = YamlList(), 1
+        for item_event in events:
+            if isinstance(item_event, yaml.SequenceEndEvent):
+                return result, size
+            line, col = _mark(item_event)
+            value, child = self._node(item_event, events, depth + 1)
+            result.append(value)
+            result.marks.append((line, col))
+            size += child
+        raise _LoadError("YAML_SYNTAX", "Sequence is not closed.", 1, 1)  # pragma: no cover
+
+
+def _mark(event: yaml.Event) -> tuple[int, int]:
+    mark = event.start_mark
+    return mark.line + 1, mark.column + 1
+
+
+def _decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
+    """Strict UTF-8, with the position of the first bad byte."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        message = (
+            f"Byte 0x{raw[exc.start]:02x} is not valid UTF-8; "
+            "expected the file to be saved as UTF-8."
+        )
+        return None, error(Location(path, line, col), "YAML_ENCODING", message)
+
+
+def _char_at(text: str, line: int, col: int) -> str:
+    lines = text.split("\n", line)
+    if line - 1 < len(lines) and col - 1 < len(lines[line - 1]):
+        return lines[line - 1][col - 1]
+    return ""
+
+
+def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, path: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = (exc.problem or "invalid YAML").strip()
+    if "'\\t'" in problem or _char_at(text, line, col) == "\t":
+        return error(
+            Location(path, line, col),
+            "YAML_TAB",
+            "A tab character is used for indentation; expected spaces.",
+        )
+    context = f" {exc.context.strip()}" if exc.context else ""
+    problem = problem[0].upper() + problem[1:]
+    message = f"{problem}{context}; expected well-formed YAML."
+    return error(Location(path, line, col), "YAML_SYNTAX", message)
+
+
+def parse_text(text: str, path: str) -> tuple[object, list[Diagnostic]]:
+    """Parse one document of YAML text into position-aware data."""
+    builder = _Builder()
+    try:
+        return builder.build(iter(yaml.parse(text, Loader=_EVENT_LOADER))), []
+    except _LoadError as exc:
+        return None, [error(Location(path, exc.line, exc.col), exc.rule, exc.message)]
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_diagnostic(exc, text, path)]
+    except yaml.YAMLError as exc:  # pragma: no cover - e.g. a reader error without a mark
+        return None, [error(Location(path), "YAML_SYNTAX", f"{exc}; expected well-formed YAML.")]
+
+
+def load_file(file: Path, display: str) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """Read, decode and parse one file; never raises for bad content."""
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            message = (
+                f"The file is {size:,} bytes; expected at most {MAX_FILE_BYTES:,} bytes "
+                "(split the catalog over several files)."
+            )
+            return None, [error(Location(display), "FILE_TOO_LARGE", message)]
+        raw = file.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return None, [error(Location(display), "FILE_UNREADABLE", f"{reason}; expected a readable file.")]
+    text, problem = _decode(raw, display)
+    if problem:
+        return None, [problem]
+    data, diagnostics = parse_text(text, display)
+    if diagnostics:
+        return None, diagnostics
+    if data is None:
+        message = "The file has no content; expected a catalog starting with 'pricegen: 1'."
+        return None, [error(Location(display), "YAML_EMPTY", message)]
+    digest = hashlib.sha256(raw).hexdigest()
+    return SourceFile(display, text, data, digest), []
+
+
+def discover(root: Path) -> list[Path]:
+    """The catalog's files: the file itself, or every YAML file under a directory."""
+    if root.is_file():
+        return [root]
+    found = [
+        p
+        for p in root.rglob("*")
+        if p.suffix in YAML_SUFFIXES
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    ]
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def display_path(file: Path, root: Path, root_display: str) -> str:
+    if file == root:
+        return root_display
+    rel = file.relative_to(root).as_posix()
+    return f"{root_display.rstrip('/')}/{rel}" if root_display not in ("", ".") else rel
+
+
+def load(root: Path, root_display: str | None = None) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """Load a catalog file or directory; stage one of the pipeline."""
+    shown = root_display if root_display is not None else root.as_posix()
+    if not root.exists():
+        return [], [error(Location(shown), "CATALOG_NOT_FOUND", "No such file or directory; expected a catalog file or directory.")]
+    files = discover(root)
+    if not files:
+        message = "The directory holds no .yaml or .yml files; expected at least one catalog file."
+        return [], [error(Location(shown), "CATALOG_EMPTY", message)]
+    sources, diagnostics = [], []
+    for file in files:
+        source, problems = load_file(file, display_path(file, root, shown))
+        diagnostics.extend(problems)
+        if source is not None:
+            sources.append(source)
+    return sources, diagnostics
+
+
+def combined_sha256(sources: list[SourceFile]) -> str:
+    """One digest over sorted paths and contents, for generated-file headers."""
+    digest = hashlib.sha256()
+    for source in sorted(sources, key=lambda s: s.path):
+        digest.update(source.path.encode("utf-8") + b"\0" + source.sha256.encode() + b"\0")
+    return digest.hexdigest()

@@ -1,0 +1,192 @@
+"""Stage two: check each file against the JSON Schema.
+
+jsonschema reports errors in Python terms (``'name' is a required
+property``, ``Decimal('-5') is less than ...``). Authors write YAML, so this
+module rewrites each error as one sentence in catalog terms, places it at
+the offending key or value, and digs into ``anyOf`` failures for the branch
+the author evidently meant.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from .diagnostics import Diagnostic, did_you_mean, error
+from .source import SourceFile
+
+_TYPE_NAMES = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "nothing",
+}
+
+
+def schema_text() -> str:
+    """The packaged schema; spec/pricegen.schema.json links to the same file."""
+    return resources.files("pricegen").joinpath("schema/pricegen.schema.json").read_text("utf-8")
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    schema = json.loads(schema_text())
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def validate(sources: list[SourceFile]) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """Return the files that match the schema, and a diagnostic per violation."""
+    validator = _validator()
+    valid, diagnostics = [], []
+    for source in sources:
+        problems = [_diagnostic(e, source) for e in validator.iter_errors(source.data)]
+        diagnostics.extend(problems)
+        if not problems:
+            valid.append(source)
+    return valid, diagnostics
+
+
+def show(value: object) -> str:
+    """A value as the author wrote it in YAML, not as Python repr."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)  # pragma: no cover
+
+
+def json_path(path) -> str:
+    text = "$"
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else f".{step}"
+    return text
+
+
+def _deepest(err: ValidationError) -> ValidationError:
+    """For anyOf/oneOf: the leaf error deepest in the instance, if deeper than ``err``.
+
+    When one branch matched the shape and failed further down (a negative
+    amount inside a price map), that failure is what the author needs.
+    """
+    best = err
+    stack = list(err.context or ())
+    while stack:
+        candidate = stack.pop()
+        if candidate.context:
+            stack.extend(candidate.context)
+        elif len(candidate.absolute_path) > len(best.absolute_path):
+            best = candidate
+    return best
+
+
+def _diagnostic(err: ValidationError, source: SourceFile) -> Diagnostic:
+    if err.validator in ("anyOf", "oneOf"):
+        err = _deepest(err)
+    path = tuple(err.absolute_path)
+    message, on_key, path = _message(err, path)
+    loc = source.locate(path, key=on_key)
+    return error(loc, "SCHEMA", f"{json_path(path)}: {message}")
+
+
+def _message(err: ValidationError, path: tuple) -> tuple[str, bool, tuple]:
+    """(sentence, whether to point at the key, path to point at)."""
+    kind, expected, instance = err.validator, err.validator_value, err.instance
+    described = err.schema.get("description") if isinstance(err.schema, dict) else None
+    if "propertyNames" in err.absolute_schema_path and isinstance(instance, str):
+        return _bad_key(instance, kind, expected, described, path)
+    if kind == "required":
+        missing = [k for k in expected if k not in instance]
+        hint = f" ({described.rstrip('.')})" if described else ""
+        return f'missing key "{missing[0]}"; expected it in this mapping{hint}.', False, path
+    if kind == "additionalProperties":
+        return _unknown_key(err, path)
+    if kind == "type":
+        wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in _as_list(expected))
+        return f"expected {wanted}, got {show(instance)}.", False, path
+    if kind == "enum":
+        options = ", ".join(show(v) for v in expected)
+        hint = did_you_mean(instance, [str(v) for v in expected]) if isinstance(instance, str) else "."
+        return f"{show(instance)} is not one of {options}{_trim(hint)}", False, path
+    if kind == "const":
+        return f"expected {show(expected)}, got {show(instance)}.", False, path
+    if kind in ("anyOf", "oneOf"):
+        what = f"; expected {described[0].lower()}{described[1:].rstrip('.')}" if described else ""
+        return f"{show(instance)} is not valid here{what}.", False, path
+    if kind == "not":
+        return f"{described or 'this value is not allowed here'}", False, path
+    return _bound_message(kind, expected, instance, described), False, path
+
+
+def _bound_message(kind: str, expected, instance, described: str | None) -> str:
+    numbers = {
+        "minimum": "less than the minimum of",
+        "maximum": "more than the maximum of",
+        "exclusiveMinimum": "not more than",
+        "exclusiveMaximum": "not less than",
+    }
+    if kind in numbers:
+        return f"{show(instance)} is {numbers[kind]} {show(expected)}."
+    sizes = {
+        "minItems": ("at least", "item"),
+        "maxItems": ("at most", "item"),
+        "minProperties": ("at least", "entry"),
+        "maxProperties": ("at most", "entry"),
+        "minLength": ("at least", "character"),
+        "maxLength": ("at most", "character"),
+    }
+    if kind in sizes:
+        bound, noun = sizes[kind]
+        plural = "" if expected == 1 else ("ies" if noun.endswith("y") else "s")
+        noun = noun[:-1] if noun.endswith("y") and expected != 1 else noun
+        return f"expected {bound} {expected} {noun}{plural}."
+    if kind == "uniqueItems":
+        return "expected each item once; the list has a repeated item."
+    if kind == "pattern":
+        what = described.rstrip(".") if described else f"text matching {expected}"
+        return f"{show(instance)} is not valid; expected {what[0].lower()}{what[1:]}."
+    return f"{show(instance)} is not valid here ({kind})."  # pragma: no cover
+
+
+def _unknown_key(err: ValidationError, path: tuple) -> tuple[str, bool, tuple]:
+    allowed = sorted(err.schema.get("properties", {}))
+    extra = sorted(k for k in err.instance if k not in allowed)[0]
+    hint = did_you_mean(extra, allowed)
+    return f'unknown key "{extra}"{hint}', True, path + (extra,)
+
+
+def _bad_key(key: str, kind: str, expected, described, path: tuple) -> tuple[str, bool, tuple]:
+    """propertyNames errors carry the bad key as their instance; point at that key."""
+    if kind == "enum":
+        options = ", ".join(show(v) for v in expected)
+        hint = did_you_mean(key, [str(v) for v in expected])
+        return f'key "{key}" is not one of {options}{_trim(hint)}', True, path + (key,)
+    what = described.rstrip(".") if described else "a valid name"
+    return f'key "{key}" is not valid; expected {what[0].lower()}{what[1:]}.', True, path + (key,)
+
+
+def _trim(hint: str) -> str:
+    """did_you_mean lists known names; after an enum we already listed them."""
+    return hint if hint.startswith("; did you mean") else "."
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
