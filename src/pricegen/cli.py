@@ -6,12 +6,15 @@ catalog (or a quote's arguments) has errors. Anything else is a bug.
 
 from __future__ import annotations
 
+import re
 import sys
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import click
 
-from . import __version__, emit
+from . import __version__, emit, present
 from .config import Config, module_name_problem
 from .diagnostics import FORMATTERS, summary
 from .pipeline import Build, compile_catalog
@@ -162,3 +165,130 @@ def init(directory: Path) -> None:
     for path, content in targets.items():
         emit.atomic_write(path, content)
         click.echo(f"created {path}", err=True)
+
+
+# -- quote and check: run the generated evaluator -------------------------------
+
+_INT = re.compile(r"[-+]?[0-9]+")
+_DEC = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)")
+
+
+def _number(text: str):
+    """Whole numbers as int and decimals as Decimal, so the evaluator can refuse fractions."""
+    if _INT.fullmatch(text):
+        return int(text)
+    if _DEC.fullmatch(text):
+        return Decimal(text)
+    return text
+
+
+def _pairs(ctx, param, values) -> dict:
+    result = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key or not value:
+            raise click.BadParameter(f'"{item}" is not KEY=VALUE, e.g. seats=20.', ctx=ctx, param=param)
+        result[key] = _number(value)
+    return result
+
+
+def _moment(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f'"{value}" is not an ISO 8601 time, e.g. 2026-02-01T00:00:00Z.', ctx=ctx, param=param) from None
+    if moment.tzinfo is None:
+        raise click.BadParameter(f'"{value}" has no timezone; add Z or an offset such as +02:00.', ctx=ctx, param=param)
+    return moment
+
+
+def subscription_options(command):
+    options = [
+        click.option("--plan", required=True, help="Plan id."),
+        click.option("--period", default=None, help="Billing period [default: the plan's first]."),
+        click.option("--currency", default=None, help="Currency [default: the product's first]."),
+        click.option("--quantity", "quantities", multiple=True, callback=_pairs, metavar="FEATURE=N", help="In-advance quantity, e.g. seats=20."),
+        click.option("--addon", "addons", multiple=True, callback=_pairs, metavar="ADDON=N", help="Add-on and quantity, e.g. extra-seats=2."),
+        click.option("--variable", "variables", multiple=True, callback=_pairs, metavar="FEATURE=V", help="Value of a variable entitlement (custom plans)."),
+        click.option("--started-at", callback=_moment, default=None, help="Subscription start, ISO 8601 with timezone."),
+        click.option("--existing", is_flag=True, help="A subscription made before its plan was archived."),
+        click.option("--trial", is_flag=True, help="The plan is being trialled."),
+        click.option("--json", "as_json", is_flag=True, help="Print to_dict() as JSON (money as decimal strings)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _subscription(module, opts: dict):
+    return module.Subscription(
+        plan=opts["plan"],
+        period=opts["period"],
+        currency=opts["currency"],
+        quantities=opts["quantities"],
+        addons=opts["addons"],
+        variables=opts["variables"],
+        started_at=opts["started_at"],
+        existing=opts["existing"],
+        trial=opts["trial"],
+    )
+
+
+def _run_evaluator(catalog: str, action):
+    """Compile, load the generated module, run ``action``; PricingError exits 3."""
+    from .runtime import load_evaluator
+
+    build = compile_or_exit(catalog, False, "text")
+    module = load_evaluator(build.catalog, Config(include_drafts=True))
+    try:
+        return module, action(module)
+    except module.PricingError as exc:
+        click.echo(f"error: {exc} [{type(exc).__name__}]", err=True)
+        sys.exit(EXIT_CATALOG)
+
+
+@main.command()
+@catalog_argument
+@subscription_options
+@click.option("--usage", "usage", multiple=True, callback=_pairs, metavar="FEATURE=N", help="Measured in-arrears usage, e.g. api-calls=1500000.")
+def quote(catalog, usage, as_json, **opts) -> None:
+    """Price one subscription for one period, line by line.
+
+    \b
+    Examples:
+      pricegen quote pricing/ --plan pro --period annual --currency EUR \\
+          --quantity seats=20 --usage api-calls=1500000 --addon extra-seats=2
+      pricegen quote pricing/ --plan pro --quantity seats=5 --json
+    """
+    module, result = _run_evaluator(catalog, lambda m: m.quote(_subscription(m, opts), usage=usage))
+    if as_json:
+        click.echo(present.quote_json(result), nl=False)
+    else:
+        click.echo(present.quote_text(result, module.format_money), nl=False)
+
+
+@main.command(name="check")
+@catalog_argument
+@subscription_options
+@click.option("--feature", required=True, help="Feature id.")
+@click.option("--usage", "usage", type=int, default=0, show_default=True, help="Usage so far in the current window.")
+@click.option("--requested", type=int, default=1, show_default=True, help="Units about to be used.")
+@click.option("--at", "at", callback=_moment, default=None, help="The moment of the check, ISO 8601 with timezone.")
+def check_command(catalog, feature, usage, requested, at, as_json, **opts) -> None:
+    """May this subscription use this feature now? Exit 0 either way; read the answer.
+
+    \b
+    Example:
+      pricegen check pricing/ --plan pro --quantity seats=20 --addon extra-seats=2 \\
+          --feature seats --usage 19 --at 2026-02-01T00:00:00Z
+    """
+    _, result = _run_evaluator(
+        catalog,
+        lambda m: m.check(_subscription(m, opts), feature, usage=usage, requested=requested, now=at),
+    )
+    if as_json:
+        click.echo(present.decision_json(result), nl=False)
+    else:
+        click.echo(present.decision_text(result), nl=False)

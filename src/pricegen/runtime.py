@@ -1,0 +1,37 @@
+"""Run the generated evaluator in-process, so the CLI and the module never disagree.
+
+``pricegen quote`` and ``pricegen check`` render the evaluator for the
+catalog and execute that very source, rather than reimplementing pricing.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from contextlib import contextmanager
+
+from .config import Config
+from .model import Catalog
+from .render import render_evaluator, visible
+
+
+def load_evaluator(catalog: Catalog, config: Config | None = None) -> types.ModuleType:
+    """Render the evaluator for ``catalog`` and import it from memory."""
+    config = config or Config()
+    source = render_evaluator(visible(catalog, config), config)
+    name = f"_pricegen_evaluator_{config.module_name(catalog.product.id)}"
+    module = types.ModuleType(name)
+    module.__file__ = f"<{name}>"
+    with _registered(name, module):
+        exec(compile(source, module.__file__, "exec"), module.__dict__)
+    return module
+
+
+@contextmanager
+def _registered(name: str, module: types.ModuleType):
+    """dataclasses look their module up in sys.modules while the class is built."""
+    sys.modules[name] = module
+    try:
+        yield
+    finally:
+        sys.modules.pop(name, None)
