@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__, emit, present
-from .config import Config, module_name_problem
+from .config import Config, locale_problem, module_name_problem
 from .diagnostics import FORMATTERS, summary
 from .pipeline import Build, compile_catalog
 from .render import render
@@ -105,8 +105,9 @@ def _count(items, noun: str) -> str:
 @click.option("--diff", "show_diff", is_flag=True, help="Show a unified diff of what would change.")
 @click.option("--module", default=None, help="Evaluator module name [default: <product id>_pricing].")
 @click.option("--include-drafts", is_flag=True, help="Include draft plans in the outputs.")
+@click.option("--locale", default=None, help="Locale for money in docs and tables, e.g. de_DE [default: the product's].")
 @diagnostic_options
-def generate(catalog, out, check, show_diff, module, include_drafts, strict, error_format) -> None:
+def generate(catalog, out, check, show_diff, module, include_drafts, locale, strict, error_format) -> None:
     """Compile the catalog and write every output into OUT.
 
     \b
@@ -116,8 +117,10 @@ def generate(catalog, out, check, show_diff, module, include_drafts, strict, err
     """
     if module is not None and (problem := module_name_problem(module)):
         raise click.BadParameter(problem, param_hint="--module")
+    if locale is not None and (problem := locale_problem(locale)):
+        raise click.BadParameter(problem, param_hint="--locale")
     build = compile_or_exit(catalog, strict, error_format)
-    files = render(build.catalog, Config(module=module, include_drafts=include_drafts))
+    files = render(build.catalog, Config(module=module, include_drafts=include_drafts, locale=locale))
     if check or show_diff:
         files = emit.with_manifest(files)
         changes = emit.plan(out, files)

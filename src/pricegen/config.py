@@ -32,3 +32,14 @@ def module_name_problem(name: str) -> str | None:
     if keyword.iskeyword(name):
         return f'"{name}" is a Python keyword; expected another module name.'
     return None
+
+
+def locale_problem(name: str) -> str | None:
+    """Why Babel has no data for ``name``, or None."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(name)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return f'"{name}" is not a known locale; expected one such as en_US or de_DE.'
+    return None

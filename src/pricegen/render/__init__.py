@@ -11,20 +11,28 @@ import json
 from dataclasses import replace
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from .. import __version__
 from ..config import Config
 from ..model import Catalog, canonical_data, dump_json, to_data
-from .pyliteral import py_str, string_literal
+from . import pages
+from .describe import PERIOD_ADVERBS, PERIOD_TITLES, Words
 from .localization import money_formats
+from .pyliteral import py_str, string_literal
+from .tables import build_table, csv_table, markdown_table, md_inline
 
 ENV = Environment(
     loader=PackageLoader("pricegen", "render/templates"),
     undefined=StrictUndefined,
-    autoescape=select_autoescape(["html", "html.jinja"], default_for_string=False, default=False),
+    autoescape=select_autoescape(["html.jinja"], default_for_string=False, default=False),
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=True,
+)
+ENV.filters["md"] = md_inline
+ENV.filters["md_block"] = lambda text: "\n\n".join(
+    md_inline(p) for p in str(text).split("\n\n") if p.strip()
 )
 
 
@@ -52,15 +60,22 @@ def visible(catalog: Catalog, config: Config) -> Catalog:
 def render(catalog: Catalog, config: Config | None = None) -> dict[str, str]:
     config = config or Config()
     catalog = visible(catalog, config)
+    words = Words(catalog, config.locale or catalog.product.locale)
     module = config.module_name(catalog.product.id)
-    return {
+    files = {
         "catalog.json": render_catalog_json(catalog),
         f"{module}.py": render_evaluator(catalog, config),
     }
+    files.update(render_tables(catalog, words))
+    files.update(render_docs(catalog, config, words))
+    return dict(sorted(files.items()))
 
 
 def render_catalog_json(catalog: Catalog) -> str:
     return dump_json({"$comment": header_comment(), **canonical_data(catalog)})
+
+
+# -- the evaluator ------------------------------------------------------------------
 
 
 def _compact(data: object) -> str:
@@ -96,3 +111,99 @@ def render_evaluator(catalog: Catalog, config: Config) -> str:
         ],
     }
     return ENV.get_template("evaluator.py.jinja").render(context)
+
+
+# -- tables and docs ----------------------------------------------------------------
+
+
+def _common(catalog: Catalog) -> dict:
+    header = header_comment()
+    return {
+        "header": header,
+        "source_sha256": catalog.source_sha256,
+        "md_header": f"<!-- {header} source-sha256: {catalog.source_sha256} -->",
+        "product": catalog.product,
+        "currencies": catalog.product.currencies,
+        "generator": f"pricegen {__version__}",
+    }
+
+
+def render_tables(catalog: Catalog, words: Words) -> dict[str, str]:
+    table = build_table(catalog, words)
+    common = _common(catalog)
+    html = ENV.get_template("pricing.html.jinja").render(
+        **common, table=table, **_html_safe(pages.html_context(catalog, table, words))
+    )
+    return {
+        "pricing-table.md": ENV.get_template("pricing-table.md.jinja").render(
+            **common, table=markdown_table(table)
+        ),
+        "pricing-table.csv": csv_table(table),
+        "pricing.html": html,
+    }
+
+
+def _html_safe(context: dict) -> dict:
+    """The one pre-escaped value: JSON whose <, > and & are already \\u-escaped."""
+    return {**context, "data_json": Markup(context["data_json"])}
+
+
+def render_docs(catalog: Catalog, config: Config, words: Words) -> dict[str, str]:
+    from ..runtime import load_evaluator  # the evaluator itself computes the examples
+
+    common = _common(catalog)
+    published = [p for p in catalog.plans.values() if p.status == "published"]
+    files = {
+        "docs/index.md": ENV.get_template("index.md.jinja").render(
+            **common,
+            periods=[PERIOD_ADVERBS[p] for p in catalog.product.billing_periods],
+            plans=published,
+            archived=[p for p in catalog.plans.values() if p.status == "archived"],
+            addons=[a for a in catalog.addons.values() if a.status != "archived"],
+            plan_prices={p.id: _price_summary(catalog, p, words) for p in published},
+            trials={p.id: words.trial(p) for p in published},
+        ),
+        "docs/pricing-models.md": ENV.get_template("pricing-models.md.jinja").render(
+            **common,
+            rounding=catalog.product.rounding.replace("_", "-"),
+            examples=pages.worked_examples(catalog, load_evaluator(catalog, config), words),
+        ),
+    }
+    for plan in catalog.plans.values():
+        files[f"docs/plans/{plan.id}.md"] = _plan_page(catalog, plan, words, common)
+    for addon in catalog.addons.values():
+        files[f"docs/addons/{addon.id}.md"] = _addon_page(catalog, addon, words, common)
+    return files
+
+
+def _price_summary(catalog: Catalog, plan, words: Words) -> str:
+    currency = catalog.product.default_currency
+    texts = [words.plan_price(plan, p, currency) for p in plan.billing_periods]
+    return " or ".join(dict.fromkeys(texts))  # "Free", not "Free or Free"
+
+
+def _plan_page(catalog: Catalog, plan, words: Words, common: dict) -> str:
+    addons = [a for a in catalog.addons.values() if plan.id in a.plans and a.status != "archived"]
+    return ENV.get_template("plan.md.jinja").render(
+        **common,
+        plan=plan,
+        prices=pages.price_rows(catalog, plan, words),
+        trial=words.trial(plan) if plan.trial else "",
+        parent=pages.shown_parent(catalog, plan),
+        included=pages.included_lines(catalog, plan, words),
+        charges=[pages.charge_context(catalog, plan, c, words) for c in plan.charges],
+        addons=addons,
+        addon_prices={a.id: pages.addon_price(catalog, a, words) for a in addons},
+    )
+
+
+def _addon_page(catalog: Catalog, addon, words: Words, common: dict) -> str:
+    return ENV.get_template("addon.md.jinja").render(
+        **common,
+        addon=addon,
+        price=pages.addon_price(catalog, addon, words),
+        plans=[catalog.plans[p] for p in addon.plans if p in catalog.plans],
+        requires=[catalog.addons[a] for a in addon.requires if a in catalog.addons],
+        excludes=[catalog.addons[a] for a in addon.excludes if a in catalog.addons],
+        grants=pages.addon_grants(catalog, addon, words),
+    )
