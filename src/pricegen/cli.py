@@ -209,7 +209,7 @@ def _moment(ctx, param, value):
 
 def subscription_options(command):
     options = [
-        click.option("--plan", required=True, help="Plan id."),
+        click.option("--plan", default=None, help="Plan id (required unless --scenarios)."),
         click.option("--period", default=None, help="Billing period [default: the plan's first]."),
         click.option("--currency", default=None, help="Currency [default: the product's first]."),
         click.option("--quantity", "quantities", multiple=True, callback=_pairs, metavar="FEATURE=N", help="In-advance quantity, e.g. seats=20."),
@@ -256,7 +256,9 @@ def _run_evaluator(catalog: str, action):
 @catalog_argument
 @subscription_options
 @click.option("--usage", "usage", multiple=True, callback=_pairs, metavar="FEATURE=N", help="Measured in-arrears usage, e.g. api-calls=1500000.")
-def quote(catalog, usage, as_json, **opts) -> None:
+@click.option("--scenarios", type=click.Path(exists=True, dir_okay=False, path_type=str), default=None, help="Quote every subscription in a scenarios file instead.")
+@click.option("--markdown", "as_markdown", is_flag=True, help="With --scenarios: a Markdown table, e.g. for a pull-request comment.")
+def quote(catalog, usage, as_json, scenarios, as_markdown, **opts) -> None:
     """Price one subscription for one period, line by line.
 
     \b
@@ -264,7 +266,15 @@ def quote(catalog, usage, as_json, **opts) -> None:
       pricegen quote pricing/ --plan pro --period annual --currency EUR \\
           --quantity seats=20 --usage api-calls=1500000 --addon extra-seats=2
       pricegen quote pricing/ --plan pro --quantity seats=5 --json
+      pricegen quote pricing/ --scenarios scenarios.yaml --markdown
     """
+    if scenarios is not None:
+        from .scenarios import run_cli
+
+        output = "json" if as_json else "markdown" if as_markdown else "text"
+        sys.exit(run_cli(catalog, scenarios, output))
+    if opts["plan"] is None:
+        raise click.UsageError("Missing option '--plan' (or give --scenarios FILE).")
     module, result = _run_evaluator(catalog, lambda m: m.quote(_subscription(m, opts), usage=usage))
     if as_json:
         click.echo(present.quote_json(result), nl=False)
@@ -287,6 +297,8 @@ def check_command(catalog, feature, usage, requested, at, as_json, **opts) -> No
       pricegen check pricing/ --plan pro --quantity seats=20 --addon extra-seats=2 \\
           --feature seats --usage 19 --at 2026-02-01T00:00:00Z
     """
+    if opts["plan"] is None:
+        raise click.UsageError("Missing option '--plan'.")
     _, result = _run_evaluator(
         catalog,
         lambda m: m.check(_subscription(m, opts), feature, usage=usage, requested=requested, now=at),
