@@ -15,6 +15,7 @@ from functools import cache
 from .diagnostics import Diagnostic, did_you_mean, error
 from .merge import Entry, RawCatalog
 from .money import PERIODS, expand_price, is_period_map
+from .resolve import cycle_message, find_cycles
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 PRICE_FIELDS = ("price", "unit_price", "block_price")
@@ -41,6 +42,7 @@ def check(raw: RawCatalog) -> list[Diagnostic]:
     for rule in (
         _check_product,
         _check_references,
+        _check_cycles,
         _check_defaults,
         _check_entitlements,
         _check_charges,
@@ -104,6 +106,12 @@ def _check_references(raw: RawCatalog) -> Iterator[Diagnostic]:
                         f"{did_you_mean(other, raw.addons)}"
                     )
                     yield error(addon.loc(field, index), "ADDON_UNKNOWN", message)
+
+
+def _check_cycles(raw: RawCatalog) -> Iterator[Diagnostic]:
+    """A cycle is reported at the ``extends`` of its first plan, which is what closes it."""
+    for loop in find_cycles({pid: plan.get("extends") for pid, plan in raw.plans.items()}):
+        yield error(raw.plans[loop[0]].loc("extends"), "PLAN_EXTENDS_CYCLE", cycle_message(loop))
 
 
 def _unknown_features(raw: RawCatalog, entry: Entry, field: str) -> Iterator[Diagnostic]:

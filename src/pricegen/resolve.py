@@ -33,24 +33,42 @@ def resolve(catalog: Catalog) -> tuple[Catalog, list[Diagnostic]]:
 
 
 def _cycles(plans: dict[str, Plan]) -> list[Diagnostic]:
-    """One error per cycle, at its first plan in catalog order, naming the whole loop."""
-    diagnostics, reported = [], set()
-    for start in plans:
+    """One error per cycle, at its first plan in catalog order, naming the whole loop.
+
+    ``checks`` reports cycles first, at the ``extends`` that closes them; this
+    is the safety net for catalogs built without the checks.
+    """
+    return [
+        error(plans[loop[0]].loc, "PLAN_EXTENDS_CYCLE", cycle_message(loop))
+        for loop in find_cycles({pid: plan.extends for pid, plan in plans.items()})
+    ]
+
+
+def find_cycles(parents: dict[str, str | None]) -> list[list[str]]:
+    """Each ``extends`` cycle once, starting at its first plan in catalog order."""
+    order = list(parents)
+    cycles, reported = [], set()
+    for start in order:
         chain, seen = [], set()
         current = start
-        while current in plans and current not in seen:
+        while current in parents and current not in seen:
             seen.add(current)
             chain.append(current)
-            current = plans[current].extends
+            current = parents[current]
         if current in seen and current not in reported:
             loop = chain[chain.index(current) :]
             reported.update(loop)
-            first = min(loop, key=list(plans).index)
-            rotated = loop[loop.index(first) :] + loop[: loop.index(first)]
-            names = " → ".join(f'"{p}"' for p in [*rotated, first])
-            message = f"Plans extend each other in a cycle: {names}; expected a chain that ends at a plan without extends."
-            diagnostics.append(error(plans[first].loc, "PLAN_EXTENDS_CYCLE", message))
-    return diagnostics
+            first = min(loop, key=order.index)
+            cycles.append(loop[loop.index(first) :] + loop[: loop.index(first)])
+    return cycles
+
+
+def cycle_message(loop: list[str]) -> str:
+    names = " → ".join(f'"{p}"' for p in [*loop, loop[0]])
+    return (
+        f"Plans extend each other in a cycle: {names}; "
+        "expected a chain that ends at a plan without extends."
+    )
 
 
 def ladder_order(plans: dict[str, Plan]) -> list[str]:
