@@ -85,7 +85,8 @@ def _check_references(raw: RawCatalog) -> Iterator[Diagnostic]:
     for plan in raw.plans.values():
         parent = plan.get("extends")
         if parent is not None and parent not in raw.plans:
-            message = f'Plan "{plan.id}" extends unknown plan "{parent}"{did_you_mean(parent, raw.plans)}'
+            others = [p for p in raw.plans if p != plan.id]
+            message = f'Plan "{plan.id}" extends unknown plan "{parent}"{did_you_mean(parent, others, "plans")}'
             yield error(plan.loc("extends"), "PLAN_EXTENDS_UNKNOWN", message)
         yield from _unknown_features(raw, plan, "entitlements")
         yield from _unknown_features(raw, plan, "charges")
@@ -95,7 +96,7 @@ def _check_references(raw: RawCatalog) -> Iterator[Diagnostic]:
             if plan_id not in raw.plans:
                 message = (
                     f'Add-on "{addon.id}" lists unknown plan "{plan_id}"'
-                    f"{did_you_mean(plan_id, raw.plans)}"
+                    f"{did_you_mean(plan_id, raw.plans, 'plans')}"
                 )
                 yield error(addon.loc("plans", index), "PLAN_UNKNOWN", message)
         for field in ("requires", "excludes"):
@@ -103,7 +104,7 @@ def _check_references(raw: RawCatalog) -> Iterator[Diagnostic]:
                 if other not in raw.addons:
                     message = (
                         f'Add-on "{addon.id}" {field} unknown add-on "{other}"'
-                        f"{did_you_mean(other, raw.addons)}"
+                        f"{did_you_mean(other, [a for a in raw.addons if a != addon.id], 'add-ons')}"
                     )
                     yield error(addon.loc(field, index), "ADDON_UNKNOWN", message)
 
@@ -115,12 +116,13 @@ def _check_cycles(raw: RawCatalog) -> Iterator[Diagnostic]:
 
 
 def _unknown_features(raw: RawCatalog, entry: Entry, field: str) -> Iterator[Diagnostic]:
+    owner = f'{"Plan" if entry.section == "plans" else "Add-on"} "{entry.id}"'
+    verb = "grants" if field == "entitlements" else "charges for"
     for feature_id in entry.get(field) or {}:
         if feature_id not in raw.features:
-            noun = "entitlement" if field == "entitlements" else "charge"
             message = (
-                f'The {noun} names unknown feature "{feature_id}"'
-                f"{did_you_mean(feature_id, raw.features)}"
+                f'{owner} {verb} unknown feature "{feature_id}"'
+                f"{did_you_mean(feature_id, raw.features, 'features')}"
             )
             yield error(entry.loc(field, feature_id, key=True), "FEATURE_UNKNOWN", message)
 

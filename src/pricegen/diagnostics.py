@@ -128,10 +128,11 @@ def summary(diagnostics: list[Diagnostic]) -> str:
     return ", ".join(parts) if parts else "no problems"
 
 
-def did_you_mean(name: str, known: Iterable[str]) -> str:
+def did_you_mean(name: str, known: Iterable[str], noun: str | None = None) -> str:
     """The end of an unknown-reference message: the closest id, or the known ones.
 
-    It carries its own final punctuation, so callers end their sentence with it.
+    ``noun`` (plural, such as "plans") names what is listed. The hint carries
+    its own final punctuation, so callers end their sentence with it.
     """
     import difflib
 
@@ -140,7 +141,7 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     if close:
         return f'; did you mean "{close[0]}"?'
     if not known:
-        return "; none are declared."
+        return f"; no {noun} are declared." if noun else "; none are declared."
     shown = ", ".join(f'"{k}"' for k in known[:5])
     more = f" and {len(known) - 5} more" if len(known) > 5 else ""
-    return f"; known: {shown}{more}."
+    return f"; known {noun}: {shown}{more}." if noun else f"; known: {shown}{more}."

@@ -169,7 +169,7 @@ def _bound_message(kind: str, expected, instance, described: str | None) -> str:
 def _unknown_key(err: ValidationError, path: tuple) -> tuple[str, bool, tuple]:
     allowed = sorted(err.schema.get("properties", {}))
     extra = sorted(k for k in err.instance if k not in allowed)[0]
-    hint = did_you_mean(extra, allowed)
+    hint = did_you_mean(extra, allowed, "keys")
     return f'unknown key "{extra}"{hint}', True, path + (extra,)
 
 
