@@ -81,26 +81,46 @@ def json_path(path) -> str:
     return text
 
 
-def _deepest(err: ValidationError) -> ValidationError:
-    """For anyOf/oneOf: the leaf error deepest in the instance, if deeper than ``err``.
+_SHAPE = ("type", "const")
 
-    When one branch matched the shape and failed further down (a negative
-    amount inside a price map), that failure is what the author needs.
+
+def _best(err: ValidationError) -> ValidationError:
+    """For anyOf/oneOf: the error in the branch the author evidently meant.
+
+    A branch whose only complaint is the value's shape (wrong type, not the
+    constant) was not meant. Of the others, the one with the fewest errors
+    wins: ``{monthly: -5}`` is a period map with a negative amount, not a
+    currency map with two bad currency codes. Without such a branch, the
+    anyOf error itself is the best message, since it lists what is allowed.
     """
-    best = err
-    stack = list(err.context or ())
-    while stack:
-        candidate = stack.pop()
-        if candidate.context:
-            stack.extend(candidate.context)
-        elif len(candidate.absolute_path) > len(best.absolute_path):
-            best = candidate
-    return best
+    return _pick(err)[0]
+
+
+def _pick(err: ValidationError) -> tuple[ValidationError, int, bool]:
+    """(chosen error, how many errors it stands for, whether it is only a shape mismatch)."""
+    if err.validator not in ("anyOf", "oneOf") or not err.context:
+        shape = err.validator in _SHAPE
+        return err, 1, shape
+    branches: dict[int, list[tuple[ValidationError, int, bool]]] = {}
+    for sub in err.context:
+        branches.setdefault(sub.relative_schema_path[0], []).append(_pick(sub))
+    candidates = []
+    for index, picks in sorted(branches.items()):
+        here = [p for p in picks if len(p[0].absolute_path) == len(err.absolute_path)]
+        if here and all(p[2] for p in here):
+            continue  # the value is not of this branch's shape
+        count = sum(p[1] for p in picks)
+        chosen = min(picks, key=lambda p: (p[2], -len(p[0].absolute_path)))
+        candidates.append((count, chosen[2], -len(chosen[0].absolute_path), index, chosen[0]))
+    if not candidates:
+        return err, 1, True
+    count, shape, _, _, chosen = min(candidates, key=lambda c: c[:4])
+    return chosen, count, False
 
 
 def _diagnostic(err: ValidationError, source: SourceFile) -> Diagnostic:
     if err.validator in ("anyOf", "oneOf"):
-        err = _deepest(err)
+        err = _best(err)
     path = tuple(err.absolute_path)
     message, on_key, path = _message(err, path)
     loc = source.locate(path, key=on_key)
