@@ -149,22 +149,25 @@ def _message(err: ValidationError, path: tuple) -> tuple[str, bool, tuple]:
     if kind == "const":
         return f"expected {show(expected)}, got {show(instance)}.", False, path
     if kind in ("anyOf", "oneOf"):
-        what = f"; expected {described[0].lower()}{described[1:].rstrip('.')}" if described else ""
-        return f"{show(instance)} is not valid here{what}.", False, path
+        if described:
+            what = f"{described[0].lower()}{described[1:].rstrip('.')}"
+        else:
+            what = _alternatives(err)
+        return f"{show(instance)} is not valid here; expected {what}.", False, path
     if kind == "not":
-        return f"{described or 'this value is not allowed here'}", False, path
+        return _forbidden(expected, instance, described, path)
     return _bound_message(kind, expected, instance, described), False, path
 
 
 def _bound_message(kind: str, expected, instance, described: str | None) -> str:
     numbers = {
-        "minimum": "less than the minimum of",
-        "maximum": "more than the maximum of",
-        "exclusiveMinimum": "not more than",
-        "exclusiveMaximum": "not less than",
+        "minimum": "at least",
+        "maximum": "at most",
+        "exclusiveMinimum": "more than",
+        "exclusiveMaximum": "less than",
     }
     if kind in numbers:
-        return f"{show(instance)} is {numbers[kind]} {show(expected)}."
+        return f"expected {numbers[kind]} {show(expected)}, got {show(instance)}."
     sizes = {
         "minItems": ("at least", "item"),
         "maxItems": ("at most", "item"),
@@ -184,6 +187,32 @@ def _bound_message(kind: str, expected, instance, described: str | None) -> str:
         what = described.rstrip(".") if described else f"text matching {expected}"
         return f"{show(instance)} is not valid; expected {what[0].lower()}{what[1:]}."
     return f"{show(instance)} is not valid here ({kind})."  # pragma: no cover
+
+
+def _forbidden(expected, instance, described, path: tuple) -> tuple[str, bool, tuple]:
+    """A ``not: {required: [key]}`` rule: point at the key that must go."""
+    keys = expected.get("required", []) if isinstance(expected, dict) else []
+    present = [k for k in keys if isinstance(instance, dict) and k in instance]
+    reason = (described or "This key is not allowed here").rstrip(".")
+    if present:
+        return f'{reason}; expected no "{present[0]}" here.', True, path + (present[0],)
+    return f"{reason}; expected another value.", False, path  # pragma: no cover
+
+
+def _alternatives(err: ValidationError) -> str:
+    """What an undocumented anyOf accepts, from its branches' type and const errors."""
+    options: list[str] = []
+    for sub in err.context or ():
+        if sub.validator == "type":
+            names = [_TYPE_NAMES.get(t, t) for t in _as_list(sub.validator_value)]
+        elif sub.validator == "const":
+            names = [show(sub.validator_value)]
+        else:
+            continue
+        options.extend(n for n in names if n not in options)
+    if not options:
+        return "another value"  # pragma: no cover - every anyOf branch has a type or const
+    return options[0] if len(options) == 1 else f"{', '.join(options[:-1])} or {options[-1]}"
 
 
 def _unknown_key(err: ValidationError, path: tuple) -> tuple[str, bool, tuple]:
