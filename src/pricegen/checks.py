@@ -16,6 +16,7 @@ from .diagnostics import Diagnostic, did_you_mean, error
 from .merge import Entry, RawCatalog
 from .money import PERIODS, expand_price, is_period_map
 from .resolve import cycle_message, find_cycles
+from .validate import show
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 PRICE_FIELDS = ("price", "unit_price", "block_price")
@@ -185,17 +186,23 @@ def _entitlement(raw, entry: Entry, feature_id: str, value, *, on_addon: bool):
     loc = entry.loc("entitlements", feature_id)
     problem = _type_problem(kind, value)
     if problem:
-        message = f'Feature "{feature_id}" is {_article(kind)} {kind} feature; expected {problem}.'
+        message = f'{_shown(value)} does not fit {kind} feature "{feature_id}"; expected {problem}.'
         yield error(loc, "ENTITLEMENT_TYPE_MISMATCH", message)
         return
     full = value if isinstance(value, dict) else {}
-    yield from _enum_values(feature, entry, value, loc)
+    yield from _enum_values(feature, entry, value)
     if "behavior" in full and not on_addon:
-        message = "Only add-on entitlements have a behavior; expected no 'behavior' on a plan."
+        message = (
+            f'Plan "{entry.id}" gives "{feature_id}" a behavior, which only add-on entitlements have; '
+            "expected no behavior on a plan."
+        )
         yield error(entry.loc("entitlements", feature_id, "behavior", key=True), "ENTITLEMENT_BEHAVIOR_ON_PLAN", message)
     if full.get("variable") and (on_addon or not entry.get("custom")):
-        owner = "add-on" if on_addon else f'plan "{entry.id}", which is not custom'
-        message = f"A variable entitlement is set per subscription of a custom plan; {owner} cannot have one."
+        owner = f'Add-on "{entry.id}"' if on_addon else f'Plan "{entry.id}" is not custom, so it'
+        message = (
+            f'{owner} cannot leave "{feature_id}" variable; expected a fixed value, '
+            "since only custom plans set values per subscription."
+        )
         yield error(entry.loc("entitlements", feature_id, "variable", key=True), "ENTITLEMENT_VARIABLE_NOT_CUSTOM", message)
     yield from _reset(kind, full, entry, feature_id)
 
@@ -236,15 +243,20 @@ def _type_problem(kind: str, value) -> str | None:
     return None if fits else expected
 
 
-def _enum_values(feature: Entry, entry: Entry, value, loc):
-    chosen = value if isinstance(value, list) else (value.get("values") if isinstance(value, dict) else None)
+def _enum_values(feature: Entry, entry: Entry, value):
+    """Each unknown value is reported at the value itself."""
+    path = ("entitlements", feature.id)
+    if isinstance(value, dict):
+        value, path = value.get("values"), (*path, "values")
+    if not isinstance(value, list):
+        return
     declared = feature.get("values") or []
-    for item in chosen or ():
+    for index, item in enumerate(value):
         if item not in declared:
             message = (
-                f'Feature "{feature.id}" has no value "{item}"{did_you_mean(item, declared)}'
+                f'Feature "{feature.id}" has no value "{item}"{did_you_mean(item, declared, "values")}'
             )
-            yield error(loc, "ENUM_VALUE_UNKNOWN", message)
+            yield error(entry.loc(*path, index), "ENUM_VALUE_UNKNOWN", message)
 
 
 def _reset(kind: str, full: dict, entry: Entry, feature_id: str):
@@ -255,7 +267,10 @@ def _reset(kind: str, full: dict, entry: Entry, feature_id: str):
     elif anchor and not reset:
         yield error(where, "RESET_ANCHOR_INVALID", "A reset anchor needs a reset period; expected 'reset' too.")
     elif anchor in WEEKDAYS and reset != "week":
-        message = f'Weekday anchor "{anchor}" needs a weekly reset; expected reset: week, or anchor calendar.'
+        message = (
+            f'Weekday anchor "{anchor}" needs a weekly reset, but the reset is "{reset}"; '
+            "expected reset: week, or reset_anchor: calendar."
+        )
         yield error(where, "RESET_ANCHOR_INVALID", message)
 
 
@@ -422,6 +437,13 @@ def _check_addons(raw: RawCatalog) -> Iterator[Diagnostic]:
 
 def _quoted(items) -> str:
     return ", ".join(f'"{i}"' for i in items)
+
+
+def _shown(value) -> str:
+    """An entitlement value as written: scalars as in YAML, a mapping by its keys."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: ..." for key in value) + "}"
+    return show(value)
 
 
 def _article(word: str) -> str:
