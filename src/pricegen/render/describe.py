@@ -102,25 +102,40 @@ class Words:
             return feature.name
         if feature.type in ("enum", "config") or ent.variable:
             return f"{feature.name}: {value}"
-        return value if feature.unit else f"{feature.name}: {value}"
+        if feature.unit and feature.unit[1].lower() in feature.name.lower():
+            return value  # "1,000 API calls per month" already names the feature
+        return f"{feature.name}: {value}"
 
     # -- prices ---------------------------------------------------------------
 
     def plan_price(self, plan: Plan, period: str, currency: str) -> str:
+        headline, per = self.price_parts(plan, period, currency)
+        return f"{headline} {per}".strip()
+
+    def price_parts(self, plan: Plan, period: str, currency: str) -> tuple[str, str]:
+        """(headline, qualifier): ("$29.00", "/ month + usage"), ("Free", "")."""
         if plan.custom:
-            return "Contact sales"
+            return "Contact sales", ""
         if period not in plan.billing_periods:
-            return DASH
+            return DASH, ""
         if plan.is_free:
-            return "Free"
-        if plan.price is None:
-            base = Decimal(0)
-        else:
-            base = plan.price[period][currency]
-        text = f"{self.money(base, currency)} / {PERIOD_WORDS[period]}"
-        if plan.charges:
-            text += " + usage"
-        return text
+            return "Free", ""
+        per = f"/ {PERIOD_WORDS[period]}"
+        if plan.price is not None:
+            return self.money(plan.price[period][currency], currency), per + (" + usage" if plan.charges else "")
+        seat = next((c for c in plan.charges if c.billing == "in_advance"), None)
+        if seat is None:
+            return "Pay as you go", ""
+        return self._per_unit_from(plan, seat, period, currency), per
+
+    def _per_unit_from(self, plan: Plan, charge, period: str, currency: str) -> str:
+        """A plan priced only per unit bought: "from $8.00 per seat"."""
+        feature = self.catalog.features[charge.feature]
+        unit = feature.unit[0] if feature.unit else "unit"
+        prices = [charge.unit_price, charge.block_price, charge.price]
+        prices += [t.unit_price or t.price for t in charge.tiers]
+        amounts = [p[period][currency] for p in prices if p is not None]
+        return f"from {self.money(min(amounts), currency)} per {unit}" if amounts else "Per unit"
 
     def trial(self, plan: Plan) -> str:
         trial = plan.trial

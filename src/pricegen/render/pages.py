@@ -194,15 +194,12 @@ def price_data(catalog: Catalog, plans, words: Words) -> dict:
 
 
 def _card_price(plan: Plan, period: str, currency: str, words: Words) -> dict:
-    if plan.custom:
-        return {"text": "Contact sales", "amount": "", "per": ""}
-    if period not in plan.billing_periods:
-        return {"text": "–", "amount": "", "per": f"not sold {period}"}
-    if plan.is_free:
-        return {"text": "Free", "amount": "0", "per": ""}
+    """Displayed text, the exact base fee the evaluator charges, and the qualifier."""
+    text, per = words.price_parts(plan, period, currency)
+    if plan.custom or period not in plan.billing_periods:
+        return {"text": text, "amount": "", "per": per}
     amount = plan.price[period][currency] if plan.price else Decimal(0)
-    per = f"/ {PERIOD_WORDS[period]}" + (" + usage" if plan.charges else "")
-    return {"text": words.money(amount, currency), "amount": decimal_text(amount), "per": per}
+    return {"text": text, "amount": decimal_text(amount), "per": per}
 
 
 def script_json(data: object) -> str:

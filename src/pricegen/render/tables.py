@@ -118,7 +118,7 @@ def markdown_table(table: Table) -> str:
         lines.append(_md_row([f"**{md_inline(section.title)}**"] + [""] * len(table.plans)))
         for row in section.rows:
             lines.append(_md_row([md_inline(row.label), *(md_inline(c.text) for c in row.cells)]))
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines)
 
 
 def _md_row(cells) -> str:
