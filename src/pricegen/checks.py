@@ -304,37 +304,36 @@ def _tiers(plan: Entry, feature_id: str, charge) -> Iterator[Diagnostic]:
     model = charge["model"]
     previous = None
     for index, tier in enumerate(tiers):
-        loc = plan.loc("charges", feature_id, "tiers", index)
-        yield from _tier_prices(model, tier, loc)
+        path = ("charges", feature_id, "tiers", index)
+        name = f'Tier {index + 1} of the "{feature_id}" charge'
+        yield from _tier_prices(plan, path, name, model, tier)
         bound = tier.get("up_to")
         last = index == len(tiers) - 1
         if bound is None and not last:
-            message = "Only the last tier may omit up_to; expected an inclusive upper bound here."
-            yield error(loc, "TIERS_OPEN_NOT_LAST", message)
+            message = f"{name} has no up_to, but only the last tier may omit it; expected an inclusive upper bound."
+            yield error(plan.loc(*path), "TIERS_OPEN_NOT_LAST", message)
         if bound is not None and previous is not None and bound <= previous:
-            message = f"Tier bound {bound} does not rise above the previous bound {previous}; expected strictly ascending up_to values."
-            yield error(plan.loc("charges", feature_id, "tiers", index, "up_to"), "TIERS_NOT_ASCENDING", message)
+            message = f"{name} ends at {bound}, not above the previous bound {previous}; expected strictly ascending up_to values."
+            yield error(plan.loc(*path, "up_to"), "TIERS_NOT_ASCENDING", message)
         if bound is not None and last and model != "stairstep":
-            message = f"The last {model} tier is bounded at {bound}; expected an open last tier without up_to."
-            yield error(plan.loc("charges", feature_id, "tiers", index, "up_to"), "TIERS_LAST_BOUNDED", message)
+            message = f"{name} is the last {model} tier but ends at {bound}; expected an open last tier without up_to."
+            yield error(plan.loc(*path, "up_to"), "TIERS_LAST_BOUNDED", message)
         previous = bound if bound is not None else previous
 
 
-def _tier_prices(model: str, tier, loc) -> Iterator[Diagnostic]:
+def _tier_prices(plan: Entry, path: tuple, name: str, model: str, tier) -> Iterator[Diagnostic]:
     if model == "stairstep":
-        if "price" not in tier:
-            yield error(loc, "TIER_PRICE_MISSING", "A stairstep tier needs a price; expected 'price'.")
-        for field in ("unit_price", "flat_price"):
-            if field in tier:
-                message = f'A stairstep tier does not use "{field}"; expected only "up_to" and "price".'
-                yield error(loc, "CHARGE_FIELD_UNUSED", message)
-        return
-    if "unit_price" not in tier and "flat_price" not in tier:
-        message = f"A {model} tier needs a price; expected unit_price, flat_price or both."
-        yield error(loc, "TIER_PRICE_MISSING", message)
-    if "price" in tier:
-        message = f'A {model} tier does not use "price"; expected unit_price or flat_price.'
-        yield error(loc, "CHARGE_FIELD_UNUSED", message)
+        needed, unused = "a price", ("unit_price", "flat_price")
+        missing = "price" not in tier
+    else:
+        needed, unused = "unit_price, flat_price or both", ("price",)
+        missing = "unit_price" not in tier and "flat_price" not in tier
+    if missing:
+        yield error(plan.loc(*path), "TIER_PRICE_MISSING", f"{name} has no price; expected {needed}.")
+    for field in unused:
+        if field in tier:
+            message = f'A {model} tier does not use "{field}"; expected {needed}.'
+            yield error(plan.loc(*path, field, key=True), "CHARGE_FIELD_UNUSED", message)
 
 
 # -- prices ------------------------------------------------------------------
