@@ -141,10 +141,12 @@ def _check_defaults(raw: RawCatalog) -> Iterator[Diagnostic]:
         yield error(extra.loc("default"), "PLAN_DEFAULT_MULTIPLE", message)
     for plan in defaults[:1]:
         if plan.get("price") is not None or plan.get("charges"):
+            field = "price" if plan.get("price") is not None else "charges"
             message = (
-                f'Default plan "{plan.id}" has a price; expected the fallback plan to be free.'
+                f'Default plan "{plan.id}" has a {"price" if field == "price" else "charge"}; '
+                "expected the fallback plan to be free."
             )
-            yield error(plan.loc("default"), "PLAN_DEFAULT_NOT_FREE", message)
+            yield error(plan.loc(field, key=True), "PLAN_DEFAULT_NOT_FREE", message)
     for plan in raw.plans.values():
         if plan.get("custom") and (plan.get("price") is not None or plan.get("charges")):
             field = "price" if plan.get("price") is not None else "charges"
@@ -386,27 +388,31 @@ def _price(raw: RawCatalog, entry: Entry, path: tuple, periods: tuple[str, ...])
     what = _describe(entry, path)
     if not is_period_map(value) and len(periods) > 1:
         message = (
-            f"{what} gives one amount for several billing periods; expected a map of "
-            f"{_quoted(periods)} to amounts."
+            f"{what} gives one amount for several billing periods; expected an amount "
+            f"for each of {_quoted(periods)}, as in {{{periods[0]}: ..., {periods[1]}: ...}}."
         )
         yield error(entry.loc(*path), "PRICE_PERIOD_AMBIGUOUS", message)
         return
     price = expand_price(value, periods, currencies[0])
     for period, money in price.items():
         if period not in periods:
-            message = f'{what} has a {period} price, but is sold only {_quoted(periods)}; expected no "{period}" price.'
+            message = (
+                f'{what} has {_article(period)} {period} price, but is sold only {_quoted(periods)}; '
+                f'expected no "{period}" price.'
+            )
             yield error(entry.loc(*path, period, key=True), "PRICE_PERIOD_UNDECLARED", message)
             continue
         for currency in money:
             if currency not in currencies:
                 sub = (*path, period, currency) if is_period_map(value) else (*path, currency)
-                message = f'{what} is priced in "{currency}", which the product does not sell in; expected {_quoted(currencies)}.'
+                message = f'{what} is priced in "{currency}", which the product does not sell in; expected only {_quoted(currencies)}.'
                 yield error(entry.loc(*sub, key=True), "PRICE_CURRENCY_UNDECLARED", message)
     for period in periods:
         missing = [c for c in currencies if c not in price.get(period, {})]
         if missing:
             message = f"{what} has no {period} price in {_quoted(missing)}; expected a price for every currency and period sold."
-            yield error(entry.loc(*path), "PRICE_MISSING", message)
+            where = (*path, period) if is_period_map(value) and period in value else path
+            yield error(entry.loc(*where), "PRICE_MISSING", message)
 
 
 def _describe(entry: Entry, path: tuple) -> str:
