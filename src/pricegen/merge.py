@@ -80,8 +80,8 @@ def _single_product(sources, diagnostics):
     first = declaring[0]
     for other in declaring[1:]:
         message = (
-            f"The product is declared again; it is already declared at "
-            f"{first.locate(('product',), key=True)}, and expected only once."
+            f"The product is declared twice: here and at {first.locate(('product',), key=True)}; "
+            "expected exactly one file to declare it."
         )
         diagnostics.append(error(other.locate(("product",), key=True), "PRODUCT_DUPLICATE", message))
     return first.data["product"], first
