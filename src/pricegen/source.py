@@ -303,6 +303,12 @@ def _char_at(text: str, line: int, col: int) -> str:
     return ""
 
 
+def _unclosed(context: str, problem: str) -> bool:
+    flow = context.startswith("while parsing a flow") and problem.startswith("did not find expected")
+    quote = context.startswith("while scanning a quoted") and "found unexpected" in problem
+    return flow or quote
+
+
 def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, path: str) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -313,9 +319,63 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, path: str) -> Diagn
             "YAML_TAB",
             "A tab character is used for indentation; expected spaces.",
         )
-    context = f" {exc.context.strip()}" if exc.context else ""
+    context = (exc.context or "").strip()
+    start = exc.context_mark
+    opened = f"line {start.line + 1}, column {start.column + 1}" if start is not None else ""
+    if start is not None and _unclosed(context, problem):
+        # An unclosed bracket or quote: the parser notices late, the author needs the opening.
+        what = context.split(" a ", 1)[1].replace("quoted scalar", "quoted value")
+        closing = problem.split("did not find expected ", 1)[-1] if "did not find" in problem else "a closing quote"
+        until = "the end of the file" if "end of stream" in problem else f"line {line}, column {col}"
+        message = f"This {what} is not closed before {until}; expected {closing}."
+        return error(Location(path, start.line + 1, start.column + 1), "YAML_SYNTAX", message)
+    if start is not None and problem == "did not find expected key" and "block mapping" in context:
+        message = (
+            f"This line does not continue the mapping that starts at {opened}; "
+            "expected a key indented like its other keys."
+        )
+        return error(Location(path, line, col), "YAML_SYNTAX", message)
+    if start is not None and problem == "did not find expected '-' indicator":
+        message = (
+            f"This line does not continue the list that starts at {opened}; "
+            "expected an item starting with '-' indented like its other items."
+        )
+        return error(Location(path, line, col), "YAML_SYNTAX", message)
+    if problem == "mapping values are not allowed in this context":
+        message = (
+            "A ': ' appears inside a plain value; expected the value quoted, "
+            "or the key on its own, correctly indented line."
+        )
+        return error(Location(path, line, col), "YAML_SYNTAX", message)
+    if problem.startswith("found character that cannot start any token"):
+        char = _char_at(text, line, col)
+        message = f"'{char}' cannot start a plain value; expected the value quoted."
+        return error(Location(path, line, col), "YAML_SYNTAX", message)
+    if context and start is not None:
+        context = f" {context} that starts at {opened}"
+    elif context:
+        context = f" {context}"
     problem = problem[0].upper() + problem[1:]
     message = f"{problem}{context}; expected well-formed YAML."
+    return error(Location(path, line, col), "YAML_SYNTAX", message)
+
+
+# Characters YAML does not allow anywhere in a stream (YAML 1.2, section 5.1).
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _reader_diagnostic(text: str, path: str) -> Diagnostic:
+    """A character YAML refuses; the reader's own position is bytes or characters by parser."""
+    found = _NOT_PRINTABLE.search(text)
+    if found is None:  # pragma: no cover - the reader only fails on such a character
+        return error(Location(path), "YAML_SYNTAX", "The file is not readable as YAML; expected text.")
+    before = text[: found.start()]
+    line = before.count("\n") + 1
+    col = found.start() - (before.rfind("\n") + 1) + 1
+    message = (
+        f"Control character U+{ord(found.group()):04X} is not allowed in YAML; "
+        "expected printable text."
+    )
     return error(Location(path, line, col), "YAML_SYNTAX", message)
 
 
@@ -328,6 +388,8 @@ def parse_text(text: str, path: str) -> tuple[object, list[Diagnostic]]:
         return None, [error(Location(path, exc.line, exc.col), exc.rule, exc.message)]
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_diagnostic(exc, text, path)]
+    except yaml.reader.ReaderError:
+        return None, [_reader_diagnostic(text, path)]
     except yaml.YAMLError as exc:  # pragma: no cover - e.g. a reader error without a mark
         return None, [error(Location(path), "YAML_SYNTAX", f"{exc}; expected well-formed YAML.")]
 
