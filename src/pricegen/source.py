@@ -112,20 +112,33 @@ def resolve_plain_scalar(text: str, line: int, col: int) -> object:
     if _NOT_FINITE.fullmatch(text):
         raise _LoadError(
             "YAML_NUMBER_NOT_FINITE",
-            f'"{text}" is not a finite number; expected a decimal number such as 29 or 0.0027.',
+            f'"{text}" is not a finite number; expected a decimal number such as 29 or 0.0027 '
+            "(write unlimited for a limit without bound).",
             line,
             col,
         )
     if _AMBIGUOUS.fullmatch(text):
         raise _LoadError(
             "YAML_NUMBER_AMBIGUOUS",
-            f'"{text}" reads differently in YAML 1.1 and 1.2; '
-            "expected a plain decimal number without leading zeros, underscores or a base prefix, "
+            f'"{text}" reads differently in YAML 1.1 and 1.2; expected {_plain_number(text)}, '
             "or a quoted string.",
             line,
             col,
         )
     return text
+
+
+def _plain_number(text: str) -> str:
+    """The unambiguous way to write an ambiguous number, for the error message."""
+    sign = "-" if text.startswith("-") else ""
+    digits = text.lstrip("+-")
+    if "_" in digits:
+        return f"{sign}{digits.replace('_', '')} without underscores"
+    if digits[:2] in ("0x", "0X"):
+        return f"{sign}{int(digits[2:], 16)} written in decimal"
+    if digits[:2] == "0o":
+        return f"{sign}{int(digits[2:], 8)} written in decimal"
+    return f"{sign}{int(digits)} without leading zeros"
 
 
 class _Builder:
@@ -180,8 +193,9 @@ class _Builder:
         return value, size
 
     def _alias(self, anchor: str, line: int, col: int):
-        if anchor not in self.anchors:  # pragma: no cover - the parser rejects these first
-            raise _LoadError("YAML_SYNTAX", f'Alias "*{anchor}" has no anchor.', line, col)
+        if anchor not in self.anchors:
+            message = f'Alias "*{anchor}" refers to no anchor; expected "&{anchor}" on a value earlier in the file.'
+            raise _LoadError("YAML_SYNTAX", message, line, col)
         value, size = self.anchors[anchor]
         self.alias_nodes += size
         if self.alias_nodes > MAX_ALIAS_NODES:
@@ -199,7 +213,7 @@ class _Builder:
         if tag not in (None, "!", _STR_TAG):
             raise _LoadError(
                 "YAML_TAG_UNSUPPORTED",
-                f'Tag "{tag}" is not supported; expected an untagged value or !!str.',
+                f'Tag "{_short_tag(tag)}" is not supported; expected an untagged value or !!str.',
                 line,
                 col,
             )
@@ -212,7 +226,8 @@ class _Builder:
         if event.tag not in _STD_COLLECTION_TAGS:
             raise _LoadError(
                 "YAML_TAG_UNSUPPORTED",
-                f'Tag "{event.tag}" is not supported; expected an untagged mapping or sequence.',
+                f'Tag "{_short_tag(event.tag)}" is not supported; '
+                "expected an untagged mapping or sequence.",
                 line,
                 col,
             )
@@ -274,6 +289,12 @@ class _Builder:
         raise _LoadError("YAML_SYNTAX", "Sequence is not closed.", 1, 1)  # pragma: no cover
 
 
+def _short_tag(tag: str) -> str:
+    """Tags as authors write them: !!float, not tag:yaml.org,2002:float."""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
+
+
 def _mark(event: yaml.Event) -> tuple[int, int]:
     mark = event.start_mark
     return mark.line + 1, mark.column + 1
@@ -288,7 +309,8 @@ def _decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        # Editors count characters, not bytes; the line before the bad byte is valid UTF-8.
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8")) + 1
         message = (
             f"Byte 0x{raw[exc.start]:02x} is not valid UTF-8; "
             "expected the file to be saved as UTF-8."
