@@ -13,7 +13,9 @@ hostile file fails fast instead of exhausting memory.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -416,17 +418,30 @@ def parse_text(text: str, path: str) -> tuple[object, list[Diagnostic]]:
         return None, [error(Location(path), "YAML_SYNTAX", f"{exc}; expected well-formed YAML.")]
 
 
-def load_file(file: Path, display: str) -> tuple[SourceFile | None, list[Diagnostic]]:
-    """Read, decode and parse one file; never raises for bad content."""
+def load_file(
+    file: Path, display: str, *, regular_only: bool = False
+) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """Read, decode and parse one file; never raises for bad content.
+
+    ``regular_only`` is for files found in a catalog directory: a broken
+    symlink or a named pipe there is reported, never silently skipped or
+    read (a pipe would block). A path named explicitly is read whatever it
+    is, so ``/dev/stdin`` works, but never more than ``MAX_FILE_BYTES``.
+    """
     try:
+        problem = _not_regular(file) if regular_only else None
+        if problem:
+            return None, [error(Location(display), "FILE_UNREADABLE", problem)]
         size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
+        with file.open("rb") as handle:
+            raw = b"" if size > MAX_FILE_BYTES else handle.read(MAX_FILE_BYTES + 1)
+        if max(size, len(raw)) > MAX_FILE_BYTES:
+            shown = f"{size:,} bytes" if size > MAX_FILE_BYTES else f"more than {MAX_FILE_BYTES:,} bytes"
             message = (
-                f"The file is {size:,} bytes; expected at most {MAX_FILE_BYTES:,} bytes "
+                f"The file is {shown}; expected at most {MAX_FILE_BYTES:,} bytes "
                 "(split the catalog over several files)."
             )
             return None, [error(Location(display), "FILE_TOO_LARGE", message)]
-        raw = file.read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return None, [error(Location(display), "FILE_UNREADABLE", f"{reason}; expected a readable file.")]
@@ -443,15 +458,30 @@ def load_file(file: Path, display: str) -> tuple[SourceFile | None, list[Diagnos
     return SourceFile(display, text, data, digest), []
 
 
+def _not_regular(file: Path) -> str | None:
+    """Why a file found in a catalog directory cannot be read as one, or None."""
+    if file.is_symlink() and not file.exists():
+        return f'The symbolic link points to "{os.readlink(file)}", which does not exist; expected a readable file.'
+    mode = file.stat().st_mode
+    if stat.S_ISREG(mode):
+        return None
+    kind = "a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    return f"The path is {kind}, not a regular file; expected a catalog file."
+
+
 def discover(root: Path) -> list[Path]:
-    """The catalog's files: the file itself, or every YAML file under a directory."""
-    if root.is_file():
+    """The catalog's files: the path itself, or every YAML file under a directory.
+
+    Anything with a YAML suffix that is not a directory counts, so that a
+    broken symlink is reported rather than silently leaving plans out.
+    """
+    if not root.is_dir():
         return [root]
     found = [
         p
         for p in root.rglob("*")
         if p.suffix in YAML_SUFFIXES
-        and p.is_file()
+        and not p.is_dir()
         and not any(part.startswith(".") for part in p.relative_to(root).parts)
     ]
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
@@ -475,7 +505,7 @@ def load(root: Path, root_display: str | None = None) -> tuple[list[SourceFile],
         return [], [error(Location(shown), "CATALOG_EMPTY", message)]
     sources, diagnostics = [], []
     for file in files:
-        source, problems = load_file(file, display_path(file, root, shown))
+        source, problems = load_file(file, display_path(file, root, shown), regular_only=file != root)
         diagnostics.extend(problems)
         if source is not None:
             sources.append(source)
