@@ -352,13 +352,22 @@ def _check_prices(raw: RawCatalog) -> Iterator[Diagnostic]:
     for addon in raw.addons.values():
         periods = _addon_periods(raw, addon)
         if addon.get("price") is None:
+            free = _zero_price(periods, tuple(raw.product["currencies"]))
             message = (
                 f'Add-on "{addon.id}" has no price; expected one for each currency and period '
-                "(write price: 0 for a free add-on)."
+                f"(write price: {free} for a free add-on)."
             )
             yield error(addon.loc(key=True), "PRICE_MISSING", message)
         else:
             yield from _price(raw, addon, ("price",), periods)
+
+
+def _zero_price(periods: tuple[str, ...], currencies: tuple[str, ...]) -> str:
+    """A complete price of zero, in the shortest form the shorthands allow."""
+    money = "0" if len(currencies) == 1 else "{" + ", ".join(f"{c}: 0" for c in currencies) + "}"
+    if len(periods) == 1:
+        return money
+    return "{" + ", ".join(f"{p}: {money}" for p in periods) + "}"
 
 
 def _charge_price_paths(charge) -> Iterator[tuple]:
