@@ -46,3 +46,84 @@ def decision_text(decision) -> str:
     if decision.window_start is not None:
         parts.append(f"window {decision.window_start.isoformat()} to {decision.window_end.isoformat()}")
     return "; ".join(parts) + "\n"
+
+
+def quote_markdown(quote, format_money) -> str:
+    """A quote as a Markdown table: item, quantity, amount; then the total in bold."""
+    from .render.tables import md_inline
+
+    rows = ["| Item | Quantity | Amount |", "|---|---:|---:|"]
+    for line in quote.lines:
+        amount = md_inline(format_money(line.amount, quote.currency))
+        rows.append(f"| {md_inline(line.description)} | {line.quantity:,} | {amount} |")
+    rows.append(f"| **Total** | | **{md_inline(format_money(quote.total, quote.currency))}** |")
+    return "\n".join(rows) + "\n"
+
+
+# -- scenarios: many quotes at once (pricegen quote --scenarios) ----------------------
+#
+# Each outcome has ``scenario`` (name, description, plan, period, currency),
+# and either ``quote`` or ``error`` (a PricingError the evaluator raised).
+
+
+def _refusal(outcome) -> str:
+    return f"{outcome.error} [{type(outcome.error).__name__}]"
+
+
+def scenarios_text(outcomes, format_money) -> str:
+    """Every scenario's invoice-like table, under a '== name' heading."""
+    blocks = []
+    for outcome in outcomes:
+        scenario = outcome.scenario
+        head = f"== {scenario.name}" + (f": {scenario.description}" if scenario.description else "")
+        if outcome.ok:
+            body = quote_text(outcome.quote, format_money)
+        else:
+            body = f"error: {_refusal(outcome)}\n"
+        blocks.append(f"{head}\n{body}")
+    return "\n".join(blocks)
+
+
+def scenarios_json(outcomes) -> str:
+    """{"scenarios": [...]}: each scenario's inputs and its quote's to_dict(), or its error."""
+    payload = {"scenarios": [outcome.to_dict() for outcome in outcomes]}
+    return json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def scenarios_markdown(outcomes, format_money) -> str:
+    """A summary table of totals, then each quote's lines in a collapsed section.
+
+    Made for a pull-request comment: the totals are visible at a glance and
+    the line items are one click away.
+    """
+    from .render.tables import md_inline
+
+    out = [
+        "### Price quotes",
+        "",
+        "| Scenario | Plan | Period | Currency | Total |",
+        "|---|---|---|---|---:|",
+    ]
+    for outcome in outcomes:
+        s = outcome.scenario
+        if outcome.ok:
+            total = md_inline(format_money(outcome.quote.total, outcome.quote.currency))
+        else:
+            total = f"refused: `{type(outcome.error).__name__}`"
+        out.append(f"| `{s.name}` | {md_inline(s.plan)} | {s.period} | {s.currency} | {total} |")
+    for outcome in outcomes:
+        s = outcome.scenario
+        if outcome.ok:
+            total = md_inline(format_money(outcome.quote.total, outcome.quote.currency))
+            summary = f"<code>{s.name}</code>: {total}"
+        else:
+            summary = f"<code>{s.name}</code>: refused"
+        out += ["", "<details>", f"<summary>{summary}</summary>", ""]
+        if s.description:
+            out += [md_inline(s.description), ""]
+        if outcome.ok:
+            out.append(quote_markdown(outcome.quote, format_money).rstrip("\n"))
+        else:
+            out.append(f"Refused: {md_inline(_refusal(outcome))}")
+        out += ["", "</details>"]
+    return "\n".join(out) + "\n"
