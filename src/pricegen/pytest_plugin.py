@@ -1,0 +1,359 @@
+"""pytest plugin: one snapshot test per pricing scenario.
+
+Registered through the ``pytest11`` entry point, so it is active wherever
+pricegen is installed. It costs nothing until a test asks for one of its
+fixtures: nothing is compiled or imported before that, and a project that
+does not configure it never notices it.
+
+Configuration, in ``pyproject.toml`` (``[tool.pytest.ini_options]``),
+``pytest.ini``, ``tox.ini`` or ``setup.cfg``::
+
+    pricegen_catalog = "pricing"              # compile this catalog (file or directory)
+    pricegen_scenarios = "scenarios.yaml"
+    # or test the generated evaluator instead of compiling the catalog:
+    # pricegen_module = "generated/acme_pricing.py"   (a file, or an importable module name)
+
+Paths are relative to the ini file's directory. ``--pricegen-catalog``,
+``--pricegen-module`` and ``--pricegen-scenarios`` override them, relative
+to the current directory; ``@pytest.mark.pricegen(catalog=..., module=...,
+scenarios=...)`` overrides them for one test, relative to its file.
+
+The test, one per scenario, with syrupy's ``snapshot``::
+
+    def test_quote(pricing_scenario, snapshot):
+        assert pricing_scenario.quote().to_dict() == snapshot
+
+Each test is named after its scenario (``test_quote[pro-20-seats]``). The
+catalog is compiled, and each scenarios file checked, once per session; a
+problem in either fails collection with the diagnostics, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+MARKER = "pricegen"
+_CACHE = pytest.StashKey[dict]()
+
+
+# -- configuration ------------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("pricegen", "pricegen price-quote snapshots")
+    group.addoption(
+        "--pricegen-catalog",
+        metavar="PATH",
+        default=None,
+        help="pricegen catalog (file or directory) to compile for pricing_scenario tests.",
+    )
+    group.addoption(
+        "--pricegen-module",
+        metavar="PATH_OR_NAME",
+        default=None,
+        help="Generated evaluator module (a .py file or a module name) to test instead of compiling.",
+    )
+    group.addoption(
+        "--pricegen-scenarios",
+        metavar="PATH",
+        default=None,
+        help="pricegen scenarios file for pricing_scenario tests.",
+    )
+    parser.addini("pricegen_catalog", "pricegen catalog (file or directory), relative to the ini file.", default="")
+    parser.addini("pricegen_module", "Generated evaluator (.py file or module name) to test instead.", default="")
+    parser.addini("pricegen_scenarios", "pricegen scenarios file, relative to the ini file.", default="")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "pricegen(catalog=None, module=None, scenarios=None): the pricegen catalog or evaluator "
+        "module and scenarios file of this test's pricing_scenario (paths relative to the test file).",
+    )
+    config.stash[_CACHE] = {}
+
+
+class _Settings:
+    """Where the catalog (or module) and the scenarios come from, as absolute paths."""
+
+    def __init__(self, catalog: Path | None, module: str | Path | None, scenarios: Path | None):
+        self.catalog, self.module, self.scenarios = catalog, module, scenarios
+
+    @property
+    def key(self) -> tuple:
+        return (str(self.catalog), str(self.module), str(self.scenarios))
+
+
+def _settings(config: pytest.Config, marker: pytest.Mark | None = None, base: Path | None = None) -> _Settings:
+    ini_dir = config.inipath.parent if config.inipath else config.rootpath
+    cwd = config.invocation_params.dir
+
+    def value(name: str):
+        if marker is not None and marker.kwargs.get(name):
+            return marker.kwargs[name], base
+        option = config.getoption(f"--pricegen-{name}")
+        if option:
+            return option, cwd
+        ini = config.getini(f"pricegen_{name}")
+        return (ini, ini_dir) if ini else (None, None)
+
+    def path(name: str) -> Path | None:
+        raw, root = value(name)
+        return None if raw is None else (root / os.path.expanduser(str(raw))).resolve()
+
+    raw_module, module_root = value("module")
+    module: str | Path | None = None
+    if raw_module is not None:
+        raw_module = str(raw_module)
+        is_file = raw_module.endswith(".py") or "/" in raw_module or os.sep in raw_module
+        module = (module_root / raw_module).resolve() if is_file else raw_module
+    return _Settings(path("catalog"), module, path("scenarios"))
+
+
+_HOW_TO = (
+    "configure pricegen in pyproject.toml:\n\n"
+    "    [tool.pytest.ini_options]\n"
+    '    pricegen_catalog = "pricing"\n'
+    '    pricegen_scenarios = "scenarios.yaml"\n\n'
+    "(or pass --pricegen-catalog and --pricegen-scenarios, or mark the test with "
+    "@pytest.mark.pricegen(catalog=..., scenarios=...))"
+)
+
+
+# -- loading, once per session ------------------------------------------------------
+
+
+class PricegenConfigError(Exception):
+    """The plugin's configuration, the catalog or the scenarios file has problems."""
+
+
+def _shown(config: pytest.Config, path: Path) -> str:
+    """A path as the user would type it from where pytest was started."""
+    try:
+        return os.path.relpath(path, config.invocation_params.dir)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)
+
+
+def _evaluator(config: pytest.Config, settings: _Settings):
+    """The evaluator module: imported, or compiled from the catalog (cached)."""
+    cache = config.stash[_CACHE]
+    key = ("evaluator", str(settings.module), str(settings.catalog))
+    if key not in cache:
+        try:
+            cache[key] = (_load_evaluator(config, settings), None)
+        except PricegenConfigError as exc:
+            cache[key] = (None, exc)
+    module, problem = cache[key]
+    if problem is not None:
+        raise problem
+    return module
+
+
+def _load_evaluator(config: pytest.Config, settings: _Settings):
+    if settings.module is not None:
+        return _import_evaluator(config, settings.module)
+    if settings.catalog is None:
+        raise PricegenConfigError(f"pricegen: no catalog to quote; {_HOW_TO}")
+    if not settings.catalog.exists():
+        raise PricegenConfigError(
+            f"pricegen: the catalog {_shown(config, settings.catalog)} does not exist; "
+            "expected a catalog file or directory (pricegen_catalog)."
+        )
+    from .config import Config
+    from .diagnostics import format_text, summary
+    from .pipeline import compile_catalog
+    from .runtime import load_evaluator
+
+    build = compile_catalog(settings.catalog, display=_shown(config, settings.catalog))
+    if not build.ok:
+        text = format_text(build.diagnostics) + summary(build.diagnostics)
+        raise PricegenConfigError(f"pricegen: the catalog has errors:\n{text}")
+    return load_evaluator(build.catalog, Config(include_drafts=True))
+
+
+def _import_evaluator(config: pytest.Config, module: str | Path):
+    if isinstance(module, Path):
+        if not module.is_file():
+            raise PricegenConfigError(
+                f"pricegen: the evaluator module {_shown(config, module)} does not exist; "
+                "expected the .py file `pricegen generate` wrote (pricegen_module)."
+            )
+        loaded = _import_file(module)
+    else:
+        try:
+            loaded = importlib.import_module(module)
+        except ImportError as exc:
+            raise PricegenConfigError(
+                f"pricegen: cannot import the evaluator module {module!r} ({exc}); "
+                "expected a module generated by `pricegen generate` on sys.path, or a path to its .py file."
+            ) from None
+    missing = [n for n in ("CATALOG", "Subscription", "quote", "PricingError") if not hasattr(loaded, n)]
+    if missing:
+        raise PricegenConfigError(
+            f"pricegen: {getattr(loaded, '__file__', module)} is not a pricegen evaluator "
+            f"(it has no {', '.join(missing)}); expected a module generated by `pricegen generate`."
+        )
+    return loaded
+
+
+def _import_file(path: Path):
+    """Import a generated evaluator from its file, under its own name when that is free."""
+    name = path.stem
+    existing = sys.modules.get(name)
+    if existing is not None and Path(getattr(existing, "__file__", "") or "").resolve() == path:
+        return existing
+    if existing is not None or not name.isidentifier():
+        name = f"_pricegen_evaluator_{abs(hash(str(path))):x}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while classes are built
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        sys.modules.pop(name, None)
+        raise PricegenConfigError(
+            f"pricegen: importing {path} failed: {type(exc).__name__}: {exc}; "
+            "expected a module generated by `pricegen generate` (regenerate it)."
+        ) from None
+    return module
+
+
+def _suite(config: pytest.Config, settings: _Settings):
+    """(module, scenarios) for these settings; raises PricegenConfigError with diagnostics."""
+    cache = config.stash[_CACHE]
+    key = ("suite", settings.key)
+    if key not in cache:
+        try:
+            cache[key] = (_load_suite(config, settings), None)
+        except PricegenConfigError as exc:
+            cache[key] = (None, exc)
+    suite, problem = cache[key]
+    if problem is not None:
+        raise problem
+    return suite
+
+
+def _load_suite(config: pytest.Config, settings: _Settings):
+    if settings.scenarios is None:
+        raise PricegenConfigError(f"pricegen: no scenarios file; {_HOW_TO}")
+    if not settings.scenarios.is_file():
+        raise PricegenConfigError(
+            f"pricegen: the scenarios file {_shown(config, settings.scenarios)} does not exist; "
+            "expected a scenarios file (pricegen_scenarios)."
+        )
+    module = _evaluator(config, settings)
+    from .diagnostics import format_text, has_errors, summary
+    from .scenarios import load
+
+    scenarios, diagnostics = load(settings.scenarios, module.CATALOG, _shown(config, settings.scenarios))
+    if has_errors(diagnostics):
+        text = format_text(diagnostics) + summary(diagnostics)
+        raise PricegenConfigError(f"pricegen: the scenarios file has errors:\n{text}")
+    return module, [PricingScenario(s, module) for s in scenarios]
+
+
+# -- the scenarios as tests ---------------------------------------------------------
+
+
+class PricingScenario:
+    """One scenario bound to its evaluator: the value of the ``pricing_scenario`` fixture."""
+
+    def __init__(self, scenario, module) -> None:
+        self.scenario = scenario
+        self.module = module
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name
+
+    @property
+    def description(self) -> str:
+        return self.scenario.description
+
+    def subscription(self):
+        """The evaluator's ``Subscription`` for this scenario."""
+        return self.scenario.subscription(self.module)
+
+    @property
+    def usage(self) -> dict:
+        return dict(self.scenario.usage)
+
+    def quote(self):
+        """The scenario's ``Quote``; a refusal fails the test with the evaluator's message.
+
+        For scenarios that are meant to be refused, snapshot :meth:`result`.
+        """
+        __tracebackhide__ = True
+        try:
+            return self.scenario.quote(self.module)
+        except self.module.PricingError as exc:
+            loc = self.scenario.loc
+            pytest.fail(
+                f'pricegen scenario "{self.name}" ({loc.path}:{loc.line}:{loc.col}) was refused: '
+                f"{exc} [{type(exc).__name__}]",
+                pytrace=False,
+            )
+
+    def result(self) -> dict:
+        """``quote().to_dict()``, or ``{"error": ..., "message": ...}`` when it is refused."""
+        try:
+            return self.scenario.quote(self.module).to_dict()
+        except self.module.PricingError as exc:
+            return {"error": type(exc).__name__, "message": str(exc)}
+
+    def __repr__(self) -> str:
+        return f"<PricingScenario {self.name}>"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "pricing_scenario" not in metafunc.fixturenames or not _ours(metafunc):
+        return
+    marker = metafunc.definition.get_closest_marker(MARKER)
+    settings = _settings(metafunc.config, marker, Path(metafunc.definition.path).parent)
+    try:
+        _module, scenarios = _suite(metafunc.config, settings)
+    except PricegenConfigError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    metafunc.parametrize("pricing_scenario", scenarios, ids=[s.name for s in scenarios])
+
+
+def _ours(metafunc: pytest.Metafunc) -> bool:
+    """Whether ``pricing_scenario`` is this plugin's fixture, not a project's own of that name."""
+    defs = getattr(metafunc, "_arg2fixturedefs", {}).get("pricing_scenario")
+    if not defs:
+        return True
+    func = getattr(defs[-1], "func", None)
+    return getattr(func, "__module__", __name__) == __name__
+
+
+@pytest.fixture
+def pricing_scenario():
+    """One scenario of the scenarios file; tests taking it run once per scenario."""
+    pytest.fail(  # pragma: no cover - pytest_generate_tests parametrizes it first
+        f"pricegen: pricing_scenario was not parametrized; {_HOW_TO}", pytrace=False
+    )
+
+
+@pytest.fixture(scope="session")
+def pricing_scenarios(pytestconfig) -> list[PricingScenario]:
+    """Every scenario of the configured scenarios file, in file order."""
+    try:
+        return _suite(pytestconfig, _settings(pytestconfig))[1]
+    except PricegenConfigError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def pricing_evaluator(pytestconfig):
+    """The configured evaluator module: compiled from the catalog, or imported."""
+    try:
+        return _evaluator(pytestconfig, _settings(pytestconfig))
+    except PricegenConfigError as exc:
+        pytest.fail(str(exc), pytrace=False)
