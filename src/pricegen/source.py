@@ -92,7 +92,14 @@ class _LoadError(Exception):
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _DECIMAL = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
-_AMBIGUOUS = re.compile(r"[-+]?0[0-9]+|0[xX][0-9a-fA-F]+|0o[0-7]+|[-+]?[0-9][0-9_]*_[0-9_]*")
+# Plain scalars that YAML 1.1 (PyYAML, many other tools) reads as a number and
+# YAML 1.2 reads differently, as another number or as text.
+_AMBIGUOUS = re.compile(
+    r"[-+]?0[0-9_]+"  # 010: octal in YAML 1.1
+    r"|[-+]?0[xX][0-9a-fA-F_]+|[-+]?0o[0-7_]+|[-+]?0b[01_]+"  # base prefixes
+    r"|[-+]?[0-9][0-9_]*(\.[0-9_]*)?"  # 1_000: digit separators, with _is_ambiguous
+    r"|[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?"  # 1:30: base 60 in YAML 1.1
+)
 _NOT_FINITE = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _NULLS = {"", "~", "null", "Null", "NULL"}
@@ -108,7 +115,7 @@ def resolve_plain_scalar(text: str, line: int, col: int) -> object:
         return None
     if _INT.fullmatch(text):
         return int(text)
-    if _DECIMAL.fullmatch(text) and not _AMBIGUOUS.fullmatch(text):
+    if _DECIMAL.fullmatch(text) and not _is_ambiguous(text):
         value = Decimal(text)
         return value.copy_abs() if value.is_zero() else value
     if _NOT_FINITE.fullmatch(text):
@@ -119,28 +126,39 @@ def resolve_plain_scalar(text: str, line: int, col: int) -> object:
             line,
             col,
         )
-    if _AMBIGUOUS.fullmatch(text):
+    if _is_ambiguous(text):
+        plain = _plain_number(text)
         raise _LoadError(
             "YAML_NUMBER_AMBIGUOUS",
-            f'"{text}" reads differently in YAML 1.1 and 1.2; expected {_plain_number(text)}, '
-            "or a quoted string.",
+            f'"{text}" reads differently in YAML 1.1 and 1.2; expected '
+            + (f"{plain}, or a quoted string." if plain else "a quoted string."),
             line,
             col,
         )
     return text
 
 
-def _plain_number(text: str) -> str:
+def _is_ambiguous(text: str) -> bool:
+    """Whether YAML 1.1 would read ``text`` as a number that 1.2 reads otherwise."""
+    if not _AMBIGUOUS.fullmatch(text):
+        return False
+    core = text.lstrip("+-")
+    if core[:2] in ("0x", "0X", "0o", "0b") or ":" in core or "_" in core:
+        return True
+    return "." not in core and core.startswith("0") and len(core) > 1  # 010; but 0.5 is fine
+
+
+def _plain_number(text: str) -> str | None:
     """The unambiguous way to write an ambiguous number, for the error message."""
     sign = "-" if text.startswith("-") else ""
-    digits = text.lstrip("+-")
-    if "_" in digits:
-        return f"{sign}{digits.replace('_', '')} without underscores"
-    if digits[:2] in ("0x", "0X"):
-        return f"{sign}{int(digits[2:], 16)} written in decimal"
-    if digits[:2] == "0o":
-        return f"{sign}{int(digits[2:], 8)} written in decimal"
-    return f"{sign}{int(digits)} without leading zeros"
+    digits = text.lstrip("+-").replace("_", "")
+    bases = {"0x": 16, "0X": 16, "0o": 8, "0b": 2}
+    if digits[:2] in bases:
+        return f"{sign}{int(digits[2:], bases[digits[:2]])} written in decimal"
+    if ":" in digits:
+        return None  # base 60: text is what was meant
+    value = format(Decimal(digits), "f") if "." in digits else str(int(digits))
+    return f"{sign}{value} without {'underscores' if '_' in text else 'leading zeros'}"
 
 
 class _Builder:
