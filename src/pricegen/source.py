@@ -31,6 +31,8 @@ _EVENT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_ALIAS_NODES = 100_000
+MAX_NUMBER_CHARS = 100
+MAX_EXPONENT = 20  # money.amount() writes 1e20 out in full; beyond 27 digits it cannot
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -113,6 +115,8 @@ def resolve_plain_scalar(text: str, line: int, col: int) -> object:
         return _BOOLS[text]
     if text in _NULLS:
         return None
+    if _INT.fullmatch(text) or _DECIMAL.fullmatch(text) or _AMBIGUOUS.fullmatch(text):
+        _check_range(text, line, col)
     if _INT.fullmatch(text):
         return int(text)
     if _DECIMAL.fullmatch(text) and not _is_ambiguous(text):
@@ -136,6 +140,21 @@ def resolve_plain_scalar(text: str, line: int, col: int) -> object:
             col,
         )
     return text
+
+
+def _check_range(text: str, line: int, col: int) -> None:
+    """Refuse numbers too long to handle exactly and cheaply: 5000 digits, 1e999999999."""
+    too_long = len(text) > MAX_NUMBER_CHARS
+    exponent = "e" in text.lower() and _DECIMAL.fullmatch(text)
+    if too_long or (exponent and not -MAX_EXPONENT <= Decimal(text).adjusted() <= MAX_EXPONENT):
+        shown = text if len(text) <= 24 else f"{text[:20]}... ({len(text)} characters)"
+        raise _LoadError(
+            "YAML_NUMBER_OUT_OF_RANGE",
+            f'The number "{shown}" is out of range; expected at most {MAX_NUMBER_CHARS} characters '
+            f"and an exponent between -{MAX_EXPONENT} and {MAX_EXPONENT}.",
+            line,
+            col,
+        )
 
 
 def _is_ambiguous(text: str) -> bool:
