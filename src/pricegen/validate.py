@@ -10,9 +10,12 @@ the author evidently meant.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
 from importlib import resources
+from urllib.parse import unquote
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -46,8 +49,12 @@ def _validator() -> Draft202012Validator:
 def validate(sources: list[SourceFile]) -> tuple[list[SourceFile], list[Diagnostic]]:
     """Return the files that match the schema, and a diagnostic per violation."""
     validator = _validator()
+    fast = _fast_check()
     valid, diagnostics = [], []
     for source in sources:
+        if fast is not None and fast(source.data):
+            valid.append(source)  # jsonschema would report nothing
+            continue
         problems = [_diagnostic(e, source) for e in validator.iter_errors(source.data)]
         diagnostics.extend(problems)
         if not problems:
@@ -239,3 +246,328 @@ def _trim(hint: str) -> str:
 
 def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
+
+
+# -- the fast validity check -------------------------------------------------
+#
+# jsonschema interprets the schema anew for every value: each subschema it
+# enters costs a new validator object and each $ref a registry lookup, some
+# 4 ms for one plan file. Most files are valid, and for a valid file a yes is
+# all that is needed. So the schema is compiled once into plain predicates
+# that give jsonschema's own verdict, keyword by keyword (the code mirrors
+# jsonschema's keyword functions); iter_errors then runs only on the files
+# they reject, so every diagnostic is exactly what it was. Keywords not
+# modelled here are answered by jsonschema itself, and a schema whose
+# references this does not model switches the fast check off altogether.
+# tests/bench/test_fast_validity.py holds the two verdicts equal.
+
+Check = Callable[[object], bool]
+
+# Keywords that change how references resolve: supported only as the root's
+# own $id and $schema; anywhere else the fast check is not used at all.
+_ROOT_ONLY = frozenset({"$id", "$schema"})
+_SCOPE_KEYWORDS = _ROOT_ONLY | {
+    "$anchor",
+    "$dynamicAnchor",
+    "$dynamicRef",
+    "$recursiveAnchor",
+    "$recursiveRef",
+}
+
+
+class _NotCompilable(Exception):
+    """The schema needs jsonschema's full referencing; validate with it alone."""
+
+
+def _always(_instance: object) -> bool:
+    return True
+
+
+def _never(_instance: object) -> bool:
+    return False
+
+
+@cache
+def _fast_check() -> Check | None:
+    """A predicate equal to ``_validator().is_valid``, or None when the schema is out of reach."""
+    try:
+        return _Compiler(_validator()).root()
+    except _NotCompilable:
+        return None
+
+
+class _Compiler:
+    def __init__(self, validator: Draft202012Validator) -> None:
+        self.validator = validator
+        self.schema = validator.schema
+        # The root as a subschema: its own $id and $schema only set the scope.
+        self.root_schema = (
+            {k: v for k, v in self.schema.items() if k not in _ROOT_ONLY}
+            if isinstance(self.schema, dict)
+            else self.schema
+        )
+        self.refs: dict[str, Check] = {}
+        self.is_object = self.type_test("object")
+        self.is_array = self.type_test("array")
+        self.is_string = self.type_test("string")
+        self.is_number = self.type_test("number")
+
+    def root(self) -> Check:
+        return self.compile(self.root_schema)
+
+    def type_test(self, name: str) -> Check:
+        """jsonschema's own type check, remembered per Python type.
+
+        Its verdicts depend on the type alone, except that some versions count
+        a float with an integral value as an integer; floats are never cached.
+        """
+        is_type = self.validator.is_type
+        known: dict[type, bool] = {}
+
+        def test(instance: object) -> bool:
+            cls = type(instance)
+            verdict = known.get(cls)
+            if verdict is None:
+                verdict = is_type(instance, name)
+                if cls is not float:
+                    known[cls] = verdict
+            return verdict
+
+        return test
+
+    def delegate(self, schema: dict) -> Check:
+        """jsonschema decides this subschema (refs still resolve against the root)."""
+        return self.validator.evolve(schema=schema).is_valid
+
+    def compile(self, schema) -> Check:
+        if schema is True:
+            return _always
+        if schema is False:
+            return _never
+        if not isinstance(schema, dict) or any(k in schema for k in _SCOPE_KEYWORDS):
+            raise _NotCompilable
+        checks: list[Check] = []
+        for keyword, value in schema.items():
+            if keyword not in self.validator.VALIDATORS:
+                continue  # annotations, $defs, and then/else (applied by "if")
+            if keyword == "additionalProperties" and "properties" in schema:
+                continue  # compiled together with "properties"
+            make = _KEYWORDS.get(keyword)
+            if make is None:
+                return self.delegate(schema)
+            checks.append(make(self, value, schema))
+        return _all(checks)
+
+    def ref(self, ref: str, _schema: dict) -> Check:
+        if not isinstance(ref, str) or not (ref == "#" or ref.startswith("#/")):
+            raise _NotCompilable
+        if ref not in self.refs:
+            slot: list[Check] = []
+            self.refs[ref] = lambda instance: slot[0](instance)  # a recursive ref, while compiling
+            slot.append(self.compile(self.pointer(ref)))
+            self.refs[ref] = slot[0]
+        return self.refs[ref]
+
+    def pointer(self, ref: str):
+        target = self.schema
+        for token in ref[2:].split("/") if ref != "#" else ():
+            token = unquote(token).replace("~1", "/").replace("~0", "~")
+            try:
+                target = target[int(token)] if isinstance(target, list) else target[token]
+            except (KeyError, IndexError, ValueError, TypeError):
+                raise _NotCompilable from None
+        return self.root_schema if target is self.schema else target
+
+    # -- objects
+
+    def members(self, _value, schema: dict) -> Check:
+        """properties and additionalProperties in one pass over the mapping."""
+        props = {name: self.compile(sub) for name, sub in schema.get("properties", {}).items()}
+        extra = self.compile(schema.get("additionalProperties", True))
+        extra = None if extra is _always else extra
+        is_object = self.is_object
+
+        def check(instance) -> bool:
+            if not is_object(instance):
+                return True
+            for key, value in instance.items():
+                test = props.get(key, extra)
+                if test is not None and not test(value):
+                    return False
+            return True
+
+        return check
+
+    def required(self, names, _schema: dict) -> Check:
+        names, is_object = tuple(names), self.is_object
+        return lambda instance: not is_object(instance) or all(n in instance for n in names)
+
+    def property_names(self, sub, _schema: dict) -> Check:
+        test, is_object = self.compile(sub), self.is_object
+        return lambda instance: not is_object(instance) or all(test(k) for k in instance)
+
+    def min_properties(self, bound, _schema: dict) -> Check:
+        is_object = self.is_object
+        return lambda instance: not is_object(instance) or len(instance) >= bound
+
+    def max_properties(self, bound, _schema: dict) -> Check:
+        is_object = self.is_object
+        return lambda instance: not is_object(instance) or len(instance) <= bound
+
+    # -- arrays
+
+    def items(self, sub, schema: dict) -> Check:
+        test, is_array = self.compile(sub), self.is_array
+        prefix = len(schema.get("prefixItems", []))
+        return lambda instance: not is_array(instance) or all(test(i) for i in instance[prefix:])
+
+    def prefix_items(self, subs, _schema: dict) -> Check:
+        tests, is_array = [self.compile(sub) for sub in subs], self.is_array
+        return lambda instance: not is_array(instance) or all(
+            test(item) for item, test in zip(instance, tests, strict=False)
+        )
+
+    def min_items(self, bound, _schema: dict) -> Check:
+        is_array = self.is_array
+        return lambda instance: not is_array(instance) or len(instance) >= bound
+
+    def max_items(self, bound, _schema: dict) -> Check:
+        is_array = self.is_array
+        return lambda instance: not is_array(instance) or len(instance) <= bound
+
+    def unique_items(self, unique, _schema: dict) -> Check:
+        if not unique:
+            return _always
+        slow, is_array = self.delegate({"uniqueItems": True}), self.is_array
+
+        def check(instance) -> bool:
+            if not is_array(instance):
+                return True
+            if all(type(item) is str for item in instance):
+                return len(set(instance)) == len(instance)
+            return slow(instance)
+
+        return check
+
+    # -- strings and numbers
+
+    def pattern(self, regex: str, _schema: dict) -> Check:
+        search, is_string = re.compile(regex).search, self.is_string
+        return lambda instance: not is_string(instance) or search(instance) is not None
+
+    def min_length(self, bound, _schema: dict) -> Check:
+        is_string = self.is_string
+        return lambda instance: not is_string(instance) or len(instance) >= bound
+
+    def max_length(self, bound, _schema: dict) -> Check:
+        is_string = self.is_string
+        return lambda instance: not is_string(instance) or len(instance) <= bound
+
+    def minimum(self, bound, _schema: dict) -> Check:
+        is_number = self.is_number
+        return lambda instance: not is_number(instance) or not instance < bound
+
+    def maximum(self, bound, _schema: dict) -> Check:
+        is_number = self.is_number
+        return lambda instance: not is_number(instance) or not instance > bound
+
+    def exclusive_minimum(self, bound, _schema: dict) -> Check:
+        is_number = self.is_number
+        return lambda instance: not is_number(instance) or not instance <= bound
+
+    def exclusive_maximum(self, bound, _schema: dict) -> Check:
+        is_number = self.is_number
+        return lambda instance: not is_number(instance) or not instance >= bound
+
+    # -- any value
+
+    def type(self, names, _schema: dict) -> Check:
+        tests = [self.type_test(name) for name in (names if isinstance(names, list) else [names])]
+        if len(tests) == 1:
+            return tests[0]
+        return lambda instance: any(test(instance) for test in tests)
+
+    def enum(self, options, _schema: dict) -> Check:
+        slow = self.delegate({"enum": options})
+        if not all(type(option) is str for option in options):
+            return slow
+        texts = frozenset(options)
+        # jsonschema's equal() compares a string to anything with ==.
+        return lambda instance: instance in texts if type(instance) is str else slow(instance)
+
+    def const(self, expected, _schema: dict) -> Check:
+        slow = self.delegate({"const": expected})
+        if type(expected) not in (str, int):
+            return slow
+        kind = type(expected)
+        return lambda instance: instance == expected if type(instance) is kind else slow(instance)
+
+    # -- combinations
+
+    def all_of(self, subs, _schema: dict) -> Check:
+        return _all([self.compile(sub) for sub in subs])
+
+    def any_of(self, subs, _schema: dict) -> Check:
+        tests = [self.compile(sub) for sub in subs]
+        return lambda instance: any(test(instance) for test in tests)
+
+    def one_of(self, subs, _schema: dict) -> Check:
+        tests = [self.compile(sub) for sub in subs]
+        return lambda instance: sum(1 for test in tests if test(instance)) == 1
+
+    def not_(self, sub, _schema: dict) -> Check:
+        test = self.compile(sub)
+        return lambda instance: not test(instance)
+
+    def if_(self, sub, schema: dict) -> Check:
+        condition = self.compile(sub)
+        then = self.compile(schema.get("then", True))
+        otherwise = self.compile(schema.get("else", True))
+        return lambda instance: then(instance) if condition(instance) else otherwise(instance)
+
+
+_KEYWORDS: dict[str, Callable[[_Compiler, object, dict], Check]] = {
+    "$ref": _Compiler.ref,
+    "properties": _Compiler.members,
+    "additionalProperties": _Compiler.members,
+    "required": _Compiler.required,
+    "propertyNames": _Compiler.property_names,
+    "minProperties": _Compiler.min_properties,
+    "maxProperties": _Compiler.max_properties,
+    "items": _Compiler.items,
+    "prefixItems": _Compiler.prefix_items,
+    "minItems": _Compiler.min_items,
+    "maxItems": _Compiler.max_items,
+    "uniqueItems": _Compiler.unique_items,
+    "pattern": _Compiler.pattern,
+    "minLength": _Compiler.min_length,
+    "maxLength": _Compiler.max_length,
+    "minimum": _Compiler.minimum,
+    "maximum": _Compiler.maximum,
+    "exclusiveMinimum": _Compiler.exclusive_minimum,
+    "exclusiveMaximum": _Compiler.exclusive_maximum,
+    "type": _Compiler.type,
+    "enum": _Compiler.enum,
+    "const": _Compiler.const,
+    "allOf": _Compiler.all_of,
+    "anyOf": _Compiler.any_of,
+    "oneOf": _Compiler.one_of,
+    "not": _Compiler.not_,
+    "if": _Compiler.if_,
+}
+
+
+def _all(checks: list[Check]) -> Check:
+    if not checks:
+        return _always
+    if len(checks) == 1:
+        return checks[0]
+    checks = tuple(checks)
+
+    def every(instance) -> bool:
+        for check in checks:
+            if not check(instance):
+                return False
+        return True
+
+    return every
