@@ -16,6 +16,8 @@ A case may hold a ``case.toml``:
   ``quote --scenarios``);
 - ``via = "api"``: call ``pricegen.compile_catalog`` instead of the CLI, for
   conditions the CLI refuses before compiling (a missing path);
+- ``via = "scenarios"`` with ``scenarios = FILE``: run ``quote CATALOG
+  --scenarios FILE``, for rules about scenarios files (the catalog is valid);
 - ``setup``: a condition that cannot be committed, built at run time in a
   copy of the case (``broken_symlink``, ``sparse_file``).
 """
@@ -81,6 +83,8 @@ def run_case(case: Path, spec: dict) -> tuple[str, list[dict]]:
         assert not build.ok
         text = format_text(build.diagnostics) + summary(build.diagnostics) + "\n"
         return text, parse_text(text)
+    if spec.get("via") == "scenarios":
+        spec = {**spec, "command": ["quote", catalog, "--scenarios", spec["scenarios"], *args]}
     command = spec.get("command", ["validate", catalog, *args])
     result = invoke(command)
     assert result.exit_code == 3, result.output
