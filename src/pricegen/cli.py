@@ -307,3 +307,10 @@ def check_command(catalog, feature, usage, requested, at, as_json, **opts) -> No
         click.echo(present.decision_json(result), nl=False)
     else:
         click.echo(present.decision_text(result), nl=False)
+
+
+from .cli_review import analyze, diff, lint  # noqa: E402
+
+main.add_command(diff)
+main.add_command(lint)
+main.add_command(analyze)

@@ -1,0 +1,454 @@
+"""Commands for reviewing pricing: ``diff``, ``lint`` and ``analyze``.
+
+Flags become calls into the pure cores (:mod:`pricegen.diff`,
+:mod:`pricegen.lint`, :mod:`pricegen.analyze`), results become exit codes:
+0 ok; 1 breaking changes under ``diff --fail-on`` (or no purchase meets the
+requirements under ``analyze``); 2 usage error; 3 catalog errors.
+
+``cli.py`` registers these commands. Importing this module also makes
+``pricegen rules`` list the lint rules after the compiler's, since they live
+in their own registry (:data:`pricegen.lint.LINT_RULES`).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+from . import analyze as analysis
+from . import diff as diffing
+from . import present
+from .config import Config
+from .diagnostics import FORMATTERS, Severity, normalize, summary
+from .lint import LEVELS, LINT_RULES, config_problem
+from .lint import lint as run_lint
+from .model import dump_json
+from .pipeline import Build, compile_catalog
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_CATALOG = 0, 1, 2, 3
+DEFAULT_CATALOG = "pricing"
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def _report(diagnostics, error_format: str) -> None:
+    if error_format == "text":
+        if diagnostics:
+            click.echo(FORMATTERS["text"](diagnostics), err=True, nl=False)
+            click.echo(summary(diagnostics), err=True)
+    else:
+        click.echo(FORMATTERS[error_format](diagnostics), nl=False)
+
+
+def _compiled(catalog: str, error_format: str = "text") -> Build:
+    build = compile_catalog(catalog)
+    if not build.ok:
+        _report(build.diagnostics, error_format)
+        sys.exit(EXIT_CATALOG)
+    return build
+
+
+def _pairs(ctx, param, values) -> dict[str, int]:
+    result = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key or not value.replace("_", "").isdigit():
+            raise click.BadParameter(
+                f'"{item}" is not FEATURE=N with a whole number N, e.g. seats=20.',
+                ctx=ctx,
+                param=param,
+            )
+        result[key] = int(value.replace("_", ""))
+    return result
+
+
+# -- diff ------------------------------------------------------------------------------------------
+
+
+def _references(ctx, param, values) -> list[dict[str, int]]:
+    return [_pairs(ctx, param, [p for p in value.split(",") if p]) for value in values]
+
+
+@click.command()
+@click.argument("sides", nargs=-1, metavar="[OLD] NEW")
+@click.option(
+    "--against",
+    metavar="REV",
+    default=None,
+    help="Compare CATALOG with its version in git revision REV.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(diffing.FORMATS)),
+    default="text",
+    show_default=True,
+    help="markdown is ready to paste as a pull-request comment.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(list(diffing.CLASSES)),
+    default=None,
+    help="Exit 1 when a change of this class (or a worse one) is found.",
+)
+@click.option(
+    "--reference",
+    "references",
+    multiple=True,
+    callback=_references,
+    metavar="F=N[,F=N...]",
+    help="Another reference subscription for quote impact, e.g. seats=40,api-calls=2000000.",
+)
+@click.option("--no-quotes", is_flag=True, help="Skip quote impact.")
+def diff(sides, against, fmt, fail_on, references, no_quotes) -> None:
+    """What changed for customers between two catalogs, plan by plan.
+
+    Each side is a catalog path, or REV:PATH for its version in a git revision
+    (read with git show; the working tree is never changed).
+
+    \b
+    Examples:
+      pricegen diff pricing --against origin/main --format markdown
+      pricegen diff old/pricing.yaml pricing.yaml --fail-on breaking
+      pricegen diff HEAD~3:pricing HEAD:pricing --reference seats=40 --format json
+    """
+    old_spec, new_spec = _sides(sides, against)
+    with _opened(old_spec, "old") as old, _opened(new_spec, "new") as new:
+        changes = diffing.diff(old.catalog, new.catalog)
+        impacts = [] if no_quotes else _impacts(old.catalog, new.catalog, references)
+    report = diffing.Report(old_spec.label, new_spec.label, changes, impacts)
+    click.echo(diffing.FORMATS[fmt](report), nl=False)
+    sys.exit(EXIT_FAIL if diffing.fails(changes, fail_on) else EXIT_OK)
+
+
+def _sides(sides: tuple[str, ...], against: str | None):
+    if against is not None:
+        if len(sides) > 1:
+            raise click.UsageError(
+                "With --against give one CATALOG (the new side), e.g. pricegen diff pricing --against origin/main."
+            )
+        path = sides[0] if sides else DEFAULT_CATALOG
+        return diffing.SideSpec(path, against), diffing.SideSpec(path)
+    if len(sides) != 2:
+        raise click.UsageError("Expected OLD and NEW catalogs, or CATALOG --against REV.")
+    return diffing.parse_side(sides[0]), diffing.parse_side(sides[1])
+
+
+class _opened:
+    """Open and compile one side; every failure exits with a message naming the side."""
+
+    def __init__(self, spec: diffing.SideSpec, side: str) -> None:
+        self.spec, self.side, self.catalog = spec, side, None
+
+    def __enter__(self):
+        self._context = diffing.open_side(self.spec, self.side)
+        try:
+            path, display = self._context.__enter__()
+        except diffing.SideError as exc:
+            _fail(str(exc), EXIT_USAGE if exc.usage else EXIT_CATALOG)
+        build = compile_catalog(path, display=display)
+        if not build.ok:
+            self._context.__exit__(None, None, None)
+            _report(build.diagnostics, "text")
+            errors = sum(1 for d in build.diagnostics if d.is_error)
+            _fail(
+                f"{self.side} catalog {self.spec.label} has {errors} error{'s' if errors != 1 else ''}; nothing to compare.",
+                EXIT_CATALOG,
+            )
+        self.catalog = build.catalog
+        return self
+
+    def __exit__(self, *exc_info):
+        return self._context.__exit__(*exc_info)
+
+
+def _impacts(old, new, references):
+    from .runtime import load_evaluator
+
+    config = Config(include_drafts=True)
+    return diffing.quote_impact(
+        old, new, load_evaluator(old, config), load_evaluator(new, config), references
+    )
+
+
+# -- lint ------------------------------------------------------------------------------------------
+
+
+def _levels(ctx, param, values) -> dict[str, str]:
+    result = {}
+    for item in values:
+        rule, sep, level = item.partition("=")
+        if not sep or level not in LEVELS:
+            raise click.BadParameter(
+                f'"{item}" is not RULE=LEVEL with LEVEL one of {", ".join(LEVELS)}.',
+                ctx=ctx,
+                param=param,
+            )
+        result[rule] = level
+    return result
+
+
+def _check_rules(ctx, rules: dict[str, str], hint: str) -> None:
+    for rule in rules:
+        problem = config_problem(rule)
+        if problem:
+            raise click.BadParameter(problem, ctx=ctx, param_hint=hint)
+
+
+def _list_rules() -> None:
+    width = max(len(rule.id) for rule in LINT_RULES)
+    for rule in LINT_RULES:
+        click.echo(
+            f"{rule.id:<{width}}  lint/{rule.category:<7} {rule.severity.value:<7}  {rule.purpose}"
+        )
+
+
+@click.command()
+@click.argument("catalog", default=DEFAULT_CATALOG, type=click.Path(exists=True, path_type=str))
+@click.option("--disable", multiple=True, metavar="RULE", help="Turn a rule off (repeatable).")
+@click.option(
+    "--severity",
+    "severities",
+    multiple=True,
+    callback=_levels,
+    metavar="RULE=LEVEL",
+    help="error, warning or off, e.g. PLAN_DOMINATED=error.",
+)
+@click.option("--list-rules", is_flag=True, help="List the lint rules and exit.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--error-format",
+    type=click.Choice(sorted(FORMATTERS)),
+    default="text",
+    show_default=True,
+    help="text on stderr; json and github on stdout.",
+)
+@click.pass_context
+def lint(ctx, catalog, disable, severities, list_rules, strict, error_format) -> None:
+    """Find pricing mistakes that compile: dominated plans, unused features, ...
+
+    Rules are configured in the catalog (lint: {disable: [...], severity: {...}})
+    and here; the command line wins. Exit 3 when any finding is an error.
+
+    \b
+    Examples:
+      pricegen lint pricing/
+      pricegen lint pricing/ --disable PLAN_DESCRIPTION_MISSING --severity PLAN_DOMINATED=error
+      pricegen lint --list-rules
+    """
+    if list_rules:
+        _list_rules()
+        return
+    overrides = {rule: "off" for rule in disable} | severities
+    _check_rules(ctx, {rule: "off" for rule in disable}, "--disable")
+    _check_rules(ctx, severities, "--severity")
+    build = _compiled(catalog, error_format)
+    warnings = [d for d in build.diagnostics if not d.is_error]
+    findings = normalize(run_lint(build.catalog, build.sources, warnings, overrides), strict=strict)
+    _report(findings, error_format)
+    if error_format == "text" and not findings:
+        click.echo(f"{catalog}: no lint findings.", err=True)
+    sys.exit(EXIT_CATALOG if any(d.severity is Severity.ERROR for d in findings) else EXIT_OK)
+
+
+# -- analyze ---------------------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("catalog", default=DEFAULT_CATALOG, type=click.Path(exists=True, path_type=str))
+@click.option(
+    "--require",
+    "requires",
+    multiple=True,
+    metavar="REQ",
+    help="sso, seats>=40 or export-format=parquet (repeatable).",
+)
+@click.option(
+    "--period",
+    default=None,
+    help="Billing period [default: every period; the first for --require].",
+)
+@click.option(
+    "--currency", default=None, help="Currency [default: every currency; the first for --require]."
+)
+@click.option(
+    "--quantity",
+    "quantities",
+    multiple=True,
+    callback=_pairs,
+    metavar="FEATURE=N",
+    help="In-advance quantity to price at [default: 1].",
+)
+@click.option(
+    "--usage",
+    "usage",
+    multiple=True,
+    callback=_pairs,
+    metavar="FEATURE=N",
+    help="In-arrears usage to price at [default: 0].",
+)
+@click.option("--include-drafts", is_flag=True, help="Count draft plans and add-ons as sold.")
+@click.option("--json", "as_json", is_flag=True, help="Print the analysis as JSON.")
+def analyze(
+    catalog, requires, period, currency, quantities, usage, include_drafts, as_json
+) -> None:
+    """Count the subscriptions a catalog can sell; find the cheapest purchase.
+
+    \b
+    Examples:
+      pricegen analyze pricing/
+      pricegen analyze pricing/ --require sso --require seats>=40 --require api-calls>=2000000
+      pricegen analyze pricing/ --require seats>=40 --period annual --currency EUR --json
+    """
+    build = _compiled(catalog)
+    model = build.catalog
+    periods = _choose(period, model.product.billing_periods, "--period")
+    currencies = _choose(currency, model.product.currencies, "--currency")
+    try:
+        wanted = [analysis.parse_requirement(r, model) for r in requires]
+    except analysis.RequirementError as exc:
+        raise click.BadParameter(str(exc), param_hint="--require") from None
+    amounts = analysis.Amounts(quantities, usage)
+    started = time.perf_counter()
+    space = analysis.configuration_space(model, include_drafts)
+    extremes = [
+        (p, c, analysis.extreme(model, p, c, most=False, amounts=amounts, include_drafts=include_drafts),
+         analysis.extreme(model, p, c, most=True, amounts=amounts, include_drafts=include_drafts))
+        for p in periods for c in currencies
+    ]  # fmt: skip
+    answer = None
+    if wanted:
+        answer = analysis.cheapest_purchase(
+            model, wanted, periods[0], currencies[0], amounts=amounts, include_drafts=include_drafts
+        )
+    elapsed = time.perf_counter() - started
+    quote, module = _confirm(model, answer)
+    if as_json:
+        click.echo(dump_json(_analysis_json(space, extremes, answer, quote, elapsed)), nl=False)
+    else:
+        click.echo(_analysis_text(model, space, extremes, answer, quote, module, amounts), nl=False)
+        click.echo(f"analyzed in {elapsed * 1000:.1f} ms", err=True)
+    sys.exit(EXIT_FAIL if answer is not None and answer.best is None else EXIT_OK)
+
+
+def _choose(value: str | None, options: tuple[str, ...], hint: str) -> list[str]:
+    if value is None:
+        return list(options)
+    if value not in options:
+        raise click.BadParameter(f'"{value}" is not one of {", ".join(options)}.', param_hint=hint)
+    return [value]
+
+
+def _confirm(model, answer):
+    """Quote the answer with the generated evaluator; it must agree with the analysis."""
+    if answer is None or answer.best is None:
+        return None, None
+    from .runtime import load_evaluator
+
+    module = load_evaluator(model, Config(include_drafts=True))
+    quote = analysis.quote(module, answer.best)
+    unmet = [str(r) for r in answer.requirements if not analysis.meets(module, answer.best, r)]
+    if quote.total != answer.best.total or unmet:
+        raise AssertionError(
+            f"analysis and evaluator disagree on {answer.best}: total {quote.total}, unmet {unmet}"
+        )
+    return quote, module
+
+
+def _purchase_text(p: analysis.Purchase) -> str:
+    parts = [p.plan]
+    parts += [f"{aid} ×{qty}" for aid, qty in p.addons]
+    amounts = [f"{f}={q:,}" for f, q in (*p.quantities, *p.usage) if q]
+    return " + ".join(parts) + (f" ({', '.join(amounts)})" if amounts else "")
+
+
+def _analysis_text(model, space, extremes, answer, quote, module, amounts) -> str:
+    lines = ["Configuration space (a plan, plus add-ons and their quantities):"]
+    width = max([len(pid) for pid in space.per_plan] + [5])
+    lines += [f"  {pid:<{width}}  {count:>,}" for pid, count in space.per_plan.items()]
+    lines.append(
+        f"  {'total':<{width}}  {space.total:>,} subscriptions; {space.priced:,} counting each billing period and currency"
+    )
+    lines += [
+        "",
+        "Cheapest and most expensive (each in-advance quantity at 1 unless given, usage at 0 unless given):",
+    ]
+    for period, currency, low, high in extremes:
+        if low is None:
+            lines.append(f"  {period} {currency}: no plan with a list price")
+            continue
+        lines.append(
+            f"  {period} {currency}: cheapest {_purchase_text(low)}: {low.total}; most expensive {_purchase_text(high)}: {high.total}"
+        )
+    if answer is not None:
+        wanted = ", ".join(str(r) for r in answer.requirements)
+        lines += ["", f"Cheapest purchase for {wanted} ({answer.period}, {answer.currency}):"]
+        if answer.best is None:
+            lines.append("  no subscription meets every requirement.")
+        else:
+            lines.append(f"  {_purchase_text(answer.best)}")
+            lines += [
+                "  " + line for line in present.quote_text(quote, module.format_money).splitlines()
+            ]
+            others = [p for p in answer.per_plan if p is not answer.best]
+            if others:
+                lines.append(
+                    "  Best on other plans: "
+                    + "; ".join(f"{_purchase_text(p)}: {p.total}" for p in others)
+                )
+    return "\n".join(lines) + "\n"
+
+
+def _analysis_json(space, extremes, answer, quote, elapsed) -> dict:
+    data = {
+        "space": {"per_plan": space.per_plan, "total": space.total, "priced": space.priced},
+        "extremes": [
+            {
+                "period": period,
+                "currency": currency,
+                "cheapest": low.to_dict() if low else None,
+                "most_expensive": high.to_dict() if high else None,
+            }
+            for period, currency, low, high in extremes
+        ],
+    }
+    if answer is not None:
+        data["purchase"] = {
+            "requirements": [str(r) for r in answer.requirements],
+            "period": answer.period,
+            "currency": answer.currency,
+            "best": answer.best.to_dict() if answer.best else None,
+            "quote": quote.to_dict() if quote is not None else None,
+            "per_plan": [p.to_dict() for p in answer.per_plan],
+        }
+    return data
+
+
+# -- rules: list the lint registry too --------------------------------------------------------------
+
+
+def _extend_rules_command(command: click.Command) -> None:
+    """Make ``pricegen rules`` print the lint rules after the compiler's rules."""
+    original = command.callback
+    if getattr(original, "_with_lint", False):
+        return
+
+    def rules_and_lint_rules() -> None:
+        original()
+        _list_rules()
+
+    rules_and_lint_rules._with_lint = True  # type: ignore[attr-defined]
+    command.callback = rules_and_lint_rules
+    command.help = (command.help or "").rstrip() + " Lint rules follow, category lint/..."
+
+
+_cli = sys.modules.get("pricegen.cli")
+if _cli is not None and isinstance(getattr(_cli, "rules", None), click.Command):
+    _extend_rules_command(_cli.rules)
+
+__all__ = ["analyze", "diff", "lint"]
