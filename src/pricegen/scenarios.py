@@ -222,19 +222,29 @@ class _Expander:
         self.diagnostics.append(error(self.source.locate(path, key=key), rule, message))
 
     def expand(self) -> list[Scenario]:
+        """References first, then how each scenario fits its plan.
+
+        Like the catalog's stages, an unknown id stops the run before the
+        plan checks, so that a misspelled "seatz" is not also reported as
+        a missing "seats".
+        """
         defaults = self.data.get("defaults") or {}
         self.check_references(("defaults",), defaults)
+        for name, body in self.data.get("scenarios", {}).items():
+            self.check_references(("scenarios", name), body)
+        for index, entry in enumerate(self.data.get("matrix", ())):
+            self.check_references(("matrix", index), entry)
+        if has_errors(self.diagnostics):
+            return []
         scenarios: list[Scenario] = []
         for section in self.data:
             if section == "scenarios":
                 for name, body in self.data["scenarios"].items():
-                    self.check_references(("scenarios", name), body)
                     scenario = self.named(name, body, defaults)
                     if scenario is not None:
                         scenarios.append(scenario)
             elif section == "matrix":
                 for index, entry in enumerate(self.data["matrix"]):
-                    self.check_references(("matrix", index), entry)
                     scenarios.extend(self.matrix(index, entry, defaults))
         return scenarios
 
@@ -255,7 +265,7 @@ class _Expander:
                 self.report(
                     path,
                     "SCENARIO_PERIOD_NOT_SOLD",
-                    f'The product is not sold {period}; expected {_quoted(periods)}.',
+                    f'The product has no {period} billing; expected {_quoted(periods)}.',
                 )
         currency_refs = [(where + ("currency",), body["currency"])] if "currency" in body else []
         currency_refs += [(where + ("currencies", i), c) for i, c in enumerate(body.get("currencies", ()))]
@@ -470,7 +480,7 @@ class _Expander:
             self.report(
                 period_path,
                 "SCENARIO_PERIOD_NOT_SOLD",
-                f'{who}: plan "{plan_id}" is not sold {period}; '
+                f'{who}: plan "{plan_id}" has no {period} billing; '
                 f'expected {_quoted(plan["billing_periods"])}.',
             )
         currency, _ = self.pick("currency", where, body, defaults)
@@ -513,8 +523,8 @@ class _Expander:
                     self.report(
                         where + ("periods", i),
                         "SCENARIO_PERIOD_NOT_SOLD",
-                        f"{who}: no plan it selects is sold {period}; expected a period "
-                        f"of {_quoted(plan_ids)}, or other plans.",
+                        f"{who}: no plan it selects has {period} billing; expected a period "
+                        f"that {_quoted(plan_ids)} sell, or other plans.",
                     )
         currencies = [c for c in entry.get("currencies", self.product["currencies"]) if c in self.product["currencies"]]
         template = entry.get("name", DEFAULT_TEMPLATE)
