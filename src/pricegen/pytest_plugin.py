@@ -1,9 +1,9 @@
 """pytest plugin: one snapshot test per pricing scenario.
 
 Registered through the ``pytest11`` entry point, so it is active wherever
-pricegen is installed. It costs nothing until a test asks for one of its
-fixtures: nothing is compiled or imported before that, and a project that
-does not configure it never notices it.
+pricegen is installed. It does nothing until a test asks for one of its
+fixtures: no catalog is compiled and no scenarios file is read before that,
+so a project that does not configure it never notices it.
 
 Configuration, in ``pyproject.toml`` (``[tool.pytest.ini_options]``),
 ``pytest.ini``, ``tox.ini`` or ``setup.cfg``::
@@ -294,12 +294,12 @@ class PricingScenario:
         try:
             return self.scenario.quote(self.module)
         except self.module.PricingError as exc:
-            loc = self.scenario.loc
-            pytest.fail(
-                f'pricegen scenario "{self.name}" ({loc.path}:{loc.line}:{loc.col}) was refused: '
-                f"{exc} [{type(exc).__name__}]",
-                pytrace=False,
-            )
+            refusal = f"{exc} [{type(exc).__name__}]"
+        loc = self.scenario.loc  # failing outside the except block: no chained traceback
+        pytest.fail(
+            f'pricegen scenario "{self.name}" ({loc.path}:{loc.line}:{loc.col}) was refused: {refusal}',
+            pytrace=False,
+        )
 
     def result(self) -> dict:
         """``quote().to_dict()``, or ``{"error": ..., "message": ...}`` when it is refused."""
