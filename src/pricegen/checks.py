@@ -325,7 +325,7 @@ def _tiers(plan: Entry, feature_id: str, charge) -> Iterator[Diagnostic]:
 
 def _tier_prices(plan: Entry, path: tuple, name: str, model: str, tier) -> Iterator[Diagnostic]:
     if model == "stairstep":
-        needed, unused = "a price", ("unit_price", "flat_price")
+        needed, unused = "\"price\"", ("unit_price", "flat_price")
         missing = "price" not in tier
     else:
         needed, unused = "unit_price, flat_price or both", ("price",)
