@@ -119,8 +119,9 @@ def _narrowing(plan: Plan, parent: Plan, before: Entitlement, own: Entitlement):
     if own.type == "enum":
         lost = [v for v in before.values if v not in own.values]
         if lost:
+            dropped = ", ".join(f'"{v}"' for v in lost)
             message = (
-                f'Plan "{plan.id}" drops {", ".join(repr(v) for v in lost)} from "{feature}", '
+                f'Plan "{plan.id}" drops {dropped} from "{feature}", '
                 f'inherited from "{before.source}"; expected a superset of the parent\'s values.'
             )
             yield warning(own.loc, "PLAN_FEATURE_DROPPED", message)
