@@ -39,10 +39,6 @@ from pricegen.rules import RULES
 
 INVALID = case_dirs("invalid")
 RULE_IDS = {rule.id for rule in RULES}
-# Scenarios files are not catalogs: their rules are reported by `quote
-# --scenarios` and tested with that feature. A case directory for one of
-# them runs here too (with `command` in its case.toml), but is not required.
-REQUIRED = {rule.id for rule in RULES if rule.category != "scenarios"}
 WARNINGS = sorted(rule.id for rule in RULES if rule.severity is Severity.WARNING)
 TEXT_LINE = re.compile(
     r"^(?P<path>[^\s:]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning): "
@@ -162,7 +158,7 @@ def test_warning_cases_pass_without_strict(rule: str, monkeypatch):
 
 
 def test_every_rule_has_a_case():
-    missing = sorted(REQUIRED - {case.name for case in INVALID})
+    missing = sorted(RULE_IDS - {case.name for case in INVALID})
     assert missing == [], f"rules without tests/cases/invalid/<RULE>/: {missing}"
 
 

@@ -179,7 +179,7 @@ def test_resolve_itself_still_refuses_a_cycle(tmp_path):
         ("retention: 1.5", "PLAN_LIMIT_LOWERED", 'lowers "retention" from 7 to 1.5'),
         ("sso: false", "PLAN_FEATURE_DROPPED", 'drops feature "sso"'),
         ("seats: false", "PLAN_FEATURE_DROPPED", 'drops feature "seats"'),
-        ("export: [json]", "PLAN_FEATURE_DROPPED", "drops 'csv' from \"export\""),
+        ("export: [json]", "PLAN_FEATURE_DROPPED", 'drops "csv" from "export"'),
     ],
 )
 def test_narrowing_an_inherited_entitlement_warns(tmp_path, child, rule, wording):
