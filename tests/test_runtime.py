@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import UTC, datetime, timedelta, timezone
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal, localcontext
 
 import pytest
 from evaluator_support import compile_text
@@ -776,3 +776,22 @@ def test_format_and_round_money(pricing):
     assert pricing.format_money(Decimal("-3"), "EUR") == "-€3.00"
     assert pricing.round_money(Decimal("0.005"), "USD") == Decimal("0.01")  # half-up
     assert pricing.round_money(Decimal("0.0049"), "USD") == Decimal("0.00")
+
+
+def test_money_helpers_refuse_unknown_currencies(pricing):
+    with pytest.raises(pricing.UnknownCurrencyError):
+        pricing.round_money(Decimal(1), "GBP")
+    with pytest.raises(pricing.UnknownCurrencyError):
+        pricing.format_money(Decimal(1), "GBP")
+
+
+def test_results_do_not_depend_on_the_callers_decimal_context(pricing):
+    s = sub(pricing, quantities={"seats": 20}, addons={"extra-seats": 2})
+    usage = {"api-calls": 123_456_789}
+    expected = pricing.quote(s, usage=usage)
+    payg = sub(pricing, "payg", trial=True)
+    with localcontext(prec=3, rounding=ROUND_FLOOR):
+        assert pricing.quote(s, usage=usage) == expected
+        assert pricing.round_money(Decimal("123456.785"), "USD") == Decimal("123456.79")
+        # 3,000 + 1 calls x 0.01 = 30.01 > 30: at 3 digits, rounded down, it would be 30.0
+        assert pricing.check(payg, "api-calls", usage=3_000).reason == "budget_exceeded"
