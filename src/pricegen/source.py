@@ -364,6 +364,14 @@ def _char_at(text: str, line: int, col: int) -> str:
     return ""
 
 
+def _within(text: str, line: int, col: int) -> tuple[int, int]:
+    """A parser mark moved back into the text: at the end of the stream it can point past it."""
+    lines = text.split("\n")
+    if line <= len(lines):
+        return line, col
+    return len(lines), len(lines[-1]) + 1
+
+
 def _unclosed(context: str, problem: str) -> bool:
     flow = context.startswith("while parsing a flow") and problem.startswith("did not find expected")
     quote = context.startswith("while scanning a quoted") and "found unexpected" in problem
@@ -372,7 +380,7 @@ def _unclosed(context: str, problem: str) -> bool:
 
 def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, path: str) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    line, col = _within(text, *((mark.line + 1, mark.column + 1) if mark else (1, 1)))
     problem = (exc.problem or "invalid YAML").strip()
     if "'\\t'" in problem or _char_at(text, line, col) == "\t":
         return error(
@@ -387,8 +395,12 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, path: str) -> Diagn
         # An unclosed bracket or quote: the parser notices late, the author needs the opening.
         what = context.split(" a ", 1)[1].replace("quoted scalar", "quoted value")
         closing = problem.split("did not find expected ", 1)[-1] if "did not find" in problem else "a closing quote"
-        until = "the end of the file" if "end of stream" in problem else f"line {line}, column {col}"
+        at_end = "end of stream" in problem or (line, col) == _within(text, 10**9, 1)
+        until = "the end of the file" if at_end else f"line {line}, column {col}"
         message = f"This {what} is not closed before {until}; expected {closing}."
+        return error(Location(path, start.line + 1, start.column + 1), "YAML_SYNTAX", message)
+    if start is not None and problem == "could not find expected ':'":
+        message = "This line has no ':' after its key; expected 'key: value', or a '- ' list item."
         return error(Location(path, start.line + 1, start.column + 1), "YAML_SYNTAX", message)
     if start is not None and problem == "did not find expected key" and "block mapping" in context:
         message = (
