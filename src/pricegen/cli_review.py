@@ -208,6 +208,11 @@ def _list_rules() -> None:
         )
 
 
+def _list_rules_and_exit(ctx) -> None:
+    _list_rules()
+    ctx.exit(EXIT_OK)
+
+
 @click.command()
 @click.argument("catalog", default=DEFAULT_CATALOG, type=click.Path(exists=True, path_type=str))
 @click.option("--disable", multiple=True, metavar="RULE", help="Turn a rule off (repeatable).")
@@ -219,7 +224,14 @@ def _list_rules() -> None:
     metavar="RULE=LEVEL",
     help="error, warning or off, e.g. PLAN_DOMINATED=error.",
 )
-@click.option("--list-rules", is_flag=True, help="List the lint rules and exit.")
+@click.option(
+    "--list-rules",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=lambda ctx, param, value: _list_rules_and_exit(ctx) if value else None,
+    help="List the lint rules and exit.",
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
     "--error-format",
@@ -229,7 +241,7 @@ def _list_rules() -> None:
     help="text on stderr; json and github on stdout.",
 )
 @click.pass_context
-def lint(ctx, catalog, disable, severities, list_rules, strict, error_format) -> None:
+def lint(ctx, catalog, disable, severities, strict, error_format) -> None:
     """Find pricing mistakes that compile: dominated plans, unused features, ...
 
     Rules are configured in the catalog (lint: {disable: [...], severity: {...}})
@@ -241,9 +253,6 @@ def lint(ctx, catalog, disable, severities, list_rules, strict, error_format) ->
       pricegen lint pricing/ --disable PLAN_DESCRIPTION_MISSING --severity PLAN_DOMINATED=error
       pricegen lint --list-rules
     """
-    if list_rules:
-        _list_rules()
-        return
     overrides = {rule: "off" for rule in disable} | severities
     _check_rules(ctx, {rule: "off" for rule in disable}, "--disable")
     _check_rules(ctx, severities, "--severity")

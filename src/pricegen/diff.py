@@ -251,10 +251,16 @@ def _plan(oc: Catalog, nc: Catalog, o: Plan | None, n: Plan | None) -> list[Chan
         _periods(c, o.billing_periods, n.billing_periods)
         _prices(c, "price", o.price, n.price, _shared(o, n, oc, nc))
         _charges(c, oc, nc, o, n)
+    bought = _bought(o) & _bought(n)
     for fid in _union(nc.features, oc.features):
-        _entitlement(c, o.entitlements.get(fid), n.entitlements.get(fid), fid, plan=n)
+        _entitlement(c, o.entitlements.get(fid), n.entitlements.get(fid), fid, plan=n, bought=fid in bought)
     _trial(c, o, n)
     return c.changes
+
+
+def _bought(plan: Plan) -> set[str]:
+    """Features sold in advance: the quantity bought is their limit, whatever the entitlement says."""
+    return {ch.feature for ch in plan.charges if ch.billing == "in_advance"}
 
 
 def _shared(o, n, oc: Catalog, nc: Catalog) -> list[tuple[str, str]]:
@@ -459,7 +465,12 @@ def _price_parts(label: str, old, new, shared) -> list[str]:
 
 
 def _entitlement(
-    c: _Collector, o: Entitlement | None, n: Entitlement | None, fid: str, plan: Plan | None = None
+    c: _Collector,
+    o: Entitlement | None,
+    n: Entitlement | None,
+    fid: str,
+    plan: Plan | None = None,
+    bought: bool = False,
 ) -> None:
     via = _via(o, n, plan)
     if o is None and n is None:
@@ -495,7 +506,7 @@ def _entitlement(
         )
         return
     if o.type == "metered":
-        _metered(c, o, n, fid, via)
+        _metered(c, o, n, fid, via, bought)
     elif o.type == "config":
         if o.variable != n.variable or o.value != n.value:
             _ordered(
@@ -539,7 +550,8 @@ def _via(o: Entitlement | None, n: Entitlement | None, plan: Plan | None) -> str
     if plan is None:
         return ""
     sources = {e.source for e in (o, n) if e is not None and e.source and e.source != plan.id}
-    return f" (through {', '.join(sorted(repr(s) for s in sources))})" if sources else ""
+    shown = ", ".join(f'"{s}"' for s in sorted(sources))
+    return f" (through {shown})" if sources else ""
 
 
 def describe(e: Entitlement) -> str:
@@ -556,7 +568,7 @@ def describe(e: Entitlement) -> str:
     return " ".join([amount, *[x for x in extras if x]])
 
 
-def _metered(c: _Collector, o: Entitlement, n: Entitlement, fid: str, via: str) -> None:
+def _metered(c: _Collector, o: Entitlement, n: Entitlement, fid: str, via: str, bought: bool) -> None:
     if o.variable != n.variable:
         c.add(
             "entitlement-changed",
@@ -572,10 +584,13 @@ def _metered(c: _Collector, o: Entitlement, n: Entitlement, fid: str, via: str) 
     if before != after:
         raised = after is None or (before is not None and after > before)
         kind, klass = ("limit-raised", VISIBLE) if raised else ("limit-lowered", BREAKING)
+        note = ""
+        if bought:  # the quantity bought in advance replaces this limit
+            klass, note = INTERNAL, ", but the quantity bought in advance is the limit"
         c.add(
             kind,
             klass,
-            f'"{fid}" limit {_limit(before)} → {_limit(after)}{via}.',
+            f'"{fid}" limit {_limit(before)} → {_limit(after)}{via}{note}.',
             fid,
             _limit(before),
             _limit(after),
