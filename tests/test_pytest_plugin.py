@@ -71,14 +71,23 @@ def test_the_example_project_passes_as_committed(project: Path):
 
 def test_a_price_change_fails_with_a_readable_diff_until_the_snapshots_are_updated(project: Path):
     # 1. Change a price: Team seats go from $8 to $9 a month.
-    edit(project / "pricing" / "plans.yaml", "monthly: {USD: 8, EUR: 7.50}", "monthly: {USD: 9, EUR: 7.50}")
+    edit(
+        project / "pricing" / "plans.yaml",
+        "monthly: {USD: 8, EUR: 7.50}",
+        "monthly: {USD: 9, EUR: 7.50}",
+    )
 
     # 2. pytest fails, once for each scenario whose quote changed, with the old and new amounts.
     failed = run_pytest(project)
     text = output(failed)
     assert failed.returncode == 1, text
     assert "4 failed, 10 passed" in text
-    for scenario in ("agency-5", "agency-12-api-overage", "agency-trial", "team-monthly-usd-10-seats"):
+    for scenario in (
+        "agency-5",
+        "agency-12-api-overage",
+        "agency-trial",
+        "team-monthly-usd-10-seats",
+    ):
         assert f"FAILED tests/test_quotes.py::test_quote[{scenario}]" in text
     assert "_ test_quote[agency-5] _" in text
     diff = text.split("_ test_quote[agency-5] _", 1)[1].split("\n_", 1)[0]
@@ -107,7 +116,11 @@ def test_a_price_change_fails_with_a_readable_diff_until_the_snapshots_are_updat
 
 
 def test_a_typo_in_the_scenarios_file_is_a_diagnostic_not_a_traceback(project: Path):
-    edit(project / "scenarios.yaml", "plan: team\n    quantities: {seats: 5}", "plan: teem\n    quantities: {seats: 5}")
+    edit(
+        project / "scenarios.yaml",
+        "plan: team\n    quantities: {seats: 5}",
+        "plan: teem\n    quantities: {seats: 5}",
+    )
     result = run_pytest(project)
     text = output(result)
     assert result.returncode == 2, text  # a collection error
@@ -157,8 +170,15 @@ def test_a_refused_scenario_fails_its_own_test_by_name(project: Path):
 
 
 def test_the_generated_module_can_be_tested_instead_of_the_catalog(project: Path):
-    assert invoke(["generate", str(project / "pricing"), "-o", str(project / "generated")]).exit_code == 0
-    edit(project / "pyproject.toml", 'pricegen_catalog = "pricing"', 'pricegen_module = "generated/tally_pricing.py"')
+    assert (
+        invoke(["generate", str(project / "pricing"), "-o", str(project / "generated")]).exit_code
+        == 0
+    )
+    edit(
+        project / "pyproject.toml",
+        'pricegen_catalog = "pricing"',
+        'pricegen_module = "generated/tally_pricing.py"',
+    )
     # The catalog is not read at all: a broken one does not matter.
     edit(project / "pricing" / "plans.yaml", "extends: team", "extends: teams")
     result = run_pytest(project)
@@ -183,7 +203,13 @@ def test_options_and_marker_override_the_ini_file(project: Path):
         "utf-8",
     )
     result = run_pytest(
-        project, "--pricegen-catalog", "pricing", "--pricegen-scenarios", "scenarios.yaml", "-v", "tests/test_marked.py"
+        project,
+        "--pricegen-catalog",
+        "pricing",
+        "--pricegen-scenarios",
+        "scenarios.yaml",
+        "-v",
+        "tests/test_marked.py",
     )
     text = output(result)
     assert result.returncode == 0, text
@@ -194,7 +220,9 @@ def test_options_and_marker_override_the_ini_file(project: Path):
 
 def test_the_plugin_stays_out_of_the_way(project: Path):
     """Unconfigured and unused, it compiles nothing; asked for without configuration, it says how."""
-    (project / "pyproject.toml").write_text("[tool.pytest.ini_options]\ntestpaths = ['tests']\n", "utf-8")
+    (project / "pyproject.toml").write_text(
+        "[tool.pytest.ini_options]\ntestpaths = ['tests']\n", "utf-8"
+    )
     (project / "tests" / "test_other.py").write_text(
         "import sys\n\n"
         "def test_nothing_was_compiled():\n"

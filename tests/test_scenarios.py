@@ -27,7 +27,9 @@ from pricegen.runtime import load_evaluator
 EXAMPLE = REPO / "examples" / "quote-snapshots"
 SCENARIO_RULES = sorted(rule.id for rule in RULES if rule.category == "scenarios")
 SCENARIO_CASES = sorted((CASES / "invalid").glob("SCENARIO_*"))
-DIAGNOSTIC = re.compile(r"^(?P<path>[^\s:]+):(?P<line>\d+):(?P<col>\d+): error: (?P<message>.+) \[(?P<rule>[A-Z_]+)\]$")
+DIAGNOSTIC = re.compile(
+    r"^(?P<path>[^\s:]+):(?P<line>\d+):(?P<col>\d+): error: (?P<message>.+) \[(?P<rule>[A-Z_]+)\]$"
+)
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +113,7 @@ def test_typos_are_errors_with_positions_and_hints(tmp_path, monkeypatch):
         'scenarios.yaml:3:11: error: Plan "teem" is not in the catalog; did you mean "team"? [SCENARIO_PLAN_UNKNOWN]\n'
         'scenarios.yaml:7:18: error: Feature "seatz" is not in the catalog; did you mean "seats"? [SCENARIO_FEATURE_UNKNOWN]\n'
         'scenarios.yaml:8:14: error: Add-on "audit-logs" is not in the catalog; did you mean "audit-log"? [SCENARIO_ADDON_UNKNOWN]\n'
-        "scenarios.yaml:9:15: error: Currency \"EUX\" is not one of the product's; did you mean \"EUR\"? [SCENARIO_CURRENCY_UNKNOWN]\n"
+        'scenarios.yaml:9:15: error: Currency "EUX" is not one of the product\'s; did you mean "EUR"? [SCENARIO_CURRENCY_UNKNOWN]\n'
         "4 errors\n"
     )
 
@@ -121,16 +123,14 @@ def test_schema_typos(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(
         tmp_path,
-        "defaults:\n"
-        "  period: montly\n"
-        "scenarioz:\n"
-        "  agency: {plan: team, quantities: {seats: 5}}\n",
+        "defaults:\n  period: montly\nscenarioz:\n  agency: {plan: team, quantities: {seats: 5}}\n",
     )
     result = invoke(["quote", "pricing", "--scenarios", "scenarios.yaml"])
     assert result.exit_code == 3
     assert result.stderr == (
-        '$: the file has neither "scenarios" nor "matrix"; expected at least one of them at the top level.'
-        .join(["scenarios.yaml:1:1: error: ", " [SCENARIO_SCHEMA]\n"])
+        '$: the file has neither "scenarios" nor "matrix"; expected at least one of them at the top level.'.join(
+            ["scenarios.yaml:1:1: error: ", " [SCENARIO_SCHEMA]\n"]
+        )
         + 'scenarios.yaml:2:11: error: $.defaults.period: "montly" is not one of "monthly", "quarterly", '
         '"annual"; did you mean "monthly"? [SCENARIO_SCHEMA]\n'
         'scenarios.yaml:3:1: error: $.scenarioz: unknown key "scenarioz"; did you mean "scenarios"? [SCENARIO_SCHEMA]\n'
@@ -161,7 +161,10 @@ def test_file_problems_are_diagnostics(module, tmp_path, text, rule, where):
 
 def test_empty_file_message_is_about_scenarios(module, tmp_path):
     _, (diagnostic,) = load(module, tmp_path, "# nothing yet\n")
-    assert diagnostic.message == "The file has no content; expected a scenarios file with scenarios: or matrix:."
+    assert (
+        diagnostic.message
+        == "The file has no content; expected a scenarios file with scenarios: or matrix:."
+    )
 
 
 def test_a_missing_scenarios_file_is_a_usage_error(monkeypatch):
@@ -175,7 +178,9 @@ def test_catalog_errors_come_first(tmp_path, monkeypatch):
     shutil.copytree(EXAMPLE / "pricing", tmp_path / "pricing")
     shutil.copy(EXAMPLE / "scenarios.yaml", tmp_path)
     plans = tmp_path / "pricing" / "plans.yaml"
-    plans.write_text(plans.read_text("utf-8").replace("extends: team", "extends: teams", 1), "utf-8")
+    plans.write_text(
+        plans.read_text("utf-8").replace("extends: team", "extends: teams", 1), "utf-8"
+    )
     monkeypatch.chdir(tmp_path)
     result = invoke(["quote", "pricing", "--scenarios", "scenarios.yaml"])
     assert result.exit_code == 3
@@ -209,12 +214,24 @@ def test_defaults_fill_in_and_merge(module, tmp_path):
     assert diagnostics == []
     assert [s.to_dict() for s in found] == [
         {
-            "plan": "team", "period": "monthly", "currency": "EUR", "quantities": {"seats": 4},
-            "addons": {"audit-log": 1}, "usage": {"api-calls": 20000}, "trial": False, "existing": False,
+            "plan": "team",
+            "period": "monthly",
+            "currency": "EUR",
+            "quantities": {"seats": 4},
+            "addons": {"audit-log": 1},
+            "usage": {"api-calls": 20000},
+            "trial": False,
+            "existing": False,
         },
         {
-            "plan": "business", "period": "annual", "currency": "USD", "quantities": {"seats": 30},
-            "addons": {"audit-log": 0}, "usage": {"api-calls": 20000}, "trial": False, "existing": False,
+            "plan": "business",
+            "period": "annual",
+            "currency": "USD",
+            "quantities": {"seats": 30},
+            "addons": {"audit-log": 0},
+            "usage": {"api-calls": 20000},
+            "trial": False,
+            "existing": False,
         },
     ]
     assert [s.description for s in found] == ["", "Bigger."]
@@ -369,11 +386,21 @@ def test_example_quotes_as_json_mirror_to_dict(module, monkeypatch):
     first = entries[4]
     assert first["name"] == "consultancy-annual-eur"
     assert first["subscription"] == {
-        "addons": {"audit-log": 1}, "currency": "EUR", "existing": False, "period": "annual",
-        "plan": "business", "quantities": {"seats": 40}, "trial": False, "usage": {"api-calls": 150000},
+        "addons": {"audit-log": 1},
+        "currency": "EUR",
+        "existing": False,
+        "period": "annual",
+        "plan": "business",
+        "quantities": {"seats": 40},
+        "trial": False,
+        "usage": {"api-calls": 150000},
     }
     sub = module.Subscription(
-        plan="business", period="annual", currency="EUR", quantities={"seats": 40}, addons={"audit-log": 1}
+        plan="business",
+        period="annual",
+        currency="EUR",
+        quantities={"seats": 40},
+        addons={"audit-log": 1},
     )
     assert first["quote"] == module.quote(sub, usage={"api-calls": 150000}).to_dict()
     assert first["quote"]["total"] == "4465.00"
@@ -438,7 +465,10 @@ def test_a_refused_scenario_is_its_own_error(tmp_path, monkeypatch):
             }
             assert "quote" not in first and second["quote"]["total"] == "52.00"
         else:
-            assert "| `many-projects` | free | monthly | USD | refused: `AddonQuantityExceededError` |" in result.stdout
+            assert (
+                "| `many-projects` | free | monthly | USD | refused: `AddonQuantityExceededError` |"
+                in result.stdout
+            )
 
 
 def test_scenarios_quote_the_generated_module_too(module, tmp_path):
@@ -448,7 +478,9 @@ def test_scenarios_quote_the_generated_module_too(module, tmp_path):
     import importlib.util
     import sys
 
-    spec = importlib.util.spec_from_file_location("tally_pricing_under_test", out / "tally_pricing.py")
+    spec = importlib.util.spec_from_file_location(
+        "tally_pricing_under_test", out / "tally_pricing.py"
+    )
     generated = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = generated
     try:
@@ -485,5 +517,9 @@ def test_schema_is_valid_and_matches_the_scenario_fields():
     assert set(schema["$defs"]["defaults"]["properties"]) == set(sc._SUBSCRIPTION_KEYS)
     matrix = set(schema["$defs"]["matrix"]["properties"])
     assert matrix == (set(sc._SUBSCRIPTION_KEYS) - {"plan", "period", "currency"}) | {
-        "name", "description", "plans", "periods", "currencies",
+        "name",
+        "description",
+        "plans",
+        "periods",
+        "currencies",
     }

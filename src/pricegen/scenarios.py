@@ -34,7 +34,16 @@ from .source import SourceFile, load_file
 
 EXIT_OK, EXIT_ERRORS = 0, 3
 DEFAULT_TEMPLATE = "{plan}-{period}-{currency}"
-_SUBSCRIPTION_KEYS = ("plan", "period", "currency", "quantities", "addons", "usage", "trial", "existing")
+_SUBSCRIPTION_KEYS = (
+    "plan",
+    "period",
+    "currency",
+    "quantities",
+    "addons",
+    "usage",
+    "trial",
+    "existing",
+)
 _NOWHERE = Location("<scenarios>")
 
 
@@ -256,7 +265,9 @@ class _Expander:
         for path, plan in plan_refs:
             if plan not in self.plans:
                 hint = did_you_mean(plan, self.plans, "plans")
-                self.report(path, "SCENARIO_PLAN_UNKNOWN", f'Plan "{plan}" is not in the catalog{hint}')
+                self.report(
+                    path, "SCENARIO_PLAN_UNKNOWN", f'Plan "{plan}" is not in the catalog{hint}'
+                )
         period_refs = [(where + ("period",), body["period"])] if "period" in body else []
         period_refs += [(where + ("periods", i), p) for i, p in enumerate(body.get("periods", ()))]
         for path, period in period_refs:
@@ -265,10 +276,12 @@ class _Expander:
                 self.report(
                     path,
                     "SCENARIO_PERIOD_NOT_SOLD",
-                    f'The product has no {period} billing; expected {_quoted(periods)}.',
+                    f"The product has no {period} billing; expected {_quoted(periods)}.",
                 )
         currency_refs = [(where + ("currency",), body["currency"])] if "currency" in body else []
-        currency_refs += [(where + ("currencies", i), c) for i, c in enumerate(body.get("currencies", ()))]
+        currency_refs += [
+            (where + ("currencies", i), c) for i, c in enumerate(body.get("currencies", ()))
+        ]
         for path, currency in currency_refs:
             currencies = self.product["currencies"]
             if currency not in currencies:
@@ -294,7 +307,12 @@ class _Expander:
     def check_feature(self, path: tuple, fid: str, section: str) -> None:
         if fid not in self.features:
             hint = did_you_mean(fid, self.features, "features")
-            self.report(path, "SCENARIO_FEATURE_UNKNOWN", f'Feature "{fid}" is not in the catalog{hint}', key=True)
+            self.report(
+                path,
+                "SCENARIO_FEATURE_UNKNOWN",
+                f'Feature "{fid}" is not in the catalog{hint}',
+                key=True,
+            )
             return
         kind = self.features[fid]["type"]
         if kind != "metered":
@@ -354,7 +372,16 @@ class _Expander:
         self.report(path, "SCENARIO_PLAN_NOT_QUOTABLE", message)
         return False
 
-    def purchase(self, who: str, plan_id: str, where: tuple, body: Mapping, defaults: Mapping, *, strict: bool):
+    def purchase(
+        self,
+        who: str,
+        plan_id: str,
+        where: tuple,
+        body: Mapping,
+        defaults: Mapping,
+        *,
+        strict: bool,
+    ):
         """(quantities, addons, usage, trial) for ``plan_id``, reporting what does not fit it.
 
         ``strict``: the body's own quantities must be sold in advance by the
@@ -432,7 +459,9 @@ class _Expander:
         )
         return False
 
-    def duplicate_in_matrix(self, who: str, name: str, path: tuple, template: str, mine: list) -> None:
+    def duplicate_in_matrix(
+        self, who: str, name: str, path: tuple, template: str, mine: list
+    ) -> None:
         missing = [p for p in ("plan", "period", "currency") if "{" + p + "}" not in template]
         fix = " and ".join("{" + p + "}" for p in missing)
         if any(s.name == name for s in mine):
@@ -448,7 +477,7 @@ class _Expander:
             path,
             "SCENARIO_NAME_DUPLICATE",
             f'{who} generates the name "{name}", already the name of the scenario at line '
-            f'{first.line}; expected unique names (set name: to a template such as '
+            f"{first.line}; expected unique names (set name: to a template such as "
             '"{plan}-{period}-{currency}-20-seats").',
         )
 
@@ -481,15 +510,26 @@ class _Expander:
                 period_path,
                 "SCENARIO_PERIOD_NOT_SOLD",
                 f'{who}: plan "{plan_id}" has no {period} billing; '
-                f'expected {_quoted(plan["billing_periods"])}.',
+                f"expected {_quoted(plan['billing_periods'])}.",
             )
         currency, _ = self.pick("currency", where, body, defaults)
         currency = currency or self.product["currencies"][0]
-        quantities, addons, usage, trial = self.purchase(who, plan_id, where, body, defaults, strict=True)
+        quantities, addons, usage, trial = self.purchase(
+            who, plan_id, where, body, defaults, strict=True
+        )
         loc = self.source.locate(where, key=True)
         return Scenario(
-            name, plan_id, period, currency, quantities, addons, usage, trial, bool(existing),
-            body.get("description", ""), loc,
+            name,
+            plan_id,
+            period,
+            currency,
+            quantities,
+            addons,
+            usage,
+            trial,
+            bool(existing),
+            body.get("description", ""),
+            loc,
         )
 
     # -- matrices
@@ -506,7 +546,9 @@ class _Expander:
             ]
         else:
             plan_ids = [
-                p for p, data in self.plans.items() if data["status"] == "published" and not data["custom"]
+                p
+                for p, data in self.plans.items()
+                if data["status"] == "published" and not data["custom"]
             ]
             if not plan_ids:
                 self.report(
@@ -526,7 +568,11 @@ class _Expander:
                         f"{who}: no plan it selects has {period} billing; expected a period "
                         f"that {_quoted(plan_ids)} sell, or other plans.",
                     )
-        currencies = [c for c in entry.get("currencies", self.product["currencies"]) if c in self.product["currencies"]]
+        currencies = [
+            c
+            for c in entry.get("currencies", self.product["currencies"])
+            if c in self.product["currencies"]
+        ]
         template = entry.get("name", DEFAULT_TEMPLATE)
         name_path = where + ("name",) if "name" in entry else where
         scenarios: list[Scenario] = []
@@ -548,8 +594,17 @@ class _Expander:
                     quantities, addons, usage, trial = purchase
                     scenarios.append(
                         Scenario(
-                            name, plan_id, period, currency, quantities, addons, usage, trial, existing,
-                            entry.get("description", ""), self.source.locate(where),
+                            name,
+                            plan_id,
+                            period,
+                            currency,
+                            quantities,
+                            addons,
+                            usage,
+                            trial,
+                            existing,
+                            entry.get("description", ""),
+                            self.source.locate(where),
                         )
                     )
         return scenarios
@@ -640,5 +695,7 @@ def run_cli(catalog_path: str, scenarios_path: str, output: str) -> int:
         click.echo(present.scenarios_text(outcomes, suite.module.format_money), nl=False)
     refused = sum(1 for o in outcomes if not o.ok)
     count = f"{len(outcomes)} scenario{'s' if len(outcomes) != 1 else ''}"
-    click.echo(f"{scenarios_path}: {count}, {len(outcomes) - refused} quoted, {refused} refused.", err=True)
+    click.echo(
+        f"{scenarios_path}: {count}, {len(outcomes) - refused} quoted, {refused} refused.", err=True
+    )
     return EXIT_ERRORS if refused else EXIT_OK
