@@ -14,7 +14,7 @@ from functools import cache
 
 from .diagnostics import Diagnostic, did_you_mean, error
 from .merge import Entry, RawCatalog
-from .money import PERIODS, expand_price, is_period_map
+from .money import PERIODS, expand_money, expand_price, is_period_map, is_zero_amount
 from .resolve import cycle_message, find_cycles
 from .validate import show
 
@@ -140,6 +140,14 @@ def _check_defaults(raw: RawCatalog) -> Iterator[Diagnostic]:
         )
         yield error(extra.loc("default"), "PLAN_DEFAULT_MULTIPLE", message)
     for plan in defaults[:1]:
+        status = plan.get("status", "published")
+        if status != "published" or plan.get("custom"):
+            what = "a custom plan" if plan.get("custom") else f"{status}"
+            message = (
+                f'Default plan "{plan.id}" is {what}; expected the fallback plan to be '
+                "published and self-serve, since every customer may land on it."
+            )
+            yield error(plan.loc("default"), "PLAN_DEFAULT_UNAVAILABLE", message)
         if plan.get("price") is not None or plan.get("charges"):
             field = "price" if plan.get("price") is not None else "charges"
             message = (
@@ -166,6 +174,23 @@ def _check_trials(raw: RawCatalog) -> Iterator[Diagnostic]:
                 "expected days, months or credits."
             )
             yield error(plan.loc("trial", key=True), "TRIAL_EMPTY", message)
+        elif trial is not None and trial.get("credits") is not None:
+            yield from _credits(raw, plan, trial["credits"])
+
+
+def _credits(raw: RawCatalog, plan: Entry, credits) -> Iterator[Diagnostic]:
+    """A trial budget is money: one amount per currency the product sells in."""
+    currencies = tuple(raw.product["currencies"])
+    budget = expand_money(credits, currencies)
+    what = f'The trial budget of plan "{plan.id}"'
+    for currency in budget:
+        if currency not in currencies:
+            message = f'{what} is in "{currency}", which the product does not sell in; expected only {_quoted(currencies)}.'
+            yield error(plan.loc("trial", "credits", currency, key=True), "PRICE_CURRENCY_UNDECLARED", message)
+    missing = [c for c in currencies if c not in budget]
+    if missing:
+        message = f"{what} has no amount in {_quoted(missing)}; expected a budget in every currency sold."
+        yield error(plan.loc("trial", "credits"), "PRICE_MISSING", message)
 
 
 # -- entitlements ------------------------------------------------------------
@@ -352,22 +377,13 @@ def _check_prices(raw: RawCatalog) -> Iterator[Diagnostic]:
     for addon in raw.addons.values():
         periods = _addon_periods(raw, addon)
         if addon.get("price") is None:
-            free = _zero_price(periods, tuple(raw.product["currencies"]))
             message = (
                 f'Add-on "{addon.id}" has no price; expected one for each currency and period '
-                f"(write price: {free} for a free add-on)."
+                "(write price: 0 for a free add-on)."
             )
             yield error(addon.loc(key=True), "PRICE_MISSING", message)
         else:
             yield from _price(raw, addon, ("price",), periods)
-
-
-def _zero_price(periods: tuple[str, ...], currencies: tuple[str, ...]) -> str:
-    """A complete price of zero, in the shortest form the shorthands allow."""
-    money = "0" if len(currencies) == 1 else "{" + ", ".join(f"{c}: 0" for c in currencies) + "}"
-    if len(periods) == 1:
-        return money
-    return "{" + ", ".join(f"{p}: {money}" for p in periods) + "}"
 
 
 def _charge_price_paths(charge) -> Iterator[tuple]:
@@ -395,14 +411,14 @@ def _price(raw: RawCatalog, entry: Entry, path: tuple, periods: tuple[str, ...])
         value = value[step]
     currencies = tuple(raw.product["currencies"])
     what = _describe(entry, path)
-    if not is_period_map(value) and len(periods) > 1:
+    if not is_period_map(value) and len(periods) > 1 and not is_zero_amount(value):
         message = (
             f"{what} gives one amount for several billing periods; expected an amount "
             f"for each of {_quoted(periods)}, as in {{{periods[0]}: ..., {periods[1]}: ...}}."
         )
         yield error(entry.loc(*path), "PRICE_PERIOD_AMBIGUOUS", message)
         return
-    price = expand_price(value, periods, currencies[0])
+    price = expand_price(value, periods, currencies)
     for period, money in price.items():
         if period not in periods:
             message = (

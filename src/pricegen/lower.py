@@ -105,7 +105,7 @@ def _entitlements(features, entry: Entry) -> dict[str, Entitlement]:
 def _price(value, periods, product: Product) -> Price | None:
     if value is None:
         return None
-    expanded = expand_price(value, periods, product.default_currency)
+    expanded = expand_price(value, periods, product.currencies)
     return order_price(expanded, periods, product.currencies)
 
 
@@ -140,7 +140,7 @@ def _trial(data, product: Product) -> Trial:
         months=data.get("months"),
         credits=None
         if credits is None
-        else {c: v for c, v in expand_money(credits, product.default_currency).items()},
+        else {c: v for c, v in expand_money(credits, product.currencies).items()},
     )
 
 

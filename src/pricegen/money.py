@@ -33,22 +33,30 @@ def is_period_map(value: object) -> bool:
     return isinstance(value, dict) and bool(value) and all(k in PERIODS for k in value)
 
 
-def expand_money(value: object, default_currency: str) -> Money:
+def is_zero_amount(value: object) -> bool:
+    """A bare 0: free in every currency and every period, so never ambiguous."""
+    return not isinstance(value, (dict, bool)) and value is not None and amount(value).is_zero()  # type: ignore[arg-type]
+
+
+def expand_money(value: object, currencies: tuple[str, ...]) -> Money:
+    """A map stays as written; a bare amount is the default currency's, and 0 is everyone's."""
     if isinstance(value, dict):
         return {currency: amount(v) for currency, v in value.items()}
-    return {default_currency: amount(value)}  # type: ignore[arg-type]
+    if is_zero_amount(value):
+        return {currency: Decimal(0) for currency in currencies}
+    return {currencies[0]: amount(value)}  # type: ignore[arg-type]
 
 
-def expand_price(value: object, periods: tuple[str, ...], default_currency: str) -> Price:
+def expand_price(value: object, periods: tuple[str, ...], currencies: tuple[str, ...]) -> Price:
     """Expand shorthands. A bare money value belongs to the only period sold.
 
-    With several periods a bare value is ambiguous; ``checks`` reports that
-    before lowering, and here it is given to every period so that lowering
-    never fails.
+    With several periods a bare value is ambiguous (except 0); ``checks``
+    reports that before lowering, and here it is given to every period so
+    that lowering never fails.
     """
     if is_period_map(value):
-        return {p: expand_money(v, default_currency) for p, v in value.items()}  # type: ignore[union-attr]
-    money = expand_money(value, default_currency)
+        return {p: expand_money(v, currencies) for p, v in value.items()}  # type: ignore[union-attr]
+    money = expand_money(value, currencies)
     return {p: dict(money) for p in periods}
 
 

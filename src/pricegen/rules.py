@@ -71,6 +71,7 @@ RULES: tuple[Rule, ...] = (
     Rule("PRICE_PERIOD_UNDECLARED", "value", _E, "Prices use only the periods their plan sells."),
     Rule("PRICE_PERIOD_AMBIGUOUS", "value", _E, "A price without periods needs a product with one billing period."),
     Rule("PLAN_DEFAULT_MULTIPLE", "value", _E, "At most one plan is the default."),
+    Rule("PLAN_DEFAULT_UNAVAILABLE", "value", _E, "The default plan is published and not custom."),
     Rule("PLAN_DEFAULT_NOT_FREE", "value", _E, "The default (fallback) plan has no price."),
     Rule("PLAN_CUSTOM_PRICED", "value", _E, "A custom (contact sales) plan has no list price."),
     Rule("ADDON_NO_PLAN", "value", _E, "An add-on is compatible with at least one plan."),
