@@ -157,7 +157,7 @@ addons:
       audit: true
   exports:
     name: Excel export
-    plans: [free, pro]
+    plans: [free, pro, payg]
     excludes: [sandbox-pack]
     price: {monthly: {USD: 3, EUR: 3}, annual: {USD: 30, EUR: 30}}
     entitlements:
@@ -171,6 +171,13 @@ addons:
     entitlements:
       sandboxes: {limit: 2}
       data-retention: {value: 5, behavior: increment}
+  old-pack:
+    name: Old sandbox pack
+    status: archived
+    plans: [pro]
+    price: {monthly: {USD: 1, EUR: 1}, annual: {USD: 10, EUR: 10}}
+    entitlements:
+      sandboxes: {limit: 1}
 """
 
 UTC2 = timezone(timedelta(hours=2))
@@ -361,6 +368,17 @@ def test_archived_plan_serves_existing_subscriptions(pricing):
     assert quote.total == Decimal("14.00") and quote.period == "monthly"
 
 
+def test_archived_addon_is_for_existing_subscriptions_only(pricing):
+    new = sub(pricing, quantities={"seats": 1}, addons={"old-pack": 1})
+    with pytest.raises(pricing.PlanArchivedError, match="old-pack"):
+        pricing.quote(new)
+    assert pricing.check(new, "seats").reason == "plan_archived"
+    old = sub(pricing, quantities={"seats": 1}, addons={"old-pack": 1}, existing=True)
+    assert pricing.check(old, "sandboxes").limit == 1
+    # base 29 + seats 1 x 20 + 10 + old pack 1 = 60
+    assert pricing.quote(old).total == Decimal("60.00")
+
+
 def test_stairstep_beyond_the_last_bounded_tier_is_refused(pricing):
     with pytest.raises(pricing.QuantityOutOfRangeError, match="101"):
         pricing.quote(sub(pricing, "legacy", existing=True), usage={"storage": 101})
@@ -512,6 +530,16 @@ def test_credits_trial_pays_usage_up_to_the_budget(pricing):
         ("trial-credits", Decimal("-30.00")),
     ]
     assert quote.total == Decimal("20.00")
+    # credits pay for usage only, not for add-ons: 20.00 + excel export 3.00
+    with_addon = sub(pricing, "payg", trial=True, addons={"exports": 1})
+    quote = pricing.quote(with_addon, usage={"api-calls": 5_000})
+    assert quote.lines[-1] == pricing.Line(
+        "trial-credits", "Trial credits (budget $30.00)", 1, Decimal("-30.00")
+    )
+    assert quote.total == Decimal("23.00")
+    # a budget larger than the usage pays all of it and no more: 10.00 - 10.00 + 3.00
+    quote = pricing.quote(with_addon, usage={"api-calls": 1_000})
+    assert quote.lines[-1].amount == Decimal("-10.00") and quote.total == Decimal("3.00")
 
 
 def test_trial_plan_gives_the_most_generous_value(pricing):
@@ -751,7 +779,7 @@ def test_module_data_is_immutable(pricing):
 
 def test_introspection(pricing):
     assert list(pricing.PLANS) == ["free", "pro", "enterprise", "legacy", "payg"]
-    assert len(pricing.ADDONS) == 8 and "extra-seats" in pricing.ADDONS
+    assert len(pricing.ADDONS) == 9 and "extra-seats" in pricing.ADDONS
     assert pricing.FEATURES["seats"]["type"] == "metered"
     assert pricing.PLANS["pro"]["price"]["monthly"]["USD"] == Decimal(29)
     assert pricing.PLANS["pro"]["status"] == "published"
