@@ -33,7 +33,13 @@ FEATURES = {
 
 
 def catalog(plans: dict, addons: dict, features: dict | None = None) -> dict:
-    return {"pricegen": 1, "product": PRODUCT, "features": features or FEATURES, "plans": plans, "addons": addons}
+    return {
+        "pricegen": 1,
+        "product": PRODUCT,
+        "features": features or FEATURES,
+        "plans": plans,
+        "addons": addons,
+    }
 
 
 def build(tmp_path, data: dict):
@@ -52,7 +58,9 @@ def valid_addon_sets(module, model, plan_id: str):
     for counts in itertools.product(*ranges):
         chosen = {a.id: n for a, n in zip(sold, counts, strict=True) if n}
         try:
-            module.entitlements(module.Subscription(plan=plan_id, addons=chosen, variables=variables))
+            module.entitlements(
+                module.Subscription(plan=plan_id, addons=chosen, variables=variables)
+            )
         except module.PricingError:
             continue
         yield chosen
@@ -78,9 +86,15 @@ def addon_graphs(draw):
     addons = {}
     for aid in ids:
         others = [x for x in ids if x != aid]
-        requires = draw(st.lists(st.sampled_from(others), unique=True, max_size=2)) if others else []
+        requires = (
+            draw(st.lists(st.sampled_from(others), unique=True, max_size=2)) if others else []
+        )
         excludes = draw(
-            st.lists(st.sampled_from([x for x in others if x not in requires] or ["a"]), unique=True, max_size=2)
+            st.lists(
+                st.sampled_from([x for x in others if x not in requires] or ["a"]),
+                unique=True,
+                max_size=2,
+            )
         )
         excludes = [x for x in excludes if x != aid and x not in requires]
         addons[aid] = {
@@ -100,7 +114,9 @@ PLANS = {
 }
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(addons=addon_graphs())
 def test_count_matches_brute_force(tmp_path_factory, addons):
     model, module = build(tmp_path_factory.mktemp("c"), catalog(PLANS, addons))
@@ -109,7 +125,9 @@ def test_count_matches_brute_force(tmp_path_factory, addons):
     assert space.total == sum(space.per_plan.values())
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(addons=addon_graphs())
 def test_extremes_match_brute_force(tmp_path_factory, addons):
     model, module = build(tmp_path_factory.mktemp("x"), catalog(PLANS, addons))
@@ -138,7 +156,10 @@ def test_archived_draft_and_incompatible_addons_are_not_counted(tmp_path):
     # pro: "live" 0..2 times; "needs-other" requires an add-on pro cannot have.
     assert analyze.configuration_space(model).per_plan == {"basic": 1 + 1, "pro": 1 + 2}
     # with drafts: "soon" doubles pro's choices
-    assert analyze.configuration_space(model, include_drafts=True).per_plan == {"basic": 2, "pro": 3 * 2}
+    assert analyze.configuration_space(model, include_drafts=True).per_plan == {
+        "basic": 2,
+        "pro": 3 * 2,
+    }
 
 
 def test_structured_count_of_many_addons_is_exact_and_fast(tmp_path):
@@ -191,12 +212,17 @@ def test_charge_amounts_match_the_evaluator(catalog_path):
             continue
         for charge in plan.charges:
             for q in sorted({0, 1, *analyze.breakpoints(charge), charge.included + 12_345}):
-                ours = analyze.charge_amount(charge, q, plan.billing_periods[0], model.product.default_currency)
+                ours = analyze.charge_amount(
+                    charge, q, plan.billing_periods[0], model.product.default_currency
+                )
                 theirs = _charge_line(module, plan, charge, q)
                 if ours is None:
                     assert theirs is None
                 else:
-                    assert analyze.round_line(ours, model.product, model.product.default_currency) == theirs
+                    assert (
+                        analyze.round_line(ours, model.product, model.product.default_currency)
+                        == theirs
+                    )
 
 
 def _charge_line(module, plan, charge, q):
@@ -206,7 +232,9 @@ def _charge_line(module, plan, charge, q):
         quantities[charge.feature] = q
     else:
         usage[charge.feature] = q
-    sub = module.Subscription(plan=plan.id, period=plan.billing_periods[0], quantities=quantities, existing=True)
+    sub = module.Subscription(
+        plan=plan.id, period=plan.billing_periods[0], quantities=quantities, existing=True
+    )
     try:
         quote = module.quote(sub, usage=usage)
     except module.QuantityOutOfRangeError:
@@ -214,7 +242,9 @@ def _charge_line(module, plan, charge, q):
     return next(line.amount for line in quote.lines if line.item == charge.feature)
 
 
-TIERS = st.lists(st.integers(1, 6), min_size=1, max_size=3).map(lambda xs: list(itertools.accumulate(xs)))
+TIERS = st.lists(st.integers(1, 6), min_size=1, max_size=3).map(
+    lambda xs: list(itertools.accumulate(xs))
+)
 PRICE = st.integers(0, 9)
 
 
@@ -239,7 +269,9 @@ def charges(draw):
     return data
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(old=charges(), new=charges())
 def test_charge_difference_matches_enumeration(tmp_path_factory, old, new):
     """Extremes of new(q) - old(q) over every q, against q = 0..199 one by one.
@@ -247,13 +279,19 @@ def test_charge_difference_matches_enumeration(tmp_path_factory, old, new):
     All bounds are below 25, so 200 covers several periods of every block size;
     past that the difference moves by the final slopes, which decide ±Infinity.
     """
-    plans = {"old": {"name": "Old", "charges": {"seats": old}}, "new": {"name": "New", "charges": {"seats": new}}}
+    plans = {
+        "old": {"name": "Old", "charges": {"seats": old}},
+        "new": {"name": "New", "charges": {"seats": new}},
+    }
     model = compile_text(catalog_yaml(catalog(plans, {})), tmp_path_factory.mktemp("d"))
     a, b = model.plans["new"].charges[0], model.plans["old"].charges[0]
     d = analyze.charge_difference(a, b, "monthly", "USD")
     values = []
     for q in range(200):
-        before, after = analyze.charge_amount(b, q, "monthly", "USD"), analyze.charge_amount(a, q, "monthly", "USD")
+        before, after = (
+            analyze.charge_amount(b, q, "monthly", "USD"),
+            analyze.charge_amount(a, q, "monthly", "USD"),
+        )
         if before is not None and after is not None:
             values.append(after - before)
     if values:
@@ -270,7 +308,11 @@ def test_charge_difference_matches_enumeration(tmp_path_factory, old, new):
 # -- cheapest purchase ------------------------------------------------------------------------
 
 PURCHASE_PLANS = {
-    "free": {"name": "Free", "default": True, "entitlements": {"seats": 3, "calls": {"limit": 1000, "reset": "month"}}},
+    "free": {
+        "name": "Free",
+        "default": True,
+        "entitlements": {"seats": 3, "calls": {"limit": 1000, "reset": "month"}},
+    },
     "team": {
         "name": "Team",
         "extends": "free",
@@ -278,11 +320,19 @@ PURCHASE_PLANS = {
         "charges": {
             "seats": {
                 "model": "graduated",
-                "tiers": [{"up_to": 10, "unit_price": 8}, {"up_to": 50, "unit_price": 6}, {"unit_price": 5}],
+                "tiers": [
+                    {"up_to": 10, "unit_price": 8},
+                    {"up_to": 50, "unit_price": 6},
+                    {"unit_price": 5},
+                ],
             },
             "calls": {"model": "per_unit", "included": 10000, "unit_price": "0.001"},
         },
-        "entitlements": {"calls": {"limit": "unlimited", "reset": "month"}, "retention": 30, "export": ["csv"]},
+        "entitlements": {
+            "calls": {"limit": "unlimited", "reset": "month"},
+            "retention": 30,
+            "export": ["csv"],
+        },
     },
     "scale": {
         "name": "Scale",
@@ -294,20 +344,44 @@ PURCHASE_PLANS = {
                 "tiers": [{"up_to": 30, "unit_price": 9}, {"unit_price": 4}],
             },
         },
-        "entitlements": {"sso": True, "retention": 90, "export": ["csv", "parquet"],
-                         "calls": {"limit": 50000, "reset": "month"}},  # fmt: skip
+        "entitlements": {
+            "sso": True,
+            "retention": 90,
+            "export": ["csv", "parquet"],
+            "calls": {"limit": 50000, "reset": "month"},
+        },  # fmt: skip
     },
 }
 PURCHASE_ADDONS = {
-    "seat-pack": {"name": "10 seats", "plans": ["team"], "max_quantity": 3, "price": 45,
-                  "entitlements": {"seats": {"limit": 10}}},  # fmt: skip
-    "sso-pack": {"name": "SSO", "plans": ["team"], "price": 60, "requires": ["audit"],
-                 "entitlements": {"sso": True}},  # fmt: skip
+    "seat-pack": {
+        "name": "10 seats",
+        "plans": ["team"],
+        "max_quantity": 3,
+        "price": 45,
+        "entitlements": {"seats": {"limit": 10}},
+    },  # fmt: skip
+    "sso-pack": {
+        "name": "SSO",
+        "plans": ["team"],
+        "price": 60,
+        "requires": ["audit"],
+        "entitlements": {"sso": True},
+    },  # fmt: skip
     "audit": {"name": "Audit", "plans": ["team"], "price": 15, "entitlements": {"retention": 365}},
-    "calls-pack": {"name": "Calls", "plans": ["scale"], "max_quantity": 4, "price": 30,
-                   "entitlements": {"calls": {"limit": 100000}}},  # fmt: skip
-    "parquet": {"name": "Parquet", "plans": ["team"], "price": 5, "excludes": ["sso-pack"],
-                "entitlements": {"export": ["parquet"]}},  # fmt: skip
+    "calls-pack": {
+        "name": "Calls",
+        "plans": ["scale"],
+        "max_quantity": 4,
+        "price": 30,
+        "entitlements": {"calls": {"limit": 100000}},
+    },  # fmt: skip
+    "parquet": {
+        "name": "Parquet",
+        "plans": ["team"],
+        "price": 5,
+        "excludes": ["sso-pack"],
+        "entitlements": {"export": ["parquet"]},
+    },  # fmt: skip
 }
 
 
@@ -320,7 +394,11 @@ def brute_cheapest(module, model, requirements, max_seats: int):
             continue
         buys_seats = any(c.feature == "seats" and c.billing == "in_advance" for c in plan.charges)
         usage = {r.feature: r.value for r in requirements if r.feature == "calls"}
-        usage = {f: u for f, u in usage.items() if any(c.feature == f and c.billing == "in_arrears" for c in plan.charges)}
+        usage = {
+            f: u
+            for f, u in usage.items()
+            if any(c.feature == f and c.billing == "in_arrears" for c in plan.charges)
+        }
         for chosen in valid_addon_sets(module, model, pid):
             for seats in range(1, max_seats + 1) if buys_seats else [None]:
                 quantities = {"seats": seats} if seats else {}
@@ -374,7 +452,9 @@ def test_cheapest_purchase_matches_brute_force(tmp_path, wanted):
     assert answer.best.total == expected
     assert analyze.quote(module, answer.best).total == expected
     sub = module.Subscription(
-        plan=answer.best.plan, quantities=dict(answer.best.quantities), addons=dict(answer.best.addons)
+        plan=answer.best.plan,
+        quantities=dict(answer.best.quantities),
+        addons=dict(answer.best.addons),
     )
     assert all(evaluator_meets(module, sub, r) for r in requirements)
 
@@ -382,16 +462,25 @@ def test_cheapest_purchase_matches_brute_force(tmp_path, wanted):
 def test_volume_pricing_buys_more_seats_when_that_is_cheaper(tmp_path):
     """Scale's volume tiers: 29 seats at 9 = 261, 31 seats at 4 = 124 (rules: the whole
     quantity at the rate of the tier it falls in)."""
-    plans = {"scale": {"name": "Scale", "charges": {"seats": PURCHASE_PLANS["scale"]["charges"]["seats"]}}}
+    plans = {
+        "scale": {
+            "name": "Scale",
+            "charges": {"seats": PURCHASE_PLANS["scale"]["charges"]["seats"]},
+        }
+    }
     model, module = build(tmp_path, catalog(plans, {}))
-    answer = analyze.cheapest_purchase(model, [analyze.parse_requirement("seats>=29", model)], "monthly", "USD")
+    answer = analyze.cheapest_purchase(
+        model, [analyze.parse_requirement("seats>=29", model)], "monthly", "USD"
+    )
     assert dict(answer.best.quantities) == {"seats": 31}
     assert answer.best.total == 31 * 4
 
 
 def test_unmeetable_requirement_has_no_answer(tmp_path):
     model, _ = build(tmp_path, catalog({"free": PURCHASE_PLANS["free"]}, {}))
-    answer = analyze.cheapest_purchase(model, [analyze.parse_requirement("sso", model)], "monthly", "USD")
+    answer = analyze.cheapest_purchase(
+        model, [analyze.parse_requirement("sso", model)], "monthly", "USD"
+    )
     assert answer.best is None and answer.per_plan == ()
 
 
@@ -427,7 +516,9 @@ def test_analyze_command_text_and_json(run_cli):
     module = load_evaluator(model)
     reqs = [analyze.parse_requirement(r, model) for r in ("sso", "seats>=40")]
     best = data["purchase"]["best"]
-    sub = module.Subscription(plan=best["plan"], quantities=best["quantities"], addons=best["addons"])
+    sub = module.Subscription(
+        plan=best["plan"], quantities=best["quantities"], addons=best["addons"]
+    )
     assert all(evaluator_meets(module, sub, r) for r in reqs)
     assert module.quote(sub).total == Decimal(best["total"])
     assert data["purchase"]["quote"]["total"] == best["total"]

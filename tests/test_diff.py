@@ -19,7 +19,12 @@ from evaluator_support import catalog_yaml
 
 BASE = {
     "pricegen": 1,
-    "product": {"id": "acme", "name": "Acme", "currencies": ["USD", "EUR"], "billing_periods": ["monthly", "annual"]},
+    "product": {
+        "id": "acme",
+        "name": "Acme",
+        "currencies": ["USD", "EUR"],
+        "billing_periods": ["monthly", "annual"],
+    },
     "features": {
         "seats": {"name": "Seats", "type": "metered", "meter": "fluctuating"},
         "api-calls": {"name": "API calls", "type": "metered", "meter": "incremental"},
@@ -33,8 +38,13 @@ BASE = {
             "name": "Free",
             "description": "For trying it out.",
             "default": True,
-            "entitlements": {"seats": 3, "api-calls": {"limit": 1000, "reset": "month"}, "api-access": True,
-                             "retention": 7, "export": ["csv"]},  # fmt: skip
+            "entitlements": {
+                "seats": 3,
+                "api-calls": {"limit": 1000, "reset": "month"},
+                "api-access": True,
+                "retention": 7,
+                "export": ["csv"],
+            },  # fmt: skip
         },
         "pro": {
             "name": "Pro",
@@ -42,8 +52,13 @@ BASE = {
             "extends": "free",
             "trial": {"days": 14},
             "price": {"monthly": {"USD": 29, "EUR": 27}, "annual": {"USD": 290, "EUR": 270}},
-            "entitlements": {"sso": True, "seats": 10, "api-calls": {"limit": 100000, "reset": "month", "soft": True},
-                             "retention": 30, "export": ["csv", "parquet"]},  # fmt: skip
+            "entitlements": {
+                "sso": True,
+                "seats": 10,
+                "api-calls": {"limit": 100000, "reset": "month", "soft": True},
+                "retention": 30,
+                "export": ["csv", "parquet"],
+            },  # fmt: skip
         },
         "team": {
             "name": "Team",
@@ -53,8 +68,19 @@ BASE = {
                 "seats": {
                     "model": "graduated",
                     "tiers": [
-                        {"up_to": 10, "unit_price": {"monthly": {"USD": 10, "EUR": 9}, "annual": {"USD": 100, "EUR": 90}}},
-                        {"unit_price": {"monthly": {"USD": 8, "EUR": 7}, "annual": {"USD": 80, "EUR": 70}}},
+                        {
+                            "up_to": 10,
+                            "unit_price": {
+                                "monthly": {"USD": 10, "EUR": 9},
+                                "annual": {"USD": 100, "EUR": 90},
+                            },
+                        },
+                        {
+                            "unit_price": {
+                                "monthly": {"USD": 8, "EUR": 7},
+                                "annual": {"USD": 80, "EUR": 70},
+                            }
+                        },
                     ],
                 }
             },
@@ -94,7 +120,9 @@ BASE = {
 
 def pct(old, new) -> str:
     """The percentage as the spec writes it: one decimal, half up, with a sign."""
-    value = ((Decimal(new) - Decimal(old)) / Decimal(old) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    value = ((Decimal(new) - Decimal(old)) / Decimal(old) * 100).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
     return f"{'+' if value > 0 else ''}{value}%"
 
 
@@ -236,7 +264,9 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("mutation", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("mutation", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
 def test_change_class(run_cli, tmp_path, mutation, expected):
     new = changed(mutation)
     found = keyed(changes_of(run_cli, tmp_path, new))
@@ -264,7 +294,10 @@ def test_quote_impact_of_a_tier_change_at_reference_points(run_cli, tmp_path):
     the user's 25 seats cost 10·10 + 15·8 = 220 before and 10·10 + 15·9 = 235 after."""
     new = changed(_set(f"{TIER_1}/1/unit_price/monthly/USD", 9))
     result = run_diff(run_cli, tmp_path, new, "--format", "json", "--reference", "seats=25")
-    quotes = {(q["plan"], q["period"], q["currency"], q["reference"]): q for q in json.loads(result.stdout)["quotes"]}
+    quotes = {
+        (q["plan"], q["period"], q["currency"], q["reference"]): q
+        for q in json.loads(result.stdout)["quotes"]
+    }
     assert quotes[("team", "monthly", "USD", "seats=10")]["changed"] is False
     assert quotes[("team", "monthly", "USD", "seats=25")]["old"] == str(10 * 10 + 15 * 8) + ".00"
     assert quotes[("team", "monthly", "USD", "seats=25")]["new"] == str(10 * 10 + 15 * 9) + ".00"
@@ -272,18 +305,29 @@ def test_quote_impact_of_a_tier_change_at_reference_points(run_cli, tmp_path):
 
 
 def test_formats(run_cli, tmp_path):
-    new = changed(lambda d: (_set("plans/pro/price/monthly/USD", 35)(d), _set("plans/pro/entitlements/seats", 12)(d)))
+    new = changed(
+        lambda d: (
+            _set("plans/pro/price/monthly/USD", 35)(d),
+            _set("plans/pro/entitlements/seats", 12)(d),
+        )
+    )
     markdown = run_diff(run_cli, tmp_path, new, "--format", "markdown").stdout
     assert markdown.startswith("### Pricing changes\n")
     # pro: price raised (breaking), seats raised (visible); team inherits the seats
     # but buys seats in advance, and beta is a draft: both internal
     assert "**1 breaking**, 1 customer-visible, 2 internal" in markdown
-    assert "| Class | Change |" in markdown and "| **breaking** | price monthly USD: 29 → 35" in markdown
+    assert (
+        "| Class | Change |" in markdown
+        and "| **breaking** | price monthly USD: 29 → 35" in markdown
+    )
     assert f"| pro | monthly | USD | base price | 29.00 | 35.00 | {pct(29, 35)} |" in markdown
     data = json.loads(run_diff(run_cli, tmp_path, new, "--format", "json").stdout)
     assert data["summary"] == {"breaking": 1, "customer-visible": 1, "internal": 2}
     assert [(c["id"], c["class"]) for c in data["changes"]] == [
-        ("pro", "breaking"), ("pro", "customer-visible"), ("team", "internal"), ("beta", "internal")
+        ("pro", "breaking"),
+        ("pro", "customer-visible"),
+        ("team", "internal"),
+        ("beta", "internal"),
     ]
     price = data["changes"][0]
     assert (price["item"], price["old"], price["new"]) == ("monthly USD", "29", "35")
@@ -320,8 +364,22 @@ class Repo:
 
     def git(self, *args: str) -> str:
         env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-        identity = ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"]
-        done = subprocess.run(["git", *identity, *args], cwd=self.root, env=env, capture_output=True, text=True, check=True)
+        identity = [
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ]
+        done = subprocess.run(
+            ["git", *identity, *args],
+            cwd=self.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return done.stdout
 
     def write(self, rel: str, data: dict | str) -> Path:
@@ -362,7 +420,9 @@ def test_against_head_1_and_rev_path_sides(run_cli, tmp_path, monkeypatch):
     for args in (["pricing", "--against", "HEAD~1"], ["HEAD~1:pricing", "HEAD:pricing"]):
         result = run_cli(["diff", *args, "--format", "json", "--no-quotes"])
         assert result.exit_code == 0, result.stderr
-        assert ("plan", "pro", "limit-lowered", "breaking") in keyed(json.loads(result.stdout)["changes"])
+        assert ("plan", "pro", "limit-lowered", "breaking") in keyed(
+            json.loads(result.stdout)["changes"]
+        )
 
 
 def test_directory_catalog_from_a_subdirectory(run_cli, tmp_path, monkeypatch):
@@ -373,14 +433,18 @@ def test_directory_catalog_from_a_subdirectory(run_cli, tmp_path, monkeypatch):
     plans = data.pop("plans")
     repo.write("services/billing/pricing/product.yaml", data)
     for pid, plan in plans.items():
-        repo.write(f"services/billing/pricing/plans/{pid}.yaml", {"pricegen": 1, "plans": {pid: plan}})
+        repo.write(
+            f"services/billing/pricing/plans/{pid}.yaml", {"pricegen": 1, "plans": {pid: plan}}
+        )
     repo.write("services/billing/README.md", "not a catalog\n")
     repo.commit("split catalog")
     (repo.root / "services/billing/pricing/plans/legacy.yaml").unlink()
     monkeypatch.chdir(repo.root / "services" / "billing")
     result = run_cli(["diff", "pricing", "--against", "HEAD", "--format", "json", "--no-quotes"])
     assert result.exit_code == 0, result.stderr
-    assert keyed(json.loads(result.stdout)["changes"]) == {("plan", "legacy", "plan-removed", "breaking")}
+    assert keyed(json.loads(result.stdout)["changes"]) == {
+        ("plan", "legacy", "plan-removed", "breaking")
+    }
 
 
 def test_missing_revision_names_the_side(run_cli, tmp_path):
@@ -407,7 +471,11 @@ def test_path_missing_in_revision_names_the_side(run_cli, tmp_path):
 def test_not_a_repository(run_cli, tmp_path):
     path = write(tmp_path / "plain" / "pricing.yaml", BASE)
     result = run_cli(["diff", str(path), "--against", "HEAD"])
-    assert result.exit_code == 2 and "old:" in result.stderr and "not inside a git repository" in result.stderr
+    assert (
+        result.exit_code == 2
+        and "old:" in result.stderr
+        and "not inside a git repository" in result.stderr
+    )
 
 
 def test_invalid_old_catalog_names_the_side(run_cli, tmp_path, monkeypatch):

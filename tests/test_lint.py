@@ -29,7 +29,9 @@ def findings(run_cli, path, *args) -> tuple[int, list[dict]]:
 
 def test_every_lint_rule_has_a_case():
     names = {case.name for case in LINT_CASES}
-    missing = [r.id for r in LINT_RULES if r.id not in names] + [r for r in SURFACED if r not in names]
+    missing = [r.id for r in LINT_RULES if r.id not in names] + [
+        r for r in SURFACED if r not in names
+    ]
     assert missing == []
 
 
@@ -44,7 +46,9 @@ def test_case_triggers_its_rule_and_only_it(run_cli, case: Path):
     assert all(f["line"] > 1 for f in found), "findings point into the file"
 
 
-@pytest.mark.parametrize("case", [c for c in LINT_CASES if c.name in CONFIGURABLE], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "case", [c for c in LINT_CASES if c.name in CONFIGURABLE], ids=lambda p: p.name
+)
 def test_each_rule_can_be_disabled_and_raised(run_cli, case: Path):
     path = case / "pricing.yaml"
     assert findings(run_cli, path, "--disable", case.name) == (0, [])
@@ -86,14 +90,18 @@ def with_lint(case: str, lint: dict, tmp_path: Path) -> Path:
 
 
 def test_catalog_disables_a_rule(run_cli, tmp_path):
-    path = with_lint("PLAN_DESCRIPTION_MISSING", {"disable": ["PLAN_DESCRIPTION_MISSING"]}, tmp_path)
+    path = with_lint(
+        "PLAN_DESCRIPTION_MISSING", {"disable": ["PLAN_DESCRIPTION_MISSING"]}, tmp_path
+    )
     assert findings(run_cli, path) == (0, [])
 
 
 def test_catalog_sets_severity(run_cli, tmp_path):
     path = with_lint("PLAN_DOMINATED", {"severity": {"PLAN_DOMINATED": "error"}}, tmp_path)
     code, found = findings(run_cli, path)
-    assert code == 3 and [(f["rule"], f["severity"]) for f in found] == [("PLAN_DOMINATED", "error")]
+    assert code == 3 and [(f["rule"], f["severity"]) for f in found] == [
+        ("PLAN_DOMINATED", "error")
+    ]
     path = with_lint("PLAN_DOMINATED", {"severity": {"PLAN_DOMINATED": "off"}}, tmp_path)
     assert findings(run_cli, path) == (0, [])
 
@@ -127,7 +135,12 @@ def test_unknown_rule_in_catalog_is_placed(run_cli, tmp_path):
 
 @pytest.mark.parametrize(
     "args",
-    [["--disable", "NOPE"], ["--severity", "SCHEMA=off"], ["--severity", "PLAN_DOMINATED=loud"], ["--severity", "PLAN_DOMINATED"]],
+    [
+        ["--disable", "NOPE"],
+        ["--severity", "SCHEMA=off"],
+        ["--severity", "PLAN_DOMINATED=loud"],
+        ["--severity", "PLAN_DOMINATED"],
+    ],
 )
 def test_bad_command_line_configuration_is_a_usage_error(run_cli, args):
     result = run_cli(["lint", str(CASES / "lint" / "PLAN_DOMINATED" / "pricing.yaml"), *args])
@@ -168,7 +181,9 @@ BASE = {
 
 def rules_for(run_cli, tmp_path, plans: dict, addons: dict | None = None) -> set[str]:
     path = tmp_path / "pricing.yaml"
-    path.write_text(catalog_yaml({**BASE, "plans": plans, "addons": addons or {}}), encoding="utf-8")
+    path.write_text(
+        catalog_yaml({**BASE, "plans": plans, "addons": addons or {}}), encoding="utf-8"
+    )
     return {f["rule"] for f in findings(run_cli, path)[1]}
 
 
@@ -185,7 +200,11 @@ FREE = plan(default=True, entitlements={"seats": 1})
 def test_dominated_by_per_seat_charges(run_cli, tmp_path):
     """basic: 10 a seat; plus: 8 a seat and SSO. At every seat count plus costs less."""
     per_seat = lambda p: {"seats": {"model": "per_unit", "unit_price": p}}  # noqa: E731
-    plans = {"free": FREE, "basic": plan(charges=per_seat(10)), "plus": plan(charges=per_seat(8), entitlements={"sso": True})}
+    plans = {
+        "free": FREE,
+        "basic": plan(charges=per_seat(10)),
+        "plus": plan(charges=per_seat(8), entitlements={"sso": True}),
+    }
     assert rules_for(run_cli, tmp_path, plans) == {"PLAN_DOMINATED"}
 
 
@@ -194,27 +213,56 @@ def test_not_dominated_when_cheaper_only_for_some_quantities(run_cli, tmp_path):
     plans = {
         "free": FREE,
         "basic": plan(charges={"seats": {"model": "per_unit", "unit_price": 10}}),
-        "plus": plan(50, charges={"seats": {"model": "per_unit", "unit_price": 5}}, entitlements={"sso": True}),
+        "plus": plan(
+            50,
+            charges={"seats": {"model": "per_unit", "unit_price": 5}},
+            entitlements={"sso": True},
+        ),
     }
     assert rules_for(run_cli, tmp_path, plans) == set()
 
 
 def test_not_dominated_when_the_better_plan_lacks_an_addon(run_cli, tmp_path):
-    plans = {"free": FREE, "basic": plan(20, entitlements={"seats": 5}), "plus": plan(15, entitlements={"seats": 10})}
-    addons = {"sso": {"name": "SSO", "description": "SSO.", "plans": ["basic"], "price": 5, "entitlements": {"sso": True}}}
+    plans = {
+        "free": FREE,
+        "basic": plan(20, entitlements={"seats": 5}),
+        "plus": plan(15, entitlements={"seats": 10}),
+    }
+    addons = {
+        "sso": {
+            "name": "SSO",
+            "description": "SSO.",
+            "plans": ["basic"],
+            "price": 5,
+            "entitlements": {"sso": True},
+        }
+    }
     assert rules_for(run_cli, tmp_path, plans, addons) == set()
 
 
 def test_annual_discount_and_falling_tiers_are_fine(run_cli, tmp_path):
     BASE["product"]["billing_periods"] = ["monthly", "annual"]
     try:
-        tiers = [{"up_to": 10, "unit_price": {"monthly": 5, "annual": 50}}, {"unit_price": {"monthly": 4, "annual": 40}}]
-        plans = {"free": FREE, "pro": plan({"monthly": 10, "annual": 100}, charges={"seats": {"model": "volume", "tiers": tiers}}, entitlements={"sso": True})}
+        tiers = [
+            {"up_to": 10, "unit_price": {"monthly": 5, "annual": 50}},
+            {"unit_price": {"monthly": 4, "annual": 40}},
+        ]
+        plans = {
+            "free": FREE,
+            "pro": plan(
+                {"monthly": 10, "annual": 100},
+                charges={"seats": {"model": "volume", "tiers": tiers}},
+                entitlements={"sso": True},
+            ),
+        }
         assert rules_for(run_cli, tmp_path, plans) == set()
     finally:
         BASE["product"]["billing_periods"] = ["monthly"]
 
 
 def test_explicit_zero_price_is_not_free_by_omission(run_cli, tmp_path):
-    plans = {"free": plan(default=True, entitlements={"seats": 5}), "team": plan(0, entitlements={"seats": 2, "sso": True})}
+    plans = {
+        "free": plan(default=True, entitlements={"seats": 5}),
+        "team": plan(0, entitlements={"seats": 2, "sso": True}),
+    }
     assert rules_for(run_cli, tmp_path, plans) == set()

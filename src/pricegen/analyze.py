@@ -751,13 +751,15 @@ def _cheapest_on(
 ) -> Purchase | None:
     needs = [_need(plan, r, catalog.features[r.feature].type) for r in requirements]
     addons = _priced_addons(catalog, plan, period, currency, include_drafts)
-    useful = {aid for aid, a in addons.items() if any(_contribution(a, n) for n in needs)}
+    useful = {
+        aid for aid, a in addons.items() if any(_contribution(a, n) for n in needs if _open(n))
+    }
     closure = _requires_closure(useful, addons)
     addons = {aid: a for aid, a in addons.items() if aid in closure}
     covers = sweep(
         addons,
         (ZERO, ()),
-        _requirement_choices(catalog, addons, needs, useful, period, currency),
+        _requirement_choices(catalog, addons, needs, period, currency),
         _cheaper,
         extra=tuple(_NO_COVER for _ in needs),
     )
@@ -771,6 +773,14 @@ def _cheapest_on(
     return best
 
 
+def _open(need: _Need) -> bool:
+    """Can add-ons still help? Not when the plan alone meets the need; a quantity
+    bought in advance is a trade-off against add-ons, so that need stays open."""
+    if need.in_advance and need.type == "metered":
+        return not (need.unlimited or need.soft)
+    return not _satisfied(need, _NO_COVER, None)
+
+
 def _requires_closure(ids: set[str], addons: dict[str, Addon]) -> set[str]:
     closure, stack = set(), list(ids)
     while stack:
@@ -782,28 +792,32 @@ def _requires_closure(ids: set[str], addons: dict[str, Addon]) -> set[str]:
     return closure
 
 
-def _requirement_choices(catalog, addons, needs, useful, period, currency):
-    effects = {aid: [_contribution(addons[aid], n) for n in needs] for aid in addons}
-
-    def cap(aid) -> int:
-        """Quantities beyond saturating every increment it feeds buy nothing."""
-        top = 1
-        for need, effect in zip(needs, effects[aid], strict=True):
-            if effect and effect[0] == "increment" and effect[4] and need.req.op == ">=":
-                top = max(top, ceil_div(need.threshold, effect[4]))
-        return min(top, addons[aid].max_quantity)
-
-    caps = {aid: cap(aid) for aid in addons}
+def _requirement_choices(catalog, addons, needs, period, currency):
+    """Buying ``qty`` of an add-on: its line (computed once) and its effect on each need."""
+    caps = [n.threshold if n.req.op == ">=" else None for n in needs]
+    options = {}
+    for aid, addon in addons.items():
+        effects = [
+            (i, e)
+            for i, n in enumerate(needs)
+            if _open(n) and (e := _contribution(addon, n)) is not None
+        ]
+        top = 1  # quantities beyond saturating every increment it feeds buy nothing
+        for i, e in effects:
+            if e[0] == "increment" and e[4] and caps[i] is not None:
+                top = max(top, ceil_div(caps[i], e[4]))
+        options[aid] = [
+            (qty, addon_line(catalog, addon, qty, period, currency), effects)
+            for qty in range(1, min(top, addon.max_quantity) + 1)
+        ]
 
     def choices(aid, cover, value):
         cost, picks = value
-        for qty in range(1, caps[aid] + 1):
-            new = tuple(
-                c if e is None else _cover(c, e, qty, n.threshold if n.req.op == ">=" else None)
-                for c, e, n in zip(cover, effects[aid], needs, strict=True)
-            )
-            line = addon_line(catalog, addons[aid], qty, period, currency)
-            yield new, (cost + line, picks + ((aid, qty),))
+        for qty, line, effects in options[aid]:
+            new = list(cover)
+            for i, effect in effects:
+                new[i] = _cover(cover[i], effect, qty, caps[i])
+            yield tuple(new), (cost + line, picks + ((aid, qty),))
 
     return choices
 

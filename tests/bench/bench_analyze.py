@@ -1,0 +1,185 @@
+"""Benchmark: ``pricegen analyze`` on a catalog with many add-ons.
+
+The catalog has five plans and ``--addons`` add-ons (24 by default) tied by
+``requires`` chains, mutually exclusive groups and a requires/excludes
+"security" cluster, with quantities up to 5. It times, on the resolved model:
+
+- the configuration space (every plan, every valid add-on set and quantity);
+- the cheapest and most expensive subscription in every period and currency;
+- the cheapest purchase for ``sso, scim, seats>=120, ai-answers>=5000,
+  storage>=450`` (monthly, USD);
+
+then the whole command (compile, analyze, evaluator quote) as a user runs it,
+the example catalogs, and a scaling table up to 8× the add-ons, which shows
+that time grows about linearly, not as 2^n.
+
+Usage::
+
+    python tests/bench/bench_analyze.py [--addons 24] [--reps 5] [--sizes 24,48,96,192]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+
+from pricegen import analyze
+from pricegen.cli import main
+from pricegen.pipeline import compile_catalog
+
+REPO = Path(__file__).resolve().parents[2]
+REQUIREMENTS = ["sso", "scim", "seats>=120", "ai-answers>=5000", "storage>=450"]
+
+
+def money(monthly: int) -> dict:
+    return {"monthly": {"USD": monthly, "EUR": monthly - monthly // 10},
+            "annual": {"USD": monthly * 10, "EUR": (monthly - monthly // 10) * 10}}  # fmt: skip
+
+
+def build_catalog(n_addons: int) -> dict:
+    """Plans free < starter < pro < business, plus a custom enterprise; add-ons in clusters of 12."""
+    features = {
+        "seats": {"name": "Seats", "type": "metered", "meter": "fluctuating"},
+        "storage": {"name": "Storage", "type": "metered", "meter": "fluctuating"},
+        "ai-answers": {"name": "AI answers", "type": "metered", "meter": "incremental"},
+        "sso": {"name": "SSO", "type": "boolean"},
+        "scim": {"name": "SCIM", "type": "boolean"},
+        "audit": {"name": "Audit log", "type": "config"},
+    }
+    seat_charge = {"model": "graduated", "tiers": [
+        {"up_to": 25, "unit_price": money(10)}, {"up_to": 100, "unit_price": money(9)}, {"unit_price": money(8)}]}  # fmt: skip
+    plans = {
+        "free": {"name": "Free", "description": "Free.", "default": True,
+                 "entitlements": {"seats": 3, "storage": 5, "ai-answers": {"limit": 20, "reset": "month"}}},
+        "starter": {"name": "Starter", "description": "Small teams.", "extends": "free", "price": money(15),
+                    "entitlements": {"seats": 10, "storage": 50}},
+        "pro": {"name": "Pro", "description": "Per seat.", "extends": "starter", "price": money(20), "charges": {"seats": seat_charge},
+                "entitlements": {"storage": 100, "ai-answers": {"limit": 1000, "reset": "month"}}},
+        "business": {"name": "Business", "description": "SSO included.", "extends": "pro", "price": money(150),
+                     "charges": {"seats": seat_charge}, "entitlements": {"sso": True, "storage": 300, "audit": 90}},
+        "enterprise": {"name": "Enterprise", "description": "Sales.", "extends": "business", "custom": True,
+                       "entitlements": {"scim": True, "seats": "unlimited"}},
+    }  # fmt: skip
+    addons: dict = {}
+    sold_with = ["starter", "pro", "business", "enterprise"]
+    for cluster in range((n_addons + 11) // 12):
+        _cluster(addons, cluster, sold_with)
+    while len(addons) > n_addons:
+        addons.popitem()
+    for addon in addons.values():  # drop references to add-ons cut off at the end
+        addon["requires"] = [r for r in addon["requires"] if r in addons]
+        addon["excludes"] = [x for x in addon["excludes"] if x in addons]
+    return {"pricegen": 1, "product": {"id": "bench", "name": "Bench", "currencies": ["USD", "EUR"],
+            "billing_periods": ["monthly", "annual"]}, "features": features, "plans": plans, "addons": addons}  # fmt: skip
+
+
+def _cluster(addons: dict, k: int, sold_with: list[str]) -> None:
+    """12 add-ons: a requires chain of 4 seat packs, an exclusive group of 3 AI tiers,
+    an SSO pack with SCIM and audit requiring it (audit excludes the cheap log), and 2 storage packs."""
+
+    def add(aid, price, ents, requires=(), excludes=(), max_quantity=1, plans=sold_with):
+        addons[f"{aid}-{k}"] = {"name": f"{aid} {k}", "plans": list(plans), "max_quantity": max_quantity,
+                                "requires": [f"{r}-{k}" for r in requires], "excludes": [f"{x}-{k}" for x in excludes],
+                                "price": money(price), "entitlements": ents}  # fmt: skip
+
+    for i in range(4):
+        add(
+            f"seats{i}",
+            40 + 5 * i,
+            {"seats": {"limit": 10}},
+            requires=[f"seats{i - 1}"] if i else [],
+            max_quantity=5,
+        )
+    tiers = ["ai-s", "ai-m", "ai-l"]
+    for i, tier in enumerate(tiers):
+        limit = [2000, 5000, 20000][i]
+        add(tier, [15, 30, 80][i], {"ai-answers": {"limit": limit, "reset": "month", "behavior": "override"}},
+            excludes=[t for t in tiers if t != tier])  # fmt: skip
+    add("sso", 50, {"sso": True}, plans=["starter", "pro"])
+    add("scim", 25, {"scim": True}, requires=["sso"], plans=["starter", "pro", "business"])
+    add("audit", 30, {"audit": 365}, requires=["sso"], excludes=["log"])
+    add("log", 5, {"audit": 30})
+    add("storage", 5, {"storage": {"limit": 100}}, max_quantity=5)
+
+
+def best_of(reps: int, fn) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(reps):
+        gc.collect()
+        started = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.1f} ms"
+
+
+def run(n_addons: int, reps: int, verbose: bool) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "pricing.yaml"
+        path.write_text(yaml.safe_dump(build_catalog(n_addons), sort_keys=False), encoding="utf-8")
+        build = compile_catalog(path)
+        assert build.ok, build.diagnostics
+        model = build.catalog
+        wanted = [analyze.parse_requirement(r, model) for r in REQUIREMENTS]
+        t_space, space = best_of(reps, lambda: analyze.configuration_space(model))
+        pairs = [(p, c) for p in model.product.billing_periods for c in model.product.currencies]
+        t_ext, _ = best_of(
+            reps,
+            lambda: [analyze.extreme(model, p, c, most=m) for p, c in pairs for m in (False, True)],
+        )
+        t_buy, answer = best_of(
+            reps, lambda: analyze.cheapest_purchase(model, wanted, "monthly", "USD")
+        )
+        total = t_space + t_ext + t_buy
+        if verbose:
+            args = ["analyze", str(path), *[x for r in REQUIREMENTS for x in ("--require", r)]]
+            t_cli, result = best_of(reps, lambda: CliRunner().invoke(main, args))
+            assert result.exit_code == 0, result.output
+            print(f"catalog: {len(model.plans)} plans, {len(model.addons)} add-ons")
+            print(f"  configuration space     {ms(t_space)}   {space.total:,} subscriptions "
+                  f"({space.priced:,} with periods and currencies)")  # fmt: skip
+            print(f"  cheapest/most expensive {ms(t_ext)}   {len(pairs)} period × currency pairs")
+            best = answer.best
+            print(f"  cheapest purchase       {ms(t_buy)}   {best.plan} + "
+                  f"{', '.join(f'{a}×{q}' for a, q in best.addons)} {dict(best.quantities)}: USD {best.total}")  # fmt: skip
+            print(f"  analysis total          {ms(total)}")
+            print(f"  pricegen analyze (CLI)  {ms(t_cli)}   compile + analysis + evaluator quote")
+        return total
+
+
+def main_(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--addons", type=int, default=24)
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--sizes", default="24,48,96,192")
+    args = parser.parse_args(argv)
+    print(f"Python {sys.version.split()[0]}")
+    run(args.addons, args.reps, verbose=True)
+    print("\nexamples (whole command: compile + analysis):")
+    for catalog in sorted(REPO.glob("examples/*/pricing*")):
+        t, result = best_of(
+            args.reps, lambda c=catalog: CliRunner().invoke(main, ["analyze", str(c)])
+        )
+        print(f"  {catalog.parent.name:<16} {ms(t)}")
+    print("\nscaling (analysis only):")
+    previous = None
+    for size in [int(s) for s in args.sizes.split(",")]:
+        t = run(size, args.reps, verbose=False)
+        ratio = f"   ×{t / previous:.2f} for ×2 add-ons" if previous else ""
+        print(f"  {size:>4} add-ons {ms(t)}{ratio}")
+        previous = t
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main_())
