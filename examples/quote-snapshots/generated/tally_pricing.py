@@ -981,8 +981,7 @@ def _known_currency(currency: str) -> str:
 
 def round_money(amount: Decimal, currency: str) -> Decimal:
     """Round a line item to the currency's minor unit, as the catalog says."""
-    quantum = _QUANTA[_known_currency(currency)]
-    return amount.quantize(quantum, rounding=_ROUNDING_MODE, context=_CONTEXT)
+    return _MONEY.quantize(amount, _QUANTA[_known_currency(currency)])
 
 
 def format_money(amount: Decimal, currency: str) -> str:
@@ -1330,4 +1329,4 @@ def reset_window(reset: str, anchor: str, started_at: datetime, now: datetime):
 _PRODUCT = _frozen(json.loads(_PRODUCT_SOURCE))
 FEATURES = _frozen(json.loads(_FEATURES_SOURCE))
 _QUANTA = {c: Decimal(1).scaleb(-d) for c, d in _PRODUCT["minor_units"].items()}
-_ROUNDING_MODE = _ROUNDING[_PRODUCT["rounding"]]
+_MONEY = Context(prec=60, rounding=_ROUNDING[_PRODUCT["rounding"]])  # round_money()
