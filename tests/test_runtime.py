@@ -717,7 +717,7 @@ def test_to_dict_is_stable_plain_data(pricing):
     assert quote["total"] == "314.00"
     assert quote["lines"][2] == {
         "amount": "0.00",
-        "description": quote["lines"][2]["description"],
+        "description": "100,001 calls (100,000 included, 1 billable): 1 × $0.0027",
         "item": "api-calls",
         "quantity": 100_001,
     }
