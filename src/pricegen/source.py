@@ -17,7 +17,7 @@ import os
 import re
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -64,6 +64,7 @@ class SourceFile:
     text: str
     data: object
     sha256: str
+    name: str = ""  # relative to the catalog root: the same however the root is spelled
 
     def locate(self, json_path: tuple = (), *, key: bool = False) -> Location:
         """Position of the value at ``json_path`` (or of its key, with ``key``).
@@ -557,13 +558,19 @@ def load(root: Path, root_display: str | None = None) -> tuple[list[SourceFile],
         source, problems = load_file(file, display_path(file, root, shown), regular_only=file != root)
         diagnostics.extend(problems)
         if source is not None:
-            sources.append(source)
+            name = file.name if file == root else file.relative_to(root).as_posix()
+            sources.append(replace(source, name=name))
     return sources, diagnostics
 
 
 def combined_sha256(sources: list[SourceFile]) -> str:
-    """One digest over sorted paths and contents, for generated-file headers."""
+    """One digest over root-relative names and contents, for generated-file headers.
+
+    Names are relative to the catalog root, so the digest (and every output
+    that carries it) does not depend on the directory the command ran from.
+    """
     digest = hashlib.sha256()
-    for source in sorted(sources, key=lambda s: s.path):
-        digest.update(source.path.encode("utf-8") + b"\0" + source.sha256.encode() + b"\0")
+    for source in sorted(sources, key=lambda s: s.name or s.path):
+        name = source.name or source.path
+        digest.update(name.encode("utf-8") + b"\0" + source.sha256.encode() + b"\0")
     return digest.hexdigest()
