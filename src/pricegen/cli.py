@@ -271,6 +271,12 @@ def quote(catalog, usage, as_json, scenarios, as_markdown, **opts) -> None:
     if scenarios is not None:
         from .scenarios import run_cli
 
+        single = [f"--{k.rstrip('s').replace('_', '-')}" for k, v in opts.items() if v and k != "as_json"]
+        if usage or single:
+            raise click.UsageError(
+                f"--scenarios quotes the subscriptions in the file; drop {', '.join(single or ['--usage'])}."
+            )
+
         output = "json" if as_json else "markdown" if as_markdown else "text"
         sys.exit(run_cli(catalog, scenarios, output))
     if opts["plan"] is None:
