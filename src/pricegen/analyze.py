@@ -41,7 +41,7 @@ from decimal import (
 from .model import Addon, Catalog, Charge, Entitlement, Plan, Product
 from .money import Price
 
-# -- the model's arithmetic -----------------------------------------------------------
+# -- the model's arithmetic ------------------------------------------------------------
 
 _CONTEXT = Context(prec=60, rounding=ROUND_HALF_UP)
 _ROUNDING = {
@@ -244,7 +244,7 @@ def _tail_slope(charge: Charge | None, period: str, currency: str) -> Decimal:
     return _tier_parts(charge.tiers[-1], period, currency)[0]
 
 
-# -- what is sold -----------------------------------------------------------------------
+# -- what is sold ----------------------------------------------------------------------
 
 
 def selling(status: str, include_drafts: bool) -> bool:
@@ -368,7 +368,7 @@ def _put(states: dict, key, value, merge) -> None:
     states[key] = value if key not in states else merge(states[key], value)
 
 
-# -- the configuration space ------------------------------------------------------------
+# -- the configuration space -----------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -407,7 +407,7 @@ def configuration_space(catalog: Catalog, include_drafts: bool = False) -> Space
     return Space(per_plan, priced)
 
 
-# -- costs ---------------------------------------------------------------------------------
+# -- costs -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -557,7 +557,7 @@ def _best_addons(catalog, addons: dict[str, Addon], period, currency, most: bool
     return cost, tuple(sorted(picks, key=lambda p: order.index(p[0])))
 
 
-# -- requirements ----------------------------------------------------------------------------
+# -- requirements ----------------------------------------------------------------------
 
 _REQUIREMENT = re.compile(r"\s*([a-z][a-z0-9_-]*)\s*(?:(>=|=)\s*(\S.*?))?\s*")
 _NUMBER = re.compile(r"[0-9][0-9_]*(\.[0-9]+)?")
@@ -603,7 +603,8 @@ def parse_requirement(text: str, catalog: Catalog) -> Requirement:
         if op != "=" or raw not in feature.values:
             options = ", ".join(f"{fid}={v}" for v in feature.values)
             raise RequirementError(
-                f'"{text}" does not name a value of enum feature "{fid}"; expected one of {options}.'
+                f'"{text}" does not name a value of enum feature "{fid}"; '
+                f"expected one of {options}."
             )
         return Requirement(fid, "=", raw)
     if feature.type == "boolean":
@@ -663,7 +664,8 @@ def _need(plan: Plan, req: Requirement, feature_type: str) -> _Need:
 
 
 def _contribution(addon: Addon, need: _Need):
-    """What one unit of ``addon`` does for ``need``: None, or (behavior, granted, unlimited, soft, amount)."""
+    """What one unit of ``addon`` does for ``need``: None, or
+    (behavior, granted, unlimited, soft, amount)."""
     ent = addon.entitlements.get(need.req.feature)
     if ent is None or not ent.granted:
         return None
@@ -881,7 +883,7 @@ def _combinations(quantities: dict[str, int], options: dict[str, list[int]]):
     return mixes
 
 
-# -- the evaluator's word ------------------------------------------------------------------
+# -- the evaluator's word --------------------------------------------------------------
 
 
 def quote(module, purchase: Purchase):

@@ -67,7 +67,7 @@ def _pairs(ctx, param, values) -> dict[str, int]:
     return result
 
 
-# -- diff ------------------------------------------------------------------------------------------
+# -- diff ------------------------------------------------------------------------------
 
 
 def _references(ctx, param, values) -> list[dict[str, int]]:
@@ -130,7 +130,8 @@ def _sides(sides: tuple[str, ...], against: str | None):
     if against is not None:
         if len(sides) > 1:
             raise click.UsageError(
-                "With --against give one CATALOG (the new side), e.g. pricegen diff pricing --against origin/main."
+                "With --against give one CATALOG (the new side), "
+                "e.g. pricegen diff pricing --against origin/main."
             )
         path = sides[0] if sides else DEFAULT_CATALOG
         return diffing.SideSpec(path, against), diffing.SideSpec(path)
@@ -157,7 +158,8 @@ class _opened:
             _report(build.diagnostics, "text")
             errors = sum(1 for d in build.diagnostics if d.is_error)
             _fail(
-                f"{self.side} catalog {self.spec.label} has {errors} error{'s' if errors != 1 else ''}; nothing to compare.",
+                f"{self.side} catalog {self.spec.label} has {errors} "
+                f"error{'s' if errors != 1 else ''}; nothing to compare.",
                 EXIT_CATALOG,
             )
         self.catalog = build.catalog
@@ -176,7 +178,7 @@ def _impacts(old, new, references):
     )
 
 
-# -- lint ------------------------------------------------------------------------------------------
+# -- lint ------------------------------------------------------------------------------
 
 
 def _levels(ctx, param, values) -> dict[str, str]:
@@ -265,7 +267,7 @@ def lint(ctx, catalog, disable, severities, strict, error_format) -> None:
     sys.exit(EXIT_CATALOG if any(d.severity is Severity.ERROR for d in findings) else EXIT_OK)
 
 
-# -- analyze ---------------------------------------------------------------------------------------
+# -- analyze ---------------------------------------------------------------------------
 
 
 @click.command()
@@ -325,9 +327,10 @@ def analyze(
     amounts = analysis.Amounts(quantities, usage)
     started = time.perf_counter()
     space = analysis.configuration_space(model, include_drafts)
+    options = {"amounts": amounts, "include_drafts": include_drafts}
     extremes = [
-        (p, c, analysis.extreme(model, p, c, most=False, amounts=amounts, include_drafts=include_drafts),
-         analysis.extreme(model, p, c, most=True, amounts=amounts, include_drafts=include_drafts))
+        (p, c, analysis.extreme(model, p, c, most=False, **options),
+         analysis.extreme(model, p, c, most=True, **options))
         for p in periods for c in currencies
     ]  # fmt: skip
     answer = None
@@ -381,18 +384,21 @@ def _analysis_text(model, space, extremes, answer, quote, module, amounts) -> st
     width = max([len(pid) for pid in space.per_plan] + [5])
     lines += [f"  {pid:<{width}}  {count:>,}" for pid, count in space.per_plan.items()]
     lines.append(
-        f"  {'total':<{width}}  {space.total:>,} subscriptions; {space.priced:,} counting each billing period and currency"
+        f"  {'total':<{width}}  {space.total:>,} subscriptions; "
+        f"{space.priced:,} counting each billing period and currency"
     )
     lines += [
         "",
-        "Cheapest and most expensive (each in-advance quantity at 1 unless given, usage at 0 unless given):",
+        "Cheapest and most expensive "
+        "(each in-advance quantity at 1 unless given, usage at 0 unless given):",
     ]
     for period, currency, low, high in extremes:
         if low is None:
             lines.append(f"  {period} {currency}: no plan with a list price")
             continue
         lines.append(
-            f"  {period} {currency}: cheapest {_purchase_text(low)}: {low.total}; most expensive {_purchase_text(high)}: {high.total}"
+            f"  {period} {currency}: cheapest {_purchase_text(low)}: {low.total}; "
+            f"most expensive {_purchase_text(high)}: {high.total}"
         )
     if answer is not None:
         wanted = ", ".join(str(r) for r in answer.requirements)
@@ -438,7 +444,7 @@ def _analysis_json(space, extremes, answer, quote, elapsed) -> dict:
     return data
 
 
-# -- rules: list the lint registry too --------------------------------------------------------------
+# -- rules: list the lint registry too -------------------------------------------------
 
 
 def _extend_rules_command(command: click.Command) -> None:

@@ -105,7 +105,7 @@ def _direction(old, new) -> str:
     return BREAKING if new > old else VISIBLE
 
 
-# -- the diff ------------------------------------------------------------------------------
+# -- the diff --------------------------------------------------------------------------
 
 
 def diff(old: Catalog, new: Catalog) -> list[Change]:
@@ -194,7 +194,8 @@ def _product(old: Catalog, new: Catalog) -> list[Change]:
             c.add(
                 "minor-units",
                 VISIBLE,
-                f"{currency} is rounded to {n.minor_units[currency]} decimals instead of {o.minor_units[currency]}.",
+                f"{currency} is rounded to {n.minor_units[currency]} decimals "
+                f"instead of {o.minor_units[currency]}.",
                 currency,
                 o.minor_units[currency],
                 n.minor_units[currency],
@@ -202,8 +203,12 @@ def _product(old: Catalog, new: Catalog) -> list[Change]:
     return c.changes
 
 
-# -- plans -----------------------------------------------------------------------------------
+# -- plans -----------------------------------------------------------------------------
 
+_BACK_TO_DRAFT = (
+    "back to draft: left out of the generated evaluator, "
+    "so existing subscribers cannot be evaluated"
+)
 _STATUS = {
     ("published", "archived"): (
         VISIBLE,
@@ -213,11 +218,11 @@ _STATUS = {
     ("draft", "published"): (VISIBLE, "published: now sold"),
     ("published", "draft"): (
         BREAKING,
-        "back to draft: left out of the generated evaluator, so existing subscribers cannot be evaluated",
+        _BACK_TO_DRAFT,
     ),
     ("archived", "draft"): (
         BREAKING,
-        "back to draft: left out of the generated evaluator, so existing subscribers cannot be evaluated",
+        _BACK_TO_DRAFT,
     ),
     ("draft", "archived"): (INTERNAL, "archived before it was ever published"),
 }
@@ -253,13 +258,15 @@ def _plan(oc: Catalog, nc: Catalog, o: Plan | None, n: Plan | None) -> list[Chan
         _charges(c, oc, nc, o, n)
     bought = _bought(o) & _bought(n)
     for fid in _union(nc.features, oc.features):
-        _entitlement(c, o.entitlements.get(fid), n.entitlements.get(fid), fid, plan=n, bought=fid in bought)
+        before, after = o.entitlements.get(fid), n.entitlements.get(fid)
+        _entitlement(c, before, after, fid, plan=n, bought=fid in bought)
     _trial(c, o, n)
     return c.changes
 
 
 def _bought(plan: Plan) -> set[str]:
-    """Features sold in advance: the quantity bought is their limit, whatever the entitlement says."""
+    """Features sold in advance: the quantity bought is their limit, whatever the
+    entitlement says."""
     return {ch.feature for ch in plan.charges if ch.billing == "in_advance"}
 
 
@@ -301,7 +308,8 @@ def _lifecycle(c: _Collector, o: Plan, n: Plan) -> None:
             c.add(
                 "custom",
                 BREAKING,
-                f'Plan "{n.id}" is now custom (contact sales): it has no list price and quotes are refused.',
+                f'Plan "{n.id}" is now custom (contact sales): '
+                "it has no list price and quotes are refused.",
                 "custom",
                 False,
                 True,
@@ -361,7 +369,7 @@ def _prices(c: _Collector, what: str, old, new, shared) -> None:
         )
 
 
-# -- charges ---------------------------------------------------------------------------------
+# -- charges ---------------------------------------------------------------------------
 
 
 def _charges(c: _Collector, oc: Catalog, nc: Catalog, o: Plan, n: Plan) -> None:
@@ -461,7 +469,7 @@ def _price_parts(label: str, old, new, shared) -> list[str]:
     return parts
 
 
-# -- entitlements ------------------------------------------------------------------------------
+# -- entitlements ----------------------------------------------------------------------
 
 
 def _entitlement(
@@ -568,7 +576,9 @@ def describe(e: Entitlement) -> str:
     return " ".join([amount, *[x for x in extras if x]])
 
 
-def _metered(c: _Collector, o: Entitlement, n: Entitlement, fid: str, via: str, bought: bool) -> None:
+def _metered(
+    c: _Collector, o: Entitlement, n: Entitlement, fid: str, via: str, bought: bool
+) -> None:
     if o.variable != n.variable:
         c.add(
             "entitlement-changed",
@@ -659,7 +669,7 @@ def _trial_text(plan: Plan) -> str:
     return ", ".join(p for p in parts if p)
 
 
-# -- add-ons -------------------------------------------------------------------------------------
+# -- add-ons ---------------------------------------------------------------------------
 
 
 def _addon(oc: Catalog, nc: Catalog, o: Addon | None, n: Addon | None) -> list[Change]:
@@ -769,7 +779,7 @@ def _addon(oc: Catalog, nc: Catalog, o: Addon | None, n: Addon | None) -> list[C
     return c.changes
 
 
-# -- features --------------------------------------------------------------------------------------
+# -- features --------------------------------------------------------------------------
 
 
 def _feature(product_id: str, o, n) -> list[Change]:
@@ -827,7 +837,7 @@ def fails(changes: list[Change], threshold: str | None) -> bool:
     return any(ch.klass in worst for ch in changes)
 
 
-# -- quote impact ------------------------------------------------------------------------------------
+# -- quote impact ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -949,7 +959,7 @@ def _quote(module, plan: Plan, period: str, currency: str, ref: Reference):
         return None, str(exc)
 
 
-# -- reports ------------------------------------------------------------------------------------------
+# -- reports ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -1067,7 +1077,7 @@ def format_json(report: Report) -> str:
 FORMATS = {"text": format_text, "markdown": format_markdown, "json": format_json}
 
 
-# -- reading a side ------------------------------------------------------------------------------------
+# -- reading a side --------------------------------------------------------------------
 
 
 class SideError(Exception):
@@ -1101,7 +1111,8 @@ def parse_side(value: str) -> SideSpec:
 
 @contextmanager
 def open_side(spec: SideSpec, side: str) -> Iterator[tuple[Path, str]]:
-    """(path on disk, display name) of a side; a git side is extracted into a temporary directory."""
+    """(path on disk, display name) of a side; a git side is extracted into a
+    temporary directory."""
     if spec.rev is None:
         if not Path(spec.path).exists():
             raise SideError(
@@ -1132,7 +1143,8 @@ def _extract(spec: SideSpec, side: str, tmp: Path) -> Path:
     if listing.returncode:
         raise SideError(
             side,
-            f'cannot list "{rel}" in revision {spec.rev}: {listing.stderr.decode(errors="replace").strip()}',
+            f'cannot list "{rel}" in revision {spec.rev}: '
+            + listing.stderr.decode(errors="replace").strip(),
         )
     entries = [e for e in listing.stdout.decode("utf-8", "surrogateescape").split("\0") if e]
     blobs = []

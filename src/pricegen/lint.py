@@ -45,13 +45,14 @@ class LintRule:
     )
 
 
-# -- where things are ------------------------------------------------------------
+# -- where things are ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class _Context:
     catalog: Catalog
     sources: dict[str, SourceFile]
+    cache: dict = field(default_factory=dict, compare=False)
 
     def at(self, loc: Location, section: str, item: str, *path) -> Location:
         """The key of ``section.item.path`` in the file of ``loc``, or of its deepest
@@ -74,7 +75,7 @@ def _names(ids: Iterable[str]) -> str:
     return ", ".join(f'"{i}"' for i in ids)
 
 
-# -- catalog -----------------------------------------------------------------------
+# -- catalog ---------------------------------------------------------------------------
 
 
 def _feature_unused(ctx: _Context) -> Iterator[Diagnostic]:
@@ -112,7 +113,7 @@ def _addon_unsellable(ctx: _Context) -> Iterator[Diagnostic]:
             )
 
 
-# -- the ladder ----------------------------------------------------------------------
+# -- the ladder ------------------------------------------------------------------------
 
 
 def _comparable(ctx: _Context) -> list[Plan]:
@@ -120,34 +121,39 @@ def _comparable(ctx: _Context) -> list[Plan]:
 
 
 def _identical_and_dominated(ctx: _Context) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Both ladder comparisons come from one pass over the pairs of plans."""
+    if "ladder" in ctx.cache:
+        return ctx.cache["ladder"]
     plans = _comparable(ctx)
     identical, dominated, reported = [], [], set()
     for i, a in enumerate(plans):
         for b in plans[i + 1 :]:
             ab, ba = dominates(ctx.catalog, b, a), dominates(ctx.catalog, a, b)
             if ab and ba:
-                identical.append(
-                    warning(
-                        ctx.plan_at(b),
-                        "PLAN_IDENTICAL",
-                        f'Plan "{b.id}" gives the same as "{a.id}" for the same price in every '
-                        "period and currency; expected plans that differ, or one of them archived.",
-                    )
-                )
+                identical.append(warning(ctx.plan_at(b), "PLAN_IDENTICAL", _identical(b, a)))
                 continue
             for loser, winner, yes in ((a, b, ab), (b, a, ba)):
                 if yes and loser.id not in reported:
                     reported.add(loser.id)
-                    dominated.append(
-                        warning(
-                            ctx.plan_at(loser),
-                            "PLAN_DOMINATED",
-                            f'Plan "{loser.id}" gives no more than "{winner.id}" and costs at least as '
-                            "much in every period and currency, so nobody should buy it; expected it "
-                            "to give more or cost less.",
-                        )
-                    )
+                    where = ctx.plan_at(loser)
+                    dominated.append(warning(where, "PLAN_DOMINATED", _dominated(loser, winner)))
+    ctx.cache["ladder"] = identical, dominated
     return identical, dominated
+
+
+def _identical(plan: Plan, same: Plan) -> str:
+    return (
+        f'Plan "{plan.id}" gives the same as "{same.id}" for the same price in every '
+        "period and currency; expected plans that differ, or one of them archived."
+    )
+
+
+def _dominated(loser: Plan, winner: Plan) -> str:
+    return (
+        f'Plan "{loser.id}" gives no more than "{winner.id}" and costs at least as much in '
+        "every period and currency, so nobody should buy it; expected it to give more or "
+        "cost less."
+    )
 
 
 def _plan_identical(ctx: _Context) -> list[Diagnostic]:
@@ -366,9 +372,9 @@ def _tier_rising(ctx: _Context) -> Iterator[Diagnostic]:
                     yield warning(
                         ctx.plan_at(plan, "charges", charge.feature, "tiers", i, "unit_price"),
                         "TIER_PRICE_RISING",
-                        f'Plan "{plan.id}" charges more per unit of "{charge.feature}" in tier {i + 1} '
-                        f"than in tier {i} ({'; '.join(rises)}); expected unit prices that fall "
-                        "or stay as volume grows.",
+                        f'Plan "{plan.id}" charges more per unit of "{charge.feature}" in '
+                        f"tier {i + 1} than in tier {i} ({'; '.join(rises)}); expected unit "
+                        "prices that fall or stay as volume grows.",
                     )
 
 
@@ -394,7 +400,7 @@ def _description_missing(ctx: _Context) -> Iterator[Diagnostic]:
             )
 
 
-# -- the registry -------------------------------------------------------------------------
+# -- the registry ----------------------------------------------------------------------
 
 _W = Severity.WARNING
 
@@ -414,13 +420,15 @@ LINT_RULES: tuple[LintRule, ...] = (
     LintRule(
         "PLAN_IDENTICAL", "ladder", _W,
         "No two published plans give the same for the same price.",
-        "plans: {a: {name: A, price: 9, entitlements: {seats: 5}}, b: {name: B, price: 9, entitlements: {seats: 5}}}",
+        "plans: {a: {name: A, price: 9, entitlements: {seats: 5}},"
+        " b: {name: B, price: 9, entitlements: {seats: 5}}}",
         _plan_identical,
     ),
     LintRule(
         "PLAN_DOMINATED", "ladder", _W,
         "No published plan gives no more than another and costs at least as much everywhere.",
-        "plans: {a: {name: A, price: 20, entitlements: {seats: 5}}, b: {name: B, price: 10, entitlements: {seats: 10}}}",
+        "plans: {a: {name: A, price: 20, entitlements: {seats: 5}},"
+        " b: {name: B, price: 10, entitlements: {seats: 10}}}",
         _plan_dominated,
     ),
     LintRule(
@@ -444,7 +452,7 @@ LINT_RULES: tuple[LintRule, ...] = (
     LintRule(
         "PLAN_FREE_BY_OMISSION", "price", _W,
         "A plan other than the default states its price, even when it is 0.",
-        "plans: {team: {name: Team, entitlements: {sso: true}}}  # no price, no charges, not default",
+        "plans: {team: {name: Team, entitlements: {sso: true}}}  # no price or charges",
         _free_by_omission,
     ),
     LintRule(
@@ -468,7 +476,7 @@ CONFIGURABLE = {r.id for r in LINT_RULES if r.check is not None} | {
 }
 
 
-# -- configuration ---------------------------------------------------------------------------
+# -- configuration ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -532,7 +540,7 @@ def apply(diagnostics: Iterable[Diagnostic], config: LintConfig) -> list[Diagnos
     return result
 
 
-# -- running -----------------------------------------------------------------------------------
+# -- running ---------------------------------------------------------------------------
 
 
 def lint(
