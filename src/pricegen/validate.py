@@ -43,7 +43,26 @@ def schema_text() -> str:
 def _validator() -> Draft202012Validator:
     schema = json.loads(schema_text())
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    return Draft202012Validator(_end_anchored(schema))
+
+
+def _end_anchored(schema: object) -> object:
+    """The schema with each pattern's final ``$`` meaning the end of the text, as in JSON Schema.
+
+    Schema patterns are ECMA-262 regexes, where ``$`` is the end of the input.
+    Python's ``re.search`` also lets ``$`` match before a final newline, so
+    ``"pro\\n"`` would pass the id pattern and reach file names and generated
+    code. ``\\Z`` is Python's end of text.
+    """
+    if isinstance(schema, dict):
+        result = {key: _end_anchored(value) for key, value in schema.items()}
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str) and pattern.endswith("$") and not pattern.endswith("\\$"):
+            result["pattern"] = pattern[:-1] + "\\Z"
+        return result
+    if isinstance(schema, list):
+        return [_end_anchored(item) for item in schema]
+    return schema
 
 
 def validate(sources: list[SourceFile]) -> tuple[list[SourceFile], list[Diagnostic]]:
