@@ -121,16 +121,22 @@ def generate(catalog, out, check, show_diff, module, include_drafts, locale, str
         raise click.BadParameter(problem, param_hint="--locale")
     build = compile_or_exit(catalog, strict, error_format)
     files = render(build.catalog, Config(module=module, include_drafts=include_drafts, locale=locale))
-    if check or show_diff:
-        files = emit.with_manifest(files)
-        changes = emit.plan(out, files)
-        if show_diff:
-            click.echo(emit.unified_diff(out, files, changes), nl=False)
-        for line in emit.check_messages(changes):
-            click.echo(line, err=True)
-        click.echo(emit.summary(changes, check=True), err=True)
-        sys.exit(EXIT_STALE if changes.changed and check else EXIT_OK)
-    changes = emit.write(out, files)
+    try:
+        if check or show_diff:
+            files = emit.with_manifest(files)
+            changes = emit.plan(out, files)
+            if show_diff:
+                click.echo(emit.unified_diff(out, files, changes), nl=False)
+            for line in emit.check_messages(changes):
+                click.echo(line, err=True)
+            click.echo(emit.summary(changes, check=True), err=True)
+            sys.exit(EXIT_STALE if changes.changed and check else EXIT_OK)
+        changes = emit.write(out, files)
+    except (emit.UnsafePathError, OSError) as exc:
+        reason = str(exc) if isinstance(exc, emit.UnsafePathError) else f"{exc.strerror or exc}"
+        where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
+        click.echo(f"{out}: error: {reason}{where}", err=True)
+        sys.exit(EXIT_USAGE)
     click.echo(emit.summary(changes, check=False), err=True)
 
 

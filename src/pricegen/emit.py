@@ -1,22 +1,53 @@
 """Stage eight: put rendered files on disk, or compare them with what is there.
 
-The output directory is owned through a manifest: pricegen removes only
-files that it wrote before and no longer produces, so a user's own files
-beside the outputs are never touched. Every write goes to a temporary file
-in the same directory and is renamed into place, so a failure half-way
-leaves each file either old or new, never truncated.
+Ownership. The output directory is owned through a manifest: pricegen
+removes only files that it wrote before and no longer produces, so a
+user's own files beside the outputs are never touched. Names come from
+the catalog (plan ids, the module name), so every name is checked to be a
+plain relative path, and nothing is ever read, written or removed through
+a symbolic link or a special file inside the output directory.
+
+Atomicity. The whole output set changes at once, so that a reader (or a
+process killed at any moment) sees either the old set or the new one:
+
+1. The complete new tree is built in a sibling staging directory,
+   ``.<out>.pricegen-new``: new and changed files are written there, and
+   everything else in the output directory (the user's files, unchanged
+   outputs) is hard-linked, so no byte of a user's file is copied or
+   changed, and unchanged outputs keep their inode and mtime.
+2. The staging directory and the output directory are swapped in one
+   ``renameat2(RENAME_EXCHANGE)`` system call (Linux 3.15, glibc 2.28).
+3. The old tree, now at the staging path, is removed.
+
+Where the exchange is not available, a two-phase rename with a journal
+(``.<out>.pricegen-journal``) is used instead, and the next run (or
+``--check``) rolls an interrupted swap forward. Where hard links are not
+possible (another file system, a file system without links), or the
+current directory is inside the output directory, files are replaced one
+by one, each atomically. Leftovers of a killed run are removed by the
+next ``generate``. When nothing changed, nothing is touched at all.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import difflib
+import errno
 import json
 import os
+import shutil
+import stat
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 MANIFEST = ".pricegen-manifest.json"
+MAX_MANIFEST_BYTES = 8 * 1024 * 1024
+
+# Windows device names: never a file name, whatever the extension (con.md is CON).
+_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "lpt") for i in range(1, 10)}
 
 
 def _file_mode() -> int:
@@ -30,7 +61,8 @@ FILE_MODE = _file_mode()
 
 
 class UnsafePathError(ValueError):
-    """A rendered file name would land outside the output directory."""
+    """A rendered file name would land outside the output directory, or in a place
+    pricegen must not write through (a symbolic link, a special file)."""
 
 
 @dataclass(frozen=True)
@@ -47,47 +79,145 @@ class Plan:
         return bool(self.create or self.update or self.delete)
 
 
+# -- names ----------------------------------------------------------------------------
+
+
 def safe_relative(name: str) -> PurePosixPath:
-    """Refuse absolute paths, '..', empty parts and names that are not plain text."""
-    path = PurePosixPath(name)
-    if (
-        path.is_absolute()
-        or not path.parts
-        or any(part in ("", ".", "..") or "\\" in part or "\0" in part for part in path.parts)
-    ):
-        raise UnsafePathError(f'Refusing to write "{name}": expected a path inside the output directory.')
-    return path
+    """A plain relative path inside the output directory, or UnsafePathError.
+
+    Refused: absolute paths, ``..``, ``.`` and empty parts, backslashes and
+    drive letters, control characters, hidden parts (``.git/hooks``;
+    only the manifest itself starts with a dot), Windows device names and
+    names ending in a dot or a space.
+    """
+    problem = _name_problem(name)
+    if problem:
+        raise UnsafePathError(
+            f'Refusing to write "{_shown(name)}": {problem}; '
+            "expected a path inside the output directory."
+        )
+    return PurePosixPath(name)
+
+
+def _name_problem(name: str) -> str | None:
+    if not isinstance(name, str) or not name:
+        return "the name is empty"
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "the name holds a control character"
+    if "\\" in name or ":" in name:
+        return "the name holds a backslash or a colon"
+    if name.startswith("/"):
+        return "the path is absolute"
+    parts = name.split("/")
+    for part in parts:
+        if part in ("", ".", ".."):
+            return f'the path has a "{part or "//"}" part'
+        if part.startswith(".") and name != MANIFEST:
+            return f'"{part}" is a hidden name'
+        if part.endswith((".", " ")) or part.split(".")[0].lower() in _RESERVED:
+            return f'"{part}" is a reserved file name'
+    return None
+
+
+def _shown(name: object) -> str:
+    return json.dumps(name)[1:-1] if isinstance(name, str) else repr(name)
 
 
 def with_manifest(files: dict[str, str]) -> dict[str, str]:
     """The rendered files plus the manifest that records them as pricegen's own."""
+    if MANIFEST in files:
+        raise UnsafePathError(
+            f'Refusing to write "{MANIFEST}": the name is reserved for the manifest.'
+        )
     names = sorted(files)
     manifest = json.dumps({"files": names, "generator": "pricegen"}, indent=2) + "\n"
     return {**files, MANIFEST: manifest}
 
 
 def previous_files(out: Path) -> list[str]:
-    """Names the last run wrote, from its manifest; unreadable means none."""
+    """Names the last run wrote, from its manifest; unreadable or hostile means none."""
+    path = out / MANIFEST
     try:
-        data = json.loads((out / MANIFEST).read_text("utf-8"))
+        if not _is_regular(path) or path.stat().st_size > MAX_MANIFEST_BYTES:
+            return []
+        data = json.loads(path.read_bytes().decode("utf-8"))
         names = data.get("files", [])
         return [n for n in names if isinstance(n, str) and _is_safe(n)]
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, TypeError, RecursionError):
         return []
 
 
 def _is_safe(name: str) -> bool:
+    return _name_problem(name) is None
+
+
+def _is_regular(path: Path) -> bool:
     try:
-        safe_relative(name)
-        return True
-    except UnsafePathError:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
         return False
 
 
+def _owned_path(out: Path, rel: PurePosixPath, *, strict: bool) -> Path | None:
+    """``out/rel`` when nothing on the way is a symlink or a special file.
+
+    Parents must be real directories (or not exist yet) and the file itself a
+    regular file (or not exist). With ``strict``, anything else is an
+    UnsafePathError; without, it is None (the path is not pricegen's).
+    """
+    current = out
+    for index, part in enumerate(rel.parts):
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except FileNotFoundError:
+            return out / rel
+        except NotADirectoryError:  # pragma: no cover - a parent was checked to be a directory
+            mode = 0
+        last = index == len(rel.parts) - 1
+        fine = stat.S_ISREG(mode) if last else stat.S_ISDIR(mode)
+        if not fine:
+            if not strict:
+                return None
+            kind = _kind(mode)
+            shown = PurePosixPath(*rel.parts[: index + 1]).as_posix()
+            expected = "a regular file" if last else "a directory"
+            raise UnsafePathError(
+                f'Refusing to write "{rel.as_posix()}": "{shown}" in the output directory '
+                f"is {kind}; "
+                f"expected {expected} (move it away, or choose another output directory)."
+            )
+    return out / rel
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISREG(mode):
+        return "a regular file"
+    return "a device or special file"
+
+
+# -- planning -------------------------------------------------------------------------
+
+
 def plan(out: Path, files: dict[str, str]) -> Plan:
+    """Compare ``files`` with the output directory; reads only, never writes.
+
+    An output set left half-swapped by a killed run is rolled forward first,
+    so that what is compared is a complete set.
+    """
+    out = Path(out)
+    _roll_forward(_real(out))
+    targets = {name: _owned_path(out, safe_relative(name), strict=True) for name in sorted(files)}
     result = Plan()
-    for name in sorted(files):
-        target = out / safe_relative(name)
+    for name, target in targets.items():
         current = _read(target)
         if current is None:
             result.create.append(name)
@@ -96,7 +226,8 @@ def plan(out: Path, files: dict[str, str]) -> Plan:
         else:
             result.unchanged.append(name)
     for name in sorted(set(previous_files(out)) - set(files)):
-        if (out / name).is_file():
+        path = _owned_path(out, PurePosixPath(name), strict=False)
+        if path is not None and _is_regular(path):
             result.delete.append(name)
     return result
 
@@ -108,10 +239,263 @@ def _read(path: Path) -> str | None:
         return None
 
 
+# -- writing --------------------------------------------------------------------------
+
+
 def write(out: Path, files: dict[str, str]) -> Plan:
-    """Write what changed, remove what is no longer produced, manifest last."""
+    """Make the output directory hold ``files`` (plus the manifest), all at once."""
     files = with_manifest(files)
-    changes = plan(out, files)
+    for name in files:
+        safe_relative(name)  # every name is checked before anything is touched
+    out = Path(out)
+    real = _real(out)
+    stage, old, journal = _names(real)
+    if not any(os.path.lexists(p) for p in (stage, old, journal)):
+        changes = plan(out, files)
+        if not changes.changed:
+            return changes  # nothing at all is written, so mtimes stay
+    real.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(real.parent):
+        _recover(real)
+        changes = plan(out, files)
+        if changes.changed and (_cwd_inside(real) or not _swap_write(real, files, changes)):
+            _write_in_place(real, files, changes)
+    return changes
+
+
+def _real(out: Path) -> Path:
+    """The output directory with symbolic links resolved: the user named it, so it is followed."""
+    return Path(os.path.realpath(out))
+
+
+def _names(out: Path) -> tuple[Path, Path, Path]:
+    """(staging, old tree, journal): siblings of the output directory."""
+    base = f".{out.name}.pricegen-"
+    return out.parent / (base + "new"), out.parent / (base + "old"), out.parent / (base + "journal")
+
+
+def _cwd_inside(out: Path) -> bool:
+    """Swapping the directory the process stands in would leave it in a deleted tree."""
+    try:
+        cwd = Path(os.path.realpath(os.getcwd()))
+    except OSError:
+        return False
+    return cwd == out or out in cwd.parents
+
+
+@contextlib.contextmanager
+def _locked(directory: Path):
+    """An exclusive lock on the parent directory: one generate per output at a time."""
+    try:
+        import fcntl
+
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+class _NoSwap(Exception):
+    """The staging tree cannot be built here (no hard links); write in place instead."""
+
+
+def _swap_write(out: Path, files: dict[str, str], changes: Plan) -> bool:
+    """Build the new tree beside ``out`` and swap it in; False when not possible here."""
+    stage, old, journal = _names(out)
+    _rmtree(stage)
+    exists = os.path.lexists(out)
+    try:
+        os.mkdir(stage)
+    except OSError:
+        return False  # e.g. the parent is not writable, but the output directory is
+    swapped = False
+    try:
+        skip = set(changes.create) | set(changes.update) | set(changes.delete)
+        if exists:
+            _mirror(out, stage, "", skip)
+        for name in changes.create + changes.update:
+            atomic_write(stage / safe_relative(name), files[name])
+        for name in changes.delete:
+            _prune_empty_dirs(stage, PurePosixPath(name).parent)
+        _fsync_dir(stage)
+        if not exists:
+            os.rename(stage, out)
+            swapped = True
+        elif _exchange(stage, out):
+            swapped = True
+        else:
+            _two_phase(out, stage, old, journal)
+            swapped = True
+        _fsync_dir(out.parent)
+    except _NoSwap:
+        _rmtree(stage)
+        return False
+    except BaseException:
+        if not swapped and (not exists or os.path.lexists(out)):
+            _rmtree(stage)  # else a journaled swap is half done: the next run rolls it forward
+        raise
+    _rmtree(stage)  # the old tree, after an exchange
+    return True
+
+
+def _mirror(src: Path, dst: Path, prefix: str, skip: set[str]) -> None:
+    """Recreate ``src`` under ``dst``: directories made, every other entry hard-linked.
+
+    Symbolic links are linked as links (never followed); ``skip`` names the
+    files that are written anew or removed.
+    """
+    modes = []
+    for entry in os.scandir(src):
+        rel = prefix + entry.name
+        target = dst / entry.name
+        if entry.is_dir(follow_symlinks=False):
+            os.mkdir(target)
+            _mirror(Path(entry.path), target, rel + "/", skip)
+            modes.append((target, stat.S_IMODE(entry.stat(follow_symlinks=False).st_mode)))
+        elif rel not in skip:
+            try:
+                os.link(entry.path, target, follow_symlinks=False)
+            except OSError as exc:
+                if exc.errno in (
+                    errno.EXDEV,
+                    errno.EPERM,
+                    errno.EMLINK,
+                    errno.ENOTSUP,
+                    errno.EOPNOTSUPP,
+                    errno.EACCES,
+                ):
+                    raise _NoSwap from exc
+                raise
+    for target, mode in modes:
+        os.chmod(target, mode)
+    if not prefix:
+        os.chmod(dst, stat.S_IMODE(os.stat(src).st_mode))
+
+
+# renameat2(2) flags and the "current directory" file descriptor.
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_renameat2 = None
+
+
+def _renameat2_function():
+    global _renameat2
+    if _renameat2 is None:
+        try:
+            function = ctypes.CDLL(None, use_errno=True).renameat2
+            function.argtypes = [
+                ctypes.c_int,
+                ctypes.c_char_p,
+                ctypes.c_int,
+                ctypes.c_char_p,
+                ctypes.c_uint,
+            ]
+            function.restype = ctypes.c_int
+            _renameat2 = function
+        except (AttributeError, OSError, TypeError):
+            _renameat2 = False
+    return _renameat2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically; False when the system cannot (then nothing happened)."""
+    function = _renameat2_function()
+    if not function:
+        return False
+    if function(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _two_phase(out: Path, stage: Path, old: Path, journal: Path) -> None:
+    """Without an atomic exchange: out → old, stage → out, journaled for recovery.
+
+    Between the two renames the output directory does not exist; the journal
+    says the staged tree is complete, so the next run rolls it forward.
+    """
+    _rmtree(old)
+    # Its existence is the record (the staged tree is complete), so it is written in place.
+    fd = os.open(journal, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        os.write(fd, (json.dumps({"staged": stage.name, "old": old.name}) + "\n").encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    _fsync_dir(out.parent)
+    os.rename(out, old)
+    try:
+        os.rename(stage, out)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.rename(old, out)  # put the old set back; failing that, the journal rolls forward
+            journal.unlink()
+        raise
+    _fsync_dir(out.parent)
+    journal.unlink()
+    _rmtree(old)
+
+
+def _roll_forward(out: Path) -> None:
+    """Finish a two-phase swap that was interrupted between its renames."""
+    stage, _old, journal = _names(out)
+    if os.path.lexists(journal) and not os.path.lexists(out) and os.path.isdir(stage):
+        with contextlib.suppress(OSError):
+            os.rename(stage, out)
+
+
+def _recover(out: Path) -> None:
+    """Roll an interrupted swap forward, then remove what a killed run left behind."""
+    _roll_forward(out)
+    _remove_leftovers(out)
+
+
+def _remove_leftovers(out: Path) -> None:
+    stage, old, journal = _names(out)
+    if not os.path.lexists(out):
+        return  # the journal and staged tree are all there is; keep them
+    for path in (stage, old):
+        _rmtree(path)
+    with contextlib.suppress(FileNotFoundError):
+        journal.unlink()
+
+
+def _rmtree(path: Path) -> None:
+    if os.path.islink(path):
+        os.unlink(path)
+    elif os.path.lexists(path):
+        if sys.version_info >= (3, 12):
+            shutil.rmtree(path, onexc=_force)
+        else:
+            shutil.rmtree(path, onerror=_force)
+
+
+def _force(function, path, _exc) -> None:
+    """rmtree's second chance: make a read-only directory writable, then retry."""
+    with contextlib.suppress(OSError):
+        os.chmod(os.path.dirname(path), 0o700)
+        function(path)
+
+
+def _fsync_dir(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _write_in_place(out: Path, files: dict[str, str], changes: Plan) -> None:
+    """Without hard links: each file replaced atomically, removals, manifest last."""
     for name in changes.create + changes.update:
         if name != MANIFEST:
             atomic_write(out / safe_relative(name), files[name])
@@ -120,7 +504,6 @@ def write(out: Path, files: dict[str, str]) -> Plan:
         _prune_empty_dirs(out, PurePosixPath(name).parent)
     if MANIFEST in changes.create + changes.update:
         atomic_write(out / MANIFEST, files[MANIFEST])
-    return changes
 
 
 def _prune_empty_dirs(out: Path, rel: PurePosixPath) -> None:
@@ -149,6 +532,9 @@ def atomic_write(target: Path, content: str) -> None:
         raise
 
 
+# -- reporting ------------------------------------------------------------------------
+
+
 def check_messages(changes: Plan) -> list[str]:
     """black-style lines: what a write would do."""
     lines = [f"would create {n}" for n in changes.create]
@@ -160,7 +546,8 @@ def check_messages(changes: Plan) -> list[str]:
 def unified_diff(out: Path, files: dict[str, str], changes: Plan) -> str:
     chunks = []
     for name in changes.create + changes.update + changes.delete:
-        old = _read(out / name) or ""
+        path = _owned_path(Path(out), PurePosixPath(name), strict=False)
+        old = (_read(path) if path is not None else None) or ""
         new = files.get(name, "")
         chunks.extend(
             difflib.unified_diff(
@@ -178,7 +565,8 @@ def summary(changes: Plan, *, check: bool) -> str:
     changed = len(changes.create) + len(changes.update)
     parts = []
     if changed:
-        parts.append(f"{changed} file{'s' if changed != 1 else ''} {verb}{'written' if not check else 'regenerated'}")
+        done = "written" if not check else "regenerated"
+        parts.append(f"{changed} file{'s' if changed != 1 else ''} {verb}{done}")
     if changes.delete:
         n = len(changes.delete)
         parts.append(f"{n} file{'s' if n != 1 else ''} {verb}removed")
