@@ -67,7 +67,70 @@ def merge(sources: list[SourceFile]) -> tuple[RawCatalog | None, list[Diagnostic
         sections["addons"],
         tuple(sources),
     )
+    diagnostics.extend(_check_size(raw))
     return raw, diagnostics
+
+
+# Outputs grow with plans × features (a table cell, an entitlement and a line of
+# docs each), and resolution with the depth of extends chains. These bounds keep
+# a small hostile file (1,000 plans extending each other, each with every one of
+# 1,000 features) from taking hours and gigabytes; see spec/limits.md.
+MAX_ENTRIES = 5_000  # features, and plans plus add-ons
+MAX_COMBINATIONS = 100_000  # (plans + add-ons) × features
+MAX_EXTENDS_DEPTH = 50
+
+
+def _check_size(raw: RawCatalog) -> list[Diagnostic]:
+    features, sellables = len(raw.features), len(raw.plans) + len(raw.addons)
+    where = raw.product_loc(key=True)
+    if features > MAX_ENTRIES or sellables > MAX_ENTRIES:
+        message = (
+            f"The catalog has {features:,} features and {sellables:,} plans and add-ons; "
+            f"expected at most {MAX_ENTRIES:,} of each."
+        )
+        return [error(where, "CATALOG_TOO_LARGE", message)]
+    if features * sellables > MAX_COMBINATIONS:
+        message = (
+            f"The catalog has {sellables:,} plans and add-ons and {features:,} features, "
+            f"{features * sellables:,} combinations to render; expected at most "
+            f"{MAX_COMBINATIONS:,} (split it into several products)."
+        )
+        return [error(where, "CATALOG_TOO_LARGE", message)]
+    for plan_id, depth in _extends_depths(raw.plans).items():
+        if depth > MAX_EXTENDS_DEPTH:
+            plan = raw.plans[plan_id]
+            message = (
+                f'Plan "{plan_id}" has {depth} ancestors through extends; '
+                f"expected a chain at most {MAX_EXTENDS_DEPTH} deep."
+            )
+            return [error(plan.loc("extends"), "CATALOG_TOO_LARGE", message)]
+    return []
+
+
+def _extends_depths(plans: dict[str, Entry]) -> dict[str, int]:
+    """How many ancestors each plan has, in one pass; plans on a cycle count 0
+    (the cycle is reported by the checks)."""
+    depths: dict[str, int] = {}
+    for start in plans:
+        path, on_path = [], set()
+        current = start
+        while current in plans and current not in depths and current not in on_path:
+            on_path.add(current)
+            path.append(current)
+            parent = plans[current].get("extends")
+            current = parent if isinstance(parent, str) else None
+        if current in on_path:  # a cycle: its members have no finite depth
+            loop = path[path.index(current) :]
+            for plan_id in loop:
+                depths[plan_id] = 0
+            path = path[: len(path) - len(loop)]
+            base = 0
+        else:
+            base = depths[current] + 1 if current in depths else 0
+        for plan_id in reversed(path):
+            depths[plan_id] = base
+            base += 1
+    return depths
 
 
 def _single_product(sources, diagnostics):

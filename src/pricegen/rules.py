@@ -35,6 +35,7 @@ RULES: tuple[Rule, ...] = (
     Rule("YAML_MULTIPLE_DOCUMENTS", "yaml", _E, "A catalog file holds one YAML document."),
     Rule("YAML_DEPTH_LIMIT", "yaml", _E, "Nesting stays within 64 levels."),
     Rule("YAML_ALIAS_LIMIT", "yaml", _E, "Aliases expand to at most 100,000 nodes (no billion laughs)."),
+    Rule("YAML_NODE_LIMIT", "yaml", _E, "A catalog holds at most 200,000 values, aliases expanded."),
     Rule("YAML_TAG_UNSUPPORTED", "yaml", _E, "No explicit YAML tags other than !!str."),
     Rule("YAML_KEY_NOT_STRING", "yaml", _E, "Mapping keys are plain text."),
     Rule("YAML_MERGE_KEY", "yaml", _E, "Merge keys (<<) are not supported; they hide what a plan contains."),
@@ -46,6 +47,7 @@ RULES: tuple[Rule, ...] = (
     # The catalog as a whole
     Rule("PRODUCT_MISSING", "catalog", _E, "Exactly one file declares the product."),
     Rule("PRODUCT_DUPLICATE", "catalog", _E, "Only one file declares the product."),
+    Rule("CATALOG_TOO_LARGE", "catalog", _E, "At most 5,000 features and 5,000 plans and add-ons, 100,000 of their combinations, and extends chains 50 deep."),
     Rule("ID_DUPLICATE", "catalog", _E, "An id is defined once across all files."),
     Rule("CURRENCY_UNKNOWN", "catalog", _E, "Currencies are ISO 4217 codes."),
     # References

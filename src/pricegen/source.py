@@ -31,6 +31,7 @@ _EVENT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_ALIAS_NODES = 100_000
+MAX_NODES = 200_000  # values in the whole catalog, aliases counted expanded
 MAX_NUMBER_CHARS = 100
 MAX_EXPONENT = 20  # money.amount() writes 1e20 out in full; beyond 27 digits it cannot
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -184,9 +185,22 @@ def _plain_number(text: str) -> str | None:
 class _Builder:
     """Turns parser events into YamlMap/YamlList/scalars, enforcing the bounds."""
 
-    def __init__(self) -> None:
+    def __init__(self, budget: int = MAX_NODES) -> None:
         self.anchors: dict[str, tuple[object, int]] = {}
         self.alias_nodes = 0
+        self.nodes = 0  # values built, aliases counted at their expanded size
+        self.budget = budget
+
+    def _count(self, nodes: int, line: int, col: int) -> None:
+        self.nodes += nodes
+        if self.nodes > self.budget:
+            raise _LoadError(
+                "YAML_NODE_LIMIT",
+                f"The catalog holds more than {MAX_NODES:,} values (aliases expanded); "
+                "expected a smaller catalog.",
+                line,
+                col,
+            )
 
     def build(self, events: Iterator[yaml.Event]) -> object:
         """Build the single document; ``None`` for an empty stream."""
@@ -211,6 +225,7 @@ class _Builder:
         line, col = _mark(event)
         if isinstance(event, yaml.AliasEvent):
             return self._alias(event.anchor, line, col)
+        self._count(1, line, col)
         if depth > MAX_DEPTH:
             raise _LoadError(
                 "YAML_DEPTH_LIMIT",
@@ -246,6 +261,7 @@ class _Builder:
                 line,
                 col,
             )
+        self._count(size, line, col)
         return value, size
 
     def _scalar(self, event: yaml.ScalarEvent, line: int, col: int) -> object:
@@ -453,11 +469,20 @@ def _reader_diagnostic(text: str, path: str) -> Diagnostic:
     return error(Location(path, line, col), "YAML_SYNTAX", message)
 
 
-def parse_text(text: str, path: str) -> tuple[object, list[Diagnostic]]:
-    """Parse one document of YAML text into position-aware data."""
-    builder = _Builder()
+def parse_text(
+    text: str, path: str, *, budget: list[int] | None = None
+) -> tuple[object, list[Diagnostic]]:
+    """Parse one document of YAML text into position-aware data.
+
+    ``budget`` holds the number of values the catalog may still hold, in a
+    one-item list that the files of a directory share and decrease.
+    """
+    builder = _Builder(budget[0] if budget is not None else MAX_NODES)
     try:
-        return builder.build(iter(yaml.parse(text, Loader=_EVENT_LOADER))), []
+        data = builder.build(iter(yaml.parse(text, Loader=_EVENT_LOADER)))
+        if budget is not None:
+            budget[0] -= builder.nodes
+        return data, []
     except _LoadError as exc:
         return None, [error(Location(path, exc.line, exc.col), exc.rule, exc.message)]
     except yaml.MarkedYAMLError as exc:
@@ -469,7 +494,7 @@ def parse_text(text: str, path: str) -> tuple[object, list[Diagnostic]]:
 
 
 def load_file(
-    file: Path, display: str, *, regular_only: bool = False
+    file: Path, display: str, *, regular_only: bool = False, budget: list[int] | None = None
 ) -> tuple[SourceFile | None, list[Diagnostic]]:
     """Read, decode and parse one file; never raises for bad content.
 
@@ -498,7 +523,7 @@ def load_file(
     text, problem = _decode(raw, display)
     if problem:
         return None, [problem]
-    data, diagnostics = parse_text(text, display)
+    data, diagnostics = parse_text(text, display, budget=budget)
     if diagnostics:
         return None, diagnostics
     if data is None:
@@ -554,8 +579,10 @@ def load(root: Path, root_display: str | None = None) -> tuple[list[SourceFile],
         message = "The directory holds no .yaml or .yml files; expected at least one catalog file."
         return [], [error(Location(shown), "CATALOG_EMPTY", message)]
     sources, diagnostics = [], []
+    budget = [MAX_NODES]  # shared: a directory of many files is one catalog
     for file in files:
-        source, problems = load_file(file, display_path(file, root, shown), regular_only=file != root)
+        shown_file = display_path(file, root, shown)
+        source, problems = load_file(file, shown_file, regular_only=file != root, budget=budget)
         diagnostics.extend(problems)
         if source is not None:
             name = file.name if file == root else file.relative_to(root).as_posix()
