@@ -19,7 +19,12 @@ def load_evaluator(catalog: Catalog, config: Config | None = None) -> types.Modu
     """Render the evaluator for ``catalog`` and import it from memory."""
     config = config or Config()
     source = render_evaluator(visible(catalog, config), config)
-    name = f"_pricegen_evaluator_{config.module_name(catalog.product.id)}"
+    return load_source(source, config.module_name(catalog.product.id))
+
+
+def load_source(source: str, module_name: str) -> types.ModuleType:
+    """Execute rendered evaluator source as a fresh module, not registered for import."""
+    name = f"_pricegen_evaluator_{module_name}"
     module = types.ModuleType(name)
     module.__file__ = f"<{name}>"
     with _registered(name, module):

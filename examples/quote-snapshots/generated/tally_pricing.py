@@ -14,11 +14,10 @@ immutable, so it is safe to share across threads.
 
 from __future__ import annotations
 
-import calendar
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import (
     ROUND_DOWN,
     ROUND_HALF_EVEN,
@@ -74,199 +73,18 @@ SOURCE_SHA256 = "6a6d7c2539c2ab4a8660597b63d58b634138620569b7607e1f88f7dae7fbb70
 
 # -- data: JSON text, parsed on import (product, features) or on first use -------
 
-_PRODUCT_SOURCE = (
-    '{"billing_periods":["monthly","annual"],"currencies":["USD","EUR"],"defa'
-    'ult_plan":"free","description":"Track time against projects, turn it int'
-    'o invoices, and see which clients pay for themselves.","id":"tally","loc'
-    'ale":"en_US","minor_units":{"EUR":2,"USD":2},"money_formats":{"EUR":["\\u'
-    '20ac","",",","."],"USD":["$","",",","."]},"name":"Tally","rounding":"hal'
-    'f_up","trial_end":"downgrade"}'
-)
-_FEATURES_SOURCE = (
-    '{"api-calls":{"description":"Requests to the Tally REST API, for timers '
-    'in other tools and custom reports.","group":"","id":"api-calls","meter":'
-    '"incremental","name":"API requests","type":"metered","unit":["request","'
-    'requests"],"values":[]},"audit-log":{"description":"Who changed which ti'
-    'me entry, and when.","group":"","id":"audit-log","meter":null,"name":"Au'
-    'dit log","type":"boolean","unit":null,"values":[]},"history":{"descripti'
-    'on":"How far back reports can look.","group":"","id":"history","meter":n'
-    'ull,"name":"Report history","type":"config","unit":["month","months"],"v'
-    'alues":[]},"invoicing":{"description":"Turn tracked time into invoices a'
-    'nd send them to clients.","group":"","id":"invoicing","meter":null,"name'
-    '":"Invoicing","type":"boolean","unit":null,"values":[]},"projects":{"des'
-    'cription":"Projects that time can be tracked against.","group":"","id":"'
-    'projects","meter":"fluctuating","name":"Active projects","type":"metered'
-    '","unit":["project","projects"],"values":[]},"seats":{"description":"Peo'
-    'ple who track time in the workspace.","group":"","id":"seats","meter":"f'
-    'luctuating","name":"Members","type":"metered","unit":["member","members"'
-    '],"values":[]},"sso":{"description":"Sign in through Okta, Entra ID or G'
-    'oogle Workspace.","group":"","id":"sso","meter":null,"name":"SAML single'
-    ' sign-on","type":"boolean","unit":null,"values":[]}}'
-)
+_PRODUCT_SOURCE = '{"id":"tally","name":"Tally","description":"Track time against projects, turn it into invoices, and see which clients pay for themselves.","currencies":["USD","EUR"],"billing_periods":["monthly","annual"],"trial_end":"downgrade","rounding":"half_up","minor_units":{"USD":2,"EUR":2},"locale":"en_US","default_plan":"free","money_formats":{"USD":["$","",",","."],"EUR":["\\u20ac","",",","."]}}'  # noqa: E501
+_FEATURES_SOURCE = '{"seats":{"id":"seats","name":"Members","description":"People who track time in the workspace.","group":"","type":"metered","unit":["member","members"],"values":[],"meter":"fluctuating"},"projects":{"id":"projects","name":"Active projects","description":"Projects that time can be tracked against.","group":"","type":"metered","unit":["project","projects"],"values":[],"meter":"fluctuating"},"api-calls":{"id":"api-calls","name":"API requests","description":"Requests to the Tally REST API, for timers in other tools and custom reports.","group":"","type":"metered","unit":["request","requests"],"values":[],"meter":"incremental"},"invoicing":{"id":"invoicing","name":"Invoicing","description":"Turn tracked time into invoices and send them to clients.","group":"","type":"boolean","unit":null,"values":[],"meter":null},"history":{"id":"history","name":"Report history","description":"How far back reports can look.","group":"","type":"config","unit":["month","months"],"values":[],"meter":null},"audit-log":{"id":"audit-log","name":"Audit log","description":"Who changed which time entry, and when.","group":"","type":"boolean","unit":null,"values":[],"meter":null},"sso":{"id":"sso","name":"SAML single sign-on","description":"Sign in through Okta, Entra ID or Google Workspace.","group":"","type":"boolean","unit":null,"values":[],"meter":null}}'  # noqa: E501
 _PLAN_SOURCES = {
-    "free": (
-        '{"ancestors":[],"billing_periods":["monthly","annual"],"charges":[],"cus'
-        'tom":false,"default":true,"description":"For freelancers tracking their '
-        'own time.","entitlements":{"api-calls":{"behavior":null,"feature":"api-c'
-        'alls","granted":true,"limit":1000,"reset":"month","reset_anchor":"subscr'
-        'iption_start","soft":false,"source":"free","type":"metered","unlimited":'
-        'false,"value":null,"values":[],"variable":false},"history":{"behavior":n'
-        'ull,"feature":"history","granted":true,"limit":null,"reset":null,"reset_'
-        'anchor":"subscription_start","soft":false,"source":"free","type":"config'
-        '","unlimited":false,"value":"3","values":[],"variable":false},"projects"'
-        ':{"behavior":null,"feature":"projects","granted":true,"limit":5,"reset":'
-        'null,"reset_anchor":"subscription_start","soft":false,"source":"free","t'
-        'ype":"metered","unlimited":false,"value":null,"values":[],"variable":fal'
-        'se},"seats":{"behavior":null,"feature":"seats","granted":true,"limit":3,'
-        '"reset":null,"reset_anchor":"subscription_start","soft":false,"source":"'
-        'free","type":"metered","unlimited":false,"value":null,"values":[],"varia'
-        'ble":false}},"extends":null,"id":"free","name":"Free","price":null,"stat'
-        'us":"published","trial":null}'
-    ),
-    "starter": (
-        '{"ancestors":["free"],"billing_periods":["monthly","annual"],"charges":['
-        '],"custom":false,"default":false,"description":"The old entry plan, repl'
-        'aced by Team.","entitlements":{"api-calls":{"behavior":null,"feature":"a'
-        'pi-calls","granted":true,"limit":1000,"reset":"month","reset_anchor":"su'
-        'bscription_start","soft":false,"source":"free","type":"metered","unlimit'
-        'ed":false,"value":null,"values":[],"variable":false},"history":{"behavio'
-        'r":null,"feature":"history","granted":true,"limit":null,"reset":null,"re'
-        'set_anchor":"subscription_start","soft":false,"source":"free","type":"co'
-        'nfig","unlimited":false,"value":"3","values":[],"variable":false},"invoi'
-        'cing":{"behavior":null,"feature":"invoicing","granted":true,"limit":null'
-        ',"reset":null,"reset_anchor":"subscription_start","soft":false,"source":'
-        '"starter","type":"boolean","unlimited":false,"value":null,"values":[],"v'
-        'ariable":false},"projects":{"behavior":null,"feature":"projects","grante'
-        'd":true,"limit":20,"reset":null,"reset_anchor":"subscription_start","sof'
-        't":false,"source":"starter","type":"metered","unlimited":false,"value":n'
-        'ull,"values":[],"variable":false},"seats":{"behavior":null,"feature":"se'
-        'ats","granted":true,"limit":5,"reset":null,"reset_anchor":"subscription_'
-        'start","soft":false,"source":"starter","type":"metered","unlimited":fals'
-        'e,"value":null,"values":[],"variable":false}},"extends":"free","id":"sta'
-        'rter","name":"Starter","price":{"annual":{"EUR":"140","USD":"150"},"mont'
-        'hly":{"EUR":"14","USD":"15"}},"status":"archived","trial":null}'
-    ),
-    "team": (
-        '{"ancestors":["free"],"billing_periods":["monthly","annual"],"charges":['
-        '{"billing":"in_advance","block_price":null,"block_size":null,"descriptio'
-        'n":"","feature":"seats","included":0,"model":"per_unit","price":null,"ro'
-        'unding":"up","tiers":[],"unit_price":{"annual":{"EUR":"75","USD":"80"},"'
-        'monthly":{"EUR":"7.50","USD":"8"}}},{"billing":"in_arrears","block_price'
-        '":null,"block_size":null,"description":"","feature":"api-calls","include'
-        'd":10000,"model":"per_unit","price":null,"rounding":"up","tiers":[],"uni'
-        't_price":{"annual":{"EUR":"0.0009","USD":"0.001"},"monthly":{"EUR":"0.00'
-        '09","USD":"0.001"}}}],"custom":false,"default":false,"description":"For '
-        'small agencies that bill clients for their time.","entitlements":{"api-c'
-        'alls":{"behavior":null,"feature":"api-calls","granted":true,"limit":null'
-        ',"reset":"month","reset_anchor":"subscription_start","soft":false,"sourc'
-        'e":"team","type":"metered","unlimited":true,"value":null,"values":[],"va'
-        'riable":false},"history":{"behavior":null,"feature":"history","granted":'
-        'true,"limit":null,"reset":null,"reset_anchor":"subscription_start","soft'
-        '":false,"source":"team","type":"config","unlimited":false,"value":"24","'
-        'values":[],"variable":false},"invoicing":{"behavior":null,"feature":"inv'
-        'oicing","granted":true,"limit":null,"reset":null,"reset_anchor":"subscri'
-        'ption_start","soft":false,"source":"team","type":"boolean","unlimited":f'
-        'alse,"value":null,"values":[],"variable":false},"projects":{"behavior":n'
-        'ull,"feature":"projects","granted":true,"limit":null,"reset":null,"reset'
-        '_anchor":"subscription_start","soft":false,"source":"team","type":"meter'
-        'ed","unlimited":true,"value":null,"values":[],"variable":false},"seats":'
-        '{"behavior":null,"feature":"seats","granted":true,"limit":3,"reset":null'
-        ',"reset_anchor":"subscription_start","soft":false,"source":"free","type"'
-        ':"metered","unlimited":false,"value":null,"values":[],"variable":false}}'
-        ',"extends":"free","id":"team","name":"Team","price":{"annual":{"EUR":"11'
-        '0","USD":"120"},"monthly":{"EUR":"11","USD":"12"}},"status":"published",'
-        '"trial":{"credits":null,"days":14,"months":null}}'
-    ),
-    "business": (
-        '{"ancestors":["team","free"],"billing_periods":["monthly","annual"],"cha'
-        'rges":[{"billing":"in_advance","block_price":null,"block_size":null,"des'
-        'cription":"","feature":"seats","included":0,"model":"graduated","price":'
-        'null,"rounding":"up","tiers":[{"flat_price":null,"price":null,"unit_pric'
-        'e":{"annual":{"EUR":"110","USD":"120"},"monthly":{"EUR":"11","USD":"12"}'
-        '},"up_to":10},{"flat_price":null,"price":null,"unit_price":{"annual":{"E'
-        'UR":"90","USD":"100"},"monthly":{"EUR":"9","USD":"10"}},"up_to":50},{"fl'
-        'at_price":null,"price":null,"unit_price":{"annual":{"EUR":"70","USD":"80'
-        '"},"monthly":{"EUR":"7","USD":"8"}},"up_to":null}],"unit_price":null},{"'
-        'billing":"in_arrears","block_price":null,"block_size":null,"description"'
-        ':"","feature":"api-calls","included":100000,"model":"per_unit","price":n'
-        'ull,"rounding":"up","tiers":[],"unit_price":{"annual":{"EUR":"0.0007","U'
-        'SD":"0.0008"},"monthly":{"EUR":"0.0007","USD":"0.0008"}}}],"custom":fals'
-        'e,"default":false,"description":"For consultancies with many clients, an'
-        ' audit trail and single sign-on.","entitlements":{"api-calls":{"behavior'
-        '":null,"feature":"api-calls","granted":true,"limit":null,"reset":"month"'
-        ',"reset_anchor":"subscription_start","soft":false,"source":"team","type"'
-        ':"metered","unlimited":true,"value":null,"values":[],"variable":false},"'
-        'history":{"behavior":null,"feature":"history","granted":true,"limit":nul'
-        'l,"reset":null,"reset_anchor":"subscription_start","soft":false,"source"'
-        ':"business","type":"config","unlimited":false,"value":"60","values":[],"'
-        'variable":false},"invoicing":{"behavior":null,"feature":"invoicing","gra'
-        'nted":true,"limit":null,"reset":null,"reset_anchor":"subscription_start"'
-        ',"soft":false,"source":"team","type":"boolean","unlimited":false,"value"'
-        ':null,"values":[],"variable":false},"projects":{"behavior":null,"feature'
-        '":"projects","granted":true,"limit":null,"reset":null,"reset_anchor":"su'
-        'bscription_start","soft":false,"source":"team","type":"metered","unlimit'
-        'ed":true,"value":null,"values":[],"variable":false},"seats":{"behavior":'
-        'null,"feature":"seats","granted":true,"limit":3,"reset":null,"reset_anch'
-        'or":"subscription_start","soft":false,"source":"free","type":"metered","'
-        'unlimited":false,"value":null,"values":[],"variable":false},"sso":{"beha'
-        'vior":null,"feature":"sso","granted":true,"limit":null,"reset":null,"res'
-        'et_anchor":"subscription_start","soft":false,"source":"business","type":'
-        '"boolean","unlimited":false,"value":null,"values":[],"variable":false}},'
-        '"extends":"team","id":"business","name":"Business","price":{"annual":{"E'
-        'UR":"450","USD":"490"},"monthly":{"EUR":"45","USD":"49"}},"status":"publ'
-        'ished","trial":{"credits":null,"days":14,"months":null}}'
-    ),
-    "enterprise": (
-        '{"ancestors":["business","team","free"],"billing_periods":["monthly","an'
-        'nual"],"charges":[],"custom":true,"default":false,"description":"A negot'
-        'iated contract for large firms.","entitlements":{"api-calls":{"behavior"'
-        ':null,"feature":"api-calls","granted":true,"limit":null,"reset":"month",'
-        '"reset_anchor":"subscription_start","soft":false,"source":"team","type":'
-        '"metered","unlimited":true,"value":null,"values":[],"variable":false},"a'
-        'udit-log":{"behavior":null,"feature":"audit-log","granted":true,"limit":'
-        'null,"reset":null,"reset_anchor":"subscription_start","soft":false,"sour'
-        'ce":"enterprise","type":"boolean","unlimited":false,"value":null,"values'
-        '":[],"variable":false},"history":{"behavior":null,"feature":"history","g'
-        'ranted":true,"limit":null,"reset":null,"reset_anchor":"subscription_star'
-        't","soft":false,"source":"enterprise","type":"config","unlimited":false,'
-        '"value":"120","values":[],"variable":false},"invoicing":{"behavior":null'
-        ',"feature":"invoicing","granted":true,"limit":null,"reset":null,"reset_a'
-        'nchor":"subscription_start","soft":false,"source":"team","type":"boolean'
-        '","unlimited":false,"value":null,"values":[],"variable":false},"projects'
-        '":{"behavior":null,"feature":"projects","granted":true,"limit":null,"res'
-        'et":null,"reset_anchor":"subscription_start","soft":false,"source":"team'
-        '","type":"metered","unlimited":true,"value":null,"values":[],"variable":'
-        'false},"seats":{"behavior":null,"feature":"seats","granted":true,"limit"'
-        ':null,"reset":null,"reset_anchor":"subscription_start","soft":false,"sou'
-        'rce":"enterprise","type":"metered","unlimited":true,"value":null,"values'
-        '":[],"variable":false},"sso":{"behavior":null,"feature":"sso","granted":'
-        'true,"limit":null,"reset":null,"reset_anchor":"subscription_start","soft'
-        '":false,"source":"business","type":"boolean","unlimited":false,"value":n'
-        'ull,"values":[],"variable":false}},"extends":"business","id":"enterprise'
-        '","name":"Enterprise","price":null,"status":"published","trial":null}'
-    ),
+    "free": '{"id":"free","name":"Free","description":"For freelancers tracking their own time.","status":"published","default":true,"custom":false,"extends":null,"ancestors":[],"billing_periods":["monthly","annual"],"trial":null,"price":null,"charges":[],"entitlements":{"seats":{"type":"metered","limit":3,"reset_anchor":"subscription_start","source":"free"},"projects":{"type":"metered","limit":5,"reset_anchor":"subscription_start","source":"free"},"api-calls":{"type":"metered","limit":1000,"reset":"month","reset_anchor":"subscription_start","source":"free"},"history":{"type":"config","value":"3","reset_anchor":"subscription_start","source":"free"}}}',  # noqa: E501
+    "starter": '{"id":"starter","name":"Starter","description":"The old entry plan, replaced by Team.","status":"archived","default":false,"custom":false,"extends":"free","ancestors":["free"],"billing_periods":["monthly","annual"],"trial":null,"price":{"monthly":{"USD":"15","EUR":"14"},"annual":{"USD":"150","EUR":"140"}},"charges":[],"entitlements":{"seats":{"type":"metered","limit":5,"reset_anchor":"subscription_start","source":"starter"},"projects":{"type":"metered","limit":20,"reset_anchor":"subscription_start","source":"starter"},"api-calls":{"type":"metered","limit":1000,"reset":"month","reset_anchor":"subscription_start","source":"free"},"invoicing":{"type":"boolean","reset_anchor":"subscription_start","source":"starter"},"history":{"type":"config","value":"3","reset_anchor":"subscription_start","source":"free"}}}',  # noqa: E501
+    "team": '{"id":"team","name":"Team","description":"For small agencies that bill clients for their time.","status":"published","default":false,"custom":false,"extends":"free","ancestors":["free"],"billing_periods":["monthly","annual"],"trial":{"days":14,"months":null,"credits":null},"price":{"monthly":{"USD":"12","EUR":"11"},"annual":{"USD":"120","EUR":"110"}},"charges":[{"feature":"seats","model":"per_unit","billing":"in_advance","description":"","included":0,"price":null,"unit_price":{"monthly":{"USD":"8","EUR":"7.50"},"annual":{"USD":"80","EUR":"75"}},"block_size":null,"block_price":null,"rounding":"up","tiers":[]},{"feature":"api-calls","model":"per_unit","billing":"in_arrears","description":"","included":10000,"price":null,"unit_price":{"monthly":{"USD":"0.001","EUR":"0.0009"},"annual":{"USD":"0.001","EUR":"0.0009"}},"block_size":null,"block_price":null,"rounding":"up","tiers":[]}],"entitlements":{"seats":{"type":"metered","limit":3,"reset_anchor":"subscription_start","source":"free"},"projects":{"type":"metered","unlimited":true,"reset_anchor":"subscription_start","source":"team"},"api-calls":{"type":"metered","unlimited":true,"reset":"month","reset_anchor":"subscription_start","source":"team"},"invoicing":{"type":"boolean","reset_anchor":"subscription_start","source":"team"},"history":{"type":"config","value":"24","reset_anchor":"subscription_start","source":"team"}}}',  # noqa: E501
+    "business": '{"id":"business","name":"Business","description":"For consultancies with many clients, an audit trail and single sign-on.","status":"published","default":false,"custom":false,"extends":"team","ancestors":["team","free"],"billing_periods":["monthly","annual"],"trial":{"days":14,"months":null,"credits":null},"price":{"monthly":{"USD":"49","EUR":"45"},"annual":{"USD":"490","EUR":"450"}},"charges":[{"feature":"seats","model":"graduated","billing":"in_advance","description":"","included":0,"price":null,"unit_price":null,"block_size":null,"block_price":null,"rounding":"up","tiers":[{"up_to":10,"unit_price":{"monthly":{"USD":"12","EUR":"11"},"annual":{"USD":"120","EUR":"110"}},"flat_price":null,"price":null},{"up_to":50,"unit_price":{"monthly":{"USD":"10","EUR":"9"},"annual":{"USD":"100","EUR":"90"}},"flat_price":null,"price":null},{"up_to":null,"unit_price":{"monthly":{"USD":"8","EUR":"7"},"annual":{"USD":"80","EUR":"70"}},"flat_price":null,"price":null}]},{"feature":"api-calls","model":"per_unit","billing":"in_arrears","description":"","included":100000,"price":null,"unit_price":{"monthly":{"USD":"0.0008","EUR":"0.0007"},"annual":{"USD":"0.0008","EUR":"0.0007"}},"block_size":null,"block_price":null,"rounding":"up","tiers":[]}],"entitlements":{"seats":{"type":"metered","limit":3,"reset_anchor":"subscription_start","source":"free"},"projects":{"type":"metered","unlimited":true,"reset_anchor":"subscription_start","source":"team"},"api-calls":{"type":"metered","unlimited":true,"reset":"month","reset_anchor":"subscription_start","source":"team"},"invoicing":{"type":"boolean","reset_anchor":"subscription_start","source":"team"},"history":{"type":"config","value":"60","reset_anchor":"subscription_start","source":"business"},"sso":{"type":"boolean","reset_anchor":"subscription_start","source":"business"}}}',  # noqa: E501
+    "enterprise": '{"id":"enterprise","name":"Enterprise","description":"A negotiated contract for large firms.","status":"published","default":false,"custom":true,"extends":"business","ancestors":["business","team","free"],"billing_periods":["monthly","annual"],"trial":null,"price":null,"charges":[],"entitlements":{"seats":{"type":"metered","unlimited":true,"reset_anchor":"subscription_start","source":"enterprise"},"projects":{"type":"metered","unlimited":true,"reset_anchor":"subscription_start","source":"team"},"api-calls":{"type":"metered","unlimited":true,"reset":"month","reset_anchor":"subscription_start","source":"team"},"invoicing":{"type":"boolean","reset_anchor":"subscription_start","source":"team"},"history":{"type":"config","value":"120","reset_anchor":"subscription_start","source":"enterprise"},"audit-log":{"type":"boolean","reset_anchor":"subscription_start","source":"enterprise"},"sso":{"type":"boolean","reset_anchor":"subscription_start","source":"business"}}}',  # noqa: E501
 }
 _ADDON_SOURCES = {
-    "audit-log": (
-        '{"description":"Who changed which time entry, and when, for Team and Bus'
-        'iness workspaces.","entitlements":{"audit-log":{"behavior":null,"feature'
-        '":"audit-log","granted":true,"limit":null,"reset":null,"reset_anchor":"s'
-        'ubscription_start","soft":false,"source":"audit-log","type":"boolean","u'
-        'nlimited":false,"value":null,"values":[],"variable":false}},"excludes":['
-        '],"id":"audit-log","max_quantity":1,"name":"Audit log","plans":["team","'
-        'business"],"price":{"annual":{"EUR":"180","USD":"200"},"monthly":{"EUR":'
-        '"18","USD":"20"}},"requires":[],"status":"published"}'
-    ),
-    "extra-projects": (
-        '{"description":"Another 25 active projects for a Free workspace.","entit'
-        'lements":{"projects":{"behavior":"increment","feature":"projects","grant'
-        'ed":true,"limit":25,"reset":null,"reset_anchor":"subscription_start","so'
-        'ft":false,"source":"extra-projects","type":"metered","unlimited":false,"'
-        'value":null,"values":[],"variable":false}},"excludes":[],"id":"extra-pro'
-        'jects","max_quantity":4,"name":"25 more projects","plans":["free"],"pric'
-        'e":{"annual":{"EUR":"36","USD":"40"},"monthly":{"EUR":"3.60","USD":"4"}}'
-        ',"requires":[],"status":"published"}'
-    ),
+    "audit-log": '{"id":"audit-log","name":"Audit log","description":"Who changed which time entry, and when, for Team and Business workspaces.","status":"published","plans":["team","business"],"max_quantity":1,"requires":[],"excludes":[],"price":{"monthly":{"USD":"20","EUR":"18"},"annual":{"USD":"200","EUR":"180"}},"entitlements":{"audit-log":{"type":"boolean","reset_anchor":"subscription_start","source":"audit-log"}}}',  # noqa: E501
+    "extra-projects": '{"id":"extra-projects","name":"25 more projects","description":"Another 25 active projects for a Free workspace.","status":"published","plans":["free"],"max_quantity":4,"requires":[],"excludes":[],"price":{"monthly":{"USD":"4","EUR":"3.60"},"annual":{"USD":"40","EUR":"36"}},"entitlements":{"projects":{"type":"metered","limit":25,"reset_anchor":"subscription_start","behavior":"increment","source":"extra-projects"}}}',  # noqa: E501
 }
 _PERIOD_NAMES = {"monthly": "monthly", "quarterly": "quarterly", "annual": "annual"}
 CATALOG: Mapping[str, object]  # assembled on first use, see __getattr__
@@ -1266,11 +1084,18 @@ def _aware(moment, name: str) -> datetime:
     return moment.astimezone(UTC)
 
 
+def _days_in_month(year: int, month: int) -> int:
+    """calendar.monthrange without importing calendar (and locale) at startup."""
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - date(year, month, 1)).days
+
+
 def _add_months(anchor: datetime, months: int) -> datetime:
     """``months`` later at the same day and time, clamped to the month's end."""
     index = anchor.month - 1 + months
     year, month = anchor.year + index // 12, index % 12 + 1
-    day = min(anchor.day, calendar.monthrange(year, month)[1])
+    day = min(anchor.day, _days_in_month(year, month))
     return anchor.replace(year=year, month=month, day=day)
 
 

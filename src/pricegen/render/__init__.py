@@ -19,7 +19,7 @@ from ..model import Catalog, canonical_data, dump_json, to_data
 from . import pages
 from .describe import PERIOD_ADVERBS, PERIOD_TITLES, Words
 from .localization import money_formats
-from .pyliteral import py_str, string_literal
+from .pyliteral import noqa_if_long, py_str
 from .tables import build_table, csv_table, markdown_table, md_inline
 
 ENV = Environment(
@@ -62,12 +62,13 @@ def render(catalog: Catalog, config: Config | None = None) -> dict[str, str]:
     catalog = visible(catalog, config)
     words = Words(catalog, config.locale or catalog.product.locale)
     module = config.module_name(catalog.product.id)
+    evaluator = render_evaluator(catalog, config, canonical_data(catalog))
     files = {
         "catalog.json": render_catalog_json(catalog),
-        f"{module}.py": render_evaluator(catalog, config),
+        f"{module}.py": evaluator,
     }
     files.update(render_tables(catalog, words))
-    files.update(render_docs(catalog, config, words))
+    files.update(render_docs(catalog, config, words, evaluator))
     return dict(sorted(files.items()))
 
 
@@ -79,8 +80,9 @@ def render_catalog_json(catalog: Catalog) -> str:
 
 
 def _compact(data: object) -> str:
-    """Compact, ASCII-only JSON: safe inside a Python literal and stable."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    """Compact, ASCII-only JSON: safe inside a Python literal. Key order is the
+    model's (catalog order for features), decided in code, so it is stable."""
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=True)
 
 
 def evaluator_product(catalog: Catalog, config: Config) -> dict:
@@ -92,23 +94,46 @@ def evaluator_product(catalog: Catalog, config: Config) -> dict:
     return product
 
 
-def render_evaluator(catalog: Catalog, config: Config) -> str:
-    features = {fid: to_data(f) for fid, f in catalog.features.items()}
+_ENTITLEMENT_KEEP = frozenset({"type", "source"})
+
+
+def _lean_entitlements(package: dict) -> dict:
+    """Drop what the runtime reads with .get() and would find empty anyway.
+
+    Entitlements are most of a large catalog's data; leaving out null, false
+    and empty fields (and the redundant feature id) halves the module.
+    """
+    package["entitlements"] = {
+        fid: {
+            k: v
+            for k, v in ent.items()
+            if k in _ENTITLEMENT_KEEP or (k not in ("feature", "granted") and v not in (None, False, [], ""))
+        }
+        for fid, ent in package["entitlements"].items()
+    }
+    return package
+
+
+def _data_line(key: str, data: dict, indent: str = "    ") -> str:
+    return noqa_if_long(f'{indent}"{key}": {py_str(_compact(data))},')
+
+
+def render_evaluator(catalog: Catalog, config: Config, data: dict | None = None) -> str:
+    """The standalone module; ``data`` is ``canonical_data(catalog)`` if already at hand."""
+    data = data if data is not None else canonical_data(catalog)
     context = {
         "header": python_header(catalog),
         "product_id": catalog.product.id,
         "generator": py_str(f"pricegen {__version__}"),
         "source_sha256": py_str(catalog.source_sha256),
-        "product_source": string_literal(_compact(evaluator_product(catalog, config)), indent=0),
-        "features_source": string_literal(_compact(features), indent=0),
-        "plan_sources": [
-            (pid, string_literal(_compact(to_data(plan)), indent=4))
-            for pid, plan in catalog.plans.items()
-        ],
-        "addon_sources": [
-            (aid, string_literal(_compact(to_data(addon)), indent=4))
-            for aid, addon in catalog.addons.items()
-        ],
+        "product_source": noqa_if_long(
+            f"_PRODUCT_SOURCE = {py_str(_compact(evaluator_product(catalog, config)))}"
+        ),
+        "features_source": noqa_if_long(
+            f"_FEATURES_SOURCE = {py_str(_compact({f: data['features'][f] for f in catalog.features}))}"
+        ),
+        "plan_lines": [_data_line(pid, _lean_entitlements(data["plans"][pid])) for pid in catalog.plans],
+        "addon_lines": [_data_line(aid, _lean_entitlements(data["addons"][aid])) for aid in catalog.addons],
     }
     return ENV.get_template("evaluator.py.jinja").render(context)
 
@@ -148,8 +173,8 @@ def _html_safe(context: dict) -> dict:
     return {**context, "data_json": Markup(context["data_json"])}
 
 
-def render_docs(catalog: Catalog, config: Config, words: Words) -> dict[str, str]:
-    from ..runtime import load_evaluator  # the evaluator itself computes the examples
+def render_docs(catalog: Catalog, config: Config, words: Words, evaluator: str) -> dict[str, str]:
+    from ..runtime import load_source  # the evaluator itself computes the worked examples
 
     common = _common(catalog)
     published = [p for p in catalog.plans.values() if p.status == "published"]
@@ -166,7 +191,7 @@ def render_docs(catalog: Catalog, config: Config, words: Words) -> dict[str, str
         "docs/pricing-models.md": ENV.get_template("pricing-models.md.jinja").render(
             **common,
             rounding=catalog.product.rounding.replace("_", "-"),
-            examples=pages.worked_examples(catalog, load_evaluator(catalog, config), words),
+            examples=pages.worked_examples(catalog, load_source(evaluator, config.module_name(catalog.product.id)), words),
         ),
     }
     for plan in catalog.plans.values():
