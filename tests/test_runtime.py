@@ -823,3 +823,47 @@ def test_results_do_not_depend_on_the_callers_decimal_context(pricing):
         assert pricing.round_money(Decimal("123456.785"), "USD") == Decimal("123456.79")
         # 3,000 + 1 calls x 0.01 = 30.01 > 30: at 3 digits, rounded down, it would be 30.0
         assert pricing.check(payg, "api-calls", usage=3_000).reason == "budget_exceeded"
+
+
+# -- allowed(): the hot-path twin of check() -------------------------------------------
+
+
+def test_allowed_agrees_with_check_everywhere(evaluator_for_allowed):
+    """Every subscription shape × feature × usage: allowed() == check().has_access."""
+    module, subs = evaluator_for_allowed
+    features = [*module.FEATURES, "no-such-feature"]
+    for sub in subs:
+        for feature in features:
+            for usage in (0, 1, 2, 4, 5, 9, 10, 11, 19, 20, 21, 1000, 10**9):
+                for requested in (0, 1, 2, 7):
+                    expected = module.check(sub, feature, usage=usage, requested=requested).has_access
+                    assert module.allowed(sub, feature, usage, requested) is expected, (
+                        sub.plan, feature, usage, requested,
+                    )
+
+
+def test_allowed_refuses_bad_arguments_like_check(evaluator_for_allowed):
+    module, subs = evaluator_for_allowed
+    feature = next(iter(module.FEATURES))
+    for bad in (-1, 1.5, True):
+        with pytest.raises(module.InvalidQuantityError):
+            module.allowed(subs[0], feature, usage=bad)
+
+
+@pytest.fixture(scope="module")
+def evaluator_for_allowed(pricing):
+    """Subscriptions of every shape check() distinguishes: limits, soft, unlimited,
+    add-ons, in-advance quantities, archived and unknown plans, a credits trial."""
+    S = pricing.Subscription
+    subs = [
+        S(plan="free"),
+        S(plan="pro", quantities={"seats": 20}, addons={"extra-seats": 2, "projects-50": 1}),
+        S(plan="pro", quantities={"seats": 5}, trial=True),
+        S(plan="legacy"),  # archived, not existing: denied
+        S(plan="legacy", existing=True),
+        S(plan="payg", trial=True),  # credits trial: budget decides API calls
+        S(plan="payg"),
+        S(plan="nope"),  # unknown plan: denied with a reason
+        S(plan="pro", addons={"audit-log": 1}),  # missing requirement: denied
+    ]
+    return pricing, subs

@@ -60,6 +60,7 @@ __all__ = [
     "UnknownPeriodError",
     "UnknownPlanError",
     "VariableEntitlementMissingError",
+    "allowed",
     "check",
     "entitlements",
     "format_money",
@@ -674,6 +675,46 @@ def check(
     if type(grant) is Reason:
         return _denied(feature, grant, usage, requested)
     return _decide(sub, grant, usage, requested, now)
+
+
+def allowed(
+    sub: Subscription, feature: str, usage: int = 0, requested: int = 1
+) -> bool:
+    """``check(sub, feature, usage, requested).has_access``, for hot paths.
+
+    The same answer without building a Decision: per subscription, each
+    feature's rule is reduced once to True, False or a hard limit. Anything
+    that needs more (a trial budget, bad arguments) goes through check().
+    """
+    rules = sub._cache.get("allowed")
+    if rules is None:
+        rules = sub._cache["allowed"] = {}
+    rule = rules.get(feature) if type(feature) is str else "check"
+    if rule is None and feature in FEATURES:  # unknown names are not cached
+        rule = rules[feature] = _allowed_rule(sub, feature)
+    if type(usage) is int and type(requested) is int and usage >= 0 and requested >= 0:
+        if rule is True or rule is False:
+            return rule
+        if type(rule) is int:
+            return usage + requested <= rule
+    return check(sub, feature, usage, requested).has_access
+
+
+def _allowed_rule(sub: Subscription, feature):
+    """True, False, a hard limit, or "check" where only check() can tell."""
+    grant = _checked_grant(sub, feature)
+    if type(grant) is Reason:
+        return False
+    if grant.type != "metered":
+        return True
+    if sub.trial and any(
+        c["feature"] == feature and c["billing"] == "in_arrears"
+        for c in _plan(sub.plan)["charges"]
+    ):
+        return "check"  # a trial budget depends on the cost of the usage
+    if grant.unlimited or grant.soft:
+        return True
+    return grant.limit or 0
 
 
 def _checked_grant(sub: Subscription, feature) -> Entitlement | Reason:
