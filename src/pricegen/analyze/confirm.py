@@ -1,0 +1,44 @@
+"""The evaluator's word: final answers are re-quoted by the generated evaluator.
+
+The analysis computes with the model's arithmetic; the evaluator is what
+customers are charged by. Asking it about the answer (its total, and
+whether it meets each requirement) checks the analysis against the code
+that ships.
+"""
+
+from __future__ import annotations
+
+from .purchase import Purchase
+from .requirements import Requirement
+
+
+def quote(module, purchase: Purchase):
+    """Quote ``purchase`` with the generated evaluator (``runtime.load_evaluator``)."""
+    sub = subscription(module, purchase)
+    return module.quote(sub, usage=dict(purchase.usage))
+
+
+def subscription(module, purchase: Purchase):
+    return module.Subscription(
+        plan=purchase.plan,
+        period=purchase.period,
+        currency=purchase.currency,
+        quantities=dict(purchase.quantities),
+        addons=dict(purchase.addons),
+    )
+
+
+def meets(module, purchase: Purchase, requirement: Requirement) -> bool:
+    """Does the evaluator agree that ``purchase`` meets ``requirement``?"""
+    sub = subscription(module, purchase)
+    if requirement.op == ">=" and isinstance(requirement.value, int):
+        decision = module.check(sub, requirement.feature, usage=requirement.value - 1, requested=1)
+        return decision.has_access
+    ent = module.entitlements(sub).get(requirement.feature)
+    if ent is None:
+        return False
+    if requirement.op == "=":
+        return requirement.value in ent.values
+    if requirement.op == ">=":
+        return ent.value is not None and ent.value >= requirement.value
+    return True
