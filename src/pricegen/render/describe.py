@@ -7,7 +7,7 @@ happens later, in the template or writer that knows the output format.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 
 from babel.numbers import format_currency, format_decimal
 
@@ -18,6 +18,9 @@ PERIOD_WORDS = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 PERIOD_ADVERBS = {"monthly": "monthly", "quarterly": "quarterly", "annual": "annually"}
 PERIOD_TITLES = {"monthly": "Monthly", "quarterly": "Quarterly", "annual": "Annual"}
 CHECK, DASH = "✓", "–"
+# Catalog numbers have at most 40 digits (source.MAX_NUMBER_DIGITS); amounts shown are
+# a few of them multiplied, so formatting never rounds for lack of precision.
+_WIDE = Context(prec=200)
 
 
 def bought_in_advance(plan: Plan, feature_id: str) -> bool:
@@ -34,20 +37,22 @@ class Words:
     # -- numbers and money ----------------------------------------------------
 
     def number(self, value: int | Decimal) -> str:
-        return format_decimal(value, locale=self.locale, decimal_quantization=False)
+        with localcontext(_WIDE):
+            return format_decimal(value, locale=self.locale, decimal_quantization=False)
 
     def money(self, amount: Decimal, currency: str) -> str:
         """The locale's currency format; sub-minor unit prices keep their digits ($0.0027)."""
         minor = self.catalog.product.minor_units[currency]
         exponent = amount.normalize().as_tuple().exponent
         precise = isinstance(exponent, int) and -exponent > minor
-        return format_currency(
-            amount,
-            currency,
-            locale=self.locale,
-            currency_digits=not precise,
-            decimal_quantization=not precise,
-        )
+        with localcontext(_WIDE):  # Babel rounds in the current context: 28 digits by default
+            return format_currency(
+                amount,
+                currency,
+                locale=self.locale,
+                currency_digits=not precise,
+                decimal_quantization=not precise,
+            )
 
     def counted(self, n: int | Decimal, feature: Feature) -> str:
         if not feature.unit:
