@@ -851,10 +851,13 @@ def format_money(amount: Decimal, currency: str) -> str:
     """
     formats = _PRODUCT["money_formats"][_known_currency(currency)]
     prefix, suffix, group, decimal = formats
+    # copy_abs() and normalize(_CONTEXT): abs() and normalize() round in the current
+    # context, 28 digits by default, which would show 30-digit amounts wrongly.
     digits = max(
-        _PRODUCT["minor_units"][currency], -amount.normalize().as_tuple().exponent
+        _PRODUCT["minor_units"][currency],
+        -amount.normalize(_CONTEXT).as_tuple().exponent,
     )
-    text = f"{abs(amount):,.{digits}f}"
+    text = f"{amount.copy_abs():,.{digits}f}"
     whole, _, fraction = text.partition(".")
     body = whole.replace(",", group) + (decimal + fraction if fraction else "")
     sign = "-" if amount < 0 else ""
