@@ -19,7 +19,6 @@ import click
 
 from . import analyze as analysis
 from . import diff as diffing
-from . import present
 from .config import Config
 from .diagnostics import FORMATTERS, Severity, normalize, summary
 from .lint import LEVELS, LINT_RULES, config_problem
@@ -339,11 +338,11 @@ def analyze(
             model, wanted, periods[0], currencies[0], amounts=amounts, include_drafts=include_drafts
         )
     elapsed = time.perf_counter() - started
-    quote, module = _confirm(model, answer)
+    quote, module = analysis.confirm_answer(model, answer)
     if as_json:
-        click.echo(dump_json(_analysis_json(space, extremes, answer, quote, elapsed)), nl=False)
+        click.echo(dump_json(analysis.to_json(space, extremes, answer, quote)), nl=False)
     else:
-        click.echo(_analysis_text(model, space, extremes, answer, quote, module, amounts), nl=False)
+        click.echo(analysis.format_text(space, extremes, answer, quote, module), nl=False)
         click.echo(f"analyzed in {elapsed * 1000:.1f} ms", err=True)
     sys.exit(EXIT_FAIL if answer is not None and answer.best is None else EXIT_OK)
 
@@ -354,94 +353,6 @@ def _choose(value: str | None, options: tuple[str, ...], hint: str) -> list[str]
     if value not in options:
         raise click.BadParameter(f'"{value}" is not one of {", ".join(options)}.', param_hint=hint)
     return [value]
-
-
-def _confirm(model, answer):
-    """Quote the answer with the generated evaluator; it must agree with the analysis."""
-    if answer is None or answer.best is None:
-        return None, None
-    from .runtime import load_evaluator
-
-    module = load_evaluator(model, Config(include_drafts=True))
-    quote = analysis.quote(module, answer.best)
-    unmet = [str(r) for r in answer.requirements if not analysis.meets(module, answer.best, r)]
-    if quote.total != answer.best.total or unmet:
-        raise AssertionError(
-            f"analysis and evaluator disagree on {answer.best}: total {quote.total}, unmet {unmet}"
-        )
-    return quote, module
-
-
-def _purchase_text(p: analysis.Purchase) -> str:
-    parts = [p.plan]
-    parts += [f"{aid} ×{qty}" for aid, qty in p.addons]
-    amounts = [f"{f}={q:,}" for f, q in (*p.quantities, *p.usage) if q]
-    return " + ".join(parts) + (f" ({', '.join(amounts)})" if amounts else "")
-
-
-def _analysis_text(model, space, extremes, answer, quote, module, amounts) -> str:
-    lines = ["Configuration space (a plan, plus add-ons and their quantities):"]
-    width = max([len(pid) for pid in space.per_plan] + [5])
-    lines += [f"  {pid:<{width}}  {count:>,}" for pid, count in space.per_plan.items()]
-    lines.append(
-        f"  {'total':<{width}}  {space.total:>,} subscriptions; "
-        f"{space.priced:,} counting each billing period and currency"
-    )
-    lines += [
-        "",
-        "Cheapest and most expensive "
-        "(each in-advance quantity at 1 unless given, usage at 0 unless given):",
-    ]
-    for period, currency, low, high in extremes:
-        if low is None:
-            lines.append(f"  {period} {currency}: no plan with a list price")
-            continue
-        lines.append(
-            f"  {period} {currency}: cheapest {_purchase_text(low)}: {low.total}; "
-            f"most expensive {_purchase_text(high)}: {high.total}"
-        )
-    if answer is not None:
-        wanted = ", ".join(str(r) for r in answer.requirements)
-        lines += ["", f"Cheapest purchase for {wanted} ({answer.period}, {answer.currency}):"]
-        if answer.best is None:
-            lines.append("  no subscription meets every requirement.")
-        else:
-            lines.append(f"  {_purchase_text(answer.best)}")
-            lines += [
-                "  " + line for line in present.quote_text(quote, module.format_money).splitlines()
-            ]
-            others = [p for p in answer.per_plan if p is not answer.best]
-            if others:
-                lines.append(
-                    "  Best on other plans: "
-                    + "; ".join(f"{_purchase_text(p)}: {p.total}" for p in others)
-                )
-    return "\n".join(lines) + "\n"
-
-
-def _analysis_json(space, extremes, answer, quote, elapsed) -> dict:
-    data = {
-        "space": {"per_plan": space.per_plan, "total": space.total, "priced": space.priced},
-        "extremes": [
-            {
-                "period": period,
-                "currency": currency,
-                "cheapest": low.to_dict() if low else None,
-                "most_expensive": high.to_dict() if high else None,
-            }
-            for period, currency, low, high in extremes
-        ],
-    }
-    if answer is not None:
-        data["purchase"] = {
-            "requirements": [str(r) for r in answer.requirements],
-            "period": answer.period,
-            "currency": answer.currency,
-            "best": answer.best.to_dict() if answer.best else None,
-            "quote": quote.to_dict() if quote is not None else None,
-            "per_plan": [p.to_dict() for p in answer.per_plan],
-        }
-    return data
 
 
 # -- rules: list the lint registry too -------------------------------------------------

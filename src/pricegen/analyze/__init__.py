@@ -26,12 +26,13 @@ The modules, from the ground up:
 - :mod:`.arithmetic`: prices and charge amounts, rounded as the evaluator
   rounds; :mod:`.difference`: two charges compared over every quantity
   (also used by ``pricegen diff`` and ``pricegen lint``);
-- :mod:`.sweep`: the engine; :mod:`.purchase`: what is sold and what a
+- :mod:`.engine`: the sweep; :mod:`.purchase`: what is sold and what a
   purchase costs;
 - the questions: :mod:`.counting` (configuration space), :mod:`.extremes`
   (cheapest and most expensive), :mod:`.cheapest` (the cheapest purchase
   meeting :mod:`.requirements`, through :mod:`.needs`);
-- :mod:`.confirm`: the generated evaluator's word on an answer.
+- :mod:`.confirm`: the generated evaluator's word on an answer;
+  :mod:`.report`: the answers as text or JSON.
 """
 
 from .arithmetic import (
@@ -44,9 +45,10 @@ from .arithmetic import (
     tier_starts,
 )
 from .cheapest import Answer, cheapest_purchase
-from .confirm import meets, quote, subscription
+from .confirm import confirm_answer, meets, quote, subscription
 from .counting import Space, configuration_space, count_addon_sets
 from .difference import Difference, charge_difference
+from .engine import Choices, State, sweep
 from .extremes import extreme
 from .purchase import (
     Amounts,
@@ -57,8 +59,8 @@ from .purchase import (
     sold_addons,
     sold_plans,
 )
+from .report import format_text, purchase_text, to_json
 from .requirements import Requirement, RequirementError, behavior, parse_requirement
-from .sweep import Choices, State, sweep
 
 __all__ = [
     "ZERO",
@@ -79,12 +81,15 @@ __all__ = [
     "charge_difference",
     "cheapest_purchase",
     "configuration_space",
+    "confirm_answer",
     "count_addon_sets",
     "extreme",
+    "format_text",
     "meets",
     "parse_requirement",
     "plan_lines",
     "price_of",
+    "purchase_text",
     "quote",
     "round_line",
     "selling",
@@ -93,4 +98,5 @@ __all__ = [
     "subscription",
     "sweep",
     "tier_starts",
+    "to_json",
 ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..model import Addon, Catalog
 from .arithmetic import ZERO, ceil_div, tier_starts
+from .engine import sweep
 from .needs import (
     NO_COVER,
     add_cover,
@@ -34,7 +35,6 @@ from .purchase import (
     usage_of,
 )
 from .requirements import Requirement
-from .sweep import sweep
 
 
 @dataclass(frozen=True)

@@ -42,3 +42,24 @@ def meets(module, purchase: Purchase, requirement: Requirement) -> bool:
     if requirement.op == ">=":
         return ent.value is not None and ent.value >= requirement.value
     return True
+
+
+def confirm_answer(catalog, answer):
+    """(quote, evaluator module) of the answer's best purchase, or (None, None).
+
+    The evaluator must agree with the analysis on the total and on every
+    requirement; if not, that is a bug in one of them, raised as such.
+    """
+    if answer is None or answer.best is None:
+        return None, None
+    from ..config import Config
+    from ..runtime import load_evaluator
+
+    module = load_evaluator(catalog, Config(include_drafts=True))
+    result = quote(module, answer.best)
+    unmet = [str(r) for r in answer.requirements if not meets(module, answer.best, r)]
+    if result.total != answer.best.total or unmet:
+        raise AssertionError(
+            f"analysis and evaluator disagree on {answer.best}: total {result.total}, unmet {unmet}"
+        )
+    return result, module

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Addon, Catalog
+from .engine import sweep
 from .purchase import sold_addons, sold_plans
-from .sweep import sweep
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..model import Addon, Catalog
 from .arithmetic import ZERO
+from .engine import sweep
 from .purchase import (
     Amounts,
     Purchase,
@@ -21,7 +22,6 @@ from .purchase import (
     sorted_picks,
     usage_of,
 )
-from .sweep import sweep
 
 
 def extreme(
