@@ -150,10 +150,17 @@ def schema() -> None:
 
 @main.command()
 def rules() -> None:
-    """List every diagnostic rule with its category, severity and purpose."""
+    """List every diagnostic rule with its category, severity and purpose.
+    Lint rules follow, category lint/..."""
     width = max(len(rule.id) for rule in RULES)
     for rule in RULES:
         click.echo(f"{rule.id:<{width}}  {rule.category:<11} {rule.severity.value:<7}  {rule.purpose}")
+    from .lint import LINT_RULES  # pricegen lint's own registry
+
+    width = max(len(rule.id) for rule in LINT_RULES)
+    for rule in LINT_RULES:
+        category = f"lint/{rule.category}"
+        click.echo(f"{rule.id:<{width}}  {category:<12} {rule.severity.value:<7}  {rule.purpose}")
 
 
 @main.command()

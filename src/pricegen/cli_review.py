@@ -5,9 +5,9 @@ Flags become calls into the pure cores (:mod:`pricegen.diff`,
 0 ok; 1 breaking changes under ``diff --fail-on`` (or no purchase meets the
 requirements under ``analyze``); 2 usage error; 3 catalog errors.
 
-``cli.py`` registers these commands. Importing this module also makes
-``pricegen rules`` list the lint rules after the compiler's, since they live
-in their own registry (:data:`pricegen.lint.LINT_RULES`).
+``cli.py`` registers these commands; its ``rules`` command lists the lint
+rules after the compiler's, since they live in their own registry
+(:data:`pricegen.lint.LINT_RULES`).
 """
 
 from __future__ import annotations
@@ -354,27 +354,5 @@ def _choose(value: str | None, options: tuple[str, ...], hint: str) -> list[str]
         raise click.BadParameter(f'"{value}" is not one of {", ".join(options)}.', param_hint=hint)
     return [value]
 
-
-# -- rules: list the lint registry too -------------------------------------------------
-
-
-def _extend_rules_command(command: click.Command) -> None:
-    """Make ``pricegen rules`` print the lint rules after the compiler's rules."""
-    original = command.callback
-    if getattr(original, "_with_lint", False):
-        return
-
-    def rules_and_lint_rules() -> None:
-        original()
-        _list_rules()
-
-    rules_and_lint_rules._with_lint = True  # type: ignore[attr-defined]
-    command.callback = rules_and_lint_rules
-    command.help = (command.help or "").rstrip() + " Lint rules follow, category lint/..."
-
-
-_cli = sys.modules.get("pricegen.cli")
-if _cli is not None and isinstance(getattr(_cli, "rules", None), click.Command):
-    _extend_rules_command(_cli.rules)
 
 __all__ = ["analyze", "diff", "lint"]
