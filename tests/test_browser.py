@@ -22,10 +22,19 @@ from pricegen.runtime import load_evaluator
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("PRICEGEN_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = (
+    os.environ.get("PRICEGEN_CHROMIUM")
+    or shutil.which("chromium")
+    or shutil.which("chromium-browser")
+)
 ARTIFACTS = REPO / "build" / "test-artifacts"
-EXAMPLES = [REPO / "examples" / "saas-seats" / "pricing.yaml", REPO / "examples" / "api-usage" / "pricing.yaml"]
-HOSTILE_NAME = "</script><script>window.__pwned = 1</script><img src=x onerror='window.__pwned = 2'>"
+EXAMPLES = [
+    REPO / "examples" / "saas-seats" / "pricing.yaml",
+    REPO / "examples" / "api-usage" / "pricing.yaml",
+]
+HOSTILE_NAME = (
+    "</script><script>window.__pwned = 1</script><img src=x onerror='window.__pwned = 2'>"
+)
 
 if CHROMIUM is None and os.environ.get("CI"):
     pytest.fail("CI must install Debian's chromium for the browser tests", pytrace=False)
@@ -85,7 +94,9 @@ def _displayed(page) -> dict[str, list[tuple[str, str]]]:
     shown: dict[str, list[tuple[str, str]]] = {}
     for element in page.query_selector_all(".amount[data-plan]"):
         plan = element.get_attribute("data-plan")
-        shown.setdefault(plan, []).append((element.inner_text(), element.get_attribute("data-amount")))
+        shown.setdefault(plan, []).append(
+            (element.inner_text(), element.get_attribute("data-amount"))
+        )
     return shown
 
 
@@ -104,7 +115,10 @@ def test_switches_show_the_evaluators_prices(browser, tmp_path, catalog_path):
             if len(catalog.product.currencies) > 1:
                 page.click(f"button[data-currency={currency}]")
             if len(catalog.product.currencies) > 1:
-                assert page.get_attribute(f"button[data-currency={currency}]", "aria-pressed") == "true"
+                assert (
+                    page.get_attribute(f"button[data-currency={currency}]", "aria-pressed")
+                    == "true"
+                )
             shown = _displayed(page)
             for plan in published:
                 expected = _expected_base_fee(module, plan, period, currency)
@@ -115,7 +129,10 @@ def test_switches_show_the_evaluators_prices(browser, tmp_path, catalog_path):
                         assert Decimal(amount) == expected, (plan.id, period, currency)
                         assert text != ""
                     checked += 1
-            page.screenshot(path=str(ARTIFACTS / f"{catalog_path.parent.name}-{period}-{currency}.png"), full_page=True)
+            page.screenshot(
+                path=str(ARTIFACTS / f"{catalog_path.parent.name}-{period}-{currency}.png"),
+                full_page=True,
+            )
     assert checked >= 2 * len(published)
     assert [u for u in requests if not u.startswith("file:")] == []  # no network, no CDN
     assert dialogs == [] and errors == []

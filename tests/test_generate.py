@@ -169,7 +169,10 @@ def test_write_error_half_way_leaves_each_file_whole(acme, tmp_path, monkeypatch
     invoke(["generate", str(acme), "-o", str(out)])
     build = compile_catalog(acme)
     files = render(build.catalog)
-    changed = {name: text + "<!-- new -->\n" if name.endswith(".md") else text for name, text in files.items()}
+    changed = {
+        name: text + "<!-- new -->\n" if name.endswith(".md") else text
+        for name, text in files.items()
+    }
     calls = {"n": 0}
     real_replace = os.replace
 

@@ -26,7 +26,7 @@ HOSTILE = [
     "a | b || c",
     "line one\nline two",
     "quotes ''' \"\"\" \\ \\n",
-    "=HYPERLINK(\"http://evil\")",
+    '=HYPERLINK("http://evil")',
     "+1 -1 @SUM(A1)",
     "<img src=x onerror=alert(2)>",
     "\u2028separator\u2029",

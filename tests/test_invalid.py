@@ -141,7 +141,7 @@ def test_invalid_case(case: Path, tmp_path, monkeypatch, snapshot):
 def assert_readable(message: str) -> None:
     """One sentence that says what was expected (or what the options are)."""
     assert "\n" not in message
-    assert message[0].isupper() or message[0] in '"$\''
+    assert message[0].isupper() or message[0] in "\"$'"
     assert message.endswith((".", "?"))
     assert any(hint in message for hint in ("expected", "did you mean", "known ")), message
     assert "Decimal(" not in message and "None" not in message

@@ -836,9 +836,14 @@ def test_allowed_agrees_with_check_everywhere(evaluator_for_allowed):
         for feature in features:
             for usage in (0, 1, 2, 4, 5, 9, 10, 11, 19, 20, 21, 1000, 10**9):
                 for requested in (0, 1, 2, 7):
-                    expected = module.check(sub, feature, usage=usage, requested=requested).has_access
+                    expected = module.check(
+                        sub, feature, usage=usage, requested=requested
+                    ).has_access
                     assert module.allowed(sub, feature, usage, requested) is expected, (
-                        sub.plan, feature, usage, requested,
+                        sub.plan,
+                        feature,
+                        usage,
+                        requested,
                     )
 
 

@@ -76,7 +76,9 @@ def _check_product(raw: RawCatalog) -> Iterator[Diagnostic]:
                     f'Plan "{plan.id}" sells "{period}", which the product does not declare; '
                     f"expected one of {_quoted(declared)}."
                 )
-                yield error(plan.loc("billing_periods", index), "BILLING_PERIOD_UNDECLARED", message)
+                yield error(
+                    plan.loc("billing_periods", index), "BILLING_PERIOD_UNDECLARED", message
+                )
 
 
 # -- references --------------------------------------------------------------
@@ -160,7 +162,7 @@ def _check_defaults(raw: RawCatalog) -> Iterator[Diagnostic]:
             field = "price" if plan.get("price") is not None else "charges"
             message = (
                 f'Custom plan "{plan.id}" has a list {field}; expected none, '
-                'since a custom plan is quoted by sales.'
+                "since a custom plan is quoted by sales."
             )
             yield error(plan.loc(field, key=True), "PLAN_CUSTOM_PRICED", message)
 
@@ -186,10 +188,16 @@ def _credits(raw: RawCatalog, plan: Entry, credits) -> Iterator[Diagnostic]:
     for currency in budget:
         if currency not in currencies:
             message = f'{what} is in "{currency}", which the product does not sell in; expected only {_quoted(currencies)}.'
-            yield error(plan.loc("trial", "credits", currency, key=True), "PRICE_CURRENCY_UNDECLARED", message)
+            yield error(
+                plan.loc("trial", "credits", currency, key=True),
+                "PRICE_CURRENCY_UNDECLARED",
+                message,
+            )
     missing = [c for c in currencies if c not in budget]
     if missing:
-        message = f"{what} has no amount in {_quoted(missing)}; expected a budget in every currency sold."
+        message = (
+            f"{what} has no amount in {_quoted(missing)}; expected a budget in every currency sold."
+        )
         yield error(plan.loc("trial", "credits"), "PRICE_MISSING", message)
 
 
@@ -223,14 +231,22 @@ def _entitlement(raw, entry: Entry, feature_id: str, value, *, on_addon: bool):
             f'Plan "{entry.id}" gives "{feature_id}" a behavior, which only add-on entitlements have; '
             "expected no behavior on a plan."
         )
-        yield error(entry.loc("entitlements", feature_id, "behavior", key=True), "ENTITLEMENT_BEHAVIOR_ON_PLAN", message)
+        yield error(
+            entry.loc("entitlements", feature_id, "behavior", key=True),
+            "ENTITLEMENT_BEHAVIOR_ON_PLAN",
+            message,
+        )
     if full.get("variable") and (on_addon or not entry.get("custom")):
         owner = f'Add-on "{entry.id}"' if on_addon else f'Plan "{entry.id}" is not custom, so it'
         message = (
             f'{owner} cannot leave "{feature_id}" variable; expected a fixed value, '
             "since only custom plans set values per subscription."
         )
-        yield error(entry.loc("entitlements", feature_id, "variable", key=True), "ENTITLEMENT_VARIABLE_NOT_CUSTOM", message)
+        yield error(
+            entry.loc("entitlements", feature_id, "variable", key=True),
+            "ENTITLEMENT_VARIABLE_NOT_CUSTOM",
+            message,
+        )
     yield from _reset(kind, full, entry, feature_id)
 
 
@@ -264,8 +280,7 @@ def _type_problem(kind: str, value) -> str | None:
         "boolean": value is True,
         "config": isinstance(value, (int, Decimal)) and not isinstance(value, bool),
         "enum": isinstance(value, list),
-        "metered": value == "unlimited"
-        or (isinstance(value, int) and not isinstance(value, bool)),
+        "metered": value == "unlimited" or (isinstance(value, int) and not isinstance(value, bool)),
     }[kind]
     return None if fits else expected
 
@@ -280,9 +295,7 @@ def _enum_values(feature: Entry, entry: Entry, value):
     declared = feature.get("values") or []
     for index, item in enumerate(value):
         if item not in declared:
-            message = (
-                f'Feature "{feature.id}" has no value "{item}"{did_you_mean(item, declared, "values")}'
-            )
+            message = f'Feature "{feature.id}" has no value "{item}"{did_you_mean(item, declared, "values")}'
             yield error(entry.loc(*path, index), "ENUM_VALUE_UNKNOWN", message)
 
 
@@ -290,9 +303,17 @@ def _reset(kind: str, full: dict, entry: Entry, feature_id: str):
     reset, anchor = full.get("reset"), full.get("reset_anchor")
     where = entry.loc("entitlements", feature_id, "reset_anchor" if anchor else "reset")
     if reset and kind != "metered":
-        yield error(where, "RESET_ANCHOR_INVALID", f'Feature "{feature_id}" is not metered; expected no reset.')
+        yield error(
+            where,
+            "RESET_ANCHOR_INVALID",
+            f'Feature "{feature_id}" is not metered; expected no reset.',
+        )
     elif anchor and not reset:
-        yield error(where, "RESET_ANCHOR_INVALID", "A reset anchor needs a reset period; expected 'reset' too.")
+        yield error(
+            where,
+            "RESET_ANCHOR_INVALID",
+            "A reset anchor needs a reset period; expected 'reset' too.",
+        )
     elif anchor in WEEKDAYS and reset != "week":
         message = (
             f'Weekday anchor "{anchor}" needs a weekly reset, but the reset is "{reset}"; '
@@ -311,9 +332,11 @@ def _check_charges(raw: RawCatalog) -> Iterator[Diagnostic]:
             if feature is not None and feature.get("type") != "metered":
                 message = (
                     f'Feature "{feature_id}" is {_article(feature.get("type"))} '
-                    f'{feature.get("type")} feature; expected a metered feature for a charge.'
+                    f"{feature.get('type')} feature; expected a metered feature for a charge."
                 )
-                yield error(plan.loc("charges", feature_id, key=True), "CHARGE_FEATURE_NOT_METERED", message)
+                yield error(
+                    plan.loc("charges", feature_id, key=True), "CHARGE_FEATURE_NOT_METERED", message
+                )
             yield from _charge_fields(plan, feature_id, charge)
             yield from _tiers(plan, feature_id, charge)
 
@@ -323,7 +346,9 @@ def _charge_fields(plan: Entry, feature_id: str, charge) -> Iterator[Diagnostic]
     for field in sorted(MODEL_SPECIFIC - MODEL_FIELDS[model]):
         if field in charge:
             message = f'A {model} charge does not use "{field}"; expected only {_quoted(sorted(MODEL_FIELDS[model]))}.'
-            yield error(plan.loc("charges", feature_id, field, key=True), "CHARGE_FIELD_UNUSED", message)
+            yield error(
+                plan.loc("charges", feature_id, field, key=True), "CHARGE_FIELD_UNUSED", message
+            )
 
 
 def _tiers(plan: Entry, feature_id: str, charge) -> Iterator[Diagnostic]:
@@ -350,13 +375,15 @@ def _tiers(plan: Entry, feature_id: str, charge) -> Iterator[Diagnostic]:
 
 def _tier_prices(plan: Entry, path: tuple, name: str, model: str, tier) -> Iterator[Diagnostic]:
     if model == "stairstep":
-        needed, unused = "\"price\"", ("unit_price", "flat_price")
+        needed, unused = '"price"', ("unit_price", "flat_price")
         missing = "price" not in tier
     else:
         needed, unused = "unit_price, flat_price or both", ("price",)
         missing = "unit_price" not in tier and "flat_price" not in tier
     if missing:
-        yield error(plan.loc(*path), "TIER_PRICE_MISSING", f"{name} has no price; expected {needed}.")
+        yield error(
+            plan.loc(*path), "TIER_PRICE_MISSING", f"{name} has no price; expected {needed}."
+        )
     for field in unused:
         if field in tier:
             message = f'A {model} tier does not use "{field}"; expected {needed}.'
@@ -422,7 +449,7 @@ def _price(raw: RawCatalog, entry: Entry, path: tuple, periods: tuple[str, ...])
     for period, money in price.items():
         if period not in periods:
             message = (
-                f'{what} has {_article(period)} {period} price, but is sold only {_quoted(periods)}; '
+                f"{what} has {_article(period)} {period} price, but is sold only {_quoted(periods)}; "
                 f'expected no "{period}" price.'
             )
             yield error(entry.loc(*path, period, key=True), "PRICE_PERIOD_UNDECLARED", message)
@@ -454,14 +481,18 @@ def _describe(entry: Entry, path: tuple) -> str:
 def _check_addons(raw: RawCatalog) -> Iterator[Diagnostic]:
     for addon in raw.addons.values():
         if not addon.get("plans"):
-            message = f'Add-on "{addon.id}" is compatible with no plan; expected at least one plan id.'
+            message = (
+                f'Add-on "{addon.id}" is compatible with no plan; expected at least one plan id.'
+            )
             yield error(addon.loc("plans"), "ADDON_NO_PLAN", message)
         requires = addon.get("requires") or []
         excludes = set(addon.get("excludes") or [])
         for index, other in enumerate(requires):
             if other == addon.id or other in excludes:
                 reason = "itself" if other == addon.id else f'"{other}", which it also excludes'
-                message = f'Add-on "{addon.id}" requires {reason}; expected a requirement it can meet.'
+                message = (
+                    f'Add-on "{addon.id}" requires {reason}; expected a requirement it can meet.'
+                )
                 yield error(addon.loc("requires", index), "ADDON_REQUIRES_CONFLICT", message)
 
 

@@ -33,9 +33,7 @@ catalog_argument = click.argument(
 
 
 def diagnostic_options(command):
-    command = click.option(
-        "--strict", is_flag=True, help="Treat warnings as errors."
-    )(command)
+    command = click.option("--strict", is_flag=True, help="Treat warnings as errors.")(command)
     return click.option(
         "--error-format",
         type=click.Choice(sorted(FORMATTERS)),
@@ -100,14 +98,33 @@ def _count(items, noun: str) -> str:
 
 @main.command()
 @catalog_argument
-@click.option("-o", "--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output directory (owned by pricegen).")
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 when any output is stale, missing or extra.")
+@click.option(
+    "-o",
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output directory (owned by pricegen).",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 when any output is stale, missing or extra.",
+)
 @click.option("--diff", "show_diff", is_flag=True, help="Show a unified diff of what would change.")
-@click.option("--module", default=None, help="Evaluator module name [default: <product id>_pricing].")
+@click.option(
+    "--module", default=None, help="Evaluator module name [default: <product id>_pricing]."
+)
 @click.option("--include-drafts", is_flag=True, help="Include draft plans in the outputs.")
-@click.option("--locale", default=None, help="Locale for money in docs and tables, e.g. de_DE [default: the product's].")
+@click.option(
+    "--locale",
+    default=None,
+    help="Locale for money in docs and tables, e.g. de_DE [default: the product's].",
+)
 @diagnostic_options
-def generate(catalog, out, check, show_diff, module, include_drafts, locale, strict, error_format) -> None:
+def generate(
+    catalog, out, check, show_diff, module, include_drafts, locale, strict, error_format
+) -> None:
     """Compile the catalog and write every output into OUT.
 
     \b
@@ -120,7 +137,9 @@ def generate(catalog, out, check, show_diff, module, include_drafts, locale, str
     if locale is not None and (problem := locale_problem(locale)):
         raise click.BadParameter(problem, param_hint="--locale")
     build = compile_or_exit(catalog, strict, error_format)
-    files = render(build.catalog, Config(module=module, include_drafts=include_drafts, locale=locale))
+    files = render(
+        build.catalog, Config(module=module, include_drafts=include_drafts, locale=locale)
+    )
     try:
         if check or show_diff:
             files = emit.with_manifest(files)
@@ -154,7 +173,9 @@ def rules() -> None:
     Lint rules follow, category lint/..."""
     width = max(len(rule.id) for rule in RULES)
     for rule in RULES:
-        click.echo(f"{rule.id:<{width}}  {rule.category:<11} {rule.severity.value:<7}  {rule.purpose}")
+        click.echo(
+            f"{rule.id:<{width}}  {rule.category:<11} {rule.severity.value:<7}  {rule.purpose}"
+        )
     from .lint import LINT_RULES  # pricegen lint's own registry
 
     width = max(len(rule.id) for rule in LINT_RULES)
@@ -164,7 +185,9 @@ def rules() -> None:
 
 
 @main.command()
-@click.argument("directory", default=DEFAULT_CATALOG, type=click.Path(file_okay=False, path_type=Path))
+@click.argument(
+    "directory", default=DEFAULT_CATALOG, type=click.Path(file_okay=False, path_type=Path)
+)
 def init(directory: Path) -> None:
     """Scaffold a small starter catalog that validates, with the schema beside it.
 
@@ -174,10 +197,15 @@ def init(directory: Path) -> None:
     """
     from .validate import schema_text
 
-    targets = {directory / "pricing.yaml": STARTER_CATALOG, directory / "pricegen.schema.json": schema_text()}
+    targets = {
+        directory / "pricing.yaml": STARTER_CATALOG,
+        directory / "pricegen.schema.json": schema_text(),
+    }
     existing = [str(p) for p in targets if p.exists()]
     if existing:
-        raise click.UsageError(f"{', '.join(existing)} already exists; expected a new or empty directory.")
+        raise click.UsageError(
+            f"{', '.join(existing)} already exists; expected a new or empty directory."
+        )
     for path, content in targets.items():
         emit.atomic_write(path, content)
         click.echo(f"created {path}", err=True)
@@ -203,7 +231,9 @@ def _pairs(ctx, param, values) -> dict:
     for item in values:
         key, sep, value = item.partition("=")
         if not sep or not key or not value:
-            raise click.BadParameter(f'"{item}" is not KEY=VALUE, e.g. seats=20.', ctx=ctx, param=param)
+            raise click.BadParameter(
+                f'"{item}" is not KEY=VALUE, e.g. seats=20.', ctx=ctx, param=param
+            )
         result[key] = _number(value)
     return result
 
@@ -214,9 +244,13 @@ def _moment(ctx, param, value):
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise click.BadParameter(f'"{value}" is not an ISO 8601 time, e.g. 2026-02-01T00:00:00Z.', ctx=ctx, param=param) from None
+        raise click.BadParameter(
+            f'"{value}" is not an ISO 8601 time, e.g. 2026-02-01T00:00:00Z.', ctx=ctx, param=param
+        ) from None
     if moment.tzinfo is None:
-        raise click.BadParameter(f'"{value}" has no timezone; add Z or an offset such as +02:00.', ctx=ctx, param=param)
+        raise click.BadParameter(
+            f'"{value}" has no timezone; add Z or an offset such as +02:00.', ctx=ctx, param=param
+        )
     return moment
 
 
@@ -225,13 +259,46 @@ def subscription_options(command):
         click.option("--plan", default=None, help="Plan id (required unless --scenarios)."),
         click.option("--period", default=None, help="Billing period [default: the plan's first]."),
         click.option("--currency", default=None, help="Currency [default: the product's first]."),
-        click.option("--quantity", "quantities", multiple=True, callback=_pairs, metavar="FEATURE=N", help="In-advance quantity, e.g. seats=20."),
-        click.option("--addon", "addons", multiple=True, callback=_pairs, metavar="ADDON=N", help="Add-on and quantity, e.g. extra-seats=2."),
-        click.option("--variable", "variables", multiple=True, callback=_pairs, metavar="FEATURE=V", help="Value of a variable entitlement (custom plans)."),
-        click.option("--started-at", callback=_moment, default=None, help="Subscription start, ISO 8601 with timezone."),
-        click.option("--existing", is_flag=True, help="A subscription made before its plan was archived."),
+        click.option(
+            "--quantity",
+            "quantities",
+            multiple=True,
+            callback=_pairs,
+            metavar="FEATURE=N",
+            help="In-advance quantity, e.g. seats=20.",
+        ),
+        click.option(
+            "--addon",
+            "addons",
+            multiple=True,
+            callback=_pairs,
+            metavar="ADDON=N",
+            help="Add-on and quantity, e.g. extra-seats=2.",
+        ),
+        click.option(
+            "--variable",
+            "variables",
+            multiple=True,
+            callback=_pairs,
+            metavar="FEATURE=V",
+            help="Value of a variable entitlement (custom plans).",
+        ),
+        click.option(
+            "--started-at",
+            callback=_moment,
+            default=None,
+            help="Subscription start, ISO 8601 with timezone.",
+        ),
+        click.option(
+            "--existing", is_flag=True, help="A subscription made before its plan was archived."
+        ),
         click.option("--trial", is_flag=True, help="The plan is being trialled."),
-        click.option("--json", "as_json", is_flag=True, help="Print to_dict() as JSON (money as decimal strings)."),
+        click.option(
+            "--json",
+            "as_json",
+            is_flag=True,
+            help="Print to_dict() as JSON (money as decimal strings).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -268,9 +335,26 @@ def _run_evaluator(catalog: str, action):
 @main.command()
 @catalog_argument
 @subscription_options
-@click.option("--usage", "usage", multiple=True, callback=_pairs, metavar="FEATURE=N", help="Measured in-arrears usage, e.g. api-calls=1500000.")
-@click.option("--scenarios", type=click.Path(exists=True, dir_okay=False, path_type=str), default=None, help="Quote every subscription in a scenarios file instead.")
-@click.option("--markdown", "as_markdown", is_flag=True, help="With --scenarios: a Markdown table, e.g. for a pull-request comment.")
+@click.option(
+    "--usage",
+    "usage",
+    multiple=True,
+    callback=_pairs,
+    metavar="FEATURE=N",
+    help="Measured in-arrears usage, e.g. api-calls=1500000.",
+)
+@click.option(
+    "--scenarios",
+    type=click.Path(exists=True, dir_okay=False, path_type=str),
+    default=None,
+    help="Quote every subscription in a scenarios file instead.",
+)
+@click.option(
+    "--markdown",
+    "as_markdown",
+    is_flag=True,
+    help="With --scenarios: a Markdown table, e.g. for a pull-request comment.",
+)
 def quote(catalog, usage, as_json, scenarios, as_markdown, **opts) -> None:
     """Price one subscription for one period, line by line.
 
@@ -284,7 +368,9 @@ def quote(catalog, usage, as_json, scenarios, as_markdown, **opts) -> None:
     if scenarios is not None:
         from .scenarios import run_cli
 
-        single = [f"--{k.rstrip('s').replace('_', '-')}" for k, v in opts.items() if v and k != "as_json"]
+        single = [
+            f"--{k.rstrip('s').replace('_', '-')}" for k, v in opts.items() if v and k != "as_json"
+        ]
         if usage or single:
             raise click.UsageError(
                 f"--scenarios quotes the subscriptions in the file; drop {', '.join(single or ['--usage'])}."
@@ -305,9 +391,22 @@ def quote(catalog, usage, as_json, scenarios, as_markdown, **opts) -> None:
 @catalog_argument
 @subscription_options
 @click.option("--feature", required=True, help="Feature id.")
-@click.option("--usage", "usage", type=int, default=0, show_default=True, help="Usage so far in the current window.")
+@click.option(
+    "--usage",
+    "usage",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Usage so far in the current window.",
+)
 @click.option("--requested", type=int, default=1, show_default=True, help="Units about to be used.")
-@click.option("--at", "at", callback=_moment, default=None, help="The moment of the check, ISO 8601 with timezone.")
+@click.option(
+    "--at",
+    "at",
+    callback=_moment,
+    default=None,
+    help="The moment of the check, ISO 8601 with timezone.",
+)
 def check_command(catalog, feature, usage, requested, at, as_json, **opts) -> None:
     """May this subscription use this feature now? Exit 0 either way; read the answer.
 
@@ -320,7 +419,9 @@ def check_command(catalog, feature, usage, requested, at, as_json, **opts) -> No
         raise click.UsageError("Missing option '--plan'.")
     _, result = _run_evaluator(
         catalog,
-        lambda m: m.check(_subscription(m, opts), feature, usage=usage, requested=requested, now=at),
+        lambda m: m.check(
+            _subscription(m, opts), feature, usage=usage, requested=requested, now=at
+        ),
     )
     if as_json:
         click.echo(present.decision_json(result), nl=False)

@@ -97,7 +97,9 @@ def _entitlements(features, entry: Entry) -> dict[str, Entitlement]:
     own = entry.get("entitlements") or {}
     order = [fid for fid in features if fid in own]
     return {
-        fid: entitlement(features[fid], own[fid], entry.id, entry.loc("entitlements", fid, key=True))
+        fid: entitlement(
+            features[fid], own[fid], entry.id, entry.loc("entitlements", fid, key=True)
+        )
         for fid in order
     }
 
@@ -126,7 +128,9 @@ def _plan(raw: RawCatalog, product: Product, features, entry: Entry) -> Plan:
         trial=_trial(trial, product) if trial is not None else None,
         price=_price(entry.get("price"), periods, product),
         charges=tuple(
-            _charge(features[fid], charges[fid], periods, product) for fid in features if fid in charges
+            _charge(features[fid], charges[fid], periods, product)
+            for fid in features
+            if fid in charges
         ),
         entitlements=_entitlements(features, entry),
         loc=entry.loc(key=True),
@@ -171,11 +175,14 @@ def _charge(feature: Feature, data, periods, product: Product) -> Charge:
 
 def _addon(raw: RawCatalog, product: Product, features, entry: Entry) -> Addon:
     compatible = tuple(entry.get("plans") or ())
-    periods = tuple(
-        p
-        for p in product.billing_periods
-        if any(p in plan_periods(raw, raw.plans[pid]) for pid in compatible if pid in raw.plans)
-    ) or product.billing_periods
+    periods = (
+        tuple(
+            p
+            for p in product.billing_periods
+            if any(p in plan_periods(raw, raw.plans[pid]) for pid in compatible if pid in raw.plans)
+        )
+        or product.billing_periods
+    )
     ents = _entitlements(features, entry)
     ents = {
         fid: e if e.behavior or e.type != "metered" else replace(e, behavior="increment")
@@ -194,4 +201,3 @@ def _addon(raw: RawCatalog, product: Product, features, entry: Entry) -> Addon:
         entitlements=ents,
         loc=entry.loc(key=True),
     )
-

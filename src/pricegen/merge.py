@@ -146,7 +146,9 @@ def _single_product(sources, diagnostics):
             f"The product is declared twice: here and at {first.locate(('product',), key=True)}; "
             "expected exactly one file to declare it."
         )
-        diagnostics.append(error(other.locate(("product",), key=True), "PRODUCT_DUPLICATE", message))
+        diagnostics.append(
+            error(other.locate(("product",), key=True), "PRODUCT_DUPLICATE", message)
+        )
     return first.data["product"], first
 
 

@@ -62,6 +62,4 @@ def expand_price(value: object, periods: tuple[str, ...], currencies: tuple[str,
 
 def order_price(price: Price, periods: tuple[str, ...], currencies: tuple[str, ...]) -> Price:
     """Declared order of periods and currencies, so output never depends on YAML key order."""
-    return {
-        p: {c: price[p][c] for c in currencies if c in price[p]} for p in periods if p in price
-    }
+    return {p: {c: price[p][c] for c in currencies if c in price[p]} for p in periods if p in price}

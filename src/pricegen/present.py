@@ -19,7 +19,10 @@ def decision_json(decision) -> str:
 
 def quote_text(quote, format_money) -> str:
     """An invoice-like table: description, quantity, amount; then the total."""
-    rows = [(line.description, f"{line.quantity:,}", format_money(line.amount, quote.currency)) for line in quote.lines]
+    rows = [
+        (line.description, f"{line.quantity:,}", format_money(line.amount, quote.currency))
+        for line in quote.lines
+    ]
     total = format_money(quote.total, quote.currency)
     width = max([len(r[0]) for r in rows] + [5])
     qty = max([len(r[1]) for r in rows] + [3])
@@ -36,7 +39,9 @@ def decision_text(decision) -> str:
     if decision.unlimited:
         parts.append("unlimited")
     elif decision.limit is not None:
-        parts.append(f"usage {decision.usage:,} + requested {decision.requested:,} of limit {decision.limit:,}")
+        parts.append(
+            f"usage {decision.usage:,} + requested {decision.requested:,} of limit {decision.limit:,}"
+        )
         if decision.soft:
             parts.append("soft limit" + (", over the limit" if decision.over_limit else ""))
     if decision.value is not None:
@@ -44,7 +49,9 @@ def decision_text(decision) -> str:
     if decision.values:
         parts.append("values " + ", ".join(decision.values))
     if decision.window_start is not None:
-        parts.append(f"window {decision.window_start.isoformat()} to {decision.window_end.isoformat()}")
+        parts.append(
+            f"window {decision.window_start.isoformat()} to {decision.window_end.isoformat()}"
+        )
     return "; ".join(parts) + "\n"
 
 

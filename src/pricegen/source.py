@@ -390,7 +390,9 @@ def _within(text: str, line: int, col: int) -> tuple[int, int]:
 
 
 def _unclosed(context: str, problem: str) -> bool:
-    flow = context.startswith("while parsing a flow") and problem.startswith("did not find expected")
+    flow = context.startswith("while parsing a flow") and problem.startswith(
+        "did not find expected"
+    )
     quote = context.startswith("while scanning a quoted") and "found unexpected" in problem
     return flow or quote
 
@@ -411,7 +413,11 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, path: str) -> Diagn
     if start is not None and _unclosed(context, problem):
         # An unclosed bracket or quote: the parser notices late, the author needs the opening.
         what = context.split(" a ", 1)[1].replace("quoted scalar", "quoted value")
-        closing = problem.split("did not find expected ", 1)[-1] if "did not find" in problem else "a closing quote"
+        closing = (
+            problem.split("did not find expected ", 1)[-1]
+            if "did not find" in problem
+            else "a closing quote"
+        )
         at_end = "end of stream" in problem or (line, col) == _within(text, 10**9, 1)
         until = "the end of the file" if at_end else f"line {line}, column {col}"
         message = f"This {what} is not closed before {until}; expected {closing}."
@@ -458,7 +464,9 @@ def _reader_diagnostic(text: str, path: str) -> Diagnostic:
     """A character YAML refuses; the reader's own position is bytes or characters by parser."""
     found = _NOT_PRINTABLE.search(text)
     if found is None:  # pragma: no cover - the reader only fails on such a character
-        return error(Location(path), "YAML_SYNTAX", "The file is not readable as YAML; expected text.")
+        return error(
+            Location(path), "YAML_SYNTAX", "The file is not readable as YAML; expected text."
+        )
     before = text[: found.start()]
     line = before.count("\n") + 1
     col = found.start() - (before.rfind("\n") + 1) + 1
@@ -511,7 +519,11 @@ def load_file(
         with file.open("rb") as handle:
             raw = b"" if size > MAX_FILE_BYTES else handle.read(MAX_FILE_BYTES + 1)
         if max(size, len(raw)) > MAX_FILE_BYTES:
-            shown = f"{size:,} bytes" if size > MAX_FILE_BYTES else f"more than {MAX_FILE_BYTES:,} bytes"
+            shown = (
+                f"{size:,} bytes"
+                if size > MAX_FILE_BYTES
+                else f"more than {MAX_FILE_BYTES:,} bytes"
+            )
             message = (
                 f"The file is {shown}; expected at most {MAX_FILE_BYTES:,} bytes "
                 "(split the catalog over several files)."
@@ -519,7 +531,9 @@ def load_file(
             return None, [error(Location(display), "FILE_TOO_LARGE", message)]
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        return None, [error(Location(display), "FILE_UNREADABLE", f"{reason}; expected a readable file.")]
+        return None, [
+            error(Location(display), "FILE_UNREADABLE", f"{reason}; expected a readable file.")
+        ]
     text, problem = _decode(raw, display)
     if problem:
         return None, [problem]
@@ -540,7 +554,9 @@ def _not_regular(file: Path) -> str | None:
     mode = file.stat().st_mode
     if stat.S_ISREG(mode):
         return None
-    kind = "a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    kind = (
+        "a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    )
     return f"The path is {kind}, not a regular file; expected a catalog file."
 
 
@@ -573,7 +589,13 @@ def load(root: Path, root_display: str | None = None) -> tuple[list[SourceFile],
     """Load a catalog file or directory; stage one of the pipeline."""
     shown = root_display if root_display is not None else root.as_posix()
     if not root.exists():
-        return [], [error(Location(shown), "CATALOG_NOT_FOUND", "No such file or directory; expected a catalog file or directory.")]
+        return [], [
+            error(
+                Location(shown),
+                "CATALOG_NOT_FOUND",
+                "No such file or directory; expected a catalog file or directory.",
+            )
+        ]
     files = discover(root)
     if not files:
         message = "The directory holds no .yaml or .yml files; expected at least one catalog file."

@@ -179,7 +179,9 @@ def _message(err: ValidationError, path: tuple) -> tuple[str, bool, tuple]:
         return f"expected {wanted}, got {show(instance)}.", False, path
     if kind == "enum":
         options = ", ".join(show(v) for v in expected)
-        hint = did_you_mean(instance, [str(v) for v in expected]) if isinstance(instance, str) else "."
+        hint = (
+            did_you_mean(instance, [str(v) for v in expected]) if isinstance(instance, str) else "."
+        )
         return f"{show(instance)} is not one of {options}{_trim(hint)}", False, path
     if kind == "const":
         return f"expected {show(expected)}, got {show(instance)}.", False, path
@@ -451,8 +453,9 @@ class _Compiler:
 
     def prefix_items(self, subs, _schema: dict) -> Check:
         tests, is_array = [self.compile(sub) for sub in subs], self.is_array
-        return lambda instance: not is_array(instance) or all(
-            test(item) for item, test in zip(instance, tests, strict=False)
+        return lambda instance: (
+            not is_array(instance)
+            or all(test(item) for item, test in zip(instance, tests, strict=False))
         )
 
     def min_items(self, bound, _schema: dict) -> Check:

@@ -276,7 +276,11 @@ def report_check(c: dict) -> list[str]:
     row("hand-written, small result object", c["hand"], c["check"] / c["hand"])
     fast = c["allowed"] / c["dict"]
     row("generated allowed() (has_access only)", c["allowed"], fast, CHECK_TARGET)
-    row("hand-written function: lookup + comparison", c["hand allowed"], c["allowed"] / c["hand allowed"])
+    row(
+        "hand-written function: lookup + comparison",
+        c["hand allowed"],
+        c["allowed"] / c["hand allowed"],
+    )
     missed = [f"check() is {ratio:.1f}x a dict lookup"] if ratio > CHECK_TARGET else []
     return missed + ([f"allowed() is {fast:.1f}x a dict lookup"] if fast > CHECK_TARGET else [])
 

@@ -82,14 +82,18 @@ def test_github_format_annotates_the_line(monkeypatch):
     result = invoke(["validate", "pricing.yaml", "--error-format", "github"])
     assert result.exit_code == 3
     [line] = result.stdout.splitlines()
-    assert line.startswith("::error file=pricing.yaml,line=21,col=14,title=PLAN_EXTENDS_UNKNOWN::Plan ")
+    assert line.startswith(
+        "::error file=pricing.yaml,line=21,col=14,title=PLAN_EXTENDS_UNKNOWN::Plan "
+    )
 
 
 def test_github_format_of_a_directory_catalog(monkeypatch):
     monkeypatch.chdir(CASES / "invalid" / "ID_DUPLICATE")
     result = invoke(["validate", "pricing", "--error-format", "github"])
     assert result.exit_code == 3
-    assert result.stdout.startswith("::error file=pricing/plans/pro.yaml,line=3,col=3,title=ID_DUPLICATE::")
+    assert result.stdout.startswith(
+        "::error file=pricing/plans/pro.yaml,line=3,col=3,title=ID_DUPLICATE::"
+    )
 
 
 def test_warnings_pass_unless_strict(monkeypatch):

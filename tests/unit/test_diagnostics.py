@@ -89,8 +89,22 @@ def test_json_format_is_a_list_of_objects():
     text = format_json(items)
     assert text.endswith("\n") and "Café" in text  # not \u escapes
     assert json.loads(text) == [
-        {"path": "ü.yaml", "line": 2, "col": 3, "rule": "SCHEMA", "severity": "error", "message": "Café «x»."},
-        {"path": "a.yaml", "line": 1, "col": 1, "rule": "SCHEMA", "severity": "warning", "message": "m."},
+        {
+            "path": "ü.yaml",
+            "line": 2,
+            "col": 3,
+            "rule": "SCHEMA",
+            "severity": "error",
+            "message": "Café «x».",
+        },
+        {
+            "path": "a.yaml",
+            "line": 1,
+            "col": 1,
+            "rule": "SCHEMA",
+            "severity": "warning",
+            "message": "m.",
+        },
     ]
     assert json.loads(format_json([])) == []
 

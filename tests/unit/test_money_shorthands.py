@@ -42,7 +42,9 @@ def test_a_bare_zero_price_is_free_in_every_currency_and_period(tmp_path):
         "annual": {"USD": Decimal(0), "EUR": Decimal(0)},
     }
     module = load_evaluator(result.catalog)
-    quote = module.quote(module.Subscription(plan="pro", period="annual", currency="EUR", addons={"helper": 1}))
+    quote = module.quote(
+        module.Subscription(plan="pro", period="annual", currency="EUR", addons={"helper": 1})
+    )
     assert [line.amount for line in quote.lines] == [Decimal("90.00"), Decimal("0.00")]
 
 

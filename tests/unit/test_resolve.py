@@ -78,7 +78,13 @@ def test_children_get_every_ancestor_entitlement_with_its_source(tmp_path):
 
 def test_effective_entitlements_follow_feature_order(tmp_path):
     plans = build(tmp_path, LADDER).catalog.plans
-    assert list(plans["enterprise"].entitlements) == ["sso", "seats", "calls", "retention", "export"]
+    assert list(plans["enterprise"].entitlements) == [
+        "sso",
+        "seats",
+        "calls",
+        "retention",
+        "export",
+    ]
 
 
 def test_prices_charges_and_trials_are_not_inherited(tmp_path):
@@ -175,7 +181,11 @@ def test_resolve_itself_still_refuses_a_cycle(tmp_path):
     ("child", "rule", "wording"),
     [
         ("seats: 2", "PLAN_LIMIT_LOWERED", 'lowers "seats" from 3 to 2'),
-        ("calls: {limit: 10, reset: month}", "PLAN_LIMIT_LOWERED", 'lowers "calls" from 1000 to 10'),
+        (
+            "calls: {limit: 10, reset: month}",
+            "PLAN_LIMIT_LOWERED",
+            'lowers "calls" from 1000 to 10',
+        ),
         ("retention: 1.5", "PLAN_LIMIT_LOWERED", 'lowers "retention" from 7 to 1.5'),
         ("sso: false", "PLAN_FEATURE_DROPPED", 'drops feature "sso"'),
         ("seats: false", "PLAN_FEATURE_DROPPED", 'drops feature "seats"'),
@@ -196,7 +206,12 @@ def test_narrowing_an_inherited_entitlement_warns(tmp_path, child, rule, wording
     result = build(tmp_path, plans)
     assert result.ok  # warnings only
     [diagnostic] = result.diagnostics
-    assert (diagnostic.rule, diagnostic.severity.value, diagnostic.line, diagnostic.col) == (rule, "warning", 17, 7)
+    assert (diagnostic.rule, diagnostic.severity.value, diagnostic.line, diagnostic.col) == (
+        rule,
+        "warning",
+        17,
+        7,
+    )
     assert wording in diagnostic.message and '"base"' in diagnostic.message
     strict = build(tmp_path, plans, strict=True)
     assert not strict.ok and [d.severity.value for d in strict.diagnostics] == ["error"]

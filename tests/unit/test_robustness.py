@@ -22,11 +22,53 @@ SEEDS = [
     (CASES / "invalid" / "PLAN_FEATURE_DROPPED" / "pricing.yaml").read_text("utf-8"),
 ]
 ODD_VALUES = [
-    "-1", "0", "1e999", "1e21", "~", "[]", "{}", "yes", "no", ".nan", "-.inf", "0x10", "010",
-    "1_000", "1:30", '""', "''", "*nowhere", "&a 1", "!!str 1", "!!float 1", "[[[[1]]]]",
-    "{a: 1, a: 2}", "unlimited", "true", "false", "null", "9" * 120, "ÿ", "\\t", "- x",
-    "{limit: -1}", "{variable: true}", "[csv, csv]", "monthly", "USD", "pro", "free",
-    '"29.50"', '"29,50"', "29.5.1", "@x", "`x`", "|", ">", "%x", "? x",
+    "-1",
+    "0",
+    "1e999",
+    "1e21",
+    "~",
+    "[]",
+    "{}",
+    "yes",
+    "no",
+    ".nan",
+    "-.inf",
+    "0x10",
+    "010",
+    "1_000",
+    "1:30",
+    '""',
+    "''",
+    "*nowhere",
+    "&a 1",
+    "!!str 1",
+    "!!float 1",
+    "[[[[1]]]]",
+    "{a: 1, a: 2}",
+    "unlimited",
+    "true",
+    "false",
+    "null",
+    "9" * 120,
+    "ÿ",
+    "\\t",
+    "- x",
+    "{limit: -1}",
+    "{variable: true}",
+    "[csv, csv]",
+    "monthly",
+    "USD",
+    "pro",
+    "free",
+    '"29.50"',
+    '"29,50"',
+    "29.5.1",
+    "@x",
+    "`x`",
+    "|",
+    ">",
+    "%x",
+    "? x",
 ]
 
 
@@ -51,11 +93,15 @@ def mutate(text: str, ops: list[tuple[int, int, int]]) -> str:
     return "\n".join(lines)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     seed=st.sampled_from(SEEDS),
     ops=st.lists(
-        st.tuples(st.integers(0, 3), st.integers(0, 10_000), st.integers(0, 10_000)), min_size=1, max_size=4
+        st.tuples(st.integers(0, 3), st.integers(0, 10_000), st.integers(0, 10_000)),
+        min_size=1,
+        max_size=4,
     ),
 )
 def test_mutated_catalogs_compile_to_diagnostics(tmp_path, seed, ops):

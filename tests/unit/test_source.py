@@ -75,8 +75,10 @@ def walk(value):
         ("29.50", Decimal("29.50")),
         ("0.1", Decimal("0.1")),
         ("123456789012345678901234567890", 123456789012345678901234567890),
-        ("123456789012345678901234567890.123456789012345678901234567890",
-         Decimal("123456789012345678901234567890.123456789012345678901234567890")),
+        (
+            "123456789012345678901234567890.123456789012345678901234567890",
+            Decimal("123456789012345678901234567890.123456789012345678901234567890"),
+        ),
         ("-5", -5),
         ("+5", 5),
         (".5", Decimal("0.5")),
@@ -90,7 +92,7 @@ def test_numbers_are_exact(parser, text, expected):
 
 
 def test_whole_numbers_are_ints_and_quoted_money_stays_text(parser):
-    data = load_ok('a: 29\nb: "29.50"\nc: \'0.0027\'')
+    data = load_ok("a: 29\nb: \"29.50\"\nc: '0.0027'")
     assert data == {"a": 29, "b": "29.50", "c": "0.0027"}
     assert type(data["a"]) is int
 
@@ -124,7 +126,11 @@ def test_money_reaches_the_model_exactly(tmp_path):
 @given(
     st.integers(0, 12).flatmap(
         lambda places: st.decimals(
-            min_value=-(10**15), max_value=10**15, allow_nan=False, allow_infinity=False, places=places
+            min_value=-(10**15),
+            max_value=10**15,
+            allow_nan=False,
+            allow_infinity=False,
+            places=places,
         )
     )
 )
@@ -138,7 +144,10 @@ def test_any_decimal_text_reads_back_exactly(number):
 @pytest.mark.parametrize(
     "case",
     sorted(
-        [*REPO.glob("tests/cases/valid/*/pricing.yaml"), *REPO.glob("tests/cases/valid/*/pricing/**/*.y*ml")]
+        [
+            *REPO.glob("tests/cases/valid/*/pricing.yaml"),
+            *REPO.glob("tests/cases/valid/*/pricing/**/*.y*ml"),
+        ]
         + sorted(REPO.glob("examples/*/pricing.yaml"))
         + sorted(REPO.glob("examples/*/pricing/**/*.y*ml"))
     ),
@@ -155,7 +164,21 @@ def test_no_floats_anywhere_in_loaded_data(case):
 
 @pytest.mark.parametrize(
     "text",
-    ["010", "-010", "00", "0x10", "-0x10", "0X1F", "0o17", "0b101", "1_000", "1_000.5", "-1_0", "1:30", "12:30:00"],
+    [
+        "010",
+        "-010",
+        "00",
+        "0x10",
+        "-0x10",
+        "0X1F",
+        "0o17",
+        "0b101",
+        "1_000",
+        "1_000.5",
+        "-1_0",
+        "1:30",
+        "12:30:00",
+    ],
 )
 def test_numbers_that_read_differently_in_yaml_1_1_are_rejected(parser, text):
     rule, line, col, message = load_bad(f"a:\n  b: {text}")
@@ -227,7 +250,10 @@ def test_str_tag_keeps_the_text(parser):
 
 
 def test_dates_and_timestamps_stay_text(parser):
-    assert load_ok("a: 2026-01-15\nb: 2026-01-15T12:30:00Z") == {"a": "2026-01-15", "b": "2026-01-15T12:30:00Z"}
+    assert load_ok("a: 2026-01-15\nb: 2026-01-15T12:30:00Z") == {
+        "a": "2026-01-15",
+        "b": "2026-01-15T12:30:00Z",
+    }
 
 
 # -- tags --------------------------------------------------------------------
@@ -260,7 +286,9 @@ def test_standard_collection_tags_are_allowed(parser):
 
 
 def test_duplicate_keys_are_rejected_with_both_positions(parser):
-    rule, line, col, message = load_bad("plans:\n  pro:\n    name: Pro\n    price: 1\n    name: Pro 2\n")
+    rule, line, col, message = load_bad(
+        "plans:\n  pro:\n    name: Pro\n    price: 1\n    name: Pro 2\n"
+    )
     assert (rule, line, col) == ("YAML_DUPLICATE_KEY", 5, 5)
     assert 'Key "name"' in message and "first at line 3, column 5" in message
 
@@ -394,7 +422,9 @@ def test_non_utf8_bytes_report_the_bad_byte(tmp_path):
 
 
 def test_non_utf8_column_counts_characters(tmp_path):
-    path = write(tmp_path, "a: 1\nname: Ünïcode \xff\n".encode("utf-8").replace(b"\xc3\xbf", b"\xff"))
+    path = write(
+        tmp_path, "a: 1\nname: Ünïcode \xff\n".encode("utf-8").replace(b"\xc3\xbf", b"\xff")
+    )
     _, [(rule, line, col, _)] = load_one(path)
     assert (rule, line, col) == ("YAML_ENCODING", 2, 15)
 
@@ -410,7 +440,10 @@ def test_a_utf8_bom_is_accepted(tmp_path):
     assert problems == [] and loaded.data == {"a": 1}
 
 
-@pytest.mark.parametrize("raw", [b"", b"\n\n", b"   \n  ", b"# only a comment\n# and another\n", b"\xef\xbb\xbf", b"---\n"])
+@pytest.mark.parametrize(
+    "raw",
+    [b"", b"\n\n", b"   \n  ", b"# only a comment\n# and another\n", b"\xef\xbb\xbf", b"---\n"],
+)
 def test_empty_files(tmp_path, raw):
     loaded, [(rule, line, col, message)] = load_one(write(tmp_path, raw))
     assert loaded is None and (rule, line, col) == ("YAML_EMPTY", 1, 1)
@@ -476,7 +509,11 @@ def test_directories_load_yaml_files_in_path_order(tmp_path):
     root = catalog_dir(tmp_path)
     sources, problems = load(root, "pricing")
     assert problems == []
-    assert [s.path for s in sources] == ["pricing/plans/a.yaml", "pricing/plans/pro.yml", "pricing/product.yaml"]
+    assert [s.path for s in sources] == [
+        "pricing/plans/a.yaml",
+        "pricing/plans/pro.yml",
+        "pricing/product.yaml",
+    ]
 
 
 def test_a_directory_without_yaml_is_empty(tmp_path):

@@ -41,11 +41,7 @@ def header_comment() -> str:
 
 
 def python_header(catalog: Catalog) -> str:
-    return (
-        f"# {header_comment()}\n"
-        f"# source-sha256: {catalog.source_sha256}\n"
-        "# @generated"
-    )
+    return f"# {header_comment()}\n# source-sha256: {catalog.source_sha256}\n# @generated"
 
 
 def visible(catalog: Catalog, config: Config) -> Catalog:
@@ -107,7 +103,8 @@ def _lean_entitlements(package: dict) -> dict:
         fid: {
             k: v
             for k, v in ent.items()
-            if k in _ENTITLEMENT_KEEP or (k not in ("feature", "granted") and v not in (None, False, [], ""))
+            if k in _ENTITLEMENT_KEEP
+            or (k not in ("feature", "granted") and v not in (None, False, [], ""))
         }
         for fid, ent in package["entitlements"].items()
     }
@@ -132,8 +129,12 @@ def render_evaluator(catalog: Catalog, config: Config, data: dict | None = None)
         "features_source": noqa_if_long(
             f"_FEATURES_SOURCE = {py_str(_compact({f: data['features'][f] for f in catalog.features}))}"
         ),
-        "plan_lines": [_data_line(pid, _lean_entitlements(data["plans"][pid])) for pid in catalog.plans],
-        "addon_lines": [_data_line(aid, _lean_entitlements(data["addons"][aid])) for aid in catalog.addons],
+        "plan_lines": [
+            _data_line(pid, _lean_entitlements(data["plans"][pid])) for pid in catalog.plans
+        ],
+        "addon_lines": [
+            _data_line(aid, _lean_entitlements(data["addons"][aid])) for aid in catalog.addons
+        ],
     }
     return ENV.get_template("evaluator.py.jinja").render(context)
 
@@ -191,7 +192,9 @@ def render_docs(catalog: Catalog, config: Config, words: Words, evaluator: str) 
         "docs/pricing-models.md": ENV.get_template("pricing-models.md.jinja").render(
             **common,
             rounding=catalog.product.rounding.replace("_", "-"),
-            examples=pages.worked_examples(catalog, load_source(evaluator, config.module_name(catalog.product.id)), words),
+            examples=pages.worked_examples(
+                catalog, load_source(evaluator, config.module_name(catalog.product.id)), words
+            ),
         ),
     }
     for plan in catalog.plans.values():

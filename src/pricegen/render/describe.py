@@ -13,7 +13,13 @@ from babel.numbers import format_currency, format_decimal
 
 from ..model import Catalog, Entitlement, Feature, Plan
 
-RESET_WORDS = {"hour": "per hour", "day": "per day", "week": "per week", "month": "per month", "year": "per year"}
+RESET_WORDS = {
+    "hour": "per hour",
+    "day": "per day",
+    "week": "per week",
+    "month": "per month",
+    "year": "per year",
+}
 PERIOD_WORDS = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 PERIOD_ADVERBS = {"monthly": "monthly", "quarterly": "quarterly", "annual": "annually"}
 PERIOD_TITLES = {"monthly": "Monthly", "quarterly": "Quarterly", "annual": "Annual"}
@@ -127,7 +133,9 @@ class Words:
             return "Free", ""
         per = f"/ {PERIOD_WORDS[period]}"
         if plan.price is not None:
-            return self.money(plan.price[period][currency], currency), per + (" + usage" if plan.charges else "")
+            return self.money(plan.price[period][currency], currency), per + (
+                " + usage" if plan.charges else ""
+            )
         seat = next((c for c in plan.charges if c.billing == "in_advance"), None)
         if seat is None:
             return "Pay as you go", ""

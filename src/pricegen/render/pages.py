@@ -23,7 +23,10 @@ MODEL_WORDS = {
     "volume": "volume tiers",
     "stairstep": "stairstep tiers",
 }
-BILLING_WORDS = {"in_advance": "bought in advance", "in_arrears": "billed in arrears on measured usage"}
+BILLING_WORDS = {
+    "in_advance": "bought in advance",
+    "in_arrears": "billed in arrears on measured usage",
+}
 
 
 def shown_parent(catalog: Catalog, plan: Plan) -> Plan | None:
@@ -69,7 +72,10 @@ def charge_context(catalog: Catalog, plan: Plan, charge: Charge, words: Words) -
         "summary": charge_summary(catalog, plan, charge, words),
         "columns": [label for _, _, label in columns],
         "tiers": [
-            {"range": _tier_range(charge, i), "cells": [_tier_cell(tier, p, c, words) for p, c, _ in columns]}
+            {
+                "range": _tier_range(charge, i),
+                "cells": [_tier_cell(tier, p, c, words) for p, c, _ in columns],
+            }
             for i, tier in enumerate(charge.tiers)
         ],
     }
@@ -83,14 +89,20 @@ def charge_summary(catalog: Catalog, plan: Plan, charge: Charge, words: Words) -
     if charge.included:
         parts.append(f"the first {words.counted(charge.included, feature)} free")
     if charge.model == "flat":
-        parts.append(f"{words.money(charge.price[period][currency], currency)} per {PERIOD_WORDS[period]}")
+        parts.append(
+            f"{words.money(charge.price[period][currency], currency)} per {PERIOD_WORDS[period]}"
+        )
     elif charge.model == "per_unit":
         unit = feature.unit[0] if feature.unit else "unit"
-        parts.append(f"{words.money(charge.unit_price[period][currency], currency)} per {unit} ({PERIOD_TITLES[period].lower()}, {currency})")
+        parts.append(
+            f"{words.money(charge.unit_price[period][currency], currency)} per {unit} ({PERIOD_TITLES[period].lower()}, {currency})"
+        )
     elif charge.model == "package":
         rounding = "rounded down" if charge.rounding == "down" else "partial blocks count as whole"
         price = words.money(charge.block_price[period][currency], currency)
-        parts.append(f"{price} per block of {words.counted(charge.block_size, feature)} ({rounding})")
+        parts.append(
+            f"{price} per block of {words.counted(charge.block_size, feature)} ({rounding})"
+        )
     return "; ".join(parts) + "."
 
 
@@ -164,7 +176,9 @@ def worked_examples(catalog: Catalog, evaluator, words: Words) -> list[dict]:
             quantities={f: q for f, q in quantities.items() if bought_in_advance(plan, f)},
             existing=True,
         )
-        quote = evaluator.quote(sub, usage={f: q for f, q in quantities.items() if not bought_in_advance(plan, f)})
+        quote = evaluator.quote(
+            sub, usage={f: q for f, q in quantities.items() if not bought_in_advance(plan, f)}
+        )
         lines = {line.item: line for line in quote.lines}
         for charge in plan.charges:
             line = lines[charge.feature]
@@ -189,7 +203,9 @@ def price_data(catalog: Catalog, plans, words: Words) -> dict:
         per_plan = prices.setdefault(plan.id, {})
         for period in catalog.product.billing_periods:
             for currency in catalog.product.currencies:
-                per_plan.setdefault(period, {})[currency] = _card_price(plan, period, currency, words)
+                per_plan.setdefault(period, {})[currency] = _card_price(
+                    plan, period, currency, words
+                )
     return prices
 
 

@@ -82,12 +82,13 @@ def _feature_sections(catalog: Catalog, plans, words: Words) -> list[Section]:
     groups: dict[str, list[Row]] = {}
     for feature in catalog.features.values():
         cells = tuple(
-            Cell(text, text)
-            for text in (words.plan_cell(plan, feature) for plan in plans)
+            Cell(text, text) for text in (words.plan_cell(plan, feature) for plan in plans)
         )
         if all(cell.text == "–" for cell in cells):
             continue  # in no sellable plan: nothing to compare
-        groups.setdefault(feature.group or "Features", []).append(Row(feature.id, feature.name, cells))
+        groups.setdefault(feature.group or "Features", []).append(
+            Row(feature.id, feature.name, cells)
+        )
     return [Section(title, tuple(rows)) for title, rows in groups.items()]
 
 
