@@ -216,8 +216,8 @@ def _delete_team(data):
 
 def _new_plan(status):
     def mutate(data):
-        data["plans"]["scale"] = {"name": "Scale", "description": "Big.", "status": status, "extends": "pro",
-                                  "price": {"monthly": {"USD": 99, "EUR": 95}, "annual": {"USD": 990, "EUR": 950}}}  # fmt: skip
+        data["plans"]["scale"] = {"name": "Scale", "description": "Big.", "status": status, "extends": "pro",  # noqa: E501
+                                  "price": {"monthly": {"USD": 99, "EUR": 95}, "annual": {"USD": 990, "EUR": 950}}}  # fmt: skip  # noqa: E501
 
     return mutate
 
@@ -226,41 +226,41 @@ TIER_1 = "plans/team/charges/seats/tiers"
 
 CASES = [
     # (id, mutation, expected (scope, id, kind, class))
-    ("price-raised", _set("plans/pro/price/monthly/USD", 35), ("plan", "pro", "price-raised", "breaking")),
-    ("price-lowered", _set("plans/pro/price/monthly/USD", 25), ("plan", "pro", "price-lowered", "customer-visible")),
-    ("archived-plan-price-raised", _set("plans/legacy/price/monthly/USD", 16), ("plan", "legacy", "price-raised", "breaking")),
-    ("draft-plan-price-raised", _set("plans/beta/price/monthly/USD", 59), ("plan", "beta", "price-raised", "internal")),
-    ("limit-lowered", _set("plans/pro/entitlements/seats", 8), ("plan", "pro", "limit-lowered", "breaking")),
-    ("limit-raised", _set("plans/pro/entitlements/seats", 12), ("plan", "pro", "limit-raised", "customer-visible")),
-    ("limit-made-hard", _set("plans/pro/entitlements/api-calls", {"limit": 100000, "reset": "month"}), ("plan", "pro", "limit-hard", "breaking")),
-    ("value-lowered", _set("plans/pro/entitlements/retention", 14), ("plan", "pro", "value-lowered", "breaking")),
-    ("enum-value-removed", _set("plans/pro/entitlements/export", ["csv"]), ("plan", "pro", "values-removed", "breaking")),
-    ("enum-value-added", _set("plans/pro/entitlements/export", ["csv", "parquet", "xlsx"]), ("plan", "pro", "values-added", "customer-visible")),
-    ("entitlement-added", _set("plans/free/entitlements/sso", True), ("plan", "free", "entitlement-added", "customer-visible")),
-    ("entitlement-removed", _delete("plans/pro/entitlements/sso"), ("plan", "pro", "entitlement-removed", "breaking")),
-    ("removed-through-inheritance", _delete("plans/free/entitlements/api-access"), ("plan", "team", "entitlement-removed", "breaking")),
+    ("price-raised", _set("plans/pro/price/monthly/USD", 35), ("plan", "pro", "price-raised", "breaking")),  # noqa: E501
+    ("price-lowered", _set("plans/pro/price/monthly/USD", 25), ("plan", "pro", "price-lowered", "customer-visible")),  # noqa: E501
+    ("archived-plan-price-raised", _set("plans/legacy/price/monthly/USD", 16), ("plan", "legacy", "price-raised", "breaking")),  # noqa: E501
+    ("draft-plan-price-raised", _set("plans/beta/price/monthly/USD", 59), ("plan", "beta", "price-raised", "internal")),  # noqa: E501
+    ("limit-lowered", _set("plans/pro/entitlements/seats", 8), ("plan", "pro", "limit-lowered", "breaking")),  # noqa: E501
+    ("limit-raised", _set("plans/pro/entitlements/seats", 12), ("plan", "pro", "limit-raised", "customer-visible")),  # noqa: E501
+    ("limit-made-hard", _set("plans/pro/entitlements/api-calls", {"limit": 100000, "reset": "month"}), ("plan", "pro", "limit-hard", "breaking")),  # noqa: E501
+    ("value-lowered", _set("plans/pro/entitlements/retention", 14), ("plan", "pro", "value-lowered", "breaking")),  # noqa: E501
+    ("enum-value-removed", _set("plans/pro/entitlements/export", ["csv"]), ("plan", "pro", "values-removed", "breaking")),  # noqa: E501
+    ("enum-value-added", _set("plans/pro/entitlements/export", ["csv", "parquet", "xlsx"]), ("plan", "pro", "values-added", "customer-visible")),  # noqa: E501
+    ("entitlement-added", _set("plans/free/entitlements/sso", True), ("plan", "free", "entitlement-added", "customer-visible")),  # noqa: E501
+    ("entitlement-removed", _delete("plans/pro/entitlements/sso"), ("plan", "pro", "entitlement-removed", "breaking")),  # noqa: E501
+    ("removed-through-inheritance", _delete("plans/free/entitlements/api-access"), ("plan", "team", "entitlement-removed", "breaking")),  # noqa: E501
     ("currency-dropped", _drop_currency, ("product", "acme", "currency-removed", "breaking")),
     ("period-dropped", _drop_annual, ("product", "acme", "period-removed", "breaking")),
-    ("plan-period-dropped", lambda d: (_set("plans/legacy/billing_periods", ["monthly"])(d), _delete("plans/legacy/price/annual")(d)), ("plan", "legacy", "period-removed", "breaking")),
-    ("compatibility-narrowed", _set("addons/extra-seats/plans", ["pro"]), ("addon", "extra-seats", "compatibility-narrowed", "breaking")),
-    ("compatibility-widened", _set("addons/audit/plans", ["pro", "team"]), ("addon", "audit", "compatibility-widened", "customer-visible")),
-    ("addon-requires-added", _set("addons/extra-seats/requires", ["audit"]), ("addon", "extra-seats", "requires-added", "breaking")),
-    ("addon-max-quantity-lowered", _set("addons/extra-seats/max_quantity", 2), ("addon", "extra-seats", "max-quantity", "breaking")),
-    ("addon-price-raised", _set("addons/audit/price/annual/EUR", 190), ("addon", "audit", "price-raised", "breaking")),
+    ("plan-period-dropped", lambda d: (_set("plans/legacy/billing_periods", ["monthly"])(d), _delete("plans/legacy/price/annual")(d)), ("plan", "legacy", "period-removed", "breaking")),  # noqa: E501
+    ("compatibility-narrowed", _set("addons/extra-seats/plans", ["pro"]), ("addon", "extra-seats", "compatibility-narrowed", "breaking")),  # noqa: E501
+    ("compatibility-widened", _set("addons/audit/plans", ["pro", "team"]), ("addon", "audit", "compatibility-widened", "customer-visible")),  # noqa: E501
+    ("addon-requires-added", _set("addons/extra-seats/requires", ["audit"]), ("addon", "extra-seats", "requires-added", "breaking")),  # noqa: E501
+    ("addon-max-quantity-lowered", _set("addons/extra-seats/max_quantity", 2), ("addon", "extra-seats", "max-quantity", "breaking")),  # noqa: E501
+    ("addon-price-raised", _set("addons/audit/price/annual/EUR", 190), ("addon", "audit", "price-raised", "breaking")),  # noqa: E501
     ("addon-removed", _delete("addons/audit"), ("addon", "audit", "addon-removed", "breaking")),
     ("published-plan-deleted", _delete_team, ("plan", "team", "plan-removed", "breaking")),
-    ("archived-not-deleted", _set("plans/team/status", "archived"), ("plan", "team", "status", "customer-visible")),
-    ("unpublished-to-draft", _set("plans/team/status", "draft"), ("plan", "team", "status", "breaking")),
-    ("made-custom", lambda d: (_set("plans/pro/custom", True)(d), _delete("plans/pro/price")(d)), ("plan", "pro", "custom", "breaking")),
+    ("archived-not-deleted", _set("plans/team/status", "archived"), ("plan", "team", "status", "customer-visible")),  # noqa: E501
+    ("unpublished-to-draft", _set("plans/team/status", "draft"), ("plan", "team", "status", "breaking")),  # noqa: E501
+    ("made-custom", lambda d: (_set("plans/pro/custom", True)(d), _delete("plans/pro/price")(d)), ("plan", "pro", "custom", "breaking")),  # noqa: E501
     ("new-plan", _new_plan("published"), ("plan", "scale", "plan-added", "customer-visible")),
     ("new-draft-plan", _new_plan("draft"), ("plan", "scale", "plan-added", "internal")),
-    ("trial-changed", _set("plans/pro/trial", {"days": 30}), ("plan", "pro", "trial", "customer-visible")),
-    ("description-changed", _set("plans/pro/description", "For growing teams."), ("plan", "pro", "description", "internal")),
-    ("tier-price-raised", _set(f"{TIER_1}/1/unit_price/monthly/USD", 9), ("plan", "team", "charge-changed", "breaking")),
-    ("tier-price-lowered", _set(f"{TIER_1}/0/unit_price/annual/EUR", 85), ("plan", "team", "charge-changed", "customer-visible")),
+    ("trial-changed", _set("plans/pro/trial", {"days": 30}), ("plan", "pro", "trial", "customer-visible")),  # noqa: E501
+    ("description-changed", _set("plans/pro/description", "For growing teams."), ("plan", "pro", "description", "internal")),  # noqa: E501
+    ("tier-price-raised", _set(f"{TIER_1}/1/unit_price/monthly/USD", 9), ("plan", "team", "charge-changed", "breaking")),  # noqa: E501
+    ("tier-price-lowered", _set(f"{TIER_1}/0/unit_price/annual/EUR", 85), ("plan", "team", "charge-changed", "customer-visible")),  # noqa: E501
     # 11-20 seats move from the 8 tier into the 10 tier: dearer for 11 seats and more
-    ("tier-bound-moved", _set(f"{TIER_1}/0/up_to", 20), ("plan", "team", "charge-changed", "breaking")),
-    ("charge-added", _set("plans/pro/charges", {"api-calls": {"model": "per_unit", "included": 100000, "unit_price": {"monthly": {"USD": "0.001", "EUR": "0.001"}, "annual": {"USD": "0.001", "EUR": "0.001"}}}}), ("plan", "pro", "charge-added", "breaking")),
+    ("tier-bound-moved", _set(f"{TIER_1}/0/up_to", 20), ("plan", "team", "charge-changed", "breaking")),  # noqa: E501
+    ("charge-added", _set("plans/pro/charges", {"api-calls": {"model": "per_unit", "included": 100000, "unit_price": {"monthly": {"USD": "0.001", "EUR": "0.001"}, "annual": {"USD": "0.001", "EUR": "0.001"}}}}), ("plan", "pro", "charge-added", "breaking")),  # noqa: E501
 ]  # fmt: skip
 
 

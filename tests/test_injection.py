@@ -40,7 +40,7 @@ def yaml_str(text: str) -> str:
 
 def hostile_catalog(tmp_path):
     features = "\n".join(
-        f"  f{i}: {{name: {yaml_str(t)}, description: {yaml_str(t)}, type: boolean, group: {yaml_str(t)}}}"
+        f"  f{i}: {{name: {yaml_str(t)}, description: {yaml_str(t)}, type: boolean, group: {yaml_str(t)}}}"  # noqa: E501
         for i, t in enumerate(HOSTILE)
     )
     grants = ", ".join(f"f{i}: true" for i in range(len(HOSTILE)))
@@ -73,7 +73,7 @@ addons:
     plans: [pro]
     price: 5
     entitlements: {{seats: 1}}
-"""
+"""  # noqa: E501
     path = tmp_path / "pricing.yaml"
     path.write_text(text, "utf-8")
     build = compile_catalog(path)

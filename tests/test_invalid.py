@@ -153,7 +153,7 @@ def test_warning_cases_pass_without_strict(rule: str, monkeypatch):
     monkeypatch.chdir(case)
     result = invoke(["validate", catalog_in(case)])
     assert result.exit_code == 0, result.output
-    assert f": warning: " in result.stderr and result.stderr.count(f"[{rule}]") == 1
+    assert ": warning: " in result.stderr and result.stderr.count(f"[{rule}]") == 1
     assert "1 warning" in result.stderr
 
 

@@ -219,7 +219,8 @@ def test_options_and_marker_override_the_ini_file(project: Path):
 
 
 def test_the_plugin_stays_out_of_the_way(project: Path):
-    """Unconfigured and unused, it compiles nothing; asked for without configuration, it says how."""
+    """Unconfigured and unused, it compiles nothing;
+    asked for without configuration, it says how."""
     (project / "pyproject.toml").write_text(
         "[tool.pytest.ini_options]\ntestpaths = ['tests']\n", "utf-8"
     )
@@ -227,7 +228,8 @@ def test_the_plugin_stays_out_of_the_way(project: Path):
         "import sys\n\n"
         "def test_nothing_was_compiled():\n"
         "    assert 'pricegen.pytest_plugin' in sys.modules\n"
-        "    loaded = {'pricegen.scenarios', 'pricegen.runtime', 'pricegen.render', 'jinja2'} & set(sys.modules)\n"
+        "    loaded = {'pricegen.scenarios', 'pricegen.runtime', 'pricegen.render', 'jinja2'}"
+        " & set(sys.modules)\n"
         "    assert not loaded\n",
         "utf-8",
     )

@@ -110,10 +110,10 @@ def test_typos_are_errors_with_positions_and_hints(tmp_path, monkeypatch):
     assert result.exit_code == 3
     assert result.stdout == ""
     assert result.stderr == (
-        'scenarios.yaml:3:11: error: Plan "teem" is not in the catalog; did you mean "team"? [SCENARIO_PLAN_UNKNOWN]\n'
-        'scenarios.yaml:7:18: error: Feature "seatz" is not in the catalog; did you mean "seats"? [SCENARIO_FEATURE_UNKNOWN]\n'
-        'scenarios.yaml:8:14: error: Add-on "audit-logs" is not in the catalog; did you mean "audit-log"? [SCENARIO_ADDON_UNKNOWN]\n'
-        'scenarios.yaml:9:15: error: Currency "EUX" is not one of the product\'s; did you mean "EUR"? [SCENARIO_CURRENCY_UNKNOWN]\n'
+        'scenarios.yaml:3:11: error: Plan "teem" is not in the catalog; did you mean "team"? [SCENARIO_PLAN_UNKNOWN]\n'  # noqa: E501
+        'scenarios.yaml:7:18: error: Feature "seatz" is not in the catalog; did you mean "seats"? [SCENARIO_FEATURE_UNKNOWN]\n'  # noqa: E501
+        'scenarios.yaml:8:14: error: Add-on "audit-logs" is not in the catalog; did you mean "audit-log"? [SCENARIO_ADDON_UNKNOWN]\n'  # noqa: E501
+        'scenarios.yaml:9:15: error: Currency "EUX" is not one of the product\'s; did you mean "EUR"? [SCENARIO_CURRENCY_UNKNOWN]\n'  # noqa: E501
         "4 errors\n"
     )
 
@@ -128,12 +128,14 @@ def test_schema_typos(tmp_path, monkeypatch):
     result = invoke(["quote", "pricing", "--scenarios", "scenarios.yaml"])
     assert result.exit_code == 3
     assert result.stderr == (
-        '$: the file has neither "scenarios" nor "matrix"; expected at least one of them at the top level.'.join(
-            ["scenarios.yaml:1:1: error: ", " [SCENARIO_SCHEMA]\n"]
-        )
-        + 'scenarios.yaml:2:11: error: $.defaults.period: "montly" is not one of "monthly", "quarterly", '
-        '"annual"; did you mean "monthly"? [SCENARIO_SCHEMA]\n'
-        'scenarios.yaml:3:1: error: $.scenarioz: unknown key "scenarioz"; did you mean "scenarios"? [SCENARIO_SCHEMA]\n'
+        (
+            '$: the file has neither "scenarios" nor "matrix"; '
+            "expected at least one of them at the top level."
+        ).join(["scenarios.yaml:1:1: error: ", " [SCENARIO_SCHEMA]\n"])
+        + 'scenarios.yaml:2:11: error: $.defaults.period: "montly" is not one of "monthly", '
+        '"quarterly", "annual"; did you mean "monthly"? [SCENARIO_SCHEMA]\n'
+        'scenarios.yaml:3:1: error: $.scenarioz: unknown key "scenarioz"; '
+        'did you mean "scenarios"? [SCENARIO_SCHEMA]\n'
         "3 errors\n"
     )
 
@@ -295,7 +297,7 @@ def test_file_order_is_kept_across_sections(module, tmp_path):
     found, _ = load(
         module,
         tmp_path,
-        "matrix:\n  - {plans: [team], periods: [monthly], currencies: [USD], quantities: {seats: 1}}\n"
+        "matrix:\n  - {plans: [team], periods: [monthly], currencies: [USD], quantities: {seats: 1}}\n"  # noqa: E501
         "scenarios:\n  z: {plan: free}\n  a: {plan: free}\n",
     )
     assert [s.name for s in found] == ["team-monthly-usd", "z", "a"]
@@ -313,13 +315,13 @@ def test_file_order_is_kept_across_sections(module, tmp_path):
         (
             "matrix:\n  - plans: [enterprise]\n",
             "SCENARIO_PLAN_NOT_QUOTABLE",
-            'Matrix entry 1: plan "enterprise" is a custom plan with no list price (contact sales); '
+            'Matrix entry 1: plan "enterprise" is a custom plan with no list price (contact sales); '  # noqa: E501
             "expected a plan with a price.",
         ),
         (
             "matrix:\n  - plans: [team]\n",
             "SCENARIO_QUANTITY_MISSING",
-            'Matrix entry 1: plan "team" sells "seats" in advance; expected quantities: {seats: N}.',
+            'Matrix entry 1: plan "team" sells "seats" in advance; expected quantities: {seats: N}.',  # noqa: E501
         ),
         (
             "matrix:\n  - quantities: {seats: 1}\n    addons: {audit-log: 1}\n",
@@ -498,7 +500,7 @@ def test_quotes_are_decimal_exact(module, tmp_path):
     found, _ = load(
         module,
         tmp_path,
-        "scenarios:\n  api:\n    plan: team\n    quantities: {seats: 1}\n    usage: {api-calls: 10333}\n",
+        "scenarios:\n  api:\n    plan: team\n    quantities: {seats: 1}\n    usage: {api-calls: 10333}\n",  # noqa: E501
     )
     (outcome,) = sc.run(found, module)
     assert outcome.ok

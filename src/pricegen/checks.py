@@ -89,7 +89,10 @@ def _check_references(raw: RawCatalog) -> Iterator[Diagnostic]:
         parent = plan.get("extends")
         if parent is not None and parent not in raw.plans:
             others = [p for p in raw.plans if p != plan.id]
-            message = f'Plan "{plan.id}" extends unknown plan "{parent}"{did_you_mean(parent, others, "plans")}'
+            message = (
+                f'Plan "{plan.id}" extends unknown plan "{parent}"'
+                f"{did_you_mean(parent, others, 'plans')}"
+            )
             yield error(plan.loc("extends"), "PLAN_EXTENDS_UNKNOWN", message)
         yield from _unknown_features(raw, plan, "entitlements")
         yield from _unknown_features(raw, plan, "charges")
@@ -105,9 +108,10 @@ def _check_references(raw: RawCatalog) -> Iterator[Diagnostic]:
         for field in ("requires", "excludes"):
             for index, other in enumerate(addon.get(field) or ()):
                 if other not in raw.addons:
+                    others = [a for a in raw.addons if a != addon.id]
                     message = (
                         f'Add-on "{addon.id}" {field} unknown add-on "{other}"'
-                        f"{did_you_mean(other, [a for a in raw.addons if a != addon.id], 'add-ons')}"
+                        f"{did_you_mean(other, others, 'add-ons')}"
                     )
                     yield error(addon.loc(field, index), "ADDON_UNKNOWN", message)
 
@@ -187,7 +191,10 @@ def _credits(raw: RawCatalog, plan: Entry, credits) -> Iterator[Diagnostic]:
     what = f'The trial budget of plan "{plan.id}"'
     for currency in budget:
         if currency not in currencies:
-            message = f'{what} is in "{currency}", which the product does not sell in; expected only {_quoted(currencies)}.'
+            message = (
+                f'{what} is in "{currency}", which the product does not sell in; '
+                f"expected only {_quoted(currencies)}."
+            )
             yield error(
                 plan.loc("trial", "credits", currency, key=True),
                 "PRICE_CURRENCY_UNDECLARED",
@@ -228,7 +235,8 @@ def _entitlement(raw, entry: Entry, feature_id: str, value, *, on_addon: bool):
     yield from _enum_values(feature, entry, value)
     if "behavior" in full and not on_addon:
         message = (
-            f'Plan "{entry.id}" gives "{feature_id}" a behavior, which only add-on entitlements have; '
+            f'Plan "{entry.id}" gives "{feature_id}" a behavior, '
+            "which only add-on entitlements have; "
             "expected no behavior on a plan."
         )
         yield error(
@@ -295,7 +303,10 @@ def _enum_values(feature: Entry, entry: Entry, value):
     declared = feature.get("values") or []
     for index, item in enumerate(value):
         if item not in declared:
-            message = f'Feature "{feature.id}" has no value "{item}"{did_you_mean(item, declared, "values")}'
+            message = (
+                f'Feature "{feature.id}" has no value "{item}"'
+                f"{did_you_mean(item, declared, 'values')}"
+            )
             yield error(entry.loc(*path, index), "ENUM_VALUE_UNKNOWN", message)
 
 
@@ -345,7 +356,10 @@ def _charge_fields(plan: Entry, feature_id: str, charge) -> Iterator[Diagnostic]
     model = charge["model"]
     for field in sorted(MODEL_SPECIFIC - MODEL_FIELDS[model]):
         if field in charge:
-            message = f'A {model} charge does not use "{field}"; expected only {_quoted(sorted(MODEL_FIELDS[model]))}.'
+            message = (
+                f'A {model} charge does not use "{field}"; '
+                f"expected only {_quoted(sorted(MODEL_FIELDS[model]))}."
+            )
             yield error(
                 plan.loc("charges", feature_id, field, key=True), "CHARGE_FIELD_UNUSED", message
             )
@@ -362,13 +376,22 @@ def _tiers(plan: Entry, feature_id: str, charge) -> Iterator[Diagnostic]:
         bound = tier.get("up_to")
         last = index == len(tiers) - 1
         if bound is None and not last:
-            message = f"{name} has no up_to, but only the last tier may omit it; expected an inclusive upper bound."
+            message = (
+                f"{name} has no up_to, but only the last tier may omit it; "
+                "expected an inclusive upper bound."
+            )
             yield error(plan.loc(*path), "TIERS_OPEN_NOT_LAST", message)
         if bound is not None and previous is not None and bound <= previous:
-            message = f"{name} ends at {bound}, not above the previous bound {previous}; expected strictly ascending up_to values."
+            message = (
+                f"{name} ends at {bound}, not above the previous bound {previous}; "
+                "expected strictly ascending up_to values."
+            )
             yield error(plan.loc(*path, "up_to"), "TIERS_NOT_ASCENDING", message)
         if bound is not None and last and model != "stairstep":
-            message = f"{name} is the last {model} tier but ends at {bound}; expected an open last tier without up_to."
+            message = (
+                f"{name} is the last {model} tier but ends at {bound}; "
+                "expected an open last tier without up_to."
+            )
             yield error(plan.loc(*path, "up_to"), "TIERS_LAST_BOUNDED", message)
         previous = bound if bound is not None else previous
 
@@ -449,7 +472,8 @@ def _price(raw: RawCatalog, entry: Entry, path: tuple, periods: tuple[str, ...])
     for period, money in price.items():
         if period not in periods:
             message = (
-                f"{what} has {_article(period)} {period} price, but is sold only {_quoted(periods)}; "
+                f"{what} has {_article(period)} {period} price, "
+                f"but is sold only {_quoted(periods)}; "
                 f'expected no "{period}" price.'
             )
             yield error(entry.loc(*path, period, key=True), "PRICE_PERIOD_UNDECLARED", message)
@@ -457,12 +481,18 @@ def _price(raw: RawCatalog, entry: Entry, path: tuple, periods: tuple[str, ...])
         for currency in money:
             if currency not in currencies:
                 sub = (*path, period, currency) if is_period_map(value) else (*path, currency)
-                message = f'{what} is priced in "{currency}", which the product does not sell in; expected only {_quoted(currencies)}.'
+                message = (
+                    f'{what} is priced in "{currency}", which the product does not sell in; '
+                    f"expected only {_quoted(currencies)}."
+                )
                 yield error(entry.loc(*sub, key=True), "PRICE_CURRENCY_UNDECLARED", message)
     for period in periods:
         missing = [c for c in currencies if c not in price.get(period, {})]
         if missing:
-            message = f"{what} has no {period} price in {_quoted(missing)}; expected a price for every currency and period sold."
+            message = (
+                f"{what} has no {period} price in {_quoted(missing)}; "
+                "expected a price for every currency and period sold."
+            )
             where = (*path, period) if is_period_map(value) and period in value else path
             yield error(entry.loc(*where), "PRICE_MISSING", message)
 

@@ -39,7 +39,9 @@ def diagnostic_options(command):
         type=click.Choice(sorted(FORMATTERS)),
         default="text",
         show_default=True,
-        help="text: path:line:col lines on stderr; json and github (Actions annotations) on stdout.",
+        help=(
+            "text: path:line:col lines on stderr; json and github (Actions annotations) on stdout."
+        ),
     )(command)
 
 
@@ -88,7 +90,10 @@ def validate(catalog: str, strict: bool, error_format: str) -> None:
     build = compile_or_exit(catalog, strict, error_format)
     model = build.catalog
     if error_format == "text":
-        counts = f"{_count(model.plans, 'plan')}, {_count(model.features, 'feature')}, {_count(model.addons, 'add-on')}"
+        counts = (
+            f"{_count(model.plans, 'plan')}, {_count(model.features, 'feature')}, "
+            f"{_count(model.addons, 'add-on')}"
+        )
         click.echo(f"{catalog}: ok ({counts}).", err=True)
 
 
@@ -373,7 +378,8 @@ def quote(catalog, usage, as_json, scenarios, as_markdown, **opts) -> None:
         ]
         if usage or single:
             raise click.UsageError(
-                f"--scenarios quotes the subscriptions in the file; drop {', '.join(single or ['--usage'])}."
+                "--scenarios quotes the subscriptions in the file; "
+                f"drop {', '.join(single or ['--usage'])}."
             )
 
         output = "json" if as_json else "markdown" if as_markdown else "text"

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from enum import Enum
 
 
-class Severity(str, Enum):
+# Not StrEnum: str() and format() of a member would become "error" instead of
+# "Severity.ERROR", which callers of this public type may rely on.
+class Severity(str, Enum):  # noqa: UP042
     ERROR = "error"
     WARNING = "warning"
 

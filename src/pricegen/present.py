@@ -40,7 +40,8 @@ def decision_text(decision) -> str:
         parts.append("unlimited")
     elif decision.limit is not None:
         parts.append(
-            f"usage {decision.usage:,} + requested {decision.requested:,} of limit {decision.limit:,}"
+            f"usage {decision.usage:,} + requested {decision.requested:,} "
+            f"of limit {decision.limit:,}"
         )
         if decision.soft:
             parts.append("soft limit" + (", over the limit" if decision.over_limit else ""))

@@ -72,7 +72,8 @@ RULES: tuple[Rule, ...] = (
         "YAML_NUMBER_OUT_OF_RANGE",
         "yaml",
         _E,
-        "Numbers are at most 100 characters, with exponents within ±20, so each is exact and cheap.",
+        "Numbers are at most 100 characters, with exponents within ±20, "
+        "so each is exact and cheap.",
     ),
     # Shape
     Rule("SCHEMA", "schema", _E, "Each file matches the JSON Schema (spec/pricegen.schema.json)."),
@@ -83,7 +84,8 @@ RULES: tuple[Rule, ...] = (
         "CATALOG_TOO_LARGE",
         "catalog",
         _E,
-        "At most 5,000 features and 5,000 plans and add-ons, 100,000 of their combinations, and extends chains 50 deep.",
+        "At most 5,000 features and 5,000 plans and add-ons, 100,000 of their combinations, "
+        "and extends chains 50 deep.",
     ),
     Rule("ID_DUPLICATE", "catalog", _E, "An id is defined once across all files."),
     Rule("CURRENCY_UNKNOWN", "catalog", _E, "Currencies are ISO 4217 codes."),

@@ -249,7 +249,10 @@ class _Builder:
 
     def _alias(self, anchor: str, line: int, col: int):
         if anchor not in self.anchors:
-            message = f'Alias "*{anchor}" refers to no anchor; expected "&{anchor}" on a value earlier in the file.'
+            message = (
+                f'Alias "*{anchor}" refers to no anchor; '
+                f'expected "&{anchor}" on a value earlier in the file.'
+            )
             raise _LoadError("YAML_SYNTAX", message, line, col)
         value, size = self.anchors[anchor]
         self.alias_nodes += size
@@ -550,7 +553,10 @@ def load_file(
 def _not_regular(file: Path) -> str | None:
     """Why a file found in a catalog directory cannot be read as one, or None."""
     if file.is_symlink() and not file.exists():
-        return f'The symbolic link points to "{os.readlink(file)}", which does not exist; expected a readable file.'
+        return (
+            f'The symbolic link points to "{os.readlink(file)}", which does not exist; '
+            "expected a readable file."
+        )
     mode = file.stat().st_mode
     if stat.S_ISREG(mode):
         return None

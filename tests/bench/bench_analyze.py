@@ -44,7 +44,8 @@ def money(monthly: int) -> dict:
 
 
 def build_catalog(n_addons: int) -> dict:
-    """Plans free < starter < pro < business, plus a custom enterprise; add-ons in clusters of 12."""
+    """Plans free < starter < pro < business, plus a custom enterprise;
+    add-ons in clusters of 12."""
     features = {
         "seats": {"name": "Seats", "type": "metered", "meter": "fluctuating"},
         "storage": {"name": "Storage", "type": "metered", "meter": "fluctuating"},
@@ -54,17 +55,17 @@ def build_catalog(n_addons: int) -> dict:
         "audit": {"name": "Audit log", "type": "config"},
     }
     seat_charge = {"model": "graduated", "tiers": [
-        {"up_to": 25, "unit_price": money(10)}, {"up_to": 100, "unit_price": money(9)}, {"unit_price": money(8)}]}  # fmt: skip
+        {"up_to": 25, "unit_price": money(10)}, {"up_to": 100, "unit_price": money(9)}, {"unit_price": money(8)}]}  # fmt: skip  # noqa: E501
     plans = {
         "free": {"name": "Free", "description": "Free.", "default": True,
-                 "entitlements": {"seats": 3, "storage": 5, "ai-answers": {"limit": 20, "reset": "month"}}},
-        "starter": {"name": "Starter", "description": "Small teams.", "extends": "free", "price": money(15),
+                 "entitlements": {"seats": 3, "storage": 5, "ai-answers": {"limit": 20, "reset": "month"}}},  # noqa: E501
+        "starter": {"name": "Starter", "description": "Small teams.", "extends": "free", "price": money(15),  # noqa: E501
                     "entitlements": {"seats": 10, "storage": 50}},
-        "pro": {"name": "Pro", "description": "Per seat.", "extends": "starter", "price": money(20), "charges": {"seats": seat_charge},
+        "pro": {"name": "Pro", "description": "Per seat.", "extends": "starter", "price": money(20), "charges": {"seats": seat_charge},  # noqa: E501
                 "entitlements": {"storage": 100, "ai-answers": {"limit": 1000, "reset": "month"}}},
-        "business": {"name": "Business", "description": "SSO included.", "extends": "pro", "price": money(150),
-                     "charges": {"seats": seat_charge}, "entitlements": {"sso": True, "storage": 300, "audit": 90}},
-        "enterprise": {"name": "Enterprise", "description": "Sales.", "extends": "business", "custom": True,
+        "business": {"name": "Business", "description": "SSO included.", "extends": "pro", "price": money(150),  # noqa: E501
+                     "charges": {"seats": seat_charge}, "entitlements": {"sso": True, "storage": 300, "audit": 90}},  # noqa: E501
+        "enterprise": {"name": "Enterprise", "description": "Sales.", "extends": "business", "custom": True,  # noqa: E501
                        "entitlements": {"scim": True, "seats": "unlimited"}},
     }  # fmt: skip
     addons: dict = {}
@@ -77,16 +78,17 @@ def build_catalog(n_addons: int) -> dict:
         addon["requires"] = [r for r in addon["requires"] if r in addons]
         addon["excludes"] = [x for x in addon["excludes"] if x in addons]
     return {"pricegen": 1, "product": {"id": "bench", "name": "Bench", "currencies": ["USD", "EUR"],
-            "billing_periods": ["monthly", "annual"]}, "features": features, "plans": plans, "addons": addons}  # fmt: skip
+            "billing_periods": ["monthly", "annual"]}, "features": features, "plans": plans, "addons": addons}  # fmt: skip  # noqa: E501
 
 
 def _cluster(addons: dict, k: int, sold_with: list[str]) -> None:
     """12 add-ons: a requires chain of 4 seat packs, an exclusive group of 3 AI tiers,
-    an SSO pack with SCIM and audit requiring it (audit excludes the cheap log), and 2 storage packs."""
+    an SSO pack with SCIM and audit requiring it (audit excludes the cheap log),
+    and 2 storage packs."""
 
     def add(aid, price, ents, requires=(), excludes=(), max_quantity=1, plans=sold_with):
-        addons[f"{aid}-{k}"] = {"name": f"{aid} {k}", "plans": list(plans), "max_quantity": max_quantity,
-                                "requires": [f"{r}-{k}" for r in requires], "excludes": [f"{x}-{k}" for x in excludes],
+        addons[f"{aid}-{k}"] = {"name": f"{aid} {k}", "plans": list(plans), "max_quantity": max_quantity,  # noqa: E501
+                                "requires": [f"{r}-{k}" for r in requires], "excludes": [f"{x}-{k}" for x in excludes],  # noqa: E501
                                 "price": money(price), "entitlements": ents}  # fmt: skip
 
     for i in range(4):
@@ -100,7 +102,7 @@ def _cluster(addons: dict, k: int, sold_with: list[str]) -> None:
     tiers = ["ai-s", "ai-m", "ai-l"]
     for i, tier in enumerate(tiers):
         limit = [2000, 5000, 20000][i]
-        add(tier, [15, 30, 80][i], {"ai-answers": {"limit": limit, "reset": "month", "behavior": "override"}},
+        add(tier, [15, 30, 80][i], {"ai-answers": {"limit": limit, "reset": "month", "behavior": "override"}},  # noqa: E501
             excludes=[t for t in tiers if t != tier])  # fmt: skip
     add("sso", 50, {"sso": True}, plans=["starter", "pro"])
     add("scim", 25, {"scim": True}, requires=["sso"], plans=["starter", "pro", "business"])
@@ -151,7 +153,8 @@ def run(n_addons: int, reps: int, verbose: bool) -> float:
             print(f"  cheapest/most expensive {ms(t_ext)}   {len(pairs)} period × currency pairs")
             best = answer.best
             print(f"  cheapest purchase       {ms(t_buy)}   {best.plan} + "
-                  f"{', '.join(f'{a}×{q}' for a, q in best.addons)} {dict(best.quantities)}: USD {best.total}")  # fmt: skip
+                  f"{', '.join(f'{a}×{q}' for a, q in best.addons)} "
+                  f"{dict(best.quantities)}: USD {best.total}")  # fmt: skip
             print(f"  analysis total          {ms(total)}")
             print(f"  pricegen analyze (CLI)  {ms(t_cli)}   compile + analysis + evaluator quote")
         return total

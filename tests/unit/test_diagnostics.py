@@ -121,7 +121,7 @@ def test_github_format_escapes_data_and_properties():
     item = d("odd,name:1.yaml", 1, 1, "SCHEMA", "100% sure,\r\nreally: yes")
     line = format_github([item])
     assert line == (
-        "::error file=odd%2Cname%3A1.yaml,line=1,col=1,title=SCHEMA::100%25 sure,%0D%0Areally: yes\n"
+        "::error file=odd%2Cname%3A1.yaml,line=1,col=1,title=SCHEMA::100%25 sure,%0D%0Areally: yes\n"  # noqa: E501
     )
     assert line.count("\n") == 1
 

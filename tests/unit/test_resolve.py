@@ -202,7 +202,7 @@ def test_narrowing_an_inherited_entitlement_warns(tmp_path, child, rule, wording
     extends: base
     entitlements:
       {child}
-"""
+"""  # noqa: E501
     result = build(tmp_path, plans)
     assert result.ok  # warnings only
     [diagnostic] = result.diagnostics
@@ -256,7 +256,7 @@ def test_keeping_or_raising_an_inherited_entitlement_is_quiet(tmp_path, child):
     extends: base
     entitlements:
       {child}
-"""
+"""  # noqa: E501
     result = build(tmp_path, plans, strict=True)
     assert result.ok and result.diagnostics == []
 

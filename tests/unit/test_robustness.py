@@ -1,4 +1,5 @@
-"""Catalogs broken in ways nobody planned: compiling never raises, and every problem is a diagnostic.
+"""Catalogs broken in ways nobody planned: compiling never raises,
+and every problem is a diagnostic.
 
 Hypothesis mutates the valid cases line by line (drops, duplicates,
 re-indents, or swaps a value for an odd token) and compiles the result.

@@ -341,7 +341,10 @@ def test_an_alias_without_anchor_is_a_syntax_error(parser):
 
 BILLION_LAUGHS = "\n".join(
     ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
-    + [f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]" for p, n in zip("abcdefgh", "bcdefghi")]
+    + [
+        f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]"
+        for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+    ]
 )
 
 
@@ -415,16 +418,14 @@ def load_one(path: Path):
 
 
 def test_non_utf8_bytes_report_the_bad_byte(tmp_path):
-    path = write(tmp_path, "a: 1\nname: Caf".encode() + b"\xe9 au lait\n")
+    path = write(tmp_path, b"a: 1\nname: Caf" + b"\xe9 au lait\n")
     loaded, [(rule, line, col, message)] = load_one(path)
     assert loaded is None and (rule, line, col) == ("YAML_ENCODING", 2, 10)
     assert "0xe9" in message
 
 
 def test_non_utf8_column_counts_characters(tmp_path):
-    path = write(
-        tmp_path, "a: 1\nname: Ünïcode \xff\n".encode("utf-8").replace(b"\xc3\xbf", b"\xff")
-    )
+    path = write(tmp_path, "a: 1\nname: Ünïcode \xff\n".encode().replace(b"\xc3\xbf", b"\xff"))
     _, [(rule, line, col, _)] = load_one(path)
     assert (rule, line, col) == ("YAML_ENCODING", 2, 15)
 

@@ -17,7 +17,7 @@ from .. import __version__
 from ..config import Config
 from ..model import Catalog, canonical_data, dump_json, to_data
 from . import pages
-from .describe import PERIOD_ADVERBS, PERIOD_TITLES, Words
+from .describe import PERIOD_ADVERBS, Words
 from .localization import money_formats
 from .pyliteral import noqa_if_long, py_str
 from .tables import build_table, csv_table, markdown_table, md_inline
@@ -127,7 +127,8 @@ def render_evaluator(catalog: Catalog, config: Config, data: dict | None = None)
             f"_PRODUCT_SOURCE = {py_str(_compact(evaluator_product(catalog, config)))}"
         ),
         "features_source": noqa_if_long(
-            f"_FEATURES_SOURCE = {py_str(_compact({f: data['features'][f] for f in catalog.features}))}"
+            "_FEATURES_SOURCE = "
+            f"{py_str(_compact({f: data['features'][f] for f in catalog.features}))}"
         ),
         "plan_lines": [
             _data_line(pid, _lean_entitlements(data["plans"][pid])) for pid in catalog.plans

@@ -95,7 +95,8 @@ def charge_summary(catalog: Catalog, plan: Plan, charge: Charge, words: Words) -
     elif charge.model == "per_unit":
         unit = feature.unit[0] if feature.unit else "unit"
         parts.append(
-            f"{words.money(charge.unit_price[period][currency], currency)} per {unit} ({PERIOD_TITLES[period].lower()}, {currency})"
+            f"{words.money(charge.unit_price[period][currency], currency)} per {unit} "
+            f"({PERIOD_TITLES[period].lower()}, {currency})"
         )
     elif charge.model == "package":
         rounding = "rounded down" if charge.rounding == "down" else "partial blocks count as whole"
@@ -184,7 +185,10 @@ def worked_examples(catalog: Catalog, evaluator, words: Words) -> list[dict]:
             line = lines[charge.feature]
             examples.append(
                 {
-                    "title": f"{plan.name}: {catalog.features[charge.feature].name} ({MODEL_WORDS[charge.model]})",
+                    "title": (
+                        f"{plan.name}: {catalog.features[charge.feature].name} "
+                        f"({MODEL_WORDS[charge.model]})"
+                    ),
                     "summary": charge_summary(catalog, plan, charge, words),
                     "line": line.description,
                     "amount": words.money(line.amount, quote.currency),
