@@ -27,20 +27,3 @@ def money_format(currency: str, locale: str) -> list[str]:
 
 def money_formats(currencies, locale: str) -> dict[str, list[str]]:
     return {currency: money_format(currency, locale) for currency in currencies}
-
-
-def format_money(amount: Decimal, currency: str, locale: str, minor_units: int) -> str:
-    """Human money for docs and tables: at least the minor unit, more when needed."""
-    digits = max(minor_units, -amount.normalize().as_tuple().exponent)
-    return (
-        format_currency(
-            amount,
-            currency,
-            locale=locale,
-            format=None,
-            currency_digits=False,
-            decimal_quantization=False,
-        )
-        if digits > minor_units
-        else format_currency(amount, currency, locale=locale)
-    )
