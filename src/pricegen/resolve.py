@@ -27,6 +27,7 @@ def resolve(catalog: Catalog) -> tuple[Catalog, list[Diagnostic]]:
         parent = resolved.get(plan.extends) if plan.extends else None
         entitlements, problems = _inherit(plan, parent, catalog)
         diagnostics.extend(problems)
+        diagnostics.extend(_inherited_variables(plan, entitlements))
         ancestors = (parent.id, *parent.ancestors) if parent else ()
         resolved[plan_id] = replace(plan, entitlements=entitlements, ancestors=ancestors)
     return replace(catalog, plans=resolved), diagnostics
@@ -105,6 +106,24 @@ def _inherit(plan: Plan, parent: Plan | None, catalog: Catalog):
         if fid in inherited and inherited[fid].granted
     }
     return effective, diagnostics
+
+
+def _inherited_variables(plan: Plan, entitlements: dict[str, Entitlement]):
+    """A plan sold at list price cannot inherit a value set per subscription.
+
+    ``checks`` refuses ``variable: true`` on a plan that is not custom; this is
+    the same rule for a value inherited from a custom parent, which would
+    otherwise make every quote of the plan ask for a value it cannot have.
+    """
+    if plan.custom:
+        return
+    for feature_id, ent in entitlements.items():
+        if ent.variable and ent.source != plan.id:
+            message = (
+                f'Plan "{plan.id}" is not custom, so it cannot inherit variable "{feature_id}" '
+                f'from custom plan "{ent.source}"; expected a fixed value for it in "{plan.id}".'
+            )
+            yield error(plan.loc, "ENTITLEMENT_VARIABLE_NOT_CUSTOM", message)
 
 
 def _narrowing(plan: Plan, parent: Plan, before: Entitlement, own: Entitlement):
