@@ -495,6 +495,8 @@ def parse_text(
             budget[0] -= builder.nodes
         return data, []
     except _LoadError as exc:
+        if exc.rule == "YAML_NODE_LIMIT" and budget is not None:
+            budget[0] = -1  # spent: the files after this one are not read
         return None, [error(Location(path, exc.line, exc.col), exc.rule, exc.message)]
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_diagnostic(exc, text, path)]
@@ -609,6 +611,8 @@ def load(root: Path, root_display: str | None = None) -> tuple[list[SourceFile],
     sources, diagnostics = [], []
     budget = [MAX_NODES]  # shared: a directory of many files is one catalog
     for file in files:
+        if budget[0] < 0:
+            break  # one YAML_NODE_LIMIT is enough; the rest would repeat it
         shown_file = display_path(file, root, shown)
         source, problems = load_file(file, shown_file, regular_only=file != root, budget=budget)
         diagnostics.extend(problems)
