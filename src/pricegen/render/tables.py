@@ -132,7 +132,12 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_safe(text: str) -> str:
-    """Neutralise spreadsheet formulas: a leading = + - @ becomes literal text."""
+    """Neutralise spreadsheet formulas: a leading = + - @ becomes literal text.
+
+    Carriage returns become newlines first: the writer quotes a cell for the
+    line terminator ("\n") only, so a bare "\r" would split the row in two.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
