@@ -184,9 +184,12 @@ def _addon(raw: RawCatalog, product: Product, features, entry: Entry) -> Addon:
         or product.billing_periods
     )
     ents = _entitlements(features, entry)
+    # An add-on only adds: "feature: false" grants nothing, so it is not an entitlement
+    # (as a plan's effective entitlements hold only granted ones).
     ents = {
         fid: e if e.behavior or e.type != "metered" else replace(e, behavior="increment")
         for fid, e in ents.items()
+        if e.granted
     }
     return Addon(
         id=entry.id,
