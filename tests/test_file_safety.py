@@ -10,8 +10,10 @@
   staging or temporary entry inside it. The next run cleans up whatever the
   killed one left beside it.
 
-The kill test runs ``PRICEGEN_KILLS`` kills (default 60, plus half as many
-with the two-phase fallback); raise it by hand for a long run, e.g.
+The kill tests run ``PRICEGEN_KILLS`` kills of a process writing the two
+sets in a loop (default 60), half as many with the two-phase fallback, and
+a sixth as many of the real ``generate`` command (compile and render
+included); raise it by hand for a long run, e.g.
 ``PRICEGEN_KILLS=2000 pytest tests/test_file_safety.py -k kill -s``.
 """
 
@@ -495,3 +497,61 @@ def test_an_interrupt_between_the_renames_puts_the_old_set_back(tmp_path, monkey
     assert tree(out) == expected_old
     emit.write(out, new)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+
+
+_CLI_CHILD = textwrap.dedent(
+    """
+    import sys
+    from pricegen.cli import main
+    old, new, out = sys.argv[1:4]
+    print("ready", flush=True)
+    while True:
+        for catalog in (new, old):
+            try:
+                main(["generate", catalog, "-o", out], standalone_mode=False)
+            except SystemExit:
+                pass
+    """
+)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="SIGKILL is tested on Linux")
+def test_kill_9_during_the_generate_command(tmp_path):
+    """The whole command, compile and render included, killed at random moments."""
+    kills = max(KILLS // 6, 1)
+    old, new = two_catalog_versions(tmp_path)
+    expected = {
+        "old": expected_set(tmp_path, "old", old),
+        "new": expected_set(tmp_path, "new", new),
+    }
+    work = tmp_path / "work"
+    out = work / "out"
+    out.mkdir(parents=True)
+    add_user_files(out)
+    emit.write(out, old)
+    rng = random.Random(int(os.environ.get("PRICEGEN_KILL_SEED", "20260101")))
+    outcomes = {"old": 0, "new": 0}
+    for _ in range(kills):
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                _CLI_CHILD,
+                str(tmp_path / "old.yaml"),
+                str(tmp_path / "new.yaml"),
+                str(out),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        assert process.stdout.readline() == b"ready\n"
+        time.sleep(rng.uniform(0, 1.0))  # one generate takes some 0.2-0.5 s here
+        process.kill()
+        process.wait()
+        process.stdout.close()
+        found = tree(out)
+        assert found in (expected["old"], expected["new"]), "neither the old nor the new set"
+        outcomes["old" if found == expected["old"] else "new"] += 1
+    print(f"\nkill -9 (generate command): {kills} kills: {outcomes}")
+    emit.write(out, new)
+    assert sorted(p.name for p in work.iterdir()) == ["out"]
