@@ -555,3 +555,21 @@ def test_kill_9_during_the_generate_command(tmp_path):
     print(f"\nkill -9 (generate command): {kills} kills: {outcomes}")
     emit.write(out, new)
     assert sorted(p.name for p in work.iterdir()) == ["out"]
+
+
+def test_unusual_modes_in_the_output_are_kept(tmp_path):
+    """A read-only directory of the user's survives the swap, mode and contents."""
+    out = tmp_path / "out"
+    out.mkdir()
+    locked = out / "locked"
+    locked.mkdir()
+    (locked / "keep.txt").write_text("keep\n", "utf-8")
+    locked.chmod(0o555)
+    try:
+        result = invoke(["generate", str(ACME), "-o", str(out)])
+        assert result.exit_code == 0, result.stderr
+        assert (locked / "keep.txt").read_text("utf-8") == "keep\n"
+        assert locked.stat().st_mode & 0o777 == 0o555
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    finally:
+        locked.chmod(0o755)

@@ -351,7 +351,11 @@ def _mirror(src: Path, dst: Path, prefix: str, skip: set[str]) -> None:
     files that are written anew or removed.
     """
     modes = []
-    for entry in os.scandir(src):
+    try:
+        entries = list(os.scandir(src))
+    except PermissionError as exc:  # a directory of the user's that cannot be listed
+        raise _NoSwap from exc
+    for entry in entries:
         rel = prefix + entry.name
         target = dst / entry.name
         if entry.is_dir(follow_symlinks=False):
