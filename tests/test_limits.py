@@ -54,7 +54,9 @@ def test_billion_laughs(tmp_path):
 
 
 def test_a_100_mb_file_is_never_read(tmp_path):
-    (problem,) = fails_with(hostile.big_file(tmp_path, sparse=True), "FILE_TOO_LARGE", seconds=1, megabytes=5)
+    (problem,) = fails_with(
+        hostile.big_file(tmp_path, sparse=True), "FILE_TOO_LARGE", seconds=1, megabytes=5
+    )
     assert "104,857,600 bytes" in problem.message
 
 
@@ -67,12 +69,16 @@ def test_a_device_that_never_ends_is_read_only_up_to_the_limit():
     path = Path("/dev/zero")
     if not path.exists():
         pytest.skip("no /dev/zero")
-    (problem,) = fails_with(path, "FILE_TOO_LARGE", seconds=5, megabytes=3 * source.MAX_FILE_BYTES / 2**20)
+    (problem,) = fails_with(
+        path, "FILE_TOO_LARGE", seconds=5, megabytes=3 * source.MAX_FILE_BYTES / 2**20
+    )
     assert "more than 8,388,608 bytes" in problem.message
 
 
 @pytest.mark.parametrize(
-    "build", [hostile.deep_flow_list, hostile.deep_flow_map, hostile.deep_block_list], ids=lambda b: b.__name__
+    "build",
+    [hostile.deep_flow_list, hostile.deep_flow_map, hostile.deep_block_list],
+    ids=lambda b: b.__name__,
 )
 def test_10_000_deep_nesting(tmp_path, build):
     (problem,) = fails_with(build(tmp_path, 10_000), "YAML_DEPTH_LIMIT", seconds=2)
@@ -99,7 +105,9 @@ def test_100_tiers_are_fine(tmp_path):
     assert "SCHEMA" not in {d.rule for d in build.diagnostics}
 
 
-@pytest.mark.parametrize("build", [hostile.huge_number, hostile.huge_exponent], ids=lambda b: b.__name__)
+@pytest.mark.parametrize(
+    "build", [hostile.huge_number, hostile.huge_exponent], ids=lambda b: b.__name__
+)
 def test_huge_numbers(tmp_path, build):
     fails_with(build(tmp_path), "YAML_NUMBER_OUT_OF_RANGE", seconds=2, megabytes=50)
 
@@ -138,7 +146,9 @@ def test_a_chain_of_51_plans_is_fine(tmp_path):
 
 
 def test_plans_times_features(tmp_path):
-    (problem,) = fails_with(hostile.plans_times_features(tmp_path, 500, 500), "CATALOG_TOO_LARGE", seconds=5)
+    (problem,) = fails_with(
+        hostile.plans_times_features(tmp_path, 500, 500), "CATALOG_TOO_LARGE", seconds=5
+    )
     assert "250,000 combinations" in problem.message
 
 

@@ -108,7 +108,9 @@ def no_floats(value, where: str = "$") -> None:
 
 def outputs(catalog):
     files = render(catalog)
-    data = json.loads(files["catalog.json"], parse_float=lambda text: pytest.fail(f"float {text} in catalog.json"))
+    data = json.loads(
+        files["catalog.json"], parse_float=lambda text: pytest.fail(f"float {text} in catalog.json")
+    )
     module = load_evaluator(catalog)
     no_floats(dict(module.CATALOG))
     return files, data, module
@@ -161,7 +163,9 @@ def test_10_to_the_15_units(tmp_path):
     _, data, module = outputs(result.catalog)
     assert data["plans"]["pro"]["charges"][0]["included"] == units
     assert data["plans"]["free"]["entitlements"]["seats"]["limit"] == units
-    sub = module.Subscription(plan="pro", period="monthly", currency="USD", quantities={"seats": 3 * units})
+    sub = module.Subscription(
+        plan="pro", period="monthly", currency="USD", quantities={"seats": 3 * units}
+    )
     lines = {x.item: x.amount for x in module.quote(sub, usage={"calls": units}).lines}
     assert lines["seats"] == 2 * units * 2 + 0 * 1  # 2×10^15 billable units, all in tier 1 at 2
     assert lines["calls"] == Decimal("2700000000000.00")  # 10^15 × 0.0027
@@ -182,7 +186,9 @@ def test_negative_zero_is_zero(tmp_path):
     assert not Decimal(loaded["b"]).is_signed()
 
 
-@pytest.mark.parametrize(("written", "amount"), [("1e3", "1000"), ("1.5E3", "1500"), ("2.5e-4", "0.00025")])
+@pytest.mark.parametrize(
+    ("written", "amount"), [("1e3", "1000"), ("1.5E3", "1500"), ("2.5e-4", "0.00025")]
+)
 def test_exponents_are_exact_decimals(tmp_path, written, amount):
     _, result = build(tmp_path, price=written)
     assert result.ok, result.diagnostics
@@ -244,7 +250,12 @@ def test_a_zero_width_tier_is_refused(tmp_path):
 
 def test_two_tiers_ending_at_the_same_bound_are_refused(tmp_path):
     path = tmp_path / "pricing.yaml"
-    path.write_text(catalog_text().replace("- {unit_price: 1}", "- {up_to: 5, unit_price: 1}\n          - {unit_price: 1}"), "utf-8")
+    path.write_text(
+        catalog_text().replace(
+            "- {unit_price: 1}", "- {up_to: 5, unit_price: 1}\n          - {unit_price: 1}"
+        ),
+        "utf-8",
+    )
     result = invoke(["validate", str(path)])
     assert result.exit_code == 3 and "[TIERS_NOT_ASCENDING]" in result.stderr
 
@@ -257,7 +268,9 @@ def test_yaml_1_1_booleans_are_text_and_refused_where_a_boolean_goes(tmp_path, w
     refused(tmp_path, "SCHEMA", sso=word)
 
 
-@pytest.mark.parametrize("word", ["on", "no", "010", "0x10", "1e3", ".inf", "~", "2026-01-01", "1:30"])
+@pytest.mark.parametrize(
+    "word", ["on", "no", "010", "0x10", "1e3", ".inf", "~", "2026-01-01", "1:30"]
+)
 def test_odd_words_are_names_when_quoted(tmp_path, word):
     _, result = build(tmp_path, name=json.dumps(word))
     assert result.ok, result.diagnostics
@@ -272,7 +285,9 @@ def test_odd_plain_words_are_names_as_written(tmp_path, word):
     assert result.catalog.product.name == word
 
 
-@pytest.mark.parametrize(("field", "written"), [("limit", "3.0"), ("limit", "1e3"), ("included", "0.5")])
+@pytest.mark.parametrize(
+    ("field", "written"), [("limit", "3.0"), ("limit", "1e3"), ("included", "0.5")]
+)
 def test_whole_numbers_stay_whole(tmp_path, field, written):
     message = refused(tmp_path, ("SCHEMA", "ENTITLEMENT_TYPE_MISMATCH"), **{field: written})
     assert "whole" in message

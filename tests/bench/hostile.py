@@ -11,14 +11,16 @@ from __future__ import annotations
 from pathlib import Path
 
 HEADER = (
-    "pricegen: 1\n"
-    "product: {id: evil, name: Evil, currencies: [USD], billing_periods: [monthly]}\n"
+    "pricegen: 1\nproduct: {id: evil, name: Evil, currencies: [USD], billing_periods: [monthly]}\n"
 )
 
 
 def billion_laughs(root: Path, levels: int = 9) -> Path:
     """Nine levels of nine aliases each: 9^9 (387 million) nodes once expanded."""
-    lines = [HEADER.rstrip("\n"), 'lol0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines = [
+        HEADER.rstrip("\n"),
+        'lol0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]',
+    ]
     for i in range(1, levels):
         lines.append(f"lol{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
     return _write(root / "billion-laughs.yaml", "\n".join(lines) + "\n")
@@ -47,7 +49,9 @@ def deep_flow_list(root: Path, depth: int = 10_000) -> Path:
 
 
 def deep_flow_map(root: Path, depth: int = 10_000) -> Path:
-    return _write(root / "deep-flow-map.yaml", HEADER + "x: " + "{a: " * depth + "1" + "}" * depth + "\n")
+    return _write(
+        root / "deep-flow-map.yaml", HEADER + "x: " + "{a: " * depth + "1" + "}" * depth + "\n"
+    )
 
 
 def deep_block_list(root: Path, depth: int = 10_000) -> Path:
@@ -77,11 +81,16 @@ def many_tiers(root: Path, tiers: int = 101) -> Path:
 
 
 def huge_number(root: Path, digits: int = 1_000_000) -> Path:
-    return _write(root / "huge-number.yaml", HEADER + "plans: {pro: {name: Pro, price: " + "9" * digits + "}}\n")
+    return _write(
+        root / "huge-number.yaml",
+        HEADER + "plans: {pro: {name: Pro, price: " + "9" * digits + "}}\n",
+    )
 
 
 def huge_exponent(root: Path) -> Path:
-    return _write(root / "huge-exponent.yaml", HEADER + "plans: {pro: {name: Pro, price: 1e999999999}}\n")
+    return _write(
+        root / "huge-exponent.yaml", HEADER + "plans: {pro: {name: Pro, price: 1e999999999}}\n"
+    )
 
 
 def many_values(root: Path, count: int = 4_000_000) -> Path:
@@ -125,7 +134,9 @@ def alias_fanout(root: Path, plans: int = 900, features: int = 300) -> Path:
 
 
 def long_string(root: Path, size: int = 7 * 1024 * 1024) -> Path:
-    return _write(root / "long-string.yaml", HEADER + 'plans: {pro: {name: "' + "x" * size + '"}}\n')
+    return _write(
+        root / "long-string.yaml", HEADER + 'plans: {pro: {name: "' + "x" * size + '"}}\n'
+    )
 
 
 def many_files(root: Path, count: int = 2_000) -> Path:
@@ -134,7 +145,10 @@ def many_files(root: Path, count: int = 2_000) -> Path:
     directory.mkdir()
     _write(directory / "product.yaml", HEADER + "features: {sso: {name: SSO, type: boolean}}\n")
     for i in range(count):
-        _write(directory / f"plan-{i:05}.yaml", f"pricegen: 1\nplans: {{p{i}: {{name: P{i}, price: {i}}}}}\n")
+        _write(
+            directory / f"plan-{i:05}.yaml",
+            f"pricegen: 1\nplans: {{p{i}: {{name: P{i}, price: {i}}}}}\n",
+        )
     return directory
 
 
