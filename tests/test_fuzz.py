@@ -327,3 +327,25 @@ def test_false_on_an_add_on_grants_nothing_and_quotes(tmp_path):
     sub = module.Subscription(plan="pro", addons={"extra": 1})
     assert module.quote(sub).total == Decimal("12.00")
     assert module.entitlements(sub)["seats"].limit == 5
+
+
+def test_a_zero_limit_on_an_add_on_reaches_the_evaluator(tmp_path):
+    """Found by the long quote run: the evaluator's lean data dropped ``limit: 0`` (0 == False
+    in Python), and quoting an add-on with it raised TypeError (None * count)."""
+    path = tmp_path / "pricing.yaml"
+    path.write_text(
+        "pricegen: 1\n"
+        "product: {id: acme, name: Acme, currencies: [USD], billing_periods: [monthly]}\n"
+        "features: {seats: {name: Seats, type: metered}, disk: {name: Disk, type: config}}\n"
+        "plans: {pro: {name: Pro, price: 10, entitlements: {disk: 0}}}\n"
+        "addons: {extra: {name: Extra, plans: [pro], price: 2, entitlements: {seats: {limit: 0}}}}\n",
+        "utf-8",
+    )
+    build = compile_catalog(path)
+    assert build.ok, build.diagnostics
+    module = load_evaluator(build.catalog)
+    assert module.ADDONS["extra"]["entitlements"]["seats"]["limit"] == 0
+    assert module.PLANS["pro"]["entitlements"]["disk"]["value"] == Decimal(0)
+    sub = module.Subscription(plan="pro", addons={"extra": 1})
+    assert module.quote(sub).total == Decimal("12.00")
+    assert module.entitlements(sub)["seats"].limit == 0

@@ -103,12 +103,16 @@ def _lean_entitlements(package: dict) -> dict:
         fid: {
             k: v
             for k, v in ent.items()
-            if k in _ENTITLEMENT_KEEP
-            or (k not in ("feature", "granted") and v not in (None, False, [], ""))
+            if k in _ENTITLEMENT_KEEP or (k not in ("feature", "granted") and not _empty(v))
         }
         for fid, ent in package["entitlements"].items()
     }
     return package
+
+
+def _empty(value: object) -> bool:
+    """None, false and empty text or lists; never 0, although 0 == False in Python."""
+    return value is None or value is False or (isinstance(value, (str, list)) and not value)
 
 
 def _data_line(key: str, data: dict, indent: str = "    ") -> str:
