@@ -295,7 +295,7 @@ def test_a_plan_cannot_inherit_a_variable_value_from_a_custom_parent(tmp_path):
         "product: {id: acme, name: Acme, currencies: [USD], billing_periods: [monthly]}\n"
         "features: {retention: {name: Retention, type: config}}\n"
         "plans:\n"
-        "  enterprise: {name: Enterprise, custom: true, entitlements: {retention: {variable: true}}}\n"
+        "  enterprise: {name: Enterprise, custom: true, entitlements: {retention: {variable: true}}}\n"  # noqa: E501
         "  pro: {name: Pro, extends: enterprise, price: 10}\n",
         "utf-8",
     )
@@ -338,7 +338,7 @@ def test_a_zero_limit_on_an_add_on_reaches_the_evaluator(tmp_path):
         "product: {id: acme, name: Acme, currencies: [USD], billing_periods: [monthly]}\n"
         "features: {seats: {name: Seats, type: metered}, disk: {name: Disk, type: config}}\n"
         "plans: {pro: {name: Pro, price: 10, entitlements: {disk: 0}}}\n"
-        "addons: {extra: {name: Extra, plans: [pro], price: 2, entitlements: {seats: {limit: 0}}}}\n",
+        "addons: {extra: {name: Extra, plans: [pro], price: 2, entitlements: {seats: {limit: 0}}}}\n",  # noqa: E501
         "utf-8",
     )
     build = compile_catalog(path)

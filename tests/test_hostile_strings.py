@@ -109,10 +109,10 @@ def catalog_yaml(strings: list[str]) -> str:
     ]
     for i, text in enumerate(strings):
         lines.append(
-            f"  b{i}: {{name: {_q(text)}, description: {_q(text)}, group: {_q(short(text, 100))}, type: boolean}}"
+            f"  b{i}: {{name: {_q(text)}, description: {_q(text)}, group: {_q(short(text, 100))}, type: boolean}}"  # noqa: E501
         )
         lines.append(
-            f"  m{i}: {{name: {_q(text)}, type: metered, unit: [{_q(short(text, 50))}, {_q(short(text, 50))}]}}"
+            f"  m{i}: {{name: {_q(text)}, type: metered, unit: [{_q(short(text, 50))}, {_q(short(text, 50))}]}}"  # noqa: E501
         )
     values = list(dict.fromkeys(short(t, 100) for t in strings))
     lines.append(f"  e: {{name: Enum, type: enum, values: [{', '.join(_q(v) for v in values)}]}}")
@@ -120,12 +120,8 @@ def catalog_yaml(strings: list[str]) -> str:
     lines.append("plans:")
     lines.append("  free: {name: Free, default: true, entitlements: {b0: true, c: 3}}")
     for i, text in enumerate(strings):
-        price = "{monthly: {USD: %d, EUR: %d}, annual: {USD: %d, EUR: %d}}" % (
-            i + 1,
-            i + 1,
-            10 * i + 10,
-            10 * i + 10,
-        )
+        month, year = i + 1, 10 * i + 10
+        price = f"{{monthly: {{USD: {month}, EUR: {month}}}, annual: {{USD: {year}, EUR: {year}}}}}"
         lines += [
             f"  p{i}:",
             f"    name: {_q(text)}",
@@ -140,7 +136,7 @@ def catalog_yaml(strings: list[str]) -> str:
     for i, text in enumerate(strings):
         lines.append(
             f"  a{i}: {{name: {_q(text)}, description: {_q(text)}, plans: [p{i}], price: "
-            f"{{monthly: {{USD: 1, EUR: 1}}, annual: {{USD: 9, EUR: 9}}}}, entitlements: {{m{i}: 5}}}}"
+            f"{{monthly: {{USD: 1, EUR: 1}}, annual: {{USD: 9, EUR: 9}}}}, entitlements: {{m{i}: 5}}}}"  # noqa: E501
         )
     return "\n".join(lines) + "\n"
 

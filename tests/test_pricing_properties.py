@@ -194,7 +194,9 @@ prices = st.integers(0, 10**8).map(lambda n: Decimal(n).scaleb(-4))  # <= 4 deci
 def tier_tables(draw):
     model = draw(st.sampled_from(["graduated", "volume", "stairstep"]))
     count = draw(st.integers(1, 6))
-    bounds = sorted(draw(st.sets(st.integers(1, 10**6), min_size=count, max_size=count)))  # up_to >= 1
+    bounds = sorted(
+        draw(st.sets(st.integers(1, 10**6), min_size=count, max_size=count))
+    )  # up_to >= 1
     tiers = []
     for bound in bounds:
         if model == "stairstep":

@@ -73,7 +73,7 @@ def many_tiers(root: Path, tiers: int = 101) -> Path:
     text = (
         HEADER
         + "features: {seats: {name: Seats, type: metered, meter: fluctuating}}\n"
-        + "plans:\n  pro:\n    name: Pro\n    charges:\n      seats:\n        model: graduated\n        tiers:\n"
+        + "plans:\n  pro:\n    name: Pro\n    charges:\n      seats:\n        model: graduated\n        tiers:\n"  # noqa: E501
         + "\n".join(rows)
         + "\n"
     )
