@@ -349,3 +349,14 @@ def test_a_zero_limit_on_an_add_on_reaches_the_evaluator(tmp_path):
     sub = module.Subscription(plan="pro", addons={"extra": 1})
     assert module.quote(sub).total == Decimal("12.00")
     assert module.entitlements(sub)["seats"].limit == 0
+
+
+@pytest.mark.parametrize("text", ['a: 1\nplans: ["x", ', "a: [", "a: {b: ", "a:\n  - [1, "])
+def test_an_unclosed_flow_at_the_end_points_inside_the_file(tmp_path, text):
+    """Found by the long mutation run (a truncated file): the parser's mark for a missing
+    flow node lies past the end, and the diagnostic pointed at a line the file lacks."""
+    build = compile_text(text.encode())
+    (problem,) = build.diagnostics
+    lines = text.split("\n")
+    assert problem.rule == "YAML_SYNTAX" and problem.line <= len(lines)
+    assert problem.col <= len(lines[problem.line - 1]) + 1
