@@ -424,9 +424,8 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, path: str) -> Diagn
         at_end = "end of stream" in problem or (line, col) == _within(text, 10**9, 1)
         until = "the end of the file" if at_end else f"line {line}, column {col}"
         message = f"This {what} is not closed before {until}; expected {closing}."
-        opening = _within(
-            text, start.line + 1, start.column + 1
-        )  # a flow node's mark can be the end
+        # a flow node's mark can be the end of the text; keep it inside the file
+        opening = _within(text, start.line + 1, start.column + 1)
         return error(Location(path, *opening), "YAML_SYNTAX", message)
     if start is not None and problem == "could not find expected ':'":
         message = "This line has no ':' after its key; expected 'key: value', or a '- ' list item."
