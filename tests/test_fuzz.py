@@ -15,7 +15,7 @@ Properties, each over catalogs drawn by ``tests/fuzz/strategies.py``:
 
 Two profiles, chosen by ``PRICEGEN_FUZZ``:
 
-- ``quick`` (default, run by ``.ci/run``): a fixed seed, about 20 s;
+- ``quick`` (default, run by ``.ci/run``): a fixed seed, 400 cases, about 30 s;
 - ``long``, by hand: ``PRICEGEN_FUZZ=long pytest tests/test_fuzz.py
   --hypothesis-show-statistics`` (``PRICEGEN_FUZZ_EXAMPLES`` sets the number
   of cases per property, default 3,000).
