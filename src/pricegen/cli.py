@@ -181,12 +181,9 @@ def rules() -> None:
         click.echo(
             f"{rule.id:<{width}}  {rule.category:<11} {rule.severity.value:<7}  {rule.purpose}"
         )
-    from .lint import LINT_RULES  # pricegen lint's own registry
+    from .cli_review import list_lint_rules  # pricegen lint's own registry
 
-    width = max(len(rule.id) for rule in LINT_RULES)
-    for rule in LINT_RULES:
-        category = f"lint/{rule.category}"
-        click.echo(f"{rule.id:<{width}}  {category:<12} {rule.severity.value:<7}  {rule.purpose}")
+    list_lint_rules()
 
 
 @main.command()

@@ -201,16 +201,16 @@ def _check_rules(ctx, rules: dict[str, str], hint: str) -> None:
             raise click.BadParameter(problem, ctx=ctx, param_hint=hint)
 
 
-def _list_rules() -> None:
+def list_lint_rules() -> None:
+    """One line per lint rule; `pricegen rules` prints these after the compiler's."""
     width = max(len(rule.id) for rule in LINT_RULES)
     for rule in LINT_RULES:
-        click.echo(
-            f"{rule.id:<{width}}  lint/{rule.category:<7} {rule.severity.value:<7}  {rule.purpose}"
-        )
+        category = f"lint/{rule.category}"
+        click.echo(f"{rule.id:<{width}}  {category:<12} {rule.severity.value:<7}  {rule.purpose}")
 
 
 def _list_rules_and_exit(ctx) -> None:
-    _list_rules()
+    list_lint_rules()
     ctx.exit(EXIT_OK)
 
 
