@@ -250,6 +250,9 @@ def _saas():
         (["check", "--plan", "enterprise", "--feature", "seats"],
          "VariableEntitlementMissingError"),
         (["check", "--plan", "pro", "--feature", "seats", "--usage", "-1"], "InvalidQuantityError"),
+        (["quote", "--plan", "pro", "--quantity", f"seats={10**31}"], "QuantityOutOfRangeError"),
+        (["check", "--plan", "pro", "--feature", "seats", "--usage", str(10**31)],
+         "QuantityOutOfRangeError"),
     ],
 )  # fmt: skip
 def test_bad_arguments_exit_3_with_one_line(run_cli, args, error):

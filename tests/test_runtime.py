@@ -6,10 +6,11 @@ next to it, not read back from the module.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 from datetime import UTC, datetime, timedelta, timezone
-from decimal import ROUND_FLOOR, Decimal, localcontext
+from decimal import ROUND_FLOOR, Decimal, getcontext, localcontext
 
 import pytest
 from evaluator_support import compile_text
@@ -748,6 +749,57 @@ def test_results_are_frozen(pricing):
         s.plan = "free"
     with pytest.raises(TypeError):
         s.quantities["seats"] = 100
+
+
+def test_results_from_the_fast_path_equal_results_built_by_their_constructors(pricing):
+    """check() and quote() skip __init__ and format descriptions on first read;
+    the objects must still behave exactly like ordinary instances."""
+    s = sub(pricing, quantities={"seats": 20}, addons={"extra-seats": 2})
+    quote = pricing.quote(s, usage={"api-calls": 123_456})
+    for line in quote.lines:
+        fields = {f.name: getattr(line, f.name) for f in dataclasses.fields(line)}
+        built = pricing.Line(**fields)
+        assert built == line and hash(built) == hash(line) and repr(built) == repr(line)
+        assert built.to_dict() == line.to_dict() and copy.deepcopy(line) == line
+    expected = "20 seats: 5 × $20.00 + $10.00; 5 × $15.00; 10 × $10.00"  # tier 1 has a flat fee
+    assert quote.lines[1].description == expected
+    fresh = pricing.quote(s, usage={"api-calls": 123_456})
+    assert fresh.to_dict() == quote.to_dict() and copy.deepcopy(fresh) == quote
+    decision = pricing.check(s, "seats", usage=3)
+    fields = {f.name: getattr(decision, f.name) for f in dataclasses.fields(decision)}
+    assert pricing.Decision(**fields) == decision and hash(decision) == hash(decision)
+    assert dataclasses.replace(decision, usage=4).remaining == decision.remaining
+
+
+def test_quantities_are_bounded_so_money_stays_exact(pricing):
+    """Up to 10^30 units are priced exactly; beyond that is an error, not a crash."""
+    s = sub(pricing, "payg")
+    most = pricing.quote(s, usage={"api-calls": 10**30}).lines[1]
+    assert most.quantity == 10**30 and most.amount == Decimal(10) ** 28  # × $0.01, exactly
+    with pytest.raises(pricing.QuantityOutOfRangeError, match="at most 1,000,000,"):
+        pricing.quote(s, usage={"api-calls": 10**30 + 1})
+    with pytest.raises(pricing.QuantityOutOfRangeError):
+        pricing.quote(sub(pricing, quantities={"seats": Decimal(10) ** 31}))
+    with pytest.raises(pricing.QuantityOutOfRangeError):
+        pricing.check(s, "api-calls", usage=10**31)
+    with pytest.raises(pricing.QuantityOutOfRangeError):
+        pricing.allowed(s, "api-calls", requested=10**31)
+    with pytest.raises(pricing.InvalidQuantityError):
+        pricing.check(s, "api-calls", usage=Decimal("Infinity"))
+
+
+def test_quote_restores_the_callers_decimal_context_even_when_it_fails(pricing):
+    with localcontext(prec=5) as mine:
+        pricing.quote(sub(pricing, quantities={"seats": 2}))
+        assert getcontext() is mine and mine.prec == 5
+        with pytest.raises(pricing.QuantityMissingError):
+            pricing.quote(sub(pricing))
+        assert getcontext() is mine and mine.prec == 5
+
+
+def test_an_unhashable_currency_is_an_unknown_currency(pricing):
+    with pytest.raises(pricing.UnknownCurrencyError):
+        pricing.quote(sub(pricing, currency=["USD"], quantities={"seats": 2}))
 
 
 def test_subscription_copies_its_arguments(pricing):

@@ -25,10 +25,12 @@ from decimal import (
     ROUND_UP,
     Context,
     Decimal,
+    getcontext,
     localcontext,
+    setcontext,
 )
 from enum import Enum, StrEnum
-from functools import lru_cache
+from functools import lru_cache, partial
 from types import MappingProxyType
 
 __all__ = [
@@ -229,7 +231,7 @@ class Entitlement(_Plain):
     sources: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Decision(_Plain):
     """The answer of check(): may this subscription use this feature now?"""
 
@@ -250,7 +252,7 @@ class Decision(_Plain):
     window_end: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Line(_Plain):
     """One line item of a quote; ``amount`` is rounded to the currency's minor unit."""
 
@@ -260,7 +262,26 @@ class Line(_Plain):
     amount: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+class _Description:
+    """Line.description of a charge line, formatted on first read and then kept.
+
+    Most quotes are only totalled, and formatting explanations took most of
+    quote()'s time. A line built by quote() holds what its text needs under
+    "_describe"; Line(...) itself stores the text as usual.
+    """
+
+    def __get__(self, line, owner=None):
+        if line is None:
+            raise AttributeError("description")  # a field without a default
+        text, *args = line.__dict__["_describe"]
+        line.__dict__["description"] = description = text(*args)
+        return description
+
+
+Line.description = _Description()
+
+
+@dataclass(frozen=True)
 class Quote(_Plain):
     currency: str
     period: str
@@ -272,6 +293,27 @@ class Quote(_Plain):
         data = _Plain.to_dict(self)
         data["lines"] = [line.to_dict() for line in self.lines]
         return data
+
+
+_new, _set = object.__new__, object.__setattr__
+
+
+def _record(cls, fields: dict):
+    """A Decision, Line or Quote made from its complete field dict, skipping __init__.
+
+    A frozen dataclass's __init__ sets each field through object.__setattr__,
+    which was most of the time check() and quote() took. Equality, hashing,
+    repr() and pickling only read the fields, so the object is the same.
+    """
+    record = _new(cls)
+    _set(record, "__dict__", fields)
+    return record
+
+
+def _line(item: str, description: str, quantity: int, amount: Decimal) -> Line:
+    fields = {"item": item, "description": description, "quantity": quantity}
+    fields["amount"] = amount
+    return _record(Line, fields)
 
 
 @dataclass(frozen=True)
@@ -416,16 +458,25 @@ def _options(ids) -> str:
     return ", ".join(repr(n) for n in names) if names else "(none)"
 
 
-def _whole(value, what: str, *, minimum: int = 0) -> int:
-    """A whole number of units: no bools, floats, fractions or negatives."""
-    if type(value) is int and value >= minimum:  # the common case, first
+_MAX_UNITS = 10**30  # keeps products with 100-digit prices exact in _CONTEXT
+
+
+def _whole(value, what: str) -> int:
+    """A whole number of units: no bool, float, fraction, negative or absurd size."""
+    if type(value) is int and 0 <= value <= _MAX_UNITS:  # the common case, first
         return value
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         raise InvalidQuantityError(f"{what} must be a whole number, got {value!r}.")
-    if isinstance(value, Decimal) and value != value.to_integral_value():
+    if isinstance(value, Decimal) and not (
+        value.is_finite() and value == value.to_integral_value()
+    ):
         raise InvalidQuantityError(f"{what} must be a whole number, got {value}.")
-    if value < minimum:
-        raise InvalidQuantityError(f"{what} must be at least {minimum}, got {value}.")
+    if value < 0:
+        raise InvalidQuantityError(f"{what} must be at least 0, got {value}.")
+    if value > _MAX_UNITS:
+        raise QuantityOutOfRangeError(
+            f"{what} must be at most {_MAX_UNITS:,}, got {value:,}."
+        )
     return int(value)
 
 
@@ -607,7 +658,7 @@ def _combine(base: Entitlement | None, extra: Entitlement, behavior: str, count:
         if behavior == "increment" and extra.type == "metered" and not extra.unlimited:
             return replace(extra, limit=extra.limit * count)
         if behavior == "increment" and extra.type == "config":
-            return replace(extra, value=(extra.value or Decimal(0)) * count)
+            return replace(extra, value=_mul(extra.value or _ZERO, count))
         return extra
     if behavior == "override" or extra.type in ("boolean", "enum"):
         return _more_generous(base, extra)
@@ -623,7 +674,7 @@ def _combine(base: Entitlement | None, extra: Entitlement, behavior: str, count:
             soft=base.soft or extra.soft,
             sources=base.sources + extra.sources,
         )
-    value = (base.value or Decimal(0)) + (extra.value or Decimal(0)) * count
+    value = _add(base.value or _ZERO, _mul(extra.value or _ZERO, count))
     return replace(base, value=value, sources=base.sources + extra.sources)
 
 
@@ -668,14 +719,36 @@ def check(
     Problems with the subscription itself (an unknown plan, an incompatible
     add-on) deny with their reason rather than raise: a check fails closed.
     """
-    usage = _whole(usage, "usage")
-    requested = _whole(requested, "requested")
+    if type(usage) is not int or not 0 <= usage <= _MAX_UNITS:
+        usage = _whole(usage, "usage")
+    if type(requested) is not int or not 0 <= requested <= _MAX_UNITS:
+        requested = _whole(requested, "requested")
     if now is not None:
         _aware(now, "now")
-    grant = _checked_grant(sub, feature)
-    if type(grant) is Reason:
-        return _denied(feature, grant, usage, requested)
-    return _decide(sub, grant, usage, requested, now)
+    rule = _check_rule(sub, feature)
+    if type(rule) is Reason:
+        return _denied(feature, rule, usage, requested)
+    ent, template, limit, budget = rule
+    fields = template.copy()
+    fields["usage"], fields["requested"] = usage, requested
+    if limit is not None:
+        fields["remaining"] = limit - usage if usage < limit else 0
+        if usage + requested > limit:
+            fields["over_limit"] = True
+            if not ent.soft:
+                fields["has_access"] = False
+                fields["reason"] = Reason.USAGE_LIMIT_EXCEEDED
+    if (
+        budget
+        and fields["has_access"]
+        and _budget_spent(sub, ent.feature, usage + requested)
+    ):
+        fields["has_access"] = False
+        fields["reason"] = Reason.BUDGET_EXCEEDED
+    if ent.reset and now is not None and sub.started_at is not None:
+        window = reset_window(ent.reset, ent.reset_anchor, sub.started_at, now)
+        fields["window_start"], fields["window_end"] = window
+    return _record(Decision, fields)
 
 
 def allowed(
@@ -687,13 +760,16 @@ def allowed(
     feature's rule is reduced once to True, False or a hard limit. Anything
     that needs more (a trial budget, bad arguments) goes through check().
     """
-    rules = sub._cache.get("allowed")
-    if rules is None:
-        rules = sub._cache["allowed"] = {}
-    rule = rules.get(feature) if type(feature) is str else "check"
-    if rule is None and feature in FEATURES:  # unknown names are not cached
-        rule = rules[feature] = _allowed_rule(sub, feature)
-    if type(usage) is int and type(requested) is int and usage >= 0 and requested >= 0:
+    try:
+        rule = sub._cache["allowed"][feature]
+    except (KeyError, TypeError):
+        rule = _allowed_rule(sub, feature)
+    if (
+        type(usage) is int
+        and type(requested) is int
+        and 0 <= usage <= _MAX_UNITS
+        and 0 <= requested <= _MAX_UNITS
+    ):
         if rule is True or rule is False:
             return rule
         if type(rule) is int:
@@ -702,84 +778,67 @@ def allowed(
 
 
 def _allowed_rule(sub: Subscription, feature):
-    """True, False, a hard limit, or "check" where only check() can tell."""
-    grant = _checked_grant(sub, feature)
-    if type(grant) is Reason:
-        return False
-    if grant.type != "metered":
-        return True
-    if sub.trial and any(
-        c["feature"] == feature and c["billing"] == "in_arrears"
-        for c in _plan(sub.plan)["charges"]
-    ):
-        return "check"  # a trial budget depends on the cost of the usage
-    if grant.unlimited or grant.soft:
-        return True
-    return grant.limit or 0
+    """True, False, a hard limit, or "check" where only check() can tell; cached."""
+    rule = _check_rule(sub, feature)
+    if type(rule) is Reason:
+        quick = False
+    else:
+        ent, _, limit, budget = rule
+        quick = "check" if budget else True if limit is None or ent.soft else limit
+    if type(feature) is str and feature in FEATURES:  # the set of wrong names is open
+        sub._cache.setdefault("allowed", {})[feature] = quick
+    return quick
 
 
-def _checked_grant(sub: Subscription, feature) -> Entitlement | Reason:
-    """The entitlement check() decides on, or the Reason it denies; cached."""
-    checked = sub._cache.get("checked")
-    if checked is None:
-        checked = sub._cache["checked"] = {}
-    if type(feature) is str and feature in checked:
-        return checked[feature]
+def _check_rule(sub: Subscription, feature):
+    """What check() decides on, or the Reason it denies; cached per subscription.
+
+    A rule is (entitlement, the Decision fields of a grant within its limit,
+    the limit that usage is held to or None, whether a trial budget applies).
+    """
+    rules = sub._cache.get("rules")
+    if rules is None:
+        rules = sub._cache["rules"] = {}
+    if type(feature) is str and feature in rules:
+        return rules[feature]
     if not isinstance(feature, str) or feature not in FEATURES:
         return Reason.UNKNOWN_FEATURE  # not cached: the set of wrong names is open
     try:
         plan = _plan(sub.plan)
         if plan["status"] == "archived" and not sub.existing:
-            grant = Reason.PLAN_ARCHIVED
+            rule = Reason.PLAN_ARCHIVED
         else:
-            grant = entitlements(sub).get(feature, Reason.NOT_IN_PLAN)
+            ent = entitlements(sub).get(feature)
+            rule = Reason.NOT_IN_PLAN if ent is None else _rule(sub, ent)
     except PricingError as exc:
         if exc.reason is None:
             raise
-        grant = exc.reason
-    checked[feature] = grant
-    return grant
+        rule = exc.reason
+    rules[feature] = rule
+    return rule
 
 
-def _decide(sub, ent: Entitlement, usage: int, requested: int, now) -> Decision:
-    window_start = window_end = None
-    if ent.reset and sub.started_at is not None and now is not None:
-        window_start, window_end = reset_window(
-            ent.reset, ent.reset_anchor, sub.started_at, now
-        )
-    reason = None
-    over = False
-    remaining = None
-    if ent.type == "metered":
-        if not ent.unlimited:
-            limit = ent.limit or 0
-            over = usage + requested > limit
-            remaining = max(limit - usage, 0)
-            if over and not ent.soft:
-                reason = Reason.USAGE_LIMIT_EXCEEDED
-        if (
-            reason is None
-            and sub.trial
-            and _budget_spent(sub, _plan(sub.plan), ent.feature, usage + requested)
-        ):
-            reason = Reason.BUDGET_EXCEEDED
-    return Decision(
-        feature=ent.feature,
-        has_access=reason is None,
-        reason=reason,
-        limit=ent.limit,
-        unlimited=ent.unlimited,
-        soft=ent.soft,
-        over_limit=over,
-        usage=usage,
-        requested=requested,
-        remaining=remaining,
-        value=ent.value,
-        values=ent.values,
-        reset=ent.reset,
-        window_start=window_start,
-        window_end=window_end,
-    )
+def _rule(sub: Subscription, ent: Entitlement):
+    metered = ent.type == "metered"
+    limit = (ent.limit or 0) if metered and not ent.unlimited else None
+    template = {
+        "feature": ent.feature,
+        "has_access": True,
+        "reason": None,
+        "limit": ent.limit,
+        "unlimited": ent.unlimited,
+        "soft": ent.soft,
+        "over_limit": False,
+        "usage": 0,
+        "requested": 0,
+        "remaining": None,
+        "value": ent.value,
+        "values": ent.values,
+        "reset": ent.reset,
+        "window_start": None,
+        "window_end": None,
+    }
+    return ent, MappingProxyType(template), limit, metered and sub.trial
 
 
 def _denied(feature, reason: Reason, usage: int, requested: int) -> Decision:
@@ -802,26 +861,32 @@ def _denied(feature, reason: Reason, usage: int, requested: int) -> Decision:
     )
 
 
-def _budget_spent(sub: Subscription, plan, feature: str, units: int) -> bool:
+def _budget_spent(sub: Subscription, feature: str, units: int) -> bool:
     """A credits trial denies pay-as-you-go use that would cost more than the budget."""
+    plan = _plan(sub.plan)
     trial = plan["trial"]
     if not trial or not trial.get("credits"):
         return False
-    currency = _currency(sub)
+    currency, _, _, _, _, charges = _sheet(sub, plan)
     budget = trial["credits"].get(currency)
     if budget is None:
         return False
-    period = _period(sub, plan)
-    for charge in plan["charges"]:
-        if charge["feature"] == feature and charge["billing"] == "in_arrears":
-            with localcontext(_CONTEXT):
-                return _charge_amount(charge, units, period, currency) > budget
+    for charge in charges:
+        if charge.feature == feature and not charge.in_advance:
+            billable = max(units - charge.included, 0)
+            with localcontext(_MONEY):
+                return charge.price(billable) > budget
     return False
 
 
 # -- money ----------------------------------------------------------------------
 
-_CONTEXT = Context(prec=60, rounding=ROUND_HALF_UP)
+# Prices have at most 100 digits and quantities at most 31, so 200 digits keep
+# every product and sum exact. Outside quote(), which sets _MONEY as the
+# thread's context, arithmetic names this context: the caller's never applies.
+_CONTEXT = Context(prec=200, rounding=ROUND_HALF_UP)
+_mul, _add = _CONTEXT.multiply, _CONTEXT.add
+_ZERO = Decimal(0)
 _ROUNDING = {
     "half_up": ROUND_HALF_UP,
     "half_even": ROUND_HALF_EVEN,
@@ -831,7 +896,7 @@ _ROUNDING = {
 
 
 def _known_currency(currency: str) -> str:
-    if currency not in _QUANTA:
+    if not isinstance(currency, str) or currency not in _QUANTA:
         raise UnknownCurrencyError(
             f"Unknown currency {currency!r}; "
             f"expected one of {_options(_PRODUCT['currencies'])}."
@@ -841,7 +906,7 @@ def _known_currency(currency: str) -> str:
 
 def round_money(amount: Decimal, currency: str) -> Decimal:
     """Round a line item to the currency's minor unit, as the catalog says."""
-    return _MONEY.quantize(amount, _QUANTA[_known_currency(currency)])
+    return _round(amount, _QUANTA[_known_currency(currency)])
 
 
 def format_money(amount: Decimal, currency: str) -> str:
@@ -871,117 +936,147 @@ def _money_text(amount: Decimal, currency: str) -> str:
     return format_money(amount, currency)
 
 
-def _count(n: int, fid: str) -> str:
-    unit = FEATURES[fid]["unit"]
-    if not unit:
-        return f"{n:,} × {FEATURES[fid]['name']}"
-    return f"{n:,} {unit[0] if n == 1 else unit[1]}"
-
-
 # -- pricing models -------------------------------------------------------------
+
+
+class _Charge:
+    """One charge of a price sheet, with its prices chosen and money texts formatted.
+
+    ``amount`` and ``explain`` are functions of billable units: the unrounded
+    amount, and the explanation a line item shows. They use plain operators,
+    so they run with _MONEY as the decimal context. Only a flat fee is
+    charged for 0 billable units.
+    """
+
+    __slots__ = ("feature", "in_advance", "included", "flat", "amount", "explain")
+
+    def __init__(self, charge, amount, explain) -> None:
+        self.feature = charge["feature"]
+        self.in_advance = charge["billing"] == "in_advance"
+        self.included = charge["included"]
+        self.flat = charge["model"] == "flat"
+        self.amount, self.explain = amount, explain
+
+    def price(self, billable: int) -> Decimal:
+        return self.amount(billable) if billable or self.flat else _ZERO
+
+    def explanation(self, billable: int) -> str:
+        return self.explain(billable) if billable or self.flat else "nothing billable"
 
 
 def _price_of(price, period: str, currency: str) -> Decimal:
     return price[period][currency]
 
 
-def _charge_amount(charge, quantity: int, period: str, currency: str) -> Decimal:
-    """Unrounded amount of a charge for ``quantity`` units, before included units."""
-    billable = max(quantity - charge["included"], 0)
-    return _model_amount(charge, billable, period, currency)[0]
-
-
-def _model_amount(charge, q: int, period: str, currency: str):
-    """(amount, explanation) of ``q`` billable units under the charge's model."""
+def _compile_charge(charge, period: str, currency: str) -> _Charge:
     model = charge["model"]
     if model == "flat":
         price = _price_of(charge["price"], period, currency)
-        return price, f"flat {_money_text(price, currency)}"
-    if q == 0:
-        return Decimal(0), "nothing billable"
+        text = f"flat {_money_text(price, currency)}"
+        return _Charge(charge, lambda q: price, lambda q: text)
     if model == "per_unit":
         unit = _price_of(charge["unit_price"], period, currency)
-        return unit * q, f"{q:,} × {_money_text(unit, currency)}"
+        each = f" × {_money_text(unit, currency)}"
+        return _Charge(charge, lambda q: unit * q, lambda q: f"{q:,}{each}")
     if model == "package":
-        return _package(charge, q, period, currency)
+        return _package(charge, period, currency)
+    if model == "stairstep":
+        return _stairstep(charge, period, currency)
+    tiers = tuple(_tier(tier, period, currency) for tier in charge["tiers"])
     if model == "graduated":
-        return _graduated(charge["tiers"], q, period, currency)
-    if model == "volume":
-        return _volume(charge["tiers"], q, period, currency)
-    return _stairstep(charge, q, period, currency)
+        amount, explain = _graduated, _graduated_text
+    else:
+        amount, explain = _volume, _volume_text
+    return _Charge(charge, partial(amount, tiers), partial(explain, tiers))
 
 
-def _package(charge, q: int, period: str, currency: str):
-    size = charge["block_size"]
-    blocks = -(-q // size) if charge["rounding"] == "up" else q // size
+def _package(charge, period: str, currency: str) -> _Charge:
+    size, up = charge["block_size"], charge["rounding"] == "up"
     price = _price_of(charge["block_price"], period, currency)
-    noun = "block" if blocks == 1 else "blocks"
-    return (
-        price * blocks,
-        f"{blocks:,} {noun} of {size:,} × {_money_text(price, currency)}",
-    )
+    each = f" of {size:,} × {_money_text(price, currency)}"
+
+    def blocks(q: int) -> int:
+        return -(-q // size) if up else q // size
+
+    def explain(q: int) -> str:
+        n = blocks(q)
+        return f"{n:,} {'block' if n == 1 else 'blocks'}{each}"
+
+    return _Charge(charge, lambda q: price * blocks(q), explain)
 
 
-def _tier_parts(tier, period: str, currency: str):
-    unit = (
-        _price_of(tier["unit_price"], period, currency)
-        if tier["unit_price"]
-        else Decimal(0)
-    )
-    flat = (
-        _price_of(tier["flat_price"], period, currency)
-        if tier["flat_price"]
-        else Decimal(0)
-    )
-    return unit, flat
+def _tier(tier, period: str, currency: str):
+    """(up_to, unit price, flat fee, explanation after the unit count)."""
+    unit, flat = _ZERO, _ZERO
+    if tier["unit_price"]:
+        unit = _price_of(tier["unit_price"], period, currency)
+    if tier["flat_price"]:
+        flat = _price_of(tier["flat_price"], period, currency)
+    text = f" × {_money_text(unit, currency)}"
+    if flat:
+        text += f" + {_money_text(flat, currency)}"
+    return tier["up_to"], unit, flat, text
 
 
-def _explain(units: int, unit: Decimal, flat: Decimal, currency: str) -> str:
-    text = f"{units:,} × {_money_text(unit, currency)}"
-    return text + (f" + {_money_text(flat, currency)}" if flat else "")
+def _slices(tiers, q: int) -> list:
+    """Graduated: (units, unit price, flat fee, text) of each tier that q reaches.
 
-
-def _graduated(tiers, q: int, period: str, currency: str):
-    """Each tier charges the units inside it, plus its flat fee once reached."""
-    total, parts, lower = Decimal(0), [], 0
-    for tier in tiers:
-        upper = tier["up_to"]
+    Each tier charges the units inside it, plus its flat fee once reached.
+    """
+    slices, lower = [], 0
+    for upper, unit, flat, text in tiers:
         if q <= lower:
             break
-        units = (min(q, upper) if upper is not None else q) - lower
-        unit, flat = _tier_parts(tier, period, currency)
-        total += unit * units + flat
-        parts.append(_explain(units, unit, flat, currency))
+        units = (q if upper is None or q < upper else upper) - lower
+        slices.append((units, unit, flat, text))
         if upper is None:
             break
         lower = upper
-    return total, "; ".join(parts)
+    return slices
 
 
-def _reached_tier(tiers, q: int):
+def _graduated(tiers, q: int) -> Decimal:
+    return sum([units * unit + flat for units, unit, flat, _ in _slices(tiers, q)])
+
+
+def _graduated_text(tiers, q: int) -> str:
+    return "; ".join([f"{units:,}{text}" for units, _, _, text in _slices(tiers, q)])
+
+
+def _reached(tiers, q: int):
+    """Volume: the tier q falls in; every unit is at its price, plus its flat fee."""
     for tier in tiers:
-        if tier["up_to"] is None or q <= tier["up_to"]:
+        if tier[0] is None or q <= tier[0]:
             return tier
-    return None
+    raise AssertionError("a volume charge ends with an open tier")
 
 
-def _volume(tiers, q: int, period: str, currency: str):
-    """Every unit at the price of the tier q falls in, plus that tier's flat fee."""
-    unit, flat = _tier_parts(_reached_tier(tiers, q), period, currency)
-    return unit * q + flat, _explain(q, unit, flat, currency)
+def _volume(tiers, q: int) -> Decimal:
+    _, unit, flat, _ = _reached(tiers, q)
+    return unit * q + flat
 
 
-def _stairstep(charge, q: int, period: str, currency: str):
-    tier = _reached_tier(charge["tiers"], q)
-    if tier is None:
-        top = charge["tiers"][-1]["up_to"]
+def _volume_text(tiers, q: int) -> str:
+    return f"{q:,}{_reached(tiers, q)[3]}"
+
+
+def _stairstep(charge, period: str, currency: str) -> _Charge:
+    steps = []
+    for tier in charge["tiers"]:
+        price, upper = _price_of(tier["price"], period, currency), tier["up_to"]
+        bound = f"up to {upper:,}" if upper is not None else "open tier"
+        steps.append((upper, price, f"tier {bound}: {_money_text(price, currency)}"))
+
+    def step(q: int):
+        for upper, price, text in steps:
+            if upper is None or q <= upper:
+                return price, text
         raise QuantityOutOfRangeError(
             f"{q:,} units of {charge['feature']!r} exceed the last stairstep tier "
-            f"(up to {top:,})."
+            f"(up to {steps[-1][0]:,})."
         )
-    price = _price_of(tier["price"], period, currency)
-    bound = f"up to {tier['up_to']:,}" if tier["up_to"] is not None else "open tier"
-    return price, f"tier {bound}: {_money_text(price, currency)}"
+
+    return _Charge(charge, lambda q: step(q)[0], lambda q: step(q)[1])
 
 
 # -- quotes ---------------------------------------------------------------------
@@ -1001,32 +1096,88 @@ def _period(sub: Subscription, plan) -> str:
     return period
 
 
+_SHEETS: dict = {}  # (plan, period, currency) as given -> _sheet(), catalog-bounded
+
+
+def _sheet(sub: Subscription, plan):
+    """The plan's price sheet in the subscription's period and currency.
+
+    Compiled once and shared: (currency, period, rounding quantum, base line,
+    trial base line, charges).
+    """
+    key = (sub.plan, sub.period, sub.currency)
+    try:
+        return _SHEETS[key]
+    except (KeyError, TypeError):
+        currency, period = _currency(sub), _period(sub, plan)
+    price = _price_of(plan["price"], period, currency) if plan["price"] else _ZERO
+    label = f"{plan['name']} ({_PERIOD_NAMES[period]})"
+    base = _line("plan", label, 1, round_money(price, currency))
+    waived = f"{label}, trial: {_money_text(price, currency)} waived"
+    trial = _line("plan", waived, 1, round_money(_ZERO, currency)) if price else base
+    charges = tuple(_compile_charge(c, period, currency) for c in plan["charges"])
+    sheet = (currency, period, _QUANTA[currency], base, trial, charges)
+    _SHEETS[key] = sheet  # idempotent, so a race only compiles twice
+    return sheet
+
+
+def _count(n: int, fid: str) -> str:
+    """A count of the feature's units: "1 seat", "20 seats", "3 × Projects"."""
+    unit = FEATURES[fid]["unit"]
+    if not unit:
+        return f"{n:,} × {FEATURES[fid]['name']}"
+    return f"{n:,} {unit[0] if n == 1 else unit[1]}"
+
+
 def quote(sub: Subscription, usage: Mapping[str, int] | None = None) -> Quote:
     """What ``sub`` costs for one period in one currency, line by line.
 
     ``usage`` is the measured usage of in-arrears features in the period.
     """
+    priced = sub._cache.get("quote") or _priced_subscription(sub)
+    currency, period, quantum, base, charges, addon_lines, credits = priced
+    usage = dict(usage) if usage else {}
+    for fid in usage:
+        if fid not in FEATURES:
+            _feature(fid)
+    caller = getcontext()
+    setcontext(_MONEY)  # exact products and sums, the catalog's rounding
+    try:
+        lines = [base]
+        for charge in charges:
+            lines.append(_charge_line(sub, charge, usage, quantum))
+        lines += addon_lines
+        if credits:
+            lines += _credit_lines(credits, charges, lines, currency)
+        total = sum([line.amount for line in lines])
+    finally:
+        setcontext(caller)
+    fields = {"currency": currency, "period": period, "plan": sub.plan}
+    fields["lines"], fields["total"] = tuple(lines), total
+    return _record(Quote, fields)
+
+
+def _priced_subscription(sub: Subscription):
+    """Everything quote() needs that depends on the subscription alone; cached on it.
+
+    Checking the subscription (plan, currency, period, add-ons, variables)
+    happens here, once. Lines that depend on usage are priced per call.
+    """
     plan = _plan(sub.plan)
     _check_quotable(sub, plan)
-    currency, period = _currency(sub), _period(sub, plan)
-    usage = dict(usage or {})
-    for fid in usage:
-        _feature(fid)
+    currency, period, quantum, base, trial, charges = _sheet(sub, plan)
     entitlements(sub)  # validates add-ons and variables before pricing
-    with localcontext(_CONTEXT):
-        lines = [_base_line(sub, plan, period, currency)]
-        lines += [
-            _charge_line(sub, c, usage, period, currency) for c in plan["charges"]
-        ]
-        lines += [
-            _addon_line(addon_id, addon, count, period, currency)
-            for addon_id, addon, count in _validated_addons(sub, plan)
-        ]
-        lines += _credit_lines(sub, plan, lines, currency)
-        total = sum((line.amount for line in lines), Decimal(0))
-    return Quote(
-        currency=currency, period=period, plan=sub.plan, lines=tuple(lines), total=total
+    addon_lines = tuple(
+        _addon_line(addon_id, addon, count, period, currency)
+        for addon_id, addon, count in _validated_addons(sub, plan)
     )
+    credits = None
+    if sub.trial and plan["trial"] and plan["trial"].get("credits"):
+        credits = plan["trial"]["credits"].get(currency, _ZERO)
+    priced = (currency, period, quantum, trial if sub.trial else base)
+    priced += (charges, addon_lines, credits)
+    sub._cache["quote"] = priced
+    return priced
 
 
 def _check_quotable(sub: Subscription, plan) -> None:
@@ -1044,60 +1195,56 @@ def _check_quotable(sub: Subscription, plan) -> None:
         raise PlanNotQuotableError(f"Plan {sub.plan!r} is a draft and is not sold yet.")
 
 
-def _base_line(sub: Subscription, plan, period: str, currency: str) -> Line:
-    price = _price_of(plan["price"], period, currency) if plan["price"] else Decimal(0)
-    label = f"{plan['name']} ({_PERIOD_NAMES[period]})"
-    if sub.trial and price:
-        return Line(
-            "plan",
-            f"{label}, trial: {_money_text(price, currency)} waived",
-            1,
-            round_money(Decimal(0), currency),
-        )
-    return Line("plan", label, 1, round_money(price, currency))
-
-
-def _charge_line(
-    sub: Subscription, charge, usage: dict, period: str, currency: str
-) -> Line:
-    fid = charge["feature"]
-    if charge["billing"] == "in_advance":
+def _charge_line(sub: Subscription, charge: _Charge, usage: dict, quantum) -> Line:
+    """The line of one charge; its description is formatted on first read."""
+    fid = charge.feature
+    if charge.in_advance:
         if fid not in sub.quantities:
             raise QuantityMissingError(
                 f"Plan {sub.plan!r} sells {fid!r} in advance; "
                 f"expected quantities={{{fid!r}: ...}}."
             )
-        quantity = _whole(sub.quantities[fid], f"Quantity of {fid!r}")
+        quantity = sub.quantities[fid]
     else:
-        quantity = _whole(usage.get(fid, 0), f"Usage of {fid!r}")
-    included = charge["included"]
-    billable = max(quantity - included, 0)
-    amount, how = _model_amount(charge, billable, period, currency)
-    what = _count(quantity, fid)
-    if included:
-        what += f" ({included:,} included, {billable:,} billable)"
-    return Line(fid, f"{what}: {how}", quantity, round_money(amount, currency))
+        quantity = usage.get(fid, 0)
+    if type(quantity) is not int or not 0 <= quantity <= _MAX_UNITS:
+        what = "Quantity" if charge.in_advance else "Usage"
+        quantity = _whole(quantity, f"{what} of {fid!r}")
+    included = charge.included
+    billable = quantity - included if quantity > included else 0
+    amount = charge.price(billable)
+    line = _new(Line)
+    fields = {"item": fid, "quantity": quantity, "amount": amount.quantize(quantum)}
+    fields["_describe"] = (_charge_text, charge, quantity, billable)
+    _set(line, "__dict__", fields)
+    return line
+
+
+def _charge_text(charge: _Charge, quantity: int, billable: int) -> str:
+    what = _count(quantity, charge.feature)
+    if charge.included:
+        what += f" ({charge.included:,} included, {billable:,} billable)"
+    with localcontext(_MONEY):
+        return f"{what}: {charge.explanation(billable)}"
 
 
 def _addon_line(addon_id: str, addon, count: int, period: str, currency: str) -> Line:
-    unit = _price_of(addon["price"], period, currency) if addon["price"] else Decimal(0)
+    unit = _price_of(addon["price"], period, currency) if addon["price"] else _ZERO
     text = f"{addon['name']}: {count:,} × {_money_text(unit, currency)}"
-    return Line(f"addon:{addon_id}", text, count, round_money(unit * count, currency))
+    amount = round_money(_mul(unit, count), currency)
+    return _line(f"addon:{addon_id}", text, count, amount)
 
 
-def _credit_lines(sub: Subscription, plan, lines: list, currency: str) -> list:
+def _credit_lines(budget: Decimal, charges, lines: list, currency: str) -> list:
     """A credits trial pays for in-arrears (pay-as-you-go) lines up to its budget."""
-    trial = plan["trial"]
-    if not sub.trial or not trial or not trial.get("credits"):
-        return []
-    budget = trial["credits"].get(currency, Decimal(0))
-    usage = {c["feature"] for c in plan["charges"] if c["billing"] == "in_arrears"}
-    spent = sum((line.amount for line in lines if line.item in usage), Decimal(0))
+    usage = {charge.feature for charge in charges if not charge.in_advance}
+    spent = sum([line.amount for line in lines if line.item in usage])
     credit = min(budget, spent)
     if not credit:
         return []
     text = f"Trial credits (budget {_money_text(budget, currency)})"
-    return [Line("trial-credits", text, 1, round_money(-credit, currency))]
+    amount = round_money(credit.copy_negate(), currency)
+    return [_line("trial-credits", text, 1, amount)]
 
 
 # -- reset windows --------------------------------------------------------------
@@ -1199,4 +1346,5 @@ def reset_window(reset: str, anchor: str, started_at: datetime, now: datetime):
 _PRODUCT = _frozen(json.loads(_PRODUCT_SOURCE))
 FEATURES = _frozen(json.loads(_FEATURES_SOURCE))
 _QUANTA = {c: Decimal(1).scaleb(-d) for c, d in _PRODUCT["minor_units"].items()}
-_MONEY = Context(prec=60, rounding=_ROUNDING[_PRODUCT["rounding"]])  # round_money()
+_MONEY = Context(prec=200, rounding=_ROUNDING[_PRODUCT["rounding"]])
+_round = _MONEY.quantize  # _round(amount, quantum): a line item, as the catalog rounds
