@@ -7,19 +7,21 @@ to_dict(), bad arguments exit 3 with one line on stderr, bad flags exit 2.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from evaluator_support import REPO, example_catalogs, example_id
 
-from pricegen import __version__, compile_catalog
+from pricegen import __version__, compile_catalog, model
 from pricegen.render import render
 
 EXAMPLES = [pytest.param(c, id=example_id(c)) for c in example_catalogs()]
@@ -193,6 +195,42 @@ def _arguments(module) -> tuple[list[str], dict, dict]:
         plan=plan["id"], period=period, currency=currency, quantities=quantities, addons=addons
     )
     return flags, kwargs, usage
+
+
+def _thawed(value):
+    if isinstance(value, Mapping):
+        return {k: _thawed(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_thawed(v) for v in value]
+    return value
+
+
+def _shown(ent: dict) -> dict:
+    """An entitlement of catalog.json as CATALOG shows it: no id, no empty fields."""
+    empty = (None, "", [])
+    return {
+        k: v
+        for k, v in ent.items()
+        if k not in ("feature", "granted") and v is not False and not any(v == e for e in empty)
+    }
+
+
+def test_catalog_restores_what_the_lean_module_data_leaves_out(imported):
+    """The module stores entitlements without their type, default anchor and own
+    source; CATALOG must still equal catalog.json's, in the model's field order."""
+    catalog, module = imported
+    data = json.loads(render(compile_catalog(catalog).catalog)["catalog.json"])
+    order = [f.name for f in dataclasses.fields(model.Entitlement)]
+    for section in ("plans", "addons"):
+        shown = _thawed(module.CATALOG[section])
+        parsed = getattr(module, section.upper())  # PLANS, ADDONS: the same, with Decimals
+        for package_id, package in data[section].items():
+            expected = {fid: _shown(e) for fid, e in package["entitlements"].items()}
+            got = shown[package_id]["entitlements"]
+            assert got == expected, package_id
+            for fid, ent in got.items():
+                assert list(ent) == sorted(ent, key=order.index), (package_id, fid)
+                assert list(parsed[package_id]["entitlements"][fid]) == list(ent)
 
 
 def test_quote_json_is_the_modules_to_dict(imported, run_cli):

@@ -79,14 +79,14 @@ SOURCE_SHA256 = "498b412d9cd893a4af1c2c3f65d288cecd8cc16cb9200abcd5f54885aafd7bf
 _PRODUCT_SOURCE = '{"id":"waypoint","name":"Waypoint Geocoding API","description":"Forward and reverse geocoding, address autocomplete and batch geocoding over a single REST API.","currencies":["USD","EUR","JPY"],"billing_periods":["monthly"],"trial_end":"downgrade","rounding":"half_up","minor_units":{"USD":2,"EUR":2,"JPY":0},"locale":"en_US","default_plan":"sandbox","money_formats":{"USD":["$","",",","."],"EUR":["\\u20ac","",",","."],"JPY":["\\u00a5","",",","."]}}'  # noqa: E501
 _FEATURES_SOURCE = '{"geocodes":{"id":"geocodes","name":"Geocoding requests","description":"Forward (address to coordinates) and reverse (coordinates to address) lookups.","group":"Geocoding","type":"metered","unit":["request","requests"],"values":[],"meter":"incremental"},"autocomplete":{"id":"autocomplete","name":"Autocomplete sessions","description":"A session runs from the first keystroke to the selected address, however many keystrokes it takes.","group":"Geocoding","type":"metered","unit":["session","sessions"],"values":[],"meter":"incremental"},"batch-rows":{"id":"batch-rows","name":"Batch geocoding","description":"Rows geocoded by uploading a CSV file, processed asynchronously.","group":"Geocoding","type":"metered","unit":["row","rows"],"values":[],"meter":"incremental"},"stored-results":{"id":"stored-results","name":"Stored results","description":"Geocoding results kept permanently in your own database (storage rights), counted at month end.","group":"Geocoding","type":"metered","unit":["result","results"],"values":[],"meter":"fluctuating"},"datasets":{"id":"datasets","name":"Data sources","description":"Address and boundary datasets that results are drawn from.","group":"Data","type":"enum","unit":null,"values":["openstreetmap","openaddresses","rooftop","parcels"],"meter":null},"rate-limit":{"id":"rate-limit","name":"Rate limit","description":"Sustained requests per second across all keys of the account.","group":"Platform","type":"config","unit":["request/s","requests/s"],"values":[],"meter":null},"api-keys":{"id":"api-keys","name":"API keys","description":"Keys that can be issued at the same time, each with its own referrer and IP restrictions.","group":"Platform","type":"metered","unit":["key","keys"],"values":[],"meter":"fluctuating"},"uptime-sla":{"id":"uptime-sla","name":"Uptime SLA","description":"99.95% monthly availability, with service credits below it.","group":"Platform","type":"boolean","unit":null,"values":[],"meter":null},"support":{"id":"support","name":"Support","description":"Ways to reach the Waypoint engineers.","group":"Support","type":"enum","unit":null,"values":["docs","email","shared-slack"],"meter":null}}'  # noqa: E501
 _PLAN_SOURCES = {
-    "sandbox": '{"id":"sandbox","name":"Sandbox","description":"Free daily quota for prototypes and side projects. No card needed.","status":"published","default":true,"custom":false,"extends":null,"ancestors":[],"billing_periods":["monthly"],"trial":null,"price":null,"charges":[],"entitlements":{"geocodes":{"type":"metered","limit":2500,"reset":"day","reset_anchor":"calendar","source":"sandbox"},"autocomplete":{"type":"metered","limit":250,"reset":"day","reset_anchor":"calendar","source":"sandbox"},"datasets":{"type":"enum","values":["openstreetmap","openaddresses"],"reset_anchor":"subscription_start","source":"sandbox"},"rate-limit":{"type":"config","value":"5","reset_anchor":"subscription_start","source":"sandbox"},"api-keys":{"type":"metered","limit":2,"reset_anchor":"subscription_start","source":"sandbox"},"support":{"type":"enum","values":["docs"],"reset_anchor":"subscription_start","source":"sandbox"}}}',  # noqa: E501
-    "pay-as-you-go": '{"id":"pay-as-you-go","name":"Pay as you go","description":"No commitment. The first 10,000 requests each month are free, then every request is billed.","status":"published","default":false,"custom":false,"extends":"sandbox","ancestors":["sandbox"],"billing_periods":["monthly"],"trial":{"days":null,"months":null,"credits":{"USD":"20","EUR":"18","JPY":"3000"}},"price":null,"charges":[{"feature":"geocodes","model":"per_unit","billing":"in_arrears","description":"","included":10000,"price":null,"unit_price":{"monthly":{"USD":"0.0009","EUR":"0.00085","JPY":"0.14"}},"block_size":null,"block_price":null,"rounding":"up","tiers":[]},{"feature":"autocomplete","model":"package","billing":"in_arrears","description":"","included":0,"price":null,"unit_price":null,"block_size":1000,"block_price":{"monthly":{"USD":"2.50","EUR":"2.30","JPY":"380"}},"rounding":"up","tiers":[]}],"entitlements":{"geocodes":{"type":"metered","unlimited":true,"reset":"month","reset_anchor":"subscription_start","source":"pay-as-you-go"},"autocomplete":{"type":"metered","unlimited":true,"reset":"month","reset_anchor":"subscription_start","source":"pay-as-you-go"},"datasets":{"type":"enum","values":["openstreetmap","openaddresses"],"reset_anchor":"subscription_start","source":"sandbox"},"rate-limit":{"type":"config","value":"25","reset_anchor":"subscription_start","source":"pay-as-you-go"},"api-keys":{"type":"metered","limit":5,"reset_anchor":"subscription_start","source":"pay-as-you-go"},"support":{"type":"enum","values":["docs","email"],"reset_anchor":"subscription_start","source":"pay-as-you-go"}}}',  # noqa: E501
-    "growth": '{"id":"growth","name":"Growth","description":"For products in production. Lower rates at volume, batch geocoding, rooftop accuracy and an SLA.","status":"published","default":false,"custom":false,"extends":"pay-as-you-go","ancestors":["pay-as-you-go","sandbox"],"billing_periods":["monthly"],"trial":null,"price":{"monthly":{"USD":"149","EUR":"139","JPY":"22000"}},"charges":[{"feature":"geocodes","model":"graduated","billing":"in_arrears","description":"Overage past 250,000 requests, cheaper at volume.","included":250000,"price":null,"unit_price":null,"block_size":null,"block_price":null,"rounding":"up","tiers":[{"up_to":750000,"unit_price":{"monthly":{"USD":"0.0006","EUR":"0.00055","JPY":"0.09"}},"flat_price":null,"price":null},{"up_to":4750000,"unit_price":{"monthly":{"USD":"0.0004","EUR":"0.00037","JPY":"0.06"}},"flat_price":null,"price":null},{"up_to":null,"unit_price":{"monthly":{"USD":"0.00025","EUR":"0.00023","JPY":"0.038"}},"flat_price":{"monthly":{"USD":"200","EUR":"185","JPY":"30000"}},"price":null}]},{"feature":"autocomplete","model":"package","billing":"in_arrears","description":"","included":10000,"price":null,"unit_price":null,"block_size":1000,"block_price":{"monthly":{"USD":"2","EUR":"1.85","JPY":"300"}},"rounding":"up","tiers":[]},{"feature":"batch-rows","model":"volume","billing":"in_arrears","description":"","included":0,"price":null,"unit_price":null,"block_size":null,"block_price":null,"rounding":"up","tiers":[{"up_to":100000,"unit_price":{"monthly":{"USD":"0.002","EUR":"0.0018","JPY":"0.3"}},"flat_price":null,"price":null},{"up_to":1000000,"unit_price":{"monthly":{"USD":"0.0015","EUR":"0.0014","JPY":"0.22"}},"flat_price":{"monthly":{"USD":"25","EUR":"23","JPY":"3800"}},"price":null},{"up_to":10000000,"unit_price":{"monthly":{"USD":"0.001","EUR":"0.00092","JPY":"0.15"}},"flat_price":{"monthly":{"USD":"100","EUR":"92","JPY":"15000"}},"price":null},{"up_to":null,"unit_price":{"monthly":{"USD":"0.0006","EUR":"0.00055","JPY":"0.09"}},"flat_price":{"monthly":{"USD":"400","EUR":"370","JPY":"60000"}},"price":null}]},{"feature":"stored-results","model":"stairstep","billing":"in_arrears","description":"Storage rights, priced in steps by the number of results stored.","included":0,"price":null,"unit_price":null,"block_size":null,"block_price":null,"rounding":"up","tiers":[{"up_to":10000,"unit_price":null,"flat_price":null,"price":{"monthly":{"USD":"0","EUR":"0","JPY":"0"}}},{"up_to":100000,"unit_price":null,"flat_price":null,"price":{"monthly":{"USD":"49","EUR":"45","JPY":"7500"}}},{"up_to":1000000,"unit_price":null,"flat_price":null,"price":{"monthly":{"USD":"199","EUR":"185","JPY":"30000"}}}]}],"entitlements":{"geocodes":{"type":"metered","unlimited":true,"reset":"month","reset_anchor":"calendar","source":"growth"},"autocomplete":{"type":"metered","unlimited":true,"reset":"month","reset_anchor":"calendar","source":"growth"},"batch-rows":{"type":"metered","limit":20000000,"soft":true,"reset":"month","reset_anchor":"calendar","source":"growth"},"stored-results":{"type":"metered","limit":1000000,"reset_anchor":"subscription_start","source":"growth"},"datasets":{"type":"enum","values":["openstreetmap","openaddresses","rooftop"],"reset_anchor":"subscription_start","source":"growth"},"rate-limit":{"type":"config","value":"100","reset_anchor":"subscription_start","source":"growth"},"api-keys":{"type":"metered","limit":25,"reset_anchor":"subscription_start","source":"growth"},"uptime-sla":{"type":"boolean","reset_anchor":"subscription_start","source":"growth"},"support":{"type":"enum","values":["docs","email"],"reset_anchor":"subscription_start","source":"pay-as-you-go"}}}',  # noqa: E501
-    "enterprise": '{"id":"enterprise","name":"Enterprise","description":"Committed volume, negotiated rates, a dedicated rate limit and a shared Slack channel.","status":"published","default":false,"custom":true,"extends":"growth","ancestors":["growth","pay-as-you-go","sandbox"],"billing_periods":["monthly"],"trial":null,"price":null,"charges":[],"entitlements":{"geocodes":{"type":"metered","unlimited":true,"reset":"month","reset_anchor":"calendar","source":"growth"},"autocomplete":{"type":"metered","unlimited":true,"reset":"month","reset_anchor":"calendar","source":"growth"},"batch-rows":{"type":"metered","unlimited":true,"reset":"month","reset_anchor":"calendar","source":"enterprise"},"stored-results":{"type":"metered","unlimited":true,"reset_anchor":"subscription_start","source":"enterprise"},"datasets":{"type":"enum","values":["openstreetmap","openaddresses","rooftop","parcels"],"reset_anchor":"subscription_start","source":"enterprise"},"rate-limit":{"type":"config","reset_anchor":"subscription_start","variable":true,"source":"enterprise"},"api-keys":{"type":"metered","unlimited":true,"reset_anchor":"subscription_start","source":"enterprise"},"uptime-sla":{"type":"boolean","reset_anchor":"subscription_start","source":"growth"},"support":{"type":"enum","values":["docs","email","shared-slack"],"reset_anchor":"subscription_start","source":"enterprise"}}}',  # noqa: E501
+    "sandbox": '{"id":"sandbox","name":"Sandbox","description":"Free daily quota for prototypes and side projects. No card needed.","status":"published","default":true,"custom":false,"extends":null,"ancestors":[],"billing_periods":["monthly"],"trial":null,"price":null,"charges":[],"entitlements":{"geocodes":{"limit":2500,"reset":"day","reset_anchor":"calendar"},"autocomplete":{"limit":250,"reset":"day","reset_anchor":"calendar"},"datasets":{"values":["openstreetmap","openaddresses"]},"rate-limit":{"value":"5"},"api-keys":{"limit":2},"support":{"values":["docs"]}}}',  # noqa: E501
+    "pay-as-you-go": '{"id":"pay-as-you-go","name":"Pay as you go","description":"No commitment. The first 10,000 requests each month are free, then every request is billed.","status":"published","default":false,"custom":false,"extends":"sandbox","ancestors":["sandbox"],"billing_periods":["monthly"],"trial":{"days":null,"months":null,"credits":{"USD":"20","EUR":"18","JPY":"3000"}},"price":null,"charges":[{"feature":"geocodes","model":"per_unit","billing":"in_arrears","description":"","included":10000,"price":null,"unit_price":{"monthly":{"USD":"0.0009","EUR":"0.00085","JPY":"0.14"}},"block_size":null,"block_price":null,"rounding":"up","tiers":[]},{"feature":"autocomplete","model":"package","billing":"in_arrears","description":"","included":0,"price":null,"unit_price":null,"block_size":1000,"block_price":{"monthly":{"USD":"2.50","EUR":"2.30","JPY":"380"}},"rounding":"up","tiers":[]}],"entitlements":{"geocodes":{"unlimited":true,"reset":"month"},"autocomplete":{"unlimited":true,"reset":"month"},"datasets":{"values":["openstreetmap","openaddresses"],"source":"sandbox"},"rate-limit":{"value":"25"},"api-keys":{"limit":5},"support":{"values":["docs","email"]}}}',  # noqa: E501
+    "growth": '{"id":"growth","name":"Growth","description":"For products in production. Lower rates at volume, batch geocoding, rooftop accuracy and an SLA.","status":"published","default":false,"custom":false,"extends":"pay-as-you-go","ancestors":["pay-as-you-go","sandbox"],"billing_periods":["monthly"],"trial":null,"price":{"monthly":{"USD":"149","EUR":"139","JPY":"22000"}},"charges":[{"feature":"geocodes","model":"graduated","billing":"in_arrears","description":"Overage past 250,000 requests, cheaper at volume.","included":250000,"price":null,"unit_price":null,"block_size":null,"block_price":null,"rounding":"up","tiers":[{"up_to":750000,"unit_price":{"monthly":{"USD":"0.0006","EUR":"0.00055","JPY":"0.09"}},"flat_price":null,"price":null},{"up_to":4750000,"unit_price":{"monthly":{"USD":"0.0004","EUR":"0.00037","JPY":"0.06"}},"flat_price":null,"price":null},{"up_to":null,"unit_price":{"monthly":{"USD":"0.00025","EUR":"0.00023","JPY":"0.038"}},"flat_price":{"monthly":{"USD":"200","EUR":"185","JPY":"30000"}},"price":null}]},{"feature":"autocomplete","model":"package","billing":"in_arrears","description":"","included":10000,"price":null,"unit_price":null,"block_size":1000,"block_price":{"monthly":{"USD":"2","EUR":"1.85","JPY":"300"}},"rounding":"up","tiers":[]},{"feature":"batch-rows","model":"volume","billing":"in_arrears","description":"","included":0,"price":null,"unit_price":null,"block_size":null,"block_price":null,"rounding":"up","tiers":[{"up_to":100000,"unit_price":{"monthly":{"USD":"0.002","EUR":"0.0018","JPY":"0.3"}},"flat_price":null,"price":null},{"up_to":1000000,"unit_price":{"monthly":{"USD":"0.0015","EUR":"0.0014","JPY":"0.22"}},"flat_price":{"monthly":{"USD":"25","EUR":"23","JPY":"3800"}},"price":null},{"up_to":10000000,"unit_price":{"monthly":{"USD":"0.001","EUR":"0.00092","JPY":"0.15"}},"flat_price":{"monthly":{"USD":"100","EUR":"92","JPY":"15000"}},"price":null},{"up_to":null,"unit_price":{"monthly":{"USD":"0.0006","EUR":"0.00055","JPY":"0.09"}},"flat_price":{"monthly":{"USD":"400","EUR":"370","JPY":"60000"}},"price":null}]},{"feature":"stored-results","model":"stairstep","billing":"in_arrears","description":"Storage rights, priced in steps by the number of results stored.","included":0,"price":null,"unit_price":null,"block_size":null,"block_price":null,"rounding":"up","tiers":[{"up_to":10000,"unit_price":null,"flat_price":null,"price":{"monthly":{"USD":"0","EUR":"0","JPY":"0"}}},{"up_to":100000,"unit_price":null,"flat_price":null,"price":{"monthly":{"USD":"49","EUR":"45","JPY":"7500"}}},{"up_to":1000000,"unit_price":null,"flat_price":null,"price":{"monthly":{"USD":"199","EUR":"185","JPY":"30000"}}}]}],"entitlements":{"geocodes":{"unlimited":true,"reset":"month","reset_anchor":"calendar"},"autocomplete":{"unlimited":true,"reset":"month","reset_anchor":"calendar"},"batch-rows":{"limit":20000000,"soft":true,"reset":"month","reset_anchor":"calendar"},"stored-results":{"limit":1000000},"datasets":{"values":["openstreetmap","openaddresses","rooftop"]},"rate-limit":{"value":"100"},"api-keys":{"limit":25},"uptime-sla":{},"support":{"values":["docs","email"],"source":"pay-as-you-go"}}}',  # noqa: E501
+    "enterprise": '{"id":"enterprise","name":"Enterprise","description":"Committed volume, negotiated rates, a dedicated rate limit and a shared Slack channel.","status":"published","default":false,"custom":true,"extends":"growth","ancestors":["growth","pay-as-you-go","sandbox"],"billing_periods":["monthly"],"trial":null,"price":null,"charges":[],"entitlements":{"geocodes":{"unlimited":true,"reset":"month","reset_anchor":"calendar","source":"growth"},"autocomplete":{"unlimited":true,"reset":"month","reset_anchor":"calendar","source":"growth"},"batch-rows":{"unlimited":true,"reset":"month","reset_anchor":"calendar"},"stored-results":{"unlimited":true},"datasets":{"values":["openstreetmap","openaddresses","rooftop","parcels"]},"rate-limit":{"variable":true},"api-keys":{"unlimited":true},"uptime-sla":{"source":"growth"},"support":{"values":["docs","email","shared-slack"]}}}',  # noqa: E501
 }
 _ADDON_SOURCES = {
-    "parcel-data": '{"id":"parcel-data","name":"Parcel boundaries","description":"Adds land-parcel polygons and identifiers to every result.","status":"published","plans":["growth"],"max_quantity":1,"requires":[],"excludes":[],"price":{"monthly":{"USD":"99","EUR":"92","JPY":"15000"}},"entitlements":{"datasets":{"type":"enum","values":["parcels"],"reset_anchor":"subscription_start","source":"parcel-data"}}}',  # noqa: E501
-    "extra-keys": '{"id":"extra-keys","name":"25 more API keys","description":"For agencies and platforms that issue a key per client.","status":"published","plans":["pay-as-you-go","growth"],"max_quantity":4,"requires":[],"excludes":[],"price":{"monthly":{"USD":"10","EUR":"9","JPY":"1500"}},"entitlements":{"api-keys":{"type":"metered","limit":25,"reset_anchor":"subscription_start","behavior":"increment","source":"extra-keys"}}}',  # noqa: E501
+    "parcel-data": '{"id":"parcel-data","name":"Parcel boundaries","description":"Adds land-parcel polygons and identifiers to every result.","status":"published","plans":["growth"],"max_quantity":1,"requires":[],"excludes":[],"price":{"monthly":{"USD":"99","EUR":"92","JPY":"15000"}},"entitlements":{"datasets":{"values":["parcels"]}}}',  # noqa: E501
+    "extra-keys": '{"id":"extra-keys","name":"25 more API keys","description":"For agencies and platforms that issue a key per client.","status":"published","plans":["pay-as-you-go","growth"],"max_quantity":4,"requires":[],"excludes":[],"price":{"monthly":{"USD":"10","EUR":"9","JPY":"1500"}},"entitlements":{"api-keys":{"limit":25,"behavior":"increment"}}}',  # noqa: E501
 }
 _PERIOD_NAMES = {"monthly": "monthly", "quarterly": "quarterly", "annual": "annual"}
 CATALOG: Mapping[str, object]  # assembled on first use, see __getattr__
@@ -377,7 +377,7 @@ class _LazyCatalogSection(Mapping):
         try:
             return self._parsed[key]
         except KeyError:
-            value = self._build(key, json.loads(self._sources[key]))
+            value = self._build(key, _package_data(key, self._sources[key]))
             self._parsed[key] = value  # idempotent, so a race only parses twice
             return value
 
@@ -389,6 +389,38 @@ class _LazyCatalogSection(Mapping):
 
     def __contains__(self, key) -> bool:
         return key in self._sources
+
+
+_ENTITLEMENT_FIELDS = (
+    "type",
+    "value",
+    "values",
+    "limit",
+    "unlimited",
+    "soft",
+    "reset",
+    "reset_anchor",
+    "variable",
+    "behavior",
+    "source",
+)
+
+
+def _package_data(package_id: str, text: str) -> dict:
+    """A plan's or add-on's JSON, with what the generator left out as implied put back.
+
+    That is each entitlement's type (its feature's), its reset anchor (the
+    subscription start unless it says otherwise) and its source (the package
+    itself unless inherited), in the catalog's field order.
+    """
+    data = json.loads(text)
+    for fid, ent in data["entitlements"].items():
+        ent.setdefault("type", FEATURES[fid]["type"])
+        ent.setdefault("reset_anchor", "subscription_start")
+        ent.setdefault("source", package_id)
+        ordered = {k: ent[k] for k in _ENTITLEMENT_FIELDS if k in ent}
+        data["entitlements"][fid] = ordered
+    return data
 
 
 def _build_package(package_id: str, data: dict):
@@ -418,8 +450,8 @@ def __getattr__(name: str):
             {
                 "product": json.loads(_PRODUCT_SOURCE),
                 "features": {k: dict(v) for k, v in FEATURES.items()},
-                "plans": {k: json.loads(v) for k, v in _PLAN_SOURCES.items()},
-                "addons": {k: json.loads(v) for k, v in _ADDON_SOURCES.items()},
+                "plans": {k: _package_data(k, v) for k, v in _PLAN_SOURCES.items()},
+                "addons": {k: _package_data(k, v) for k, v in _ADDON_SOURCES.items()},
             }
         )
         globals()["CATALOG"] = catalog
@@ -723,7 +755,10 @@ def check(
         requested = _whole(requested, "requested")
     if now is not None:
         _aware(now, "now")
-    rule = _check_rule(sub, feature)
+    try:
+        rule = sub._cache["rules"][feature]
+    except (KeyError, TypeError):
+        rule = _check_rule(sub, feature)
     if type(rule) is Reason:
         return _denied(feature, rule, usage, requested)
     ent, template, limit, budget = rule
@@ -746,7 +781,9 @@ def check(
     if ent.reset and now is not None and sub.started_at is not None:
         window = reset_window(ent.reset, ent.reset_anchor, sub.started_at, now)
         fields["window_start"], fields["window_end"] = window
-    return _record(Decision, fields)
+    decision = _new(Decision)  # _record(), inlined: this is the hot path
+    _set(decision, "__dict__", fields)
+    return decision
 
 
 def allowed(
@@ -836,7 +873,7 @@ def _rule(sub: Subscription, ent: Entitlement):
         "window_start": None,
         "window_end": None,
     }
-    return ent, MappingProxyType(template), limit, metered and sub.trial
+    return ent, template, limit, metered and sub.trial
 
 
 def _denied(feature, reason: Reason, usage: int, requested: int) -> Decision:

@@ -79,15 +79,15 @@ SOURCE_SHA256 = "6a6d7c2539c2ab4a8660597b63d58b634138620569b7607e1f88f7dae7fbb70
 _PRODUCT_SOURCE = '{"id":"tally","name":"Tally","description":"Track time against projects, turn it into invoices, and see which clients pay for themselves.","currencies":["USD","EUR"],"billing_periods":["monthly","annual"],"trial_end":"downgrade","rounding":"half_up","minor_units":{"USD":2,"EUR":2},"locale":"en_US","default_plan":"free","money_formats":{"USD":["$","",",","."],"EUR":["\\u20ac","",",","."]}}'  # noqa: E501
 _FEATURES_SOURCE = '{"seats":{"id":"seats","name":"Members","description":"People who track time in the workspace.","group":"","type":"metered","unit":["member","members"],"values":[],"meter":"fluctuating"},"projects":{"id":"projects","name":"Active projects","description":"Projects that time can be tracked against.","group":"","type":"metered","unit":["project","projects"],"values":[],"meter":"fluctuating"},"api-calls":{"id":"api-calls","name":"API requests","description":"Requests to the Tally REST API, for timers in other tools and custom reports.","group":"","type":"metered","unit":["request","requests"],"values":[],"meter":"incremental"},"invoicing":{"id":"invoicing","name":"Invoicing","description":"Turn tracked time into invoices and send them to clients.","group":"","type":"boolean","unit":null,"values":[],"meter":null},"history":{"id":"history","name":"Report history","description":"How far back reports can look.","group":"","type":"config","unit":["month","months"],"values":[],"meter":null},"audit-log":{"id":"audit-log","name":"Audit log","description":"Who changed which time entry, and when.","group":"","type":"boolean","unit":null,"values":[],"meter":null},"sso":{"id":"sso","name":"SAML single sign-on","description":"Sign in through Okta, Entra ID or Google Workspace.","group":"","type":"boolean","unit":null,"values":[],"meter":null}}'  # noqa: E501
 _PLAN_SOURCES = {
-    "free": '{"id":"free","name":"Free","description":"For freelancers tracking their own time.","status":"published","default":true,"custom":false,"extends":null,"ancestors":[],"billing_periods":["monthly","annual"],"trial":null,"price":null,"charges":[],"entitlements":{"seats":{"type":"metered","limit":3,"reset_anchor":"subscription_start","source":"free"},"projects":{"type":"metered","limit":5,"reset_anchor":"subscription_start","source":"free"},"api-calls":{"type":"metered","limit":1000,"reset":"month","reset_anchor":"subscription_start","source":"free"},"history":{"type":"config","value":"3","reset_anchor":"subscription_start","source":"free"}}}',  # noqa: E501
-    "starter": '{"id":"starter","name":"Starter","description":"The old entry plan, replaced by Team.","status":"archived","default":false,"custom":false,"extends":"free","ancestors":["free"],"billing_periods":["monthly","annual"],"trial":null,"price":{"monthly":{"USD":"15","EUR":"14"},"annual":{"USD":"150","EUR":"140"}},"charges":[],"entitlements":{"seats":{"type":"metered","limit":5,"reset_anchor":"subscription_start","source":"starter"},"projects":{"type":"metered","limit":20,"reset_anchor":"subscription_start","source":"starter"},"api-calls":{"type":"metered","limit":1000,"reset":"month","reset_anchor":"subscription_start","source":"free"},"invoicing":{"type":"boolean","reset_anchor":"subscription_start","source":"starter"},"history":{"type":"config","value":"3","reset_anchor":"subscription_start","source":"free"}}}',  # noqa: E501
-    "team": '{"id":"team","name":"Team","description":"For small agencies that bill clients for their time.","status":"published","default":false,"custom":false,"extends":"free","ancestors":["free"],"billing_periods":["monthly","annual"],"trial":{"days":14,"months":null,"credits":null},"price":{"monthly":{"USD":"12","EUR":"11"},"annual":{"USD":"120","EUR":"110"}},"charges":[{"feature":"seats","model":"per_unit","billing":"in_advance","description":"","included":0,"price":null,"unit_price":{"monthly":{"USD":"8","EUR":"7.50"},"annual":{"USD":"80","EUR":"75"}},"block_size":null,"block_price":null,"rounding":"up","tiers":[]},{"feature":"api-calls","model":"per_unit","billing":"in_arrears","description":"","included":10000,"price":null,"unit_price":{"monthly":{"USD":"0.001","EUR":"0.0009"},"annual":{"USD":"0.001","EUR":"0.0009"}},"block_size":null,"block_price":null,"rounding":"up","tiers":[]}],"entitlements":{"seats":{"type":"metered","limit":3,"reset_anchor":"subscription_start","source":"free"},"projects":{"type":"metered","unlimited":true,"reset_anchor":"subscription_start","source":"team"},"api-calls":{"type":"metered","unlimited":true,"reset":"month","reset_anchor":"subscription_start","source":"team"},"invoicing":{"type":"boolean","reset_anchor":"subscription_start","source":"team"},"history":{"type":"config","value":"24","reset_anchor":"subscription_start","source":"team"}}}',  # noqa: E501
-    "business": '{"id":"business","name":"Business","description":"For consultancies with many clients, an audit trail and single sign-on.","status":"published","default":false,"custom":false,"extends":"team","ancestors":["team","free"],"billing_periods":["monthly","annual"],"trial":{"days":14,"months":null,"credits":null},"price":{"monthly":{"USD":"49","EUR":"45"},"annual":{"USD":"490","EUR":"450"}},"charges":[{"feature":"seats","model":"graduated","billing":"in_advance","description":"","included":0,"price":null,"unit_price":null,"block_size":null,"block_price":null,"rounding":"up","tiers":[{"up_to":10,"unit_price":{"monthly":{"USD":"12","EUR":"11"},"annual":{"USD":"120","EUR":"110"}},"flat_price":null,"price":null},{"up_to":50,"unit_price":{"monthly":{"USD":"10","EUR":"9"},"annual":{"USD":"100","EUR":"90"}},"flat_price":null,"price":null},{"up_to":null,"unit_price":{"monthly":{"USD":"8","EUR":"7"},"annual":{"USD":"80","EUR":"70"}},"flat_price":null,"price":null}]},{"feature":"api-calls","model":"per_unit","billing":"in_arrears","description":"","included":100000,"price":null,"unit_price":{"monthly":{"USD":"0.0008","EUR":"0.0007"},"annual":{"USD":"0.0008","EUR":"0.0007"}},"block_size":null,"block_price":null,"rounding":"up","tiers":[]}],"entitlements":{"seats":{"type":"metered","limit":3,"reset_anchor":"subscription_start","source":"free"},"projects":{"type":"metered","unlimited":true,"reset_anchor":"subscription_start","source":"team"},"api-calls":{"type":"metered","unlimited":true,"reset":"month","reset_anchor":"subscription_start","source":"team"},"invoicing":{"type":"boolean","reset_anchor":"subscription_start","source":"team"},"history":{"type":"config","value":"60","reset_anchor":"subscription_start","source":"business"},"sso":{"type":"boolean","reset_anchor":"subscription_start","source":"business"}}}',  # noqa: E501
-    "enterprise": '{"id":"enterprise","name":"Enterprise","description":"A negotiated contract for large firms.","status":"published","default":false,"custom":true,"extends":"business","ancestors":["business","team","free"],"billing_periods":["monthly","annual"],"trial":null,"price":null,"charges":[],"entitlements":{"seats":{"type":"metered","unlimited":true,"reset_anchor":"subscription_start","source":"enterprise"},"projects":{"type":"metered","unlimited":true,"reset_anchor":"subscription_start","source":"team"},"api-calls":{"type":"metered","unlimited":true,"reset":"month","reset_anchor":"subscription_start","source":"team"},"invoicing":{"type":"boolean","reset_anchor":"subscription_start","source":"team"},"history":{"type":"config","value":"120","reset_anchor":"subscription_start","source":"enterprise"},"audit-log":{"type":"boolean","reset_anchor":"subscription_start","source":"enterprise"},"sso":{"type":"boolean","reset_anchor":"subscription_start","source":"business"}}}',  # noqa: E501
+    "free": '{"id":"free","name":"Free","description":"For freelancers tracking their own time.","status":"published","default":true,"custom":false,"extends":null,"ancestors":[],"billing_periods":["monthly","annual"],"trial":null,"price":null,"charges":[],"entitlements":{"seats":{"limit":3},"projects":{"limit":5},"api-calls":{"limit":1000,"reset":"month"},"history":{"value":"3"}}}',  # noqa: E501
+    "starter": '{"id":"starter","name":"Starter","description":"The old entry plan, replaced by Team.","status":"archived","default":false,"custom":false,"extends":"free","ancestors":["free"],"billing_periods":["monthly","annual"],"trial":null,"price":{"monthly":{"USD":"15","EUR":"14"},"annual":{"USD":"150","EUR":"140"}},"charges":[],"entitlements":{"seats":{"limit":5},"projects":{"limit":20},"api-calls":{"limit":1000,"reset":"month","source":"free"},"invoicing":{},"history":{"value":"3","source":"free"}}}',  # noqa: E501
+    "team": '{"id":"team","name":"Team","description":"For small agencies that bill clients for their time.","status":"published","default":false,"custom":false,"extends":"free","ancestors":["free"],"billing_periods":["monthly","annual"],"trial":{"days":14,"months":null,"credits":null},"price":{"monthly":{"USD":"12","EUR":"11"},"annual":{"USD":"120","EUR":"110"}},"charges":[{"feature":"seats","model":"per_unit","billing":"in_advance","description":"","included":0,"price":null,"unit_price":{"monthly":{"USD":"8","EUR":"7.50"},"annual":{"USD":"80","EUR":"75"}},"block_size":null,"block_price":null,"rounding":"up","tiers":[]},{"feature":"api-calls","model":"per_unit","billing":"in_arrears","description":"","included":10000,"price":null,"unit_price":{"monthly":{"USD":"0.001","EUR":"0.0009"},"annual":{"USD":"0.001","EUR":"0.0009"}},"block_size":null,"block_price":null,"rounding":"up","tiers":[]}],"entitlements":{"seats":{"limit":3,"source":"free"},"projects":{"unlimited":true},"api-calls":{"unlimited":true,"reset":"month"},"invoicing":{},"history":{"value":"24"}}}',  # noqa: E501
+    "business": '{"id":"business","name":"Business","description":"For consultancies with many clients, an audit trail and single sign-on.","status":"published","default":false,"custom":false,"extends":"team","ancestors":["team","free"],"billing_periods":["monthly","annual"],"trial":{"days":14,"months":null,"credits":null},"price":{"monthly":{"USD":"49","EUR":"45"},"annual":{"USD":"490","EUR":"450"}},"charges":[{"feature":"seats","model":"graduated","billing":"in_advance","description":"","included":0,"price":null,"unit_price":null,"block_size":null,"block_price":null,"rounding":"up","tiers":[{"up_to":10,"unit_price":{"monthly":{"USD":"12","EUR":"11"},"annual":{"USD":"120","EUR":"110"}},"flat_price":null,"price":null},{"up_to":50,"unit_price":{"monthly":{"USD":"10","EUR":"9"},"annual":{"USD":"100","EUR":"90"}},"flat_price":null,"price":null},{"up_to":null,"unit_price":{"monthly":{"USD":"8","EUR":"7"},"annual":{"USD":"80","EUR":"70"}},"flat_price":null,"price":null}]},{"feature":"api-calls","model":"per_unit","billing":"in_arrears","description":"","included":100000,"price":null,"unit_price":{"monthly":{"USD":"0.0008","EUR":"0.0007"},"annual":{"USD":"0.0008","EUR":"0.0007"}},"block_size":null,"block_price":null,"rounding":"up","tiers":[]}],"entitlements":{"seats":{"limit":3,"source":"free"},"projects":{"unlimited":true,"source":"team"},"api-calls":{"unlimited":true,"reset":"month","source":"team"},"invoicing":{"source":"team"},"history":{"value":"60"},"sso":{}}}',  # noqa: E501
+    "enterprise": '{"id":"enterprise","name":"Enterprise","description":"A negotiated contract for large firms.","status":"published","default":false,"custom":true,"extends":"business","ancestors":["business","team","free"],"billing_periods":["monthly","annual"],"trial":null,"price":null,"charges":[],"entitlements":{"seats":{"unlimited":true},"projects":{"unlimited":true,"source":"team"},"api-calls":{"unlimited":true,"reset":"month","source":"team"},"invoicing":{"source":"team"},"history":{"value":"120"},"audit-log":{},"sso":{"source":"business"}}}',  # noqa: E501
 }
 _ADDON_SOURCES = {
-    "audit-log": '{"id":"audit-log","name":"Audit log","description":"Who changed which time entry, and when, for Team and Business workspaces.","status":"published","plans":["team","business"],"max_quantity":1,"requires":[],"excludes":[],"price":{"monthly":{"USD":"20","EUR":"18"},"annual":{"USD":"200","EUR":"180"}},"entitlements":{"audit-log":{"type":"boolean","reset_anchor":"subscription_start","source":"audit-log"}}}',  # noqa: E501
-    "extra-projects": '{"id":"extra-projects","name":"25 more projects","description":"Another 25 active projects for a Free workspace.","status":"published","plans":["free"],"max_quantity":4,"requires":[],"excludes":[],"price":{"monthly":{"USD":"4","EUR":"3.60"},"annual":{"USD":"40","EUR":"36"}},"entitlements":{"projects":{"type":"metered","limit":25,"reset_anchor":"subscription_start","behavior":"increment","source":"extra-projects"}}}',  # noqa: E501
+    "audit-log": '{"id":"audit-log","name":"Audit log","description":"Who changed which time entry, and when, for Team and Business workspaces.","status":"published","plans":["team","business"],"max_quantity":1,"requires":[],"excludes":[],"price":{"monthly":{"USD":"20","EUR":"18"},"annual":{"USD":"200","EUR":"180"}},"entitlements":{"audit-log":{}}}',  # noqa: E501
+    "extra-projects": '{"id":"extra-projects","name":"25 more projects","description":"Another 25 active projects for a Free workspace.","status":"published","plans":["free"],"max_quantity":4,"requires":[],"excludes":[],"price":{"monthly":{"USD":"4","EUR":"3.60"},"annual":{"USD":"40","EUR":"36"}},"entitlements":{"projects":{"limit":25,"behavior":"increment"}}}',  # noqa: E501
 }
 _PERIOD_NAMES = {"monthly": "monthly", "quarterly": "quarterly", "annual": "annual"}
 CATALOG: Mapping[str, object]  # assembled on first use, see __getattr__
@@ -378,7 +378,7 @@ class _LazyCatalogSection(Mapping):
         try:
             return self._parsed[key]
         except KeyError:
-            value = self._build(key, json.loads(self._sources[key]))
+            value = self._build(key, _package_data(key, self._sources[key]))
             self._parsed[key] = value  # idempotent, so a race only parses twice
             return value
 
@@ -390,6 +390,38 @@ class _LazyCatalogSection(Mapping):
 
     def __contains__(self, key) -> bool:
         return key in self._sources
+
+
+_ENTITLEMENT_FIELDS = (
+    "type",
+    "value",
+    "values",
+    "limit",
+    "unlimited",
+    "soft",
+    "reset",
+    "reset_anchor",
+    "variable",
+    "behavior",
+    "source",
+)
+
+
+def _package_data(package_id: str, text: str) -> dict:
+    """A plan's or add-on's JSON, with what the generator left out as implied put back.
+
+    That is each entitlement's type (its feature's), its reset anchor (the
+    subscription start unless it says otherwise) and its source (the package
+    itself unless inherited), in the catalog's field order.
+    """
+    data = json.loads(text)
+    for fid, ent in data["entitlements"].items():
+        ent.setdefault("type", FEATURES[fid]["type"])
+        ent.setdefault("reset_anchor", "subscription_start")
+        ent.setdefault("source", package_id)
+        ordered = {k: ent[k] for k in _ENTITLEMENT_FIELDS if k in ent}
+        data["entitlements"][fid] = ordered
+    return data
 
 
 def _build_package(package_id: str, data: dict):
@@ -419,8 +451,8 @@ def __getattr__(name: str):
             {
                 "product": json.loads(_PRODUCT_SOURCE),
                 "features": {k: dict(v) for k, v in FEATURES.items()},
-                "plans": {k: json.loads(v) for k, v in _PLAN_SOURCES.items()},
-                "addons": {k: json.loads(v) for k, v in _ADDON_SOURCES.items()},
+                "plans": {k: _package_data(k, v) for k, v in _PLAN_SOURCES.items()},
+                "addons": {k: _package_data(k, v) for k, v in _ADDON_SOURCES.items()},
             }
         )
         globals()["CATALOG"] = catalog
@@ -724,7 +756,10 @@ def check(
         requested = _whole(requested, "requested")
     if now is not None:
         _aware(now, "now")
-    rule = _check_rule(sub, feature)
+    try:
+        rule = sub._cache["rules"][feature]
+    except (KeyError, TypeError):
+        rule = _check_rule(sub, feature)
     if type(rule) is Reason:
         return _denied(feature, rule, usage, requested)
     ent, template, limit, budget = rule
@@ -747,7 +782,9 @@ def check(
     if ent.reset and now is not None and sub.started_at is not None:
         window = reset_window(ent.reset, ent.reset_anchor, sub.started_at, now)
         fields["window_start"], fields["window_end"] = window
-    return _record(Decision, fields)
+    decision = _new(Decision)  # _record(), inlined: this is the hot path
+    _set(decision, "__dict__", fields)
+    return decision
 
 
 def allowed(
@@ -837,7 +874,7 @@ def _rule(sub: Subscription, ent: Entitlement):
         "window_start": None,
         "window_end": None,
     }
-    return ent, MappingProxyType(template), limit, metered and sub.trial
+    return ent, template, limit, metered and sub.trial
 
 
 def _denied(feature, reason: Reason, usage: int, requested: int) -> Decision:

@@ -79,16 +79,16 @@ SOURCE_SHA256 = "6224e4b7404d2d4f8f705b60986f00bb2d3cc959ba4d31fc3466f159f9d9c4e
 _PRODUCT_SOURCE = '{"id":"inkwell","name":"Inkwell","description":"The team wiki that stays tidy. Docs, runbooks and meeting notes in one searchable place.","currencies":["USD","EUR"],"billing_periods":["monthly","annual"],"trial_end":"downgrade","rounding":"half_up","minor_units":{"USD":2,"EUR":2},"locale":"en_US","default_plan":"free","money_formats":{"USD":["$","",",","."],"EUR":["\\u20ac","",",","."]}}'  # noqa: E501
 _FEATURES_SOURCE = '{"seats":{"id":"seats","name":"Members","description":"People in the workspace who can create and edit pages.","group":"Collaboration","type":"metered","unit":["member","members"],"values":[],"meter":"fluctuating"},"guests":{"id":"guests","name":"Guests","description":"Outside collaborators invited to individual spaces, read and comment only.","group":"Collaboration","type":"metered","unit":["guest","guests"],"values":[],"meter":"fluctuating"},"spaces":{"id":"spaces","name":"Spaces","description":"Top-level areas with their own permissions, such as one per team.","group":"Collaboration","type":"metered","unit":["space","spaces"],"values":[],"meter":"fluctuating"},"page-history":{"id":"page-history","name":"Page history","description":"How long every earlier version of a page can be viewed and restored.","group":"Content","type":"config","unit":["day","days"],"values":[],"meter":null},"storage":{"id":"storage","name":"File storage","description":"Space for attachments, images and uploaded files, across the workspace.","group":"Content","type":"metered","unit":["GB","GB"],"values":[],"meter":"fluctuating"},"export-formats":{"id":"export-formats","name":"Export formats","description":"Formats a page or a whole space can be exported to.","group":"Content","type":"enum","unit":null,"values":["markdown","html","pdf","docx"],"meter":null},"ai-answers":{"id":"ai-answers","name":"AI answers","description":"Questions answered by the assistant from the workspace\'s own pages.","group":"Content","type":"metered","unit":["answer","answers"],"values":[],"meter":"incremental"},"sso":{"id":"sso","name":"SAML single sign-on","description":"Sign in through Okta, Entra ID, Google Workspace or any SAML 2.0 provider.","group":"Security and administration","type":"boolean","unit":null,"values":[],"meter":null},"scim":{"id":"scim","name":"SCIM provisioning","description":"Create, update and remove members automatically from the identity provider.","group":"Security and administration","type":"boolean","unit":null,"values":[],"meter":null},"audit-log":{"id":"audit-log","name":"Audit log retention","description":"How long the audit log of sign-ins, permission changes and exports is kept.","group":"Security and administration","type":"config","unit":["day","days"],"values":[],"meter":null},"uptime-sla":{"id":"uptime-sla","name":"Uptime SLA","description":"Monthly availability guaranteed by contract, with service credits below it.","group":"Security and administration","type":"config","unit":["%","%"],"values":[],"meter":null},"support":{"id":"support","name":"Support channels","description":"Ways to reach the Inkwell support team.","group":"Support","type":"enum","unit":null,"values":["community","email","chat","phone"],"meter":null}}'  # noqa: E501
 _PLAN_SOURCES = {
-    "free": '{"id":"free","name":"Free","description":"For small teams getting their docs in one place.","status":"published","default":true,"custom":false,"extends":null,"ancestors":[],"billing_periods":["monthly","annual"],"trial":null,"price":null,"charges":[],"entitlements":{"seats":{"type":"metered","limit":5,"reset_anchor":"subscription_start","source":"free"},"guests":{"type":"metered","limit":2,"reset_anchor":"subscription_start","source":"free"},"spaces":{"type":"metered","limit":3,"reset_anchor":"subscription_start","source":"free"},"page-history":{"type":"config","value":"7","reset_anchor":"subscription_start","source":"free"},"storage":{"type":"metered","limit":2,"reset_anchor":"subscription_start","source":"free"},"export-formats":{"type":"enum","values":["markdown"],"reset_anchor":"subscription_start","source":"free"},"ai-answers":{"type":"metered","limit":20,"reset":"month","reset_anchor":"subscription_start","source":"free"},"support":{"type":"enum","values":["community"],"reset_anchor":"subscription_start","source":"free"}}}',  # noqa: E501
-    "pro": '{"id":"pro","name":"Pro","description":"For growing teams that need unlimited spaces, longer history and guests.","status":"published","default":false,"custom":false,"extends":"free","ancestors":["free"],"billing_periods":["monthly","annual"],"trial":{"days":14,"months":null,"credits":null},"price":null,"charges":[{"feature":"seats","model":"graduated","billing":"in_advance","description":"Per member; the rate steps down for larger teams.","included":0,"price":null,"unit_price":null,"block_size":null,"block_price":null,"rounding":"up","tiers":[{"up_to":25,"unit_price":{"monthly":{"USD":"10","EUR":"9.50"},"annual":{"USD":"96","EUR":"90"}},"flat_price":null,"price":null},{"up_to":100,"unit_price":{"monthly":{"USD":"9","EUR":"8.50"},"annual":{"USD":"86.40","EUR":"81"}},"flat_price":null,"price":null},{"up_to":null,"unit_price":{"monthly":{"USD":"8","EUR":"7.50"},"annual":{"USD":"76.80","EUR":"72"}},"flat_price":null,"price":null}]}],"entitlements":{"seats":{"type":"metered","limit":5,"reset_anchor":"subscription_start","source":"free"},"guests":{"type":"metered","limit":50,"reset_anchor":"subscription_start","source":"pro"},"spaces":{"type":"metered","unlimited":true,"reset_anchor":"subscription_start","source":"pro"},"page-history":{"type":"config","value":"90","reset_anchor":"subscription_start","source":"pro"},"storage":{"type":"metered","limit":100,"reset_anchor":"subscription_start","source":"pro"},"export-formats":{"type":"enum","values":["markdown","html","pdf","docx"],"reset_anchor":"subscription_start","source":"pro"},"ai-answers":{"type":"metered","limit":1000,"soft":true,"reset":"month","reset_anchor":"subscription_start","source":"pro"},"audit-log":{"type":"config","value":"30","reset_anchor":"subscription_start","source":"pro"},"support":{"type":"enum","values":["community","email"],"reset_anchor":"subscription_start","source":"pro"}}}',  # noqa: E501
-    "enterprise": '{"id":"enterprise","name":"Enterprise","description":"For organisations that need single sign-on, provisioning, an SLA and a negotiated contract.","status":"published","default":false,"custom":true,"extends":"pro","ancestors":["pro","free"],"billing_periods":["monthly","annual"],"trial":null,"price":null,"charges":[],"entitlements":{"seats":{"type":"metered","unlimited":true,"reset_anchor":"subscription_start","source":"enterprise"},"guests":{"type":"metered","unlimited":true,"reset_anchor":"subscription_start","source":"enterprise"},"spaces":{"type":"metered","unlimited":true,"reset_anchor":"subscription_start","source":"pro"},"page-history":{"type":"config","value":"3650","reset_anchor":"subscription_start","source":"enterprise"},"storage":{"type":"metered","unlimited":true,"reset_anchor":"subscription_start","source":"enterprise"},"export-formats":{"type":"enum","values":["markdown","html","pdf","docx"],"reset_anchor":"subscription_start","source":"pro"},"ai-answers":{"type":"metered","unlimited":true,"reset":"month","reset_anchor":"subscription_start","source":"enterprise"},"sso":{"type":"boolean","reset_anchor":"subscription_start","source":"enterprise"},"scim":{"type":"boolean","reset_anchor":"subscription_start","source":"enterprise"},"audit-log":{"type":"config","reset_anchor":"subscription_start","variable":true,"source":"enterprise"},"uptime-sla":{"type":"config","value":"99.9","reset_anchor":"subscription_start","source":"enterprise"},"support":{"type":"enum","values":["community","email","chat","phone"],"reset_anchor":"subscription_start","source":"enterprise"}}}',  # noqa: E501
+    "free": '{"id":"free","name":"Free","description":"For small teams getting their docs in one place.","status":"published","default":true,"custom":false,"extends":null,"ancestors":[],"billing_periods":["monthly","annual"],"trial":null,"price":null,"charges":[],"entitlements":{"seats":{"limit":5},"guests":{"limit":2},"spaces":{"limit":3},"page-history":{"value":"7"},"storage":{"limit":2},"export-formats":{"values":["markdown"]},"ai-answers":{"limit":20,"reset":"month"},"support":{"values":["community"]}}}',  # noqa: E501
+    "pro": '{"id":"pro","name":"Pro","description":"For growing teams that need unlimited spaces, longer history and guests.","status":"published","default":false,"custom":false,"extends":"free","ancestors":["free"],"billing_periods":["monthly","annual"],"trial":{"days":14,"months":null,"credits":null},"price":null,"charges":[{"feature":"seats","model":"graduated","billing":"in_advance","description":"Per member; the rate steps down for larger teams.","included":0,"price":null,"unit_price":null,"block_size":null,"block_price":null,"rounding":"up","tiers":[{"up_to":25,"unit_price":{"monthly":{"USD":"10","EUR":"9.50"},"annual":{"USD":"96","EUR":"90"}},"flat_price":null,"price":null},{"up_to":100,"unit_price":{"monthly":{"USD":"9","EUR":"8.50"},"annual":{"USD":"86.40","EUR":"81"}},"flat_price":null,"price":null},{"up_to":null,"unit_price":{"monthly":{"USD":"8","EUR":"7.50"},"annual":{"USD":"76.80","EUR":"72"}},"flat_price":null,"price":null}]}],"entitlements":{"seats":{"limit":5,"source":"free"},"guests":{"limit":50},"spaces":{"unlimited":true},"page-history":{"value":"90"},"storage":{"limit":100},"export-formats":{"values":["markdown","html","pdf","docx"]},"ai-answers":{"limit":1000,"soft":true,"reset":"month"},"audit-log":{"value":"30"},"support":{"values":["community","email"]}}}',  # noqa: E501
+    "enterprise": '{"id":"enterprise","name":"Enterprise","description":"For organisations that need single sign-on, provisioning, an SLA and a negotiated contract.","status":"published","default":false,"custom":true,"extends":"pro","ancestors":["pro","free"],"billing_periods":["monthly","annual"],"trial":null,"price":null,"charges":[],"entitlements":{"seats":{"unlimited":true},"guests":{"unlimited":true},"spaces":{"unlimited":true,"source":"pro"},"page-history":{"value":"3650"},"storage":{"unlimited":true},"export-formats":{"values":["markdown","html","pdf","docx"],"source":"pro"},"ai-answers":{"unlimited":true,"reset":"month"},"sso":{},"scim":{},"audit-log":{"variable":true},"uptime-sla":{"value":"99.9"},"support":{"values":["community","email","chat","phone"]}}}',  # noqa: E501
 }
 _ADDON_SOURCES = {
-    "extra-storage": '{"id":"extra-storage","name":"Storage pack (100 GB)","description":"Another 100 GB of file storage for the workspace.","status":"published","plans":["pro"],"max_quantity":10,"requires":[],"excludes":[],"price":{"monthly":{"USD":"5","EUR":"4.50"},"annual":{"USD":"50","EUR":"45"}},"entitlements":{"storage":{"type":"metered","limit":100,"reset_anchor":"subscription_start","behavior":"increment","source":"extra-storage"}}}',  # noqa: E501
-    "ai-plus": '{"id":"ai-plus","name":"AI Plus","description":"Raises the monthly AI answer allowance to 5,000.","status":"published","plans":["pro"],"max_quantity":1,"requires":[],"excludes":["ai-unlimited"],"price":{"monthly":{"USD":"20","EUR":"18"},"annual":{"USD":"200","EUR":"180"}},"entitlements":{"ai-answers":{"type":"metered","limit":5000,"reset":"month","reset_anchor":"subscription_start","behavior":"override","source":"ai-plus"}}}',  # noqa: E501
-    "ai-unlimited": '{"id":"ai-unlimited","name":"AI Unlimited","description":"No cap on AI answers.","status":"published","plans":["pro"],"max_quantity":1,"requires":[],"excludes":["ai-plus"],"price":{"monthly":{"USD":"60","EUR":"55"},"annual":{"USD":"600","EUR":"550"}},"entitlements":{"ai-answers":{"type":"metered","unlimited":true,"reset":"month","reset_anchor":"subscription_start","behavior":"override","source":"ai-unlimited"}}}',  # noqa: E501
-    "security-pack": '{"id":"security-pack","name":"Security pack","description":"SAML single sign-on and 180 days of audit log for Pro workspaces.","status":"published","plans":["pro"],"max_quantity":1,"requires":[],"excludes":[],"price":{"monthly":{"USD":"50","EUR":"45"},"annual":{"USD":"500","EUR":"450"}},"entitlements":{"sso":{"type":"boolean","reset_anchor":"subscription_start","source":"security-pack"},"audit-log":{"type":"config","value":"180","reset_anchor":"subscription_start","source":"security-pack"}}}',  # noqa: E501
-    "scim-provisioning": '{"id":"scim-provisioning","name":"SCIM provisioning","description":"Automatic member provisioning from the identity provider used for SSO.","status":"published","plans":["pro"],"max_quantity":1,"requires":["security-pack"],"excludes":[],"price":{"monthly":{"USD":"25","EUR":"22.50"},"annual":{"USD":"250","EUR":"225"}},"entitlements":{"scim":{"type":"boolean","reset_anchor":"subscription_start","source":"scim-provisioning"}}}',  # noqa: E501
+    "extra-storage": '{"id":"extra-storage","name":"Storage pack (100 GB)","description":"Another 100 GB of file storage for the workspace.","status":"published","plans":["pro"],"max_quantity":10,"requires":[],"excludes":[],"price":{"monthly":{"USD":"5","EUR":"4.50"},"annual":{"USD":"50","EUR":"45"}},"entitlements":{"storage":{"limit":100,"behavior":"increment"}}}',  # noqa: E501
+    "ai-plus": '{"id":"ai-plus","name":"AI Plus","description":"Raises the monthly AI answer allowance to 5,000.","status":"published","plans":["pro"],"max_quantity":1,"requires":[],"excludes":["ai-unlimited"],"price":{"monthly":{"USD":"20","EUR":"18"},"annual":{"USD":"200","EUR":"180"}},"entitlements":{"ai-answers":{"limit":5000,"reset":"month","behavior":"override"}}}',  # noqa: E501
+    "ai-unlimited": '{"id":"ai-unlimited","name":"AI Unlimited","description":"No cap on AI answers.","status":"published","plans":["pro"],"max_quantity":1,"requires":[],"excludes":["ai-plus"],"price":{"monthly":{"USD":"60","EUR":"55"},"annual":{"USD":"600","EUR":"550"}},"entitlements":{"ai-answers":{"unlimited":true,"reset":"month","behavior":"override"}}}',  # noqa: E501
+    "security-pack": '{"id":"security-pack","name":"Security pack","description":"SAML single sign-on and 180 days of audit log for Pro workspaces.","status":"published","plans":["pro"],"max_quantity":1,"requires":[],"excludes":[],"price":{"monthly":{"USD":"50","EUR":"45"},"annual":{"USD":"500","EUR":"450"}},"entitlements":{"sso":{},"audit-log":{"value":"180"}}}',  # noqa: E501
+    "scim-provisioning": '{"id":"scim-provisioning","name":"SCIM provisioning","description":"Automatic member provisioning from the identity provider used for SSO.","status":"published","plans":["pro"],"max_quantity":1,"requires":["security-pack"],"excludes":[],"price":{"monthly":{"USD":"25","EUR":"22.50"},"annual":{"USD":"250","EUR":"225"}},"entitlements":{"scim":{}}}',  # noqa: E501
 }
 _PERIOD_NAMES = {"monthly": "monthly", "quarterly": "quarterly", "annual": "annual"}
 CATALOG: Mapping[str, object]  # assembled on first use, see __getattr__
@@ -379,7 +379,7 @@ class _LazyCatalogSection(Mapping):
         try:
             return self._parsed[key]
         except KeyError:
-            value = self._build(key, json.loads(self._sources[key]))
+            value = self._build(key, _package_data(key, self._sources[key]))
             self._parsed[key] = value  # idempotent, so a race only parses twice
             return value
 
@@ -391,6 +391,38 @@ class _LazyCatalogSection(Mapping):
 
     def __contains__(self, key) -> bool:
         return key in self._sources
+
+
+_ENTITLEMENT_FIELDS = (
+    "type",
+    "value",
+    "values",
+    "limit",
+    "unlimited",
+    "soft",
+    "reset",
+    "reset_anchor",
+    "variable",
+    "behavior",
+    "source",
+)
+
+
+def _package_data(package_id: str, text: str) -> dict:
+    """A plan's or add-on's JSON, with what the generator left out as implied put back.
+
+    That is each entitlement's type (its feature's), its reset anchor (the
+    subscription start unless it says otherwise) and its source (the package
+    itself unless inherited), in the catalog's field order.
+    """
+    data = json.loads(text)
+    for fid, ent in data["entitlements"].items():
+        ent.setdefault("type", FEATURES[fid]["type"])
+        ent.setdefault("reset_anchor", "subscription_start")
+        ent.setdefault("source", package_id)
+        ordered = {k: ent[k] for k in _ENTITLEMENT_FIELDS if k in ent}
+        data["entitlements"][fid] = ordered
+    return data
 
 
 def _build_package(package_id: str, data: dict):
@@ -420,8 +452,8 @@ def __getattr__(name: str):
             {
                 "product": json.loads(_PRODUCT_SOURCE),
                 "features": {k: dict(v) for k, v in FEATURES.items()},
-                "plans": {k: json.loads(v) for k, v in _PLAN_SOURCES.items()},
-                "addons": {k: json.loads(v) for k, v in _ADDON_SOURCES.items()},
+                "plans": {k: _package_data(k, v) for k, v in _PLAN_SOURCES.items()},
+                "addons": {k: _package_data(k, v) for k, v in _ADDON_SOURCES.items()},
             }
         )
         globals()["CATALOG"] = catalog
@@ -725,7 +757,10 @@ def check(
         requested = _whole(requested, "requested")
     if now is not None:
         _aware(now, "now")
-    rule = _check_rule(sub, feature)
+    try:
+        rule = sub._cache["rules"][feature]
+    except (KeyError, TypeError):
+        rule = _check_rule(sub, feature)
     if type(rule) is Reason:
         return _denied(feature, rule, usage, requested)
     ent, template, limit, budget = rule
@@ -748,7 +783,9 @@ def check(
     if ent.reset and now is not None and sub.started_at is not None:
         window = reset_window(ent.reset, ent.reset_anchor, sub.started_at, now)
         fields["window_start"], fields["window_end"] = window
-    return _record(Decision, fields)
+    decision = _new(Decision)  # _record(), inlined: this is the hot path
+    _set(decision, "__dict__", fields)
+    return decision
 
 
 def allowed(
@@ -838,7 +875,7 @@ def _rule(sub: Subscription, ent: Entitlement):
         "window_start": None,
         "window_end": None,
     }
-    return ent, MappingProxyType(template), limit, metered and sub.trial
+    return ent, template, limit, metered and sub.trial
 
 
 def _denied(feature, reason: Reason, usage: int, requested: int) -> Decision:

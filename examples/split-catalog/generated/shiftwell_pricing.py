@@ -79,14 +79,14 @@ SOURCE_SHA256 = "c9b918c6e7f45485a8cf45c6a9c00a1b23f74489d2c81ba4ae342052db692a8
 _PRODUCT_SOURCE = '{"id":"shiftwell","name":"Shiftwell","description":"Build the rota in minutes, let staff swap shifts from their phones, and keep labour costs in line with sales.","currencies":["GBP"],"billing_periods":["monthly","annual"],"trial_end":"downgrade","rounding":"half_up","minor_units":{"GBP":2},"locale":"en_GB","default_plan":"basic","money_formats":{"GBP":["\\u00a3","",",","."]}}'  # noqa: E501
 _FEATURES_SOURCE = '{"locations":{"id":"locations","name":"Locations","description":"Sites with their own rota, opening hours and staff.","group":"Scheduling","type":"metered","unit":["location","locations"],"values":[],"meter":"fluctuating"},"staff":{"id":"staff","name":"Employees","description":"People who can be scheduled, across all locations.","group":"Scheduling","type":"metered","unit":["employee","employees"],"values":[],"meter":"fluctuating"},"shift-swaps":{"id":"shift-swaps","name":"Shift swaps","description":"Staff offer and pick up shifts in the app; a manager approves with one tap.","group":"Scheduling","type":"boolean","unit":null,"values":[],"meter":null},"time-clock":{"id":"time-clock","name":"Time clock","description":"Clock in and out on a shared tablet or a phone, with photo and location checks.","group":"Scheduling","type":"boolean","unit":null,"values":[],"meter":null},"labor-forecasting":{"id":"labor-forecasting","name":"Labour forecasting","description":"Suggested staffing levels from past sales in the point-of-sale system.","group":"Scheduling","type":"boolean","unit":null,"values":[],"meter":null},"history":{"id":"history","name":"Rota history","description":"How far back past rotas and timesheets can be viewed and exported.","group":"Scheduling","type":"config","unit":["month","months"],"values":[],"meter":null},"sms-reminders":{"id":"sms-reminders","name":"Text message reminders","description":"Shift reminders and last-minute cover requests sent by SMS.","group":"Communication","type":"metered","unit":["text message","text messages"],"values":[],"meter":"incremental"},"integrations":{"id":"integrations","name":"Integrations","description":"Point-of-sale and accounting systems Shiftwell connects to.","group":"Integrations","type":"enum","unit":null,"values":["square","toast","lightspeed","xero","quickbooks"],"meter":null},"payroll-export":{"id":"payroll-export","name":"Payroll export","description":"Approved timesheets exported in the format of the payroll provider.","group":"Integrations","type":"boolean","unit":null,"values":[],"meter":null},"support":{"id":"support","name":"Support","description":"Ways to reach the Shiftwell team.","group":"Support","type":"enum","unit":null,"values":["help-centre","email","phone"],"meter":null}}'  # noqa: E501
 _PLAN_SOURCES = {
-    "basic": '{"id":"basic","name":"Basic","description":"Free for a single location with a small team.","status":"published","default":true,"custom":false,"extends":null,"ancestors":[],"billing_periods":["monthly","annual"],"trial":null,"price":null,"charges":[],"entitlements":{"locations":{"type":"metered","limit":1,"reset_anchor":"subscription_start","source":"basic"},"staff":{"type":"metered","limit":20,"reset_anchor":"subscription_start","source":"basic"},"history":{"type":"config","value":"3","reset_anchor":"subscription_start","source":"basic"},"integrations":{"type":"enum","values":["square"],"reset_anchor":"subscription_start","source":"basic"},"support":{"type":"enum","values":["help-centre"],"reset_anchor":"subscription_start","source":"basic"}}}',  # noqa: E501
-    "classic": '{"id":"classic","name":"Classic (2022)","description":"The original flat-priced plan for up to three locations, kept for existing customers.","status":"archived","default":false,"custom":false,"extends":"basic","ancestors":["basic"],"billing_periods":["monthly"],"trial":null,"price":{"monthly":{"GBP":"39"}},"charges":[],"entitlements":{"locations":{"type":"metered","limit":3,"reset_anchor":"subscription_start","source":"classic"},"staff":{"type":"metered","limit":60,"reset_anchor":"subscription_start","source":"classic"},"shift-swaps":{"type":"boolean","reset_anchor":"subscription_start","source":"classic"},"time-clock":{"type":"boolean","reset_anchor":"subscription_start","source":"classic"},"history":{"type":"config","value":"12","reset_anchor":"subscription_start","source":"classic"},"integrations":{"type":"enum","values":["square"],"reset_anchor":"subscription_start","source":"basic"},"support":{"type":"enum","values":["help-centre"],"reset_anchor":"subscription_start","source":"basic"}}}',  # noqa: E501
-    "standard": '{"id":"standard","name":"Standard","description":"Everything a busy site needs to run its rota, time clock and shift swaps.","status":"published","default":false,"custom":false,"extends":"basic","ancestors":["basic"],"billing_periods":["monthly","annual"],"trial":{"days":null,"months":1,"credits":null},"price":null,"charges":[{"feature":"locations","model":"per_unit","billing":"in_advance","description":"Per location.","included":0,"price":null,"unit_price":{"monthly":{"GBP":"29"},"annual":{"GBP":"290"}},"block_size":null,"block_price":null,"rounding":"up","tiers":[]}],"entitlements":{"locations":{"type":"metered","limit":1,"reset_anchor":"subscription_start","source":"basic"},"staff":{"type":"metered","limit":150,"reset_anchor":"subscription_start","source":"standard"},"shift-swaps":{"type":"boolean","reset_anchor":"subscription_start","source":"standard"},"time-clock":{"type":"boolean","reset_anchor":"subscription_start","source":"standard"},"history":{"type":"config","value":"12","reset_anchor":"subscription_start","source":"standard"},"sms-reminders":{"type":"metered","limit":500,"reset":"month","reset_anchor":"subscription_start","source":"standard"},"integrations":{"type":"enum","values":["square","toast","lightspeed"],"reset_anchor":"subscription_start","source":"standard"},"support":{"type":"enum","values":["help-centre","email"],"reset_anchor":"subscription_start","source":"standard"}}}',  # noqa: E501
-    "premium": '{"id":"premium","name":"Premium","description":"For operators who plan labour against sales and run payroll from Shiftwell.","status":"published","default":false,"custom":false,"extends":"standard","ancestors":["standard","basic"],"billing_periods":["monthly","annual"],"trial":{"days":null,"months":1,"credits":null},"price":null,"charges":[{"feature":"locations","model":"per_unit","billing":"in_advance","description":"Per location.","included":0,"price":null,"unit_price":{"monthly":{"GBP":"59"},"annual":{"GBP":"590"}},"block_size":null,"block_price":null,"rounding":"up","tiers":[]}],"entitlements":{"locations":{"type":"metered","limit":1,"reset_anchor":"subscription_start","source":"basic"},"staff":{"type":"metered","unlimited":true,"reset_anchor":"subscription_start","source":"premium"},"shift-swaps":{"type":"boolean","reset_anchor":"subscription_start","source":"standard"},"time-clock":{"type":"boolean","reset_anchor":"subscription_start","source":"standard"},"labor-forecasting":{"type":"boolean","reset_anchor":"subscription_start","source":"premium"},"history":{"type":"config","value":"36","reset_anchor":"subscription_start","source":"premium"},"sms-reminders":{"type":"metered","limit":2000,"soft":true,"reset":"month","reset_anchor":"subscription_start","source":"premium"},"integrations":{"type":"enum","values":["square","toast","lightspeed","xero","quickbooks"],"reset_anchor":"subscription_start","source":"premium"},"payroll-export":{"type":"boolean","reset_anchor":"subscription_start","source":"premium"},"support":{"type":"enum","values":["help-centre","email","phone"],"reset_anchor":"subscription_start","source":"premium"}}}',  # noqa: E501
+    "basic": '{"id":"basic","name":"Basic","description":"Free for a single location with a small team.","status":"published","default":true,"custom":false,"extends":null,"ancestors":[],"billing_periods":["monthly","annual"],"trial":null,"price":null,"charges":[],"entitlements":{"locations":{"limit":1},"staff":{"limit":20},"history":{"value":"3"},"integrations":{"values":["square"]},"support":{"values":["help-centre"]}}}',  # noqa: E501
+    "classic": '{"id":"classic","name":"Classic (2022)","description":"The original flat-priced plan for up to three locations, kept for existing customers.","status":"archived","default":false,"custom":false,"extends":"basic","ancestors":["basic"],"billing_periods":["monthly"],"trial":null,"price":{"monthly":{"GBP":"39"}},"charges":[],"entitlements":{"locations":{"limit":3},"staff":{"limit":60},"shift-swaps":{},"time-clock":{},"history":{"value":"12"},"integrations":{"values":["square"],"source":"basic"},"support":{"values":["help-centre"],"source":"basic"}}}',  # noqa: E501
+    "standard": '{"id":"standard","name":"Standard","description":"Everything a busy site needs to run its rota, time clock and shift swaps.","status":"published","default":false,"custom":false,"extends":"basic","ancestors":["basic"],"billing_periods":["monthly","annual"],"trial":{"days":null,"months":1,"credits":null},"price":null,"charges":[{"feature":"locations","model":"per_unit","billing":"in_advance","description":"Per location.","included":0,"price":null,"unit_price":{"monthly":{"GBP":"29"},"annual":{"GBP":"290"}},"block_size":null,"block_price":null,"rounding":"up","tiers":[]}],"entitlements":{"locations":{"limit":1,"source":"basic"},"staff":{"limit":150},"shift-swaps":{},"time-clock":{},"history":{"value":"12"},"sms-reminders":{"limit":500,"reset":"month"},"integrations":{"values":["square","toast","lightspeed"]},"support":{"values":["help-centre","email"]}}}',  # noqa: E501
+    "premium": '{"id":"premium","name":"Premium","description":"For operators who plan labour against sales and run payroll from Shiftwell.","status":"published","default":false,"custom":false,"extends":"standard","ancestors":["standard","basic"],"billing_periods":["monthly","annual"],"trial":{"days":null,"months":1,"credits":null},"price":null,"charges":[{"feature":"locations","model":"per_unit","billing":"in_advance","description":"Per location.","included":0,"price":null,"unit_price":{"monthly":{"GBP":"59"},"annual":{"GBP":"590"}},"block_size":null,"block_price":null,"rounding":"up","tiers":[]}],"entitlements":{"locations":{"limit":1,"source":"basic"},"staff":{"unlimited":true},"shift-swaps":{"source":"standard"},"time-clock":{"source":"standard"},"labor-forecasting":{},"history":{"value":"36"},"sms-reminders":{"limit":2000,"soft":true,"reset":"month"},"integrations":{"values":["square","toast","lightspeed","xero","quickbooks"]},"payroll-export":{},"support":{"values":["help-centre","email","phone"]}}}',  # noqa: E501
 }
 _ADDON_SOURCES = {
-    "sms-pack": '{"id":"sms-pack","name":"1,000 extra text messages","description":"Another 1,000 text message reminders each month.","status":"published","plans":["standard","premium"],"max_quantity":10,"requires":[],"excludes":[],"price":{"monthly":{"GBP":"12"},"annual":{"GBP":"120"}},"entitlements":{"sms-reminders":{"type":"metered","limit":1000,"reset_anchor":"subscription_start","behavior":"increment","source":"sms-pack"}}}',  # noqa: E501
-    "payroll-export": '{"id":"payroll-export","name":"Payroll export","description":"Export approved timesheets to payroll. Free on Standard and Classic, included in Premium.","status":"published","plans":["standard","classic"],"max_quantity":1,"requires":[],"excludes":[],"price":{"monthly":{"GBP":"0"},"annual":{"GBP":"0"}},"entitlements":{"payroll-export":{"type":"boolean","reset_anchor":"subscription_start","source":"payroll-export"}}}',  # noqa: E501
+    "sms-pack": '{"id":"sms-pack","name":"1,000 extra text messages","description":"Another 1,000 text message reminders each month.","status":"published","plans":["standard","premium"],"max_quantity":10,"requires":[],"excludes":[],"price":{"monthly":{"GBP":"12"},"annual":{"GBP":"120"}},"entitlements":{"sms-reminders":{"limit":1000,"behavior":"increment"}}}',  # noqa: E501
+    "payroll-export": '{"id":"payroll-export","name":"Payroll export","description":"Export approved timesheets to payroll. Free on Standard and Classic, included in Premium.","status":"published","plans":["standard","classic"],"max_quantity":1,"requires":[],"excludes":[],"price":{"monthly":{"GBP":"0"},"annual":{"GBP":"0"}},"entitlements":{"payroll-export":{}}}',  # noqa: E501
 }
 _PERIOD_NAMES = {"monthly": "monthly", "quarterly": "quarterly", "annual": "annual"}
 CATALOG: Mapping[str, object]  # assembled on first use, see __getattr__
@@ -377,7 +377,7 @@ class _LazyCatalogSection(Mapping):
         try:
             return self._parsed[key]
         except KeyError:
-            value = self._build(key, json.loads(self._sources[key]))
+            value = self._build(key, _package_data(key, self._sources[key]))
             self._parsed[key] = value  # idempotent, so a race only parses twice
             return value
 
@@ -389,6 +389,38 @@ class _LazyCatalogSection(Mapping):
 
     def __contains__(self, key) -> bool:
         return key in self._sources
+
+
+_ENTITLEMENT_FIELDS = (
+    "type",
+    "value",
+    "values",
+    "limit",
+    "unlimited",
+    "soft",
+    "reset",
+    "reset_anchor",
+    "variable",
+    "behavior",
+    "source",
+)
+
+
+def _package_data(package_id: str, text: str) -> dict:
+    """A plan's or add-on's JSON, with what the generator left out as implied put back.
+
+    That is each entitlement's type (its feature's), its reset anchor (the
+    subscription start unless it says otherwise) and its source (the package
+    itself unless inherited), in the catalog's field order.
+    """
+    data = json.loads(text)
+    for fid, ent in data["entitlements"].items():
+        ent.setdefault("type", FEATURES[fid]["type"])
+        ent.setdefault("reset_anchor", "subscription_start")
+        ent.setdefault("source", package_id)
+        ordered = {k: ent[k] for k in _ENTITLEMENT_FIELDS if k in ent}
+        data["entitlements"][fid] = ordered
+    return data
 
 
 def _build_package(package_id: str, data: dict):
@@ -418,8 +450,8 @@ def __getattr__(name: str):
             {
                 "product": json.loads(_PRODUCT_SOURCE),
                 "features": {k: dict(v) for k, v in FEATURES.items()},
-                "plans": {k: json.loads(v) for k, v in _PLAN_SOURCES.items()},
-                "addons": {k: json.loads(v) for k, v in _ADDON_SOURCES.items()},
+                "plans": {k: _package_data(k, v) for k, v in _PLAN_SOURCES.items()},
+                "addons": {k: _package_data(k, v) for k, v in _ADDON_SOURCES.items()},
             }
         )
         globals()["CATALOG"] = catalog
@@ -723,7 +755,10 @@ def check(
         requested = _whole(requested, "requested")
     if now is not None:
         _aware(now, "now")
-    rule = _check_rule(sub, feature)
+    try:
+        rule = sub._cache["rules"][feature]
+    except (KeyError, TypeError):
+        rule = _check_rule(sub, feature)
     if type(rule) is Reason:
         return _denied(feature, rule, usage, requested)
     ent, template, limit, budget = rule
@@ -746,7 +781,9 @@ def check(
     if ent.reset and now is not None and sub.started_at is not None:
         window = reset_window(ent.reset, ent.reset_anchor, sub.started_at, now)
         fields["window_start"], fields["window_end"] = window
-    return _record(Decision, fields)
+    decision = _new(Decision)  # _record(), inlined: this is the hot path
+    _set(decision, "__dict__", fields)
+    return decision
 
 
 def allowed(
@@ -836,7 +873,7 @@ def _rule(sub: Subscription, ent: Entitlement):
         "window_start": None,
         "window_end": None,
     }
-    return ent, MappingProxyType(template), limit, metered and sub.trial
+    return ent, template, limit, metered and sub.trial
 
 
 def _denied(feature, reason: Reason, usage: int, requested: int) -> Decision:

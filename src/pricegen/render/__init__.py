@@ -90,24 +90,30 @@ def evaluator_product(catalog: Catalog, config: Config) -> dict:
     return product
 
 
-_ENTITLEMENT_KEEP = frozenset({"type", "source"})
-
-
 def _lean_entitlements(package: dict) -> dict:
-    """Drop what the runtime reads with .get() and would find empty anyway.
+    """Leave out what the evaluator restores or reads with .get() and finds empty.
 
-    Entitlements are most of a large catalog's data; leaving out null, false
-    and empty fields (and the redundant feature id) halves the module.
+    Entitlements are most of a large catalog's data, and compiling the module's
+    text is most of a cold import. Gone are: null, false and empty fields; the
+    redundant feature id; the feature's type; the default reset anchor; and
+    the source when it is the package itself. The module's _package_data()
+    puts the last three back, so PLANS and CATALOG show them.
     """
     package["entitlements"] = {
-        fid: {
-            k: v
-            for k, v in ent.items()
-            if k in _ENTITLEMENT_KEEP or (k not in ("feature", "granted") and not _empty(v))
-        }
-        for fid, ent in package["entitlements"].items()
+        fid: _lean_entitlement(package["id"], ent) for fid, ent in package["entitlements"].items()
     }
     return package
+
+
+def _lean_entitlement(package_id: str, ent: dict) -> dict:
+    lean = {
+        k: v for k, v in ent.items() if k not in ("feature", "granted", "type") and not _empty(v)
+    }
+    if lean.get("reset_anchor") == "subscription_start":
+        del lean["reset_anchor"]
+    if lean.get("source") == package_id:
+        del lean["source"]
+    return lean
 
 
 def _empty(value: object) -> bool:
