@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import (
     ROUND_DOWN,
@@ -213,7 +213,7 @@ class _Plain:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Entitlement(_Plain):
     """One feature's effective grant for a subscription."""
 
@@ -306,6 +306,11 @@ def _record(cls, fields: dict):
     record = _new(cls)
     _set(record, "__dict__", fields)
     return record
+
+
+def _replace(ent: Entitlement, **changes) -> Entitlement:
+    """dataclasses.replace() for an Entitlement, without __init__ (see _record)."""
+    return _record(Entitlement, {**ent.__dict__, **changes})
 
 
 def _line(item: str, description: str, quantity: int, amount: Decimal) -> Line:
@@ -549,12 +554,24 @@ def _offers_trial(plan_id: str, plan):
 
 
 def _plan_grants(sub: Subscription, plan) -> dict:
-    grants = {}
+    grants = dict(_package_grants("plan", plan))
     for fid, ent in plan["entitlements"].items():
-        grant = _grant(fid, ent)
         if ent.get("variable"):
-            grant = _variable(sub, plan, fid, grant)
-        grants[fid] = grant
+            grants[fid] = _variable(sub, plan, fid, grants[fid])
+    return grants
+
+
+_GRANTS: dict = {}  # ("plan" or "addon", id) -> {feature: Entitlement}; catalog-bounded
+
+
+def _package_grants(kind: str, package) -> dict:
+    """The Entitlement of each grant of a plan or add-on: built once, then shared."""
+    key = (kind, package["id"])
+    grants = _GRANTS.get(key)
+    if grants is None:
+        entitlements = package["entitlements"].items()
+        grants = {fid: _grant(fid, ent) for fid, ent in entitlements}
+        _GRANTS[key] = grants  # idempotent, so a race only builds twice
     return grants
 
 
@@ -582,14 +599,16 @@ def _variable(sub: Subscription, plan, fid: str, grant: Entitlement) -> Entitlem
     raw = sub.variables[fid]
     if grant.type == "metered":
         if raw == "unlimited":
-            return replace(grant, limit=None, unlimited=True, sources=("subscription",))
+            return _replace(
+                grant, limit=None, unlimited=True, sources=("subscription",)
+            )
         limit = _whole(raw, f"Variable entitlement {fid!r}")
-        return replace(grant, limit=limit, unlimited=False, sources=("subscription",))
+        return _replace(grant, limit=limit, unlimited=False, sources=("subscription",))
     if isinstance(raw, bool) or not isinstance(raw, (int, Decimal)) or raw < 0:
         raise InvalidQuantityError(
             f"Variable entitlement {fid!r} must be a number, got {raw!r}."
         )
-    return replace(grant, value=Decimal(raw), sources=("subscription",))
+    return _replace(grant, value=Decimal(raw), sources=("subscription",))
 
 
 def _apply_in_advance(sub: Subscription, plan, grants: dict) -> None:
@@ -608,7 +627,7 @@ def _apply_in_advance(sub: Subscription, plan, grants: dict) -> None:
             continue
         quantity = _whole(sub.quantities[fid], f"Quantity of {fid!r}")
         base = grants.get(fid) or _grant(fid, {"type": "metered", "source": sub.plan})
-        grants[fid] = replace(
+        grants[fid] = _replace(
             base, limit=quantity, unlimited=False, sources=("quantity",)
         )
 
@@ -668,12 +687,11 @@ def _apply_addons(chosen: list, grants: dict) -> None:
     """Overrides first (the highest wins), then increments of limit x quantity."""
     for behavior in ("override", "increment"):
         for _addon_id, addon, count in chosen:
+            extras = _package_grants("addon", addon)
             for fid, ent in addon["entitlements"].items():
                 if _behavior(ent) != behavior:
                     continue
-                grants[fid] = _combine(
-                    grants.get(fid), _grant(fid, ent), behavior, count
-                )
+                grants[fid] = _combine(grants.get(fid), extras[fid], behavior, count)
 
 
 def _behavior(ent) -> str:
@@ -686,26 +704,26 @@ def _behavior(ent) -> str:
 def _combine(base: Entitlement | None, extra: Entitlement, behavior: str, count: int):
     if base is None:
         if behavior == "increment" and extra.type == "metered" and not extra.unlimited:
-            return replace(extra, limit=extra.limit * count)
+            return _replace(extra, limit=extra.limit * count)
         if behavior == "increment" and extra.type == "config":
-            return replace(extra, value=_mul(extra.value or _ZERO, count))
+            return _replace(extra, value=_mul(extra.value or _ZERO, count))
         return extra
     if behavior == "override" or extra.type in ("boolean", "enum"):
         return _more_generous(base, extra)
     if extra.type == "metered":
         if base.unlimited or extra.unlimited:
-            return replace(
+            return _replace(
                 base, limit=None, unlimited=True, sources=base.sources + extra.sources
             )
         limit = (base.limit or 0) + extra.limit * count
-        return replace(
+        return _replace(
             base,
             limit=limit,
             soft=base.soft or extra.soft,
             sources=base.sources + extra.sources,
         )
     value = _add(base.value or _ZERO, _mul(extra.value or _ZERO, count))
-    return replace(base, value=value, sources=base.sources + extra.sources)
+    return _replace(base, value=value, sources=base.sources + extra.sources)
 
 
 def _more_generous(a: Entitlement | None, b: Entitlement) -> Entitlement:
@@ -715,13 +733,13 @@ def _more_generous(a: Entitlement | None, b: Entitlement) -> Entitlement:
     sources = a.sources + tuple(s for s in b.sources if s not in a.sources)
     if a.type == "enum":
         values = a.values + tuple(v for v in b.values if v not in a.values)
-        return replace(a, values=values, sources=sources)
+        return _replace(a, values=values, sources=sources)
     if a.type == "metered":
         if a.unlimited or b.unlimited:
-            return replace(
+            return _replace(
                 a, limit=None, unlimited=True, soft=a.soft or b.soft, sources=sources
             )
-        return replace(
+        return _replace(
             a,
             limit=max(a.limit or 0, b.limit or 0),
             soft=a.soft or b.soft,
@@ -729,8 +747,8 @@ def _more_generous(a: Entitlement | None, b: Entitlement) -> Entitlement:
         )
     if a.type == "config":
         value = max(a.value or Decimal(0), b.value or Decimal(0))
-        return replace(a, value=value, sources=sources)
-    return replace(a, sources=sources)
+        return _replace(a, value=value, sources=sources)
+    return _replace(a, sources=sources)
 
 
 # -- checks ---------------------------------------------------------------------
@@ -792,37 +810,37 @@ def allowed(
     """``check(sub, feature, usage, requested).has_access``, for hot paths.
 
     The same answer without building a Decision: per subscription, each
-    feature's rule is reduced once to True, False or a hard limit. Anything
-    that needs more (a trial budget, bad arguments) goes through check().
+    feature's rule is reduced once to the most units it allows in total
+    (-1 when denied, _ALWAYS without a hard limit). Anything that needs more
+    (a trial budget, bad arguments) goes through check().
     """
     try:
-        rule = sub._cache["allowed"][feature]
+        most = sub._cache["allowed"][feature]
     except (KeyError, TypeError):
-        rule = _allowed_rule(sub, feature)
+        most = _most_allowed(sub, feature)
     if (
-        type(usage) is int
-        and type(requested) is int
-        and 0 <= usage <= _MAX_UNITS
-        and 0 <= requested <= _MAX_UNITS
+        type(usage) is int is type(requested)
+        and 0 <= usage <= _MAX_UNITS >= requested >= 0
+        and most is not None
     ):
-        if rule is True or rule is False:
-            return rule
-        if type(rule) is int:
-            return usage + requested <= rule
+        return usage + requested <= most
     return check(sub, feature, usage, requested).has_access
 
 
-def _allowed_rule(sub: Subscription, feature):
-    """True, False, a hard limit, or "check" where only check() can tell; cached."""
+_ALWAYS = 2 * _MAX_UNITS  # more than any valid usage + requested
+
+
+def _most_allowed(sub: Subscription, feature) -> int | None:
+    """allowed()'s rule: the most units in total, or None when only check() can tell."""
     rule = _check_rule(sub, feature)
     if type(rule) is Reason:
-        quick = False
+        most = -1
     else:
         ent, _, limit, budget = rule
-        quick = "check" if budget else True if limit is None or ent.soft else limit
+        most = None if budget else _ALWAYS if limit is None or ent.soft else limit
     if type(feature) is str and feature in FEATURES:  # the set of wrong names is open
-        sub._cache.setdefault("allowed", {})[feature] = quick
-    return quick
+        sub._cache.setdefault("allowed", {})[feature] = most
+    return most
 
 
 def _check_rule(sub: Subscription, feature):
