@@ -802,6 +802,15 @@ def test_an_unhashable_currency_is_an_unknown_currency(pricing):
         pricing.quote(sub(pricing, currency=["USD"], quantities={"seats": 2}))
 
 
+def test_equal_subscriptions_are_equal_and_hash_alike(pricing):
+    a = sub(pricing, quantities={"seats": 2}, addons={"extra-seats": 1})
+    b = sub(pricing, addons={"extra-seats": 1}, quantities={"seats": 2})
+    pricing.quote(a)  # a cache filled on one of them changes nothing
+    assert a == b and hash(a) == hash(b) and len({a, b}) == 1
+    c = sub(pricing, quantities={"seats": 3}, addons={"extra-seats": 1})
+    assert a != c and len({a, c}) == 2
+
+
 def test_subscription_copies_its_arguments(pricing):
     quantities = {"seats": 2}
     s = sub(pricing, quantities=quantities)

@@ -349,6 +349,16 @@ class Subscription:
         if self.started_at is not None:
             _aware(self.started_at, "started_at")
 
+    def __hash__(self) -> int:
+        """Equal subscriptions hash alike, so they can key a cache or a set."""
+        return hash(
+            tuple(
+                frozenset(value.items()) if type(value) is MappingProxyType else value
+                for name, value in self.__dict__.items()
+                if name != "_cache"
+            )
+        )
+
 
 # -- catalog access -------------------------------------------------------------
 
@@ -997,9 +1007,9 @@ class _Charge:
     """One charge of a price sheet, with its prices chosen and money texts formatted.
 
     ``amount`` and ``explain`` are functions of billable units: the unrounded
-    amount, and the explanation a line item shows. They use plain operators,
-    so they run with _MONEY as the decimal context. Only a flat fee is
-    charged for 0 billable units.
+    amount, and the explanation a line item shows. ``amount`` uses plain
+    operators, so it runs with _MONEY as the decimal context; ``explain`` only
+    formats counts. Only a flat fee is charged for 0 billable units.
     """
 
     __slots__ = ("feature", "in_advance", "included", "flat", "amount", "explain")
@@ -1278,8 +1288,7 @@ def _charge_text(charge: _Charge, quantity: int, billable: int) -> str:
     what = _count(quantity, charge.feature)
     if charge.included:
         what += f" ({charge.included:,} included, {billable:,} billable)"
-    with localcontext(_MONEY):
-        return f"{what}: {charge.explanation(billable)}"
+    return f"{what}: {charge.explanation(billable)}"  # counts and money texts only
 
 
 def _addon_line(addon_id: str, addon, count: int, period: str, currency: str) -> Line:
