@@ -9,6 +9,8 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import pickle
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import ROUND_FLOOR, Decimal, getcontext, localcontext
 
@@ -769,6 +771,57 @@ def test_results_from_the_fast_path_equal_results_built_by_their_constructors(pr
     fields = {f.name: getattr(decision, f.name) for f in dataclasses.fields(decision)}
     assert pricing.Decision(**fields) == decision and hash(decision) == hash(decision)
     assert dataclasses.replace(decision, usage=4).remaining == decision.remaining
+
+
+def test_quotes_pickle_and_show_their_fields_once_described(pricing, monkeypatch):
+    """A charge line formats its description lazily; pickling and vars() must not
+    see how (the recipe holds functions that do not pickle)."""
+    quote = pricing.quote(sub(pricing, "payg"), usage={"api-calls": 1_234})
+    calls = quote.lines[1]
+    assert "_describe" in vars(calls)  # not formatted yet
+    monkeypatch.setitem(sys.modules, pricing.__name__, pricing)  # as if imported by name
+    copied = pickle.loads(pickle.dumps(quote))  # formats it
+    assert copied == quote and copied.lines[1].description == calls.description
+    assert calls.description == "1,234 calls: 1,234 × $0.01"  # per unit, no tiers
+    assert vars(calls) == {
+        "item": "api-calls",
+        "quantity": 1_234,
+        "amount": Decimal("12.34"),
+        "description": calls.description,
+    }
+    assert getattr(pricing.Line.__new__(pricing.Line), "description", None) is None
+
+
+def test_a_sheet_is_compiled_once_per_plan_period_and_currency(pricing):
+    class Falsy:
+        def __bool__(self):
+            return False
+
+    pricing.quote(sub(pricing, quantities={"seats": 2}))
+    sheets = len(pricing._SHEETS)
+    for _ in range(50):  # each a new key as given, the same plan, period and currency
+        pricing.quote(sub(pricing, period=Falsy(), currency=Falsy(), quantities={"seats": 2}))
+    assert len(pricing._SHEETS) == sheets
+
+
+def test_allowed_validates_arguments_before_the_subscription_like_check(pricing):
+    custom = sub(pricing, "enterprise")  # its variables are missing
+    for bad in (-1, 10**31, 1.5):
+        with pytest.raises(pricing.PricingError) as by_check:
+            pricing.check(custom, "sso", 0, bad)
+        with pytest.raises(pricing.PricingError) as by_allowed:
+            pricing.allowed(custom, "sso", 0, bad)
+        assert type(by_allowed.value) is type(by_check.value)
+        assert type(by_check.value) is not pricing.VariableEntitlementMissingError
+
+
+def test_a_variable_that_is_not_a_finite_number_is_refused(pricing):
+    for bad in (Decimal("NaN"), Decimal("Infinity"), -1, True, "30"):
+        custom = sub(pricing, "enterprise", variables={"data-retention": bad, "projects": 5})
+        with pytest.raises(pricing.InvalidQuantityError):
+            pricing.entitlements(custom)
+        with pytest.raises(pricing.InvalidQuantityError):
+            pricing.check(custom, "sso")
 
 
 def test_quantities_are_bounded_so_money_stays_exact(pricing):

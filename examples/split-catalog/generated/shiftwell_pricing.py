@@ -259,6 +259,10 @@ class Line(_Plain):
     quantity: int
     amount: Decimal
 
+    def __getstate__(self) -> dict:
+        """Pickle and copy the four fields, the description formatted."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
 
 class _Description:
     """Line.description of a charge line, formatted on first read and then kept.
@@ -269,10 +273,15 @@ class _Description:
     """
 
     def __get__(self, line, owner=None):
-        if line is None:
-            raise AttributeError("description")  # a field without a default
-        text, *args = line.__dict__["_describe"]
-        line.__dict__["description"] = description = text(*args)
+        fields = {} if line is None else line.__dict__
+        recipe = fields.get("_describe")
+        if recipe is None:  # another thread formatted it, or a line without fields
+            if "description" in fields:
+                return fields["description"]
+            raise AttributeError("description")
+        text, *args = recipe
+        fields["description"] = description = text(*args)
+        fields.pop("_describe", None)
         return description
 
 
@@ -614,7 +623,8 @@ def _variable(sub: Subscription, plan, fid: str, grant: Entitlement) -> Entitlem
             )
         limit = _whole(raw, f"Variable entitlement {fid!r}")
         return _replace(grant, limit=limit, unlimited=False, sources=("subscription",))
-    if isinstance(raw, bool) or not isinstance(raw, (int, Decimal)) or raw < 0:
+    number = isinstance(raw, int | Decimal) and not isinstance(raw, bool)
+    if not number or not Decimal(raw).is_finite() or raw < 0:
         raise InvalidQuantityError(
             f"Variable entitlement {fid!r} must be a number, got {raw!r}."
         )
@@ -824,16 +834,16 @@ def allowed(
     (-1 when denied, _ALWAYS without a hard limit). Anything that needs more
     (a trial budget, bad arguments) goes through check().
     """
-    try:
-        most = sub._cache["allowed"][feature]
-    except (KeyError, TypeError):
-        most = _most_allowed(sub, feature)
     if (
         type(usage) is int is type(requested)
         and 0 <= usage <= _MAX_UNITS >= requested >= 0
-        and most is not None
     ):
-        return usage + requested <= most
+        try:
+            most = sub._cache["allowed"][feature]
+        except (KeyError, TypeError):
+            most = _most_allowed(sub, feature)
+        if most is not None:
+            return usage + requested <= most
     return check(sub, feature, usage, requested).has_access
 
 
@@ -1159,7 +1169,7 @@ def _period(sub: Subscription, plan) -> str:
     return period
 
 
-_SHEETS: dict = {}  # (plan, period, currency) as given -> _sheet(), catalog-bounded
+_SHEETS: dict = {}  # (plan, period, currency) -> _sheet(); bounded by the catalog
 
 
 def _sheet(sub: Subscription, plan):
@@ -1168,11 +1178,10 @@ def _sheet(sub: Subscription, plan):
     Compiled once and shared: (currency, period, rounding quantum, base line,
     trial base line, charges).
     """
-    key = (sub.plan, sub.period, sub.currency)
-    try:
+    currency, period = _currency(sub), _period(sub, plan)
+    key = (sub.plan, period, currency)
+    if key in _SHEETS:
         return _SHEETS[key]
-    except (KeyError, TypeError):
-        currency, period = _currency(sub), _period(sub, plan)
     price = _price_of(plan["price"], period, currency) if plan["price"] else _ZERO
     label = f"{plan['name']} ({_PERIOD_NAMES[period]})"
     base = _line("plan", label, 1, round_money(price, currency))
@@ -1204,7 +1213,9 @@ def quote(sub: Subscription, usage: Mapping[str, int] | None = None) -> Quote:
         if fid not in FEATURES:
             _feature(fid)
     caller = getcontext()
-    setcontext(_MONEY)  # exact products and sums, the catalog's rounding
+    # Exact products and sums, the catalog's rounding. _MONEY itself, not a copy:
+    # threads share it, which only ORs its sticky flags, and nothing reads those.
+    setcontext(_MONEY)
     try:
         lines = [base]
         for charge in charges:
