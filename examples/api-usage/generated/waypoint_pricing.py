@@ -512,7 +512,7 @@ def _options(ids) -> str:
     return ", ".join(repr(n) for n in names) if names else "(none)"
 
 
-_MAX_UNITS = 10**30  # keeps products with 100-digit prices exact in _CONTEXT
+_MAX_UNITS = 10**30  # keeps products with 100-digit prices exact in _MONEY
 
 
 def _whole(value, what: str) -> int:
@@ -954,11 +954,6 @@ def _budget_spent(sub: Subscription, feature: str, units: int) -> bool:
 
 # -- money ----------------------------------------------------------------------
 
-# Prices have at most 100 digits and quantities at most 31, so 200 digits keep
-# every product and sum exact. Outside quote(), which sets _MONEY as the
-# thread's context, arithmetic names this context: the caller's never applies.
-_CONTEXT = Context(prec=200, rounding=ROUND_HALF_UP)
-_mul, _add = _CONTEXT.multiply, _CONTEXT.add
 _ZERO = Decimal(0)
 _ROUNDING = {
     "half_up": ROUND_HALF_UP,
@@ -990,11 +985,11 @@ def format_money(amount: Decimal, currency: str) -> str:
     """
     formats = _PRODUCT["money_formats"][_known_currency(currency)]
     prefix, suffix, group, decimal = formats
-    # copy_abs() and normalize(_CONTEXT): abs() and normalize() round in the current
+    # copy_abs() and normalize(_MONEY): abs() and normalize() round in the current
     # context, 28 digits by default, which would show 30-digit amounts wrongly.
     digits = max(
         _PRODUCT["minor_units"][currency],
-        -amount.normalize(_CONTEXT).as_tuple().exponent,
+        -amount.normalize(_MONEY).as_tuple().exponent,
     )
     text = f"{amount.copy_abs():,.{digits}f}"
     whole, _, fraction = text.partition(".")
@@ -1287,7 +1282,7 @@ def _charge_line(sub: Subscription, charge: _Charge, usage: dict, quantum) -> Li
     included = charge.included
     billable = quantity - included if quantity > included else 0
     amount = charge.price(billable)
-    line = _new(Line)
+    line = _new(Line)  # _record(), inlined: this is the hot path
     fields = {"item": fid, "quantity": quantity, "amount": amount.quantize(quantum)}
     fields["_describe"] = (_charge_text, charge, quantity, billable)
     _set(line, "__dict__", fields)
@@ -1419,5 +1414,9 @@ def reset_window(reset: str, anchor: str, started_at: datetime, now: datetime):
 _PRODUCT = _frozen(json.loads(_PRODUCT_SOURCE))
 FEATURES = _frozen(json.loads(_FEATURES_SOURCE))
 _QUANTA = {c: Decimal(1).scaleb(-d) for c, d in _PRODUCT["minor_units"].items()}
+# The one decimal context of money: prices have at most 100 digits and
+# quantities at most 31, so 200 digits keep every product and sum exact, and
+# only rounding a line item uses the catalog's rounding. quote() sets it as the
+# thread's context; elsewhere arithmetic names it. The caller's never applies.
 _MONEY = Context(prec=200, rounding=_ROUNDING[_PRODUCT["rounding"]])
-_round = _MONEY.quantize  # _round(amount, quantum): a line item, as the catalog rounds
+_mul, _add, _round = _MONEY.multiply, _MONEY.add, _MONEY.quantize
