@@ -35,6 +35,7 @@ MAX_NODES = 200_000  # values in the whole catalog, aliases counted expanded
 MAX_NUMBER_CHARS = 100
 MAX_EXPONENT = 20  # money.amount() writes 1e20 out in full; beyond 27 digits it cannot
 YAML_SUFFIXES = (".yaml", ".yml")
+_DEPTH_MESSAGE = f"Nesting is deeper than {MAX_DEPTH} levels; expected a flatter document."
 
 
 class YamlMap(dict):
@@ -227,12 +228,7 @@ class _Builder:
             return self._alias(event.anchor, line, col)
         self._count(1, line, col)
         if depth > MAX_DEPTH:
-            raise _LoadError(
-                "YAML_DEPTH_LIMIT",
-                f"Nesting is deeper than {MAX_DEPTH} levels; expected a flatter document.",
-                line,
-                col,
-            )
+            raise _LoadError("YAML_DEPTH_LIMIT", _DEPTH_MESSAGE, line, col)
         if isinstance(event, yaml.ScalarEvent):
             value, size = self._scalar(event, line, col), 1
         elif isinstance(event, yaml.MappingStartEvent):
@@ -483,6 +479,41 @@ def _reader_diagnostic(text: str, path: str) -> Diagnostic:
     return error(Location(path, line, col), "YAML_SYNTAX", message)
 
 
+def _is_parser_depth_limit(exc: yaml.MarkedYAMLError) -> bool:
+    """libyaml 0.2.6 and later stop at 1,000 levels of their own, before pricegen sees a node.
+
+    Its scanner holds back a flow collection's tokens until it knows whether
+    the collection is a key, so ``[[[[...`` fails inside libyaml before the
+    builder meets level 65.
+    """
+    return (exc.problem or "").strip() == "exceeded maximum nesting depth"
+
+
+def _own_depth_diagnostic(exc: yaml.MarkedYAMLError, text: str, path: str) -> Diagnostic:
+    """The diagnostic pricegen's own bound gives, whatever libyaml's version.
+
+    The text before libyaml's mark holds its 1,000 open levels and no more, so
+    building it reaches level 65 (or an earlier problem) exactly as a libyaml
+    without the bound does. The catalog gets the same rule and position with
+    every PyYAML release.
+    """
+    mark = exc.problem_mark
+    end = mark.index if mark is not None else 0
+    if 0 < end < len(text):
+        try:
+            _Builder().build(iter(yaml.parse(text[:end], Loader=_EVENT_LOADER)))
+        except _LoadError as inner:
+            return error(Location(path, inner.line, inner.col), inner.rule, inner.message)
+        except yaml.MarkedYAMLError as inner:
+            if not _is_parser_depth_limit(inner) and inner.problem_mark is not None:
+                if inner.problem_mark.index < end - 1:
+                    return _syntax_diagnostic(inner, text, path)
+        except yaml.YAMLError:
+            pass
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return error(Location(path, line, col), "YAML_DEPTH_LIMIT", _DEPTH_MESSAGE)
+
+
 def parse_text(
     text: str, path: str, *, budget: list[int] | None = None
 ) -> tuple[object, list[Diagnostic]]:
@@ -502,6 +533,8 @@ def parse_text(
             budget[0] = -1  # spent: the files after this one are not read
         return None, [error(Location(path, exc.line, exc.col), exc.rule, exc.message)]
     except yaml.MarkedYAMLError as exc:
+        if _is_parser_depth_limit(exc):
+            return None, [_own_depth_diagnostic(exc, text, path)]
         return None, [_syntax_diagnostic(exc, text, path)]
     except yaml.reader.ReaderError:
         return None, [_reader_diagnostic(text, path)]

@@ -377,6 +377,26 @@ def test_deep_nesting_fails_fast_without_recursion_error(parser, text):
     assert rule == "YAML_DEPTH_LIMIT" and "64" in message
 
 
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        ("[" * 10_000 + "]" * 10_000, (1, 65)),
+        ("a: " + "{a: " * 10_000 + "1" + "}" * 10_000, (1, 4 + 4 * 63)),
+        ("k: [1, " + "[" * 2_000, (1, 7 + 63)),
+    ],
+    ids=["flow-sequences", "flow-mappings", "after-items"],
+)
+def test_deep_nesting_is_reported_at_level_65_by_every_parser(parser, text, position):
+    """libyaml 0.2.6 stops at 1,000 levels by itself; pricegen's bound and position win."""
+    rule, line, col, _ = load_bad(text)
+    assert (rule, (line, col)) == ("YAML_DEPTH_LIMIT", position)
+
+
+def test_a_syntax_error_before_deep_nesting_is_still_a_syntax_error(parser):
+    rule, line, _, _ = load_bad("a: [1, 2\n b: }\n" + "[" * 2_000)
+    assert rule == "YAML_SYNTAX" and line <= 2
+
+
 def test_nesting_up_to_the_limit_is_fine(parser):
     assert load_ok("[" * 64 + "]" * 64) is not None
 
