@@ -17,8 +17,8 @@ import pytest
 from conftest import REPO
 
 from pricegen import compile_catalog
-from pricegen.render import render
 from pricegen.runtime import load_evaluator
+from pricegen.targets import render
 
 pytestmark = pytest.mark.browser
 

@@ -32,7 +32,7 @@ import pytest
 from conftest import REPO, invoke
 
 from pricegen import compile_catalog, emit
-from pricegen.render import render
+from pricegen.targets import render
 
 ACME = REPO / "tests" / "cases" / "valid" / "acme-full" / "pricing.yaml"
 KILLS = int(os.environ.get("PRICEGEN_KILLS", "60"))

@@ -39,8 +39,8 @@ from hypothesis import strategies as st
 
 from pricegen import compile_catalog, emit
 from pricegen.diagnostics import Severity
-from pricegen.render import render
 from pricegen.runtime import load_evaluator
+from pricegen.targets import render
 
 PROFILE = os.environ.get("PRICEGEN_FUZZ", "quick")
 if PROFILE not in ("quick", "long"):

@@ -10,7 +10,7 @@ import pytest
 from conftest import REPO, invoke
 
 from pricegen import compile_catalog, emit
-from pricegen.render import render
+from pricegen.targets import render
 
 EXAMPLES = sorted(p for p in (REPO / "examples").iterdir() if p.is_dir())
 

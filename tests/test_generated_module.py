@@ -22,7 +22,7 @@ import pytest
 from evaluator_support import REPO, example_catalogs, example_id
 
 from pricegen import __version__, compile_catalog, model
-from pricegen.render import render
+from pricegen.targets import render
 
 EXAMPLES = [pytest.param(c, id=example_id(c)) for c in example_catalogs()]
 
@@ -135,7 +135,7 @@ def test_digest_does_not_depend_on_how_the_path_is_spelled(catalog, tmp_path, mo
 def test_generating_twice_gives_identical_bytes():
     """Two processes with different hash seeds, so set or dict order cannot leak in."""
     script = (
-        "import sys; from pricegen import compile_catalog; from pricegen.render import render\n"
+        "import sys; from pricegen import compile_catalog; from pricegen.targets import render\n"
         "for path in sys.argv[1:]:\n"
         "    for name, text in sorted(render(compile_catalog(path).catalog).items()):\n"
         "        if name.endswith('.py'): sys.stdout.write(text)\n"

@@ -34,8 +34,8 @@ import pytest
 from fuzz.strategies import scalar
 
 from pricegen import compile_catalog
-from pricegen.render import render
 from pricegen.runtime import load_evaluator
+from pricegen.targets import render
 
 CORPUS = [
     # HTML and script injection

@@ -17,8 +17,8 @@ from html.parser import HTMLParser
 import pytest
 
 from pricegen import compile_catalog
-from pricegen.render import render
 from pricegen.runtime import load_evaluator
+from pricegen.targets import render
 
 HOSTILE = [
     "</script><script>alert(1)</script>",

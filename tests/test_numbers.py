@@ -18,9 +18,9 @@ import pytest
 from conftest import invoke
 
 from pricegen import compile_catalog
-from pricegen.render import render
 from pricegen.runtime import load_evaluator
 from pricegen.source import parse_text
+from pricegen.targets import render
 
 TEMPLATE = """\
 pricegen: 1

@@ -13,7 +13,7 @@ from conftest import REPO
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from pricegen import compile_catalog
-from pricegen.render import render
+from pricegen.targets import render
 
 
 class TextSnapshot(SingleFileSnapshotExtension):

@@ -228,7 +228,7 @@ def test_the_plugin_stays_out_of_the_way(project: Path):
         "import sys\n\n"
         "def test_nothing_was_compiled():\n"
         "    assert 'pricegen.pytest_plugin' in sys.modules\n"
-        "    loaded = {'pricegen.scenarios', 'pricegen.runtime', 'pricegen.render', 'jinja2'}"
+        "    loaded = {'pricegen.scenarios', 'pricegen.runtime', 'pricegen.targets', 'jinja2'}"
         " & set(sys.modules)\n"
         "    assert not loaded\n",
         "utf-8",

@@ -18,9 +18,9 @@ from . import __version__, emit, present
 from .config import Config, locale_problem, module_name_problem
 from .diagnostics import FORMATTERS, summary
 from .pipeline import Build, compile_catalog
-from .render import render
 from .rules import RULES
 from .starter import STARTER_CATALOG
+from .targets import render
 
 EXIT_OK, EXIT_STALE, EXIT_USAGE, EXIT_CATALOG = 0, 1, 2, 3
 DEFAULT_CATALOG = "pricing"

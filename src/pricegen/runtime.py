@@ -12,14 +12,13 @@ from contextlib import contextmanager
 
 from .config import Config
 from .model import Catalog
-from .render import render_evaluator, visible
 
 
 def load_evaluator(catalog: Catalog, config: Config | None = None) -> types.ModuleType:
     """Render the evaluator for ``catalog`` and import it from memory."""
-    config = config or Config()
-    source = render_evaluator(visible(catalog, config), config)
-    return load_source(source, config.module_name(catalog.product.id))
+    from .targets import RenderContext
+
+    return RenderContext.of(catalog, config).evaluator
 
 
 def load_source(source: str, module_name: str) -> types.ModuleType:

@@ -41,7 +41,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from pricegen import compile_catalog
-from pricegen.render import render
+from pricegen.targets import render
 
 HERE = Path(__file__).resolve().parent
 

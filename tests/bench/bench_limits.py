@@ -65,7 +65,7 @@ CHILD = textwrap.dedent(
     import json, sys, time, tracemalloc
     from pathlib import Path
     from pricegen import compile_catalog
-    from pricegen.render import render
+    from pricegen.targets import render
     def peak_rss_kb():
         for line in open("/proc/self/status", encoding="ascii"):
             if line.startswith("VmHWM:"):

@@ -1,0 +1,1418 @@
+"""A pricing evaluator: entitlement checks and price quotes for one catalog.
+
+Standalone: it needs only the Python standard library. Its data is
+immutable, so it is safe to share across threads.
+
+    sub = Subscription(plan="pro", period="monthly", currency="USD",
+                       quantities={"seats": 20}, addons={})
+    check(sub, "seats", usage=19).has_access
+    quote(sub, usage={"api-calls": 1_500_000}).total
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import (
+    ROUND_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    ROUND_UP,
+    Context,
+    Decimal,
+    getcontext,
+    localcontext,
+    setcontext,
+)
+from enum import Enum, StrEnum
+from functools import lru_cache, partial
+from types import MappingProxyType
+
+__all__ = [
+    "ADDONS",
+    "CATALOG",
+    "FEATURES",
+    "PLANS",
+    "AddonNotCompatibleError",
+    "AddonQuantityExceededError",
+    "AddonRequirementMissingError",
+    "Decision",
+    "Entitlement",
+    "InvalidQuantityError",
+    "InvalidResetError",
+    "Line",
+    "NaiveDatetimeError",
+    "PlanArchivedError",
+    "PlanNotQuotableError",
+    "PricingError",
+    "QuantityMissingError",
+    "QuantityOutOfRangeError",
+    "Quote",
+    "Reason",
+    "Subscription",
+    "TrialNotOfferedError",
+    "UnknownAddonError",
+    "UnknownCurrencyError",
+    "UnknownFeatureError",
+    "UnknownPeriodError",
+    "UnknownPlanError",
+    "VariableEntitlementMissingError",
+    "allowed",
+    "check",
+    "entitlements",
+    "format_money",
+    "quote",
+    "reset_window",
+    "round_money",
+]
+
+# -- data: begin. The catalog as JSON text, parsed on import or on first use --
+# The sample catalog tests/cases/valid/acme-full, so that this file runs,
+# and is tested, as it is. Refresh: python tests/refresh_runtime_sample.py
+GENERATOR = "pricegen 0.1.0"
+SOURCE_SHA256 = "bcdbe6410377cd94bc1170845e8041db534bdfe49dd122a77a74f15e22cb66db"
+_PRODUCT_SOURCE = '{"id":"acme","name":"Acme Analytics","description":"","currencies":["USD","EUR"],"billing_periods":["monthly","annual"],"trial_end":"downgrade","rounding":"half_up","minor_units":{"USD":2,"EUR":2},"locale":"en_US","default_plan":"free","money_formats":{"USD":["$","",",","."],"EUR":["\\u20ac","",",","."]}}'  # noqa: E501
+_FEATURES_SOURCE = '{"sso":{"id":"sso","name":"Single sign-on","description":"","group":"","type":"boolean","unit":null,"values":[],"meter":null},"data-retention":{"id":"data-retention","name":"Data retention","description":"","group":"","type":"config","unit":["day","days"],"values":[],"meter":null},"export-format":{"id":"export-format","name":"Export format","description":"","group":"","type":"enum","unit":null,"values":["csv","parquet"],"meter":null},"seats":{"id":"seats","name":"Seats","description":"","group":"","type":"metered","unit":["seat","seats"],"values":[],"meter":"fluctuating"},"api-calls":{"id":"api-calls","name":"API calls","description":"","group":"","type":"metered","unit":["call","calls"],"values":[],"meter":"incremental"}}'  # noqa: E501
+_PLAN_SOURCES = {
+    "free": '{"id":"free","name":"Free","description":"","status":"published","default":true,"custom":false,"extends":null,"ancestors":[],"billing_periods":["monthly","annual"],"trial":null,"price":null,"charges":[],"entitlements":{"data-retention":{"value":"7"},"export-format":{"values":["csv"]},"seats":{"limit":3},"api-calls":{"limit":1000,"reset":"month"}}}',  # noqa: E501
+    "pro": '{"id":"pro","name":"Pro","description":"","status":"published","default":false,"custom":false,"extends":"free","ancestors":["free"],"billing_periods":["monthly","annual"],"trial":{"days":14,"months":null,"credits":null},"price":{"monthly":{"USD":"29","EUR":"27"},"annual":{"USD":"290","EUR":"270"}},"charges":[{"feature":"seats","model":"graduated","billing":"in_advance","description":"","included":0,"price":null,"unit_price":null,"block_size":null,"block_price":null,"rounding":"up","tiers":[{"up_to":5,"unit_price":{"monthly":{"USD":"20","EUR":"18"},"annual":{"USD":"200","EUR":"180"}},"flat_price":{"monthly":{"USD":"10","EUR":"9"},"annual":{"USD":"100","EUR":"90"}},"price":null},{"up_to":10,"unit_price":{"monthly":{"USD":"15","EUR":"14"},"annual":{"USD":"150","EUR":"140"}},"flat_price":null,"price":null},{"up_to":null,"unit_price":{"monthly":{"USD":"10","EUR":"9"},"annual":{"USD":"100","EUR":"90"}},"flat_price":null,"price":null}]},{"feature":"api-calls","model":"per_unit","billing":"in_arrears","description":"","included":100000,"price":null,"unit_price":{"monthly":{"USD":"0.0027","EUR":"0.0025"},"annual":{"USD":"0.0027","EUR":"0.0025"}},"block_size":null,"block_price":null,"rounding":"up","tiers":[]}],"entitlements":{"sso":{},"data-retention":{"value":"30"},"export-format":{"values":["csv","parquet"]},"seats":{"limit":3,"source":"free"},"api-calls":{"limit":100000,"soft":true,"reset":"month"}}}',  # noqa: E501
+    "enterprise": '{"id":"enterprise","name":"Enterprise","description":"","status":"published","default":false,"custom":true,"extends":"pro","ancestors":["pro","free"],"billing_periods":["monthly","annual"],"trial":null,"price":null,"charges":[],"entitlements":{"sso":{"source":"pro"},"data-retention":{"variable":true},"export-format":{"values":["csv","parquet"],"source":"pro"},"seats":{"unlimited":true},"api-calls":{"unlimited":true,"reset":"month"}}}',  # noqa: E501
+}
+_ADDON_SOURCES = {
+    "extra-seats": '{"id":"extra-seats","name":"10 extra seats","description":"","status":"published","plans":["pro"],"max_quantity":5,"requires":[],"excludes":[],"price":{"monthly":{"USD":"50","EUR":"45"},"annual":{"USD":"500","EUR":"450"}},"entitlements":{"seats":{"limit":10,"behavior":"increment"}}}',  # noqa: E501
+}
+# -- data: end ----------------------------------------------------------------
+_PERIOD_NAMES = {"monthly": "monthly", "quarterly": "quarterly", "annual": "annual"}
+CATALOG: Mapping[str, object]  # assembled on first use, see __getattr__
+
+
+# -- errors ---------------------------------------------------------------------
+
+
+class Reason(StrEnum):
+    """Why access was denied: a closed set, stable across versions."""
+
+    UNKNOWN_PLAN = "unknown_plan"
+    UNKNOWN_FEATURE = "unknown_feature"
+    NOT_IN_PLAN = "not_in_plan"
+    USAGE_LIMIT_EXCEEDED = "usage_limit_exceeded"
+    BUDGET_EXCEEDED = "budget_exceeded"
+    PLAN_ARCHIVED = "plan_archived"
+    ADDON_NOT_COMPATIBLE = "addon_not_compatible"
+    ADDON_QUANTITY_EXCEEDED = "addon_quantity_exceeded"
+    ADDON_REQUIREMENT_MISSING = "addon_requirement_missing"
+
+
+class PricingError(ValueError):
+    """Base of every error this module raises for bad arguments."""
+
+    reason: Reason | None = None
+
+
+class UnknownPlanError(PricingError):
+    reason = Reason.UNKNOWN_PLAN
+
+
+class UnknownFeatureError(PricingError):
+    reason = Reason.UNKNOWN_FEATURE
+
+
+class UnknownAddonError(PricingError):
+    reason = Reason.ADDON_NOT_COMPATIBLE
+
+
+class UnknownCurrencyError(PricingError):
+    pass
+
+
+class UnknownPeriodError(PricingError):
+    pass
+
+
+class InvalidQuantityError(PricingError):
+    pass
+
+
+class QuantityMissingError(PricingError):
+    pass
+
+
+class QuantityOutOfRangeError(PricingError):
+    pass
+
+
+class AddonNotCompatibleError(PricingError):
+    reason = Reason.ADDON_NOT_COMPATIBLE
+
+
+class AddonQuantityExceededError(PricingError):
+    reason = Reason.ADDON_QUANTITY_EXCEEDED
+
+
+class AddonRequirementMissingError(PricingError):
+    reason = Reason.ADDON_REQUIREMENT_MISSING
+
+
+class PlanArchivedError(PricingError):
+    reason = Reason.PLAN_ARCHIVED
+
+
+class PlanNotQuotableError(PricingError):
+    """Custom plans have no list price; draft plans are not sold yet."""
+
+
+class VariableEntitlementMissingError(PricingError):
+    pass
+
+
+class NaiveDatetimeError(PricingError):
+    pass
+
+
+class TrialNotOfferedError(PricingError):
+    """A trial of a plan that has none."""
+
+
+class InvalidResetError(PricingError):
+    """reset_window() with a reset period or anchor the language does not have."""
+
+
+# -- values ---------------------------------------------------------------------
+
+
+def _plain(value):
+    """to_dict() values: Decimal and datetime as strings, everything else as is."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _plain(value[k]) for k in sorted(value)}
+    return value
+
+
+class _Plain:
+    """Shared to_dict() for the frozen result types: sorted keys, plain values."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict:
+        return {
+            name: _plain(getattr(self, name))
+            for name in sorted(self.__dataclass_fields__)
+        }
+
+
+@dataclass(frozen=True)
+class Entitlement(_Plain):
+    """One feature's effective grant for a subscription."""
+
+    feature: str
+    type: str
+    limit: int | None = None
+    unlimited: bool = False
+    soft: bool = False
+    value: Decimal | None = None
+    values: tuple[str, ...] = ()
+    reset: str | None = None
+    reset_anchor: str = "subscription_start"
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Decision(_Plain):
+    """The answer of check(): may this subscription use this feature now?"""
+
+    feature: str
+    has_access: bool
+    reason: Reason | None
+    limit: int | None
+    unlimited: bool
+    soft: bool
+    over_limit: bool
+    usage: int
+    requested: int
+    remaining: int | None
+    value: Decimal | None
+    values: tuple[str, ...]
+    reset: str | None
+    window_start: datetime | None
+    window_end: datetime | None
+
+
+@dataclass(frozen=True)
+class Line(_Plain):
+    """One line item of a quote; ``amount`` is rounded to the currency's minor unit."""
+
+    item: str
+    description: str
+    quantity: int
+    amount: Decimal
+
+    def __getstate__(self) -> dict:
+        """Pickle and copy the four fields, the description formatted."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+class _Description:
+    """Line.description of a charge line, formatted on first read and then kept.
+
+    Most quotes are only totalled, and formatting explanations took most of
+    quote()'s time. A line built by quote() holds what its text needs under
+    "_describe"; Line(...) itself stores the text as usual.
+    """
+
+    def __get__(self, line, owner=None):
+        fields = {} if line is None else line.__dict__
+        recipe = fields.get("_describe")
+        if recipe is None:  # another thread formatted it, or a line without fields
+            if "description" in fields:
+                return fields["description"]
+            raise AttributeError("description")
+        text, *args = recipe
+        fields["description"] = description = text(*args)
+        fields.pop("_describe", None)
+        return description
+
+
+Line.description = _Description()
+
+
+@dataclass(frozen=True)
+class Quote(_Plain):
+    currency: str
+    period: str
+    plan: str
+    lines: tuple[Line, ...]
+    total: Decimal
+
+    def to_dict(self) -> dict:
+        data = _Plain.to_dict(self)
+        data["lines"] = [line.to_dict() for line in self.lines]
+        return data
+
+
+_new, _set = object.__new__, object.__setattr__
+
+
+def _record(cls, fields: dict):
+    """A Decision, Line or Quote made from its complete field dict, skipping __init__.
+
+    A frozen dataclass's __init__ sets each field through object.__setattr__,
+    which was most of the time check() and quote() took. Equality, hashing,
+    repr() and pickling only read the fields, so the object is the same.
+    """
+    record = _new(cls)
+    _set(record, "__dict__", fields)
+    return record
+
+
+def _replace(ent: Entitlement, **changes) -> Entitlement:
+    """dataclasses.replace() for an Entitlement, without __init__ (see _record)."""
+    return _record(Entitlement, {**ent.__dict__, **changes})
+
+
+def _line(item: str, description: str, quantity: int, amount: Decimal) -> Line:
+    fields = {"item": item, "description": description, "quantity": quantity}
+    fields["amount"] = amount
+    return _record(Line, fields)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A customer's subscription: what was bought, and since when.
+
+    ``quantities`` are in-advance quantities (seats bought); ``addons`` maps
+    add-on id to quantity; ``variables`` sets variable entitlements of custom
+    plans; ``existing`` marks a subscription made before its plan was
+    archived; ``trial`` means the plan is being trialled; ``trial_plan`` is
+    another plan trialled alongside this one (the most generous value wins).
+    """
+
+    plan: str
+    period: str | None = None
+    currency: str | None = None
+    quantities: Mapping[str, int] = field(default_factory=dict)
+    addons: Mapping[str, int] = field(default_factory=dict)
+    variables: Mapping[str, object] = field(default_factory=dict)
+    started_at: datetime | None = None
+    existing: bool = False
+    trial: bool = False
+    trial_plan: str | None = None
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for name in ("quantities", "addons", "variables"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+        if self.started_at is not None:
+            _aware(self.started_at, "started_at")
+
+    def __hash__(self) -> int:
+        """Equal subscriptions hash alike, so they can key a cache or a set."""
+        return hash(
+            tuple(
+                frozenset(value.items()) if type(value) is MappingProxyType else value
+                for name, value in self.__dict__.items()
+                if name != "_cache"
+            )
+        )
+
+
+# -- catalog access -------------------------------------------------------------
+
+
+def _frozen(value):
+    """Deep read-only copy of parsed JSON: dicts to mapping proxies, lists to tuples."""
+    if isinstance(value, dict):
+        return MappingProxyType({k: _frozen(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def _money(value):
+    """Decimal strings of a price or money map, as Decimal."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return Decimal(value)
+    return MappingProxyType({k: _money(v) for k, v in value.items()})
+
+
+class _LazyCatalogSection(Mapping):
+    """A read-only mapping parsed entry by entry on first use, so import stays fast."""
+
+    def __init__(self, sources: dict, build) -> None:
+        self._sources = sources
+        self._build = build
+        self._parsed: dict = {}
+
+    def __getitem__(self, key):
+        try:
+            return self._parsed[key]
+        except KeyError:
+            value = self._build(key, _package_data(key, self._sources[key]))
+            self._parsed[key] = value  # idempotent, so a race only parses twice
+            return value
+
+    def __iter__(self):
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+    def __contains__(self, key) -> bool:
+        return key in self._sources
+
+
+_ENTITLEMENT_FIELDS = (
+    "type",
+    "value",
+    "values",
+    "limit",
+    "unlimited",
+    "soft",
+    "reset",
+    "reset_anchor",
+    "variable",
+    "behavior",
+    "source",
+)
+
+
+def _package_data(package_id: str, text: str) -> dict:
+    """A plan's or add-on's JSON, with what the generator left out as implied put back.
+
+    That is each entitlement's type (its feature's), its reset anchor (the
+    subscription start unless it says otherwise) and its source (the package
+    itself unless inherited), in the catalog's field order.
+    """
+    data = json.loads(text)
+    for fid, ent in data["entitlements"].items():
+        ent.setdefault("type", FEATURES[fid]["type"])
+        ent.setdefault("reset_anchor", "subscription_start")
+        ent.setdefault("source", package_id)
+        ordered = {k: ent[k] for k in _ENTITLEMENT_FIELDS if k in ent}
+        data["entitlements"][fid] = ordered
+    return data
+
+
+def _build_package(package_id: str, data: dict):
+    data["price"] = _money(data.get("price"))
+    if data.get("trial") and data["trial"].get("credits"):
+        data["trial"]["credits"] = _money(data["trial"]["credits"])
+    for charge in data.get("charges", ()):
+        for key in ("price", "unit_price", "block_price"):
+            charge[key] = _money(charge.get(key))
+        for tier in charge["tiers"]:
+            for key in ("unit_price", "flat_price", "price"):
+                tier[key] = _money(tier.get(key))
+    for ent in data["entitlements"].values():
+        if ent.get("value") is not None:
+            ent["value"] = Decimal(ent["value"])
+    return _frozen(data)
+
+
+PLANS = _LazyCatalogSection(_PLAN_SOURCES, _build_package)
+ADDONS = _LazyCatalogSection(_ADDON_SOURCES, _build_package)
+
+
+def __getattr__(name: str):
+    """CATALOG is assembled on first use: most services never need all of it."""
+    if name == "CATALOG":
+        catalog = _frozen(
+            {
+                "product": json.loads(_PRODUCT_SOURCE),
+                "features": {k: dict(v) for k, v in FEATURES.items()},
+                "plans": {k: _package_data(k, v) for k, v in _PLAN_SOURCES.items()},
+                "addons": {k: _package_data(k, v) for k, v in _ADDON_SOURCES.items()},
+            }
+        )
+        globals()["CATALOG"] = catalog
+        return catalog
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _plan(plan_id: str):
+    if not isinstance(plan_id, str) or plan_id not in PLANS:
+        raise UnknownPlanError(
+            f"Unknown plan {plan_id!r}; expected one of {_options(PLANS)}."
+        )
+    return PLANS[plan_id]
+
+
+def _addon(addon_id: str):
+    if not isinstance(addon_id, str) or addon_id not in ADDONS:
+        raise UnknownAddonError(
+            f"Unknown add-on {addon_id!r}; expected one of {_options(ADDONS)}."
+        )
+    return ADDONS[addon_id]
+
+
+def _feature(feature_id: str):
+    if not isinstance(feature_id, str) or feature_id not in FEATURES:
+        raise UnknownFeatureError(
+            f"Unknown feature {feature_id!r}; expected one of {_options(FEATURES)}."
+        )
+    return FEATURES[feature_id]
+
+
+def _options(ids) -> str:
+    names = sorted(ids)
+    return ", ".join(repr(n) for n in names) if names else "(none)"
+
+
+_MAX_UNITS = 10**30  # keeps products with 100-digit prices exact in _MONEY
+
+
+def _whole(value, what: str) -> int:
+    """A whole number of units: no bool, float, fraction, negative or absurd size."""
+    if type(value) is int and 0 <= value <= _MAX_UNITS:  # the common case, first
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise InvalidQuantityError(f"{what} must be a whole number, got {value!r}.")
+    if isinstance(value, Decimal) and not (
+        value.is_finite() and value == value.to_integral_value()
+    ):
+        raise InvalidQuantityError(f"{what} must be a whole number, got {value}.")
+    if value < 0:
+        raise InvalidQuantityError(f"{what} must be at least 0, got {value}.")
+    if value > _MAX_UNITS:
+        raise QuantityOutOfRangeError(
+            f"{what} must be at most {_MAX_UNITS:,}, got {value:,}."
+        )
+    return int(value)
+
+
+# -- entitlements ---------------------------------------------------------------
+
+
+def entitlements(sub: Subscription) -> Mapping[str, Entitlement]:
+    """The effective entitlements of a subscription, by feature id, in catalog order.
+
+    Computed once per Subscription object and cached on it.
+    """
+    cached = sub._cache.get("entitlements")
+    if cached is None:
+        cached = MappingProxyType(_compute_entitlements(sub))
+        sub._cache["entitlements"] = cached
+    return cached
+
+
+def _compute_entitlements(sub: Subscription) -> dict:
+    plan = _plan(sub.plan)
+    if sub.trial:
+        _offers_trial(sub.plan, plan)
+    addons = _validated_addons(sub, plan)
+    grants = _plan_grants(sub, plan)
+    _apply_in_advance(sub, plan, grants)
+    _apply_addons(addons, grants)
+    if sub.trial_plan is not None:
+        trial = _offers_trial(sub.trial_plan, _plan(sub.trial_plan))
+        for fid, other in _plan_grants(sub, trial).items():
+            grants[fid] = _more_generous(grants.get(fid), other)
+    return {fid: grants[fid] for fid in FEATURES if fid in grants}
+
+
+def _offers_trial(plan_id: str, plan):
+    if not plan["trial"]:
+        raise TrialNotOfferedError(
+            f"Plan {plan_id!r} has no trial; expected a plan that offers one."
+        )
+    return plan
+
+
+def _plan_grants(sub: Subscription, plan) -> dict:
+    grants = dict(_package_grants("plan", plan))
+    for fid, ent in plan["entitlements"].items():
+        if ent.get("variable"):
+            grants[fid] = _variable(sub, plan, fid, grants[fid])
+    return grants
+
+
+_GRANTS: dict = {}  # ("plan" or "addon", id) -> {feature: Entitlement}; catalog-bounded
+
+
+def _package_grants(kind: str, package) -> dict:
+    """The Entitlement of each grant of a plan or add-on: built once, then shared."""
+    key = (kind, package["id"])
+    grants = _GRANTS.get(key)
+    if grants is None:
+        entitlements = package["entitlements"].items()
+        grants = {fid: _grant(fid, ent) for fid, ent in entitlements}
+        _GRANTS[key] = grants  # idempotent, so a race only builds twice
+    return grants
+
+
+def _grant(fid: str, ent) -> Entitlement:
+    return Entitlement(
+        feature=fid,
+        type=ent["type"],
+        limit=ent.get("limit"),
+        unlimited=bool(ent.get("unlimited")),
+        soft=bool(ent.get("soft")),
+        value=ent.get("value"),
+        values=tuple(ent.get("values") or ()),
+        reset=ent.get("reset"),
+        reset_anchor=ent.get("reset_anchor") or "subscription_start",
+        sources=(ent["source"],),
+    )
+
+
+def _variable(sub: Subscription, plan, fid: str, grant: Entitlement) -> Entitlement:
+    if fid not in sub.variables:
+        raise VariableEntitlementMissingError(
+            f"Plan {sub.plan!r} sets {fid!r} per subscription; "
+            f"expected variables={{{fid!r}: ...}}."
+        )
+    raw = sub.variables[fid]
+    if grant.type == "metered":
+        if raw == "unlimited":
+            return _replace(
+                grant, limit=None, unlimited=True, sources=("subscription",)
+            )
+        limit = _whole(raw, f"Variable entitlement {fid!r}")
+        return _replace(grant, limit=limit, unlimited=False, sources=("subscription",))
+    number = isinstance(raw, int | Decimal) and not isinstance(raw, bool)
+    if not number or not Decimal(raw).is_finite() or raw < 0:
+        raise InvalidQuantityError(
+            f"Variable entitlement {fid!r} must be a number, got {raw!r}."
+        )
+    return _replace(grant, value=Decimal(raw), sources=("subscription",))
+
+
+def _apply_in_advance(sub: Subscription, plan, grants: dict) -> None:
+    """The quantity bought in advance becomes the feature's limit."""
+    sold = {c["feature"] for c in plan["charges"] if c["billing"] == "in_advance"}
+    for fid in sub.quantities:
+        if fid not in sold:
+            _feature(fid)  # an unknown id is an UnknownFeatureError
+            raise InvalidQuantityError(
+                f"Plan {sub.plan!r} does not sell {fid!r} in advance; expected "
+                f"quantities for {_options(sold)}."
+            )
+    for charge in plan["charges"]:
+        fid = charge["feature"]
+        if charge["billing"] != "in_advance" or fid not in sub.quantities:
+            continue
+        quantity = _whole(sub.quantities[fid], f"Quantity of {fid!r}")
+        base = grants.get(fid) or _grant(fid, {"type": "metered", "source": sub.plan})
+        grants[fid] = _replace(
+            base, limit=quantity, unlimited=False, sources=("quantity",)
+        )
+
+
+def _validated_addons(sub: Subscription, plan) -> list:
+    """(id, add-on, quantity) of the add-ons bought, in catalog order."""
+    if not sub.addons:
+        return []
+    chosen = []
+    for addon_id in sub.addons:
+        _addon(addon_id)
+    for addon_id in ADDONS:
+        if addon_id not in sub.addons:
+            continue
+        quantity = sub.addons[addon_id]
+        addon = ADDONS[addon_id]
+        count = _whole(quantity, f"Quantity of add-on {addon_id!r}")
+        if count == 0:
+            continue
+        if sub.plan not in addon["plans"]:
+            raise AddonNotCompatibleError(
+                f"Add-on {addon_id!r} cannot be used with plan {sub.plan!r}; "
+                f"it is compatible with {_options(addon['plans'])}."
+            )
+        if count > addon["max_quantity"]:
+            raise AddonQuantityExceededError(
+                f"Add-on {addon_id!r} may be bought at most "
+                f"{addon['max_quantity']} times, got {count}."
+            )
+        if addon["status"] == "archived" and not sub.existing:
+            raise PlanArchivedError(
+                f"Add-on {addon_id!r} is archived and sells to no new customer; "
+                "pass existing=True for a subscription that already has it."
+            )
+        chosen.append((addon_id, addon, count))
+    _check_addon_relations(sub, chosen)
+    return chosen
+
+
+def _check_addon_relations(sub: Subscription, chosen: list) -> None:
+    present = {addon_id for addon_id, _, _ in chosen}
+    for addon_id, addon, _ in chosen:
+        missing = [r for r in addon["requires"] if r not in present]
+        if missing:
+            raise AddonRequirementMissingError(
+                f"Add-on {addon_id!r} requires {_options(missing)}; "
+                "add it to the subscription."
+            )
+        clash = [x for x in addon["excludes"] if x in present]
+        if clash:
+            raise AddonNotCompatibleError(
+                f"Add-on {addon_id!r} cannot be combined with {_options(clash)}."
+            )
+
+
+def _apply_addons(chosen: list, grants: dict) -> None:
+    """Overrides first (the highest wins), then increments of limit x quantity."""
+    for behavior in ("override", "increment"):
+        for _addon_id, addon, count in chosen:
+            extras = _package_grants("addon", addon)
+            for fid, ent in addon["entitlements"].items():
+                if _behavior(ent) != behavior:
+                    continue
+                grants[fid] = _combine(grants.get(fid), extras[fid], behavior, count)
+
+
+def _behavior(ent) -> str:
+    """Metered grants increment by default; other types take the most generous value."""
+    return ent.get("behavior") or (
+        "increment" if ent["type"] == "metered" else "override"
+    )
+
+
+def _combine(base: Entitlement | None, extra: Entitlement, behavior: str, count: int):
+    if base is None:
+        if behavior == "increment" and extra.type == "metered" and not extra.unlimited:
+            return _replace(extra, limit=extra.limit * count)
+        if behavior == "increment" and extra.type == "config":
+            return _replace(extra, value=_mul(extra.value or _ZERO, count))
+        return extra
+    if behavior == "override" or extra.type in ("boolean", "enum"):
+        return _more_generous(base, extra)
+    if extra.type == "metered":
+        if base.unlimited or extra.unlimited:
+            return _replace(
+                base, limit=None, unlimited=True, sources=base.sources + extra.sources
+            )
+        limit = (base.limit or 0) + extra.limit * count
+        return _replace(
+            base,
+            limit=limit,
+            soft=base.soft or extra.soft,
+            sources=base.sources + extra.sources,
+        )
+    value = _add(base.value or _ZERO, _mul(extra.value or _ZERO, count))
+    return _replace(base, value=value, sources=base.sources + extra.sources)
+
+
+def _more_generous(a: Entitlement | None, b: Entitlement) -> Entitlement:
+    """Unlimited beats a limit, a higher limit or value a lower one; enums unite."""
+    if a is None:
+        return b
+    sources = a.sources + tuple(s for s in b.sources if s not in a.sources)
+    if a.type == "enum":
+        values = a.values + tuple(v for v in b.values if v not in a.values)
+        return _replace(a, values=values, sources=sources)
+    if a.type == "metered":
+        if a.unlimited or b.unlimited:
+            return _replace(
+                a, limit=None, unlimited=True, soft=a.soft or b.soft, sources=sources
+            )
+        return _replace(
+            a,
+            limit=max(a.limit or 0, b.limit or 0),
+            soft=a.soft or b.soft,
+            sources=sources,
+        )
+    if a.type == "config":
+        value = max(a.value or Decimal(0), b.value or Decimal(0))
+        return _replace(a, value=value, sources=sources)
+    return _replace(a, sources=sources)
+
+
+# -- checks ---------------------------------------------------------------------
+
+
+def check(
+    sub: Subscription,
+    feature: str,
+    usage: int = 0,
+    requested: int = 1,
+    now: datetime | None = None,
+) -> Decision:
+    """May ``sub`` use ``requested`` more units of ``feature``, having used ``usage``?
+
+    has_access = granted and (unlimited or soft or usage + requested <= limit).
+    Problems with the subscription itself (an unknown plan, an incompatible
+    add-on) deny with their reason rather than raise: a check fails closed.
+    """
+    if type(usage) is not int or not 0 <= usage <= _MAX_UNITS:
+        usage = _whole(usage, "usage")
+    if type(requested) is not int or not 0 <= requested <= _MAX_UNITS:
+        requested = _whole(requested, "requested")
+    if now is not None:
+        _aware(now, "now")
+    try:
+        rule = sub._cache["rules"][feature]
+    except (KeyError, TypeError):
+        rule = _check_rule(sub, feature)
+    if type(rule) is Reason:
+        return _denied(feature, rule, usage, requested)
+    ent, template, limit, budget = rule
+    fields = template.copy()
+    fields["usage"], fields["requested"] = usage, requested
+    if limit is not None:
+        fields["remaining"] = limit - usage if usage < limit else 0
+        if usage + requested > limit:
+            fields["over_limit"] = True
+            if not ent.soft:
+                fields["has_access"] = False
+                fields["reason"] = Reason.USAGE_LIMIT_EXCEEDED
+    if (
+        budget
+        and fields["has_access"]
+        and _budget_spent(sub, ent.feature, usage + requested)
+    ):
+        fields["has_access"] = False
+        fields["reason"] = Reason.BUDGET_EXCEEDED
+    if ent.reset and now is not None and sub.started_at is not None:
+        window = reset_window(ent.reset, ent.reset_anchor, sub.started_at, now)
+        fields["window_start"], fields["window_end"] = window
+    decision = _new(Decision)  # _record(), inlined: this is the hot path
+    _set(decision, "__dict__", fields)
+    return decision
+
+
+def allowed(
+    sub: Subscription, feature: str, usage: int = 0, requested: int = 1
+) -> bool:
+    """``check(sub, feature, usage, requested).has_access``, for hot paths.
+
+    The same answer without building a Decision: per subscription, each
+    feature's rule is reduced once to the most units it allows in total
+    (-1 when denied, _ALWAYS without a hard limit). Anything that needs more
+    (a trial budget, bad arguments) goes through check().
+    """
+    if (
+        type(usage) is int is type(requested)
+        and 0 <= usage <= _MAX_UNITS >= requested >= 0
+    ):
+        try:
+            most = sub._cache["allowed"][feature]
+        except (KeyError, TypeError):
+            most = _most_allowed(sub, feature)
+        if most is not None:
+            return usage + requested <= most
+    return check(sub, feature, usage, requested).has_access
+
+
+_ALWAYS = 2 * _MAX_UNITS  # more than any valid usage + requested
+
+
+def _most_allowed(sub: Subscription, feature) -> int | None:
+    """allowed()'s rule: the most units in total, or None when only check() can tell."""
+    rule = _check_rule(sub, feature)
+    if type(rule) is Reason:
+        most = -1
+    else:
+        ent, _, limit, budget = rule
+        most = None if budget else _ALWAYS if limit is None or ent.soft else limit
+    if type(feature) is str and feature in FEATURES:  # the set of wrong names is open
+        sub._cache.setdefault("allowed", {})[feature] = most
+    return most
+
+
+def _check_rule(sub: Subscription, feature):
+    """What check() decides on, or the Reason it denies; cached per subscription.
+
+    A rule is (entitlement, the Decision fields of a grant within its limit,
+    the limit that usage is held to or None, whether a trial budget applies).
+    """
+    rules = sub._cache.get("rules")
+    if rules is None:
+        rules = sub._cache["rules"] = {}
+    if type(feature) is str and feature in rules:
+        return rules[feature]
+    if not isinstance(feature, str) or feature not in FEATURES:
+        return Reason.UNKNOWN_FEATURE  # not cached: the set of wrong names is open
+    try:
+        plan = _plan(sub.plan)
+        if plan["status"] == "archived" and not sub.existing:
+            rule = Reason.PLAN_ARCHIVED
+        else:
+            ent = entitlements(sub).get(feature)
+            rule = Reason.NOT_IN_PLAN if ent is None else _rule(sub, ent)
+    except PricingError as exc:
+        if exc.reason is None:
+            raise
+        rule = exc.reason
+    rules[feature] = rule
+    return rule
+
+
+def _rule(sub: Subscription, ent: Entitlement):
+    metered = ent.type == "metered"
+    limit = (ent.limit or 0) if metered and not ent.unlimited else None
+    template = {
+        "feature": ent.feature,
+        "has_access": True,
+        "reason": None,
+        "limit": ent.limit,
+        "unlimited": ent.unlimited,
+        "soft": ent.soft,
+        "over_limit": False,
+        "usage": 0,
+        "requested": 0,
+        "remaining": None,
+        "value": ent.value,
+        "values": ent.values,
+        "reset": ent.reset,
+        "window_start": None,
+        "window_end": None,
+    }
+    return ent, template, limit, metered and sub.trial
+
+
+def _denied(feature, reason: Reason, usage: int, requested: int) -> Decision:
+    return Decision(
+        feature=feature if isinstance(feature, str) else repr(feature),
+        has_access=False,
+        reason=reason,
+        limit=None,
+        unlimited=False,
+        soft=False,
+        over_limit=False,
+        usage=usage,
+        requested=requested,
+        remaining=None,
+        value=None,
+        values=(),
+        reset=None,
+        window_start=None,
+        window_end=None,
+    )
+
+
+def _budget_spent(sub: Subscription, feature: str, units: int) -> bool:
+    """A credits trial denies pay-as-you-go use that would cost more than the budget."""
+    plan = _plan(sub.plan)
+    trial = plan["trial"]
+    if not trial or not trial.get("credits"):
+        return False
+    currency, _, _, _, _, charges = _sheet(sub, plan)
+    budget = trial["credits"].get(currency)
+    if budget is None:
+        return False
+    for charge in charges:
+        if charge.feature == feature and not charge.in_advance:
+            billable = max(units - charge.included, 0)
+            with localcontext(_MONEY):
+                return charge.price(billable) > budget
+    return False
+
+
+# -- money ----------------------------------------------------------------------
+
+_ZERO = Decimal(0)
+_ROUNDING = {
+    "half_up": ROUND_HALF_UP,
+    "half_even": ROUND_HALF_EVEN,
+    "up": ROUND_UP,
+    "down": ROUND_DOWN,
+}
+
+
+def _known_currency(currency: str) -> str:
+    if not isinstance(currency, str) or currency not in _QUANTA:
+        raise UnknownCurrencyError(
+            f"Unknown currency {currency!r}; "
+            f"expected one of {_options(_PRODUCT['currencies'])}."
+        )
+    return currency
+
+
+def round_money(amount: Decimal, currency: str) -> Decimal:
+    """Round a line item to the currency's minor unit, as the catalog says."""
+    return _round(amount, _QUANTA[_known_currency(currency)])
+
+
+def format_money(amount: Decimal, currency: str) -> str:
+    """Locale-formatted money (CLDR patterns baked in at generation), e.g. $1,234.00.
+
+    Shows at least the currency's minor unit, and more digits when a unit
+    price has them ($0.0027).
+    """
+    formats = _PRODUCT["money_formats"][_known_currency(currency)]
+    prefix, suffix, group, decimal = formats
+    # copy_abs() and normalize(_MONEY): abs() and normalize() round in the current
+    # context, 28 digits by default, which would show 30-digit amounts wrongly.
+    digits = max(
+        _PRODUCT["minor_units"][currency],
+        -amount.normalize(_MONEY).as_tuple().exponent,
+    )
+    text = f"{amount.copy_abs():,.{digits}f}"
+    whole, _, fraction = text.partition(".")
+    body = whole.replace(",", group) + (decimal + fraction if fraction else "")
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{prefix}{body}{suffix}"
+
+
+@lru_cache(maxsize=1024)
+def _money_text(amount: Decimal, currency: str) -> str:
+    """format_money(), remembered: line descriptions repeat the catalog's prices."""
+    return format_money(amount, currency)
+
+
+# -- pricing models -------------------------------------------------------------
+
+
+class _Charge:
+    """One charge of a price sheet, with its prices chosen and money texts formatted.
+
+    ``amount`` and ``explain`` are functions of billable units: the unrounded
+    amount, and the explanation a line item shows. ``amount`` uses plain
+    operators, so it runs with _MONEY as the decimal context; ``explain`` only
+    formats counts. Only a flat fee is charged for 0 billable units.
+    """
+
+    __slots__ = ("feature", "in_advance", "included", "flat", "amount", "explain")
+
+    def __init__(self, charge, amount, explain) -> None:
+        self.feature = charge["feature"]
+        self.in_advance = charge["billing"] == "in_advance"
+        self.included = charge["included"]
+        self.flat = charge["model"] == "flat"
+        self.amount, self.explain = amount, explain
+
+    def price(self, billable: int) -> Decimal:
+        return self.amount(billable) if billable or self.flat else _ZERO
+
+    def explanation(self, billable: int) -> str:
+        return self.explain(billable) if billable or self.flat else "nothing billable"
+
+
+def _price_of(price, period: str, currency: str) -> Decimal:
+    return price[period][currency]
+
+
+def _compile_charge(charge, period: str, currency: str) -> _Charge:
+    model = charge["model"]
+    if model == "flat":
+        price = _price_of(charge["price"], period, currency)
+        text = f"flat {_money_text(price, currency)}"
+        return _Charge(charge, lambda q: price, lambda q: text)
+    if model == "per_unit":
+        unit = _price_of(charge["unit_price"], period, currency)
+        each = f" × {_money_text(unit, currency)}"
+        return _Charge(charge, lambda q: unit * q, lambda q: f"{q:,}{each}")
+    if model == "package":
+        return _package(charge, period, currency)
+    if model == "stairstep":
+        return _stairstep(charge, period, currency)
+    tiers = tuple(_tier(tier, period, currency) for tier in charge["tiers"])
+    if model == "graduated":
+        amount, explain = _graduated, _graduated_text
+    else:
+        amount, explain = _volume, _volume_text
+    return _Charge(charge, partial(amount, tiers), partial(explain, tiers))
+
+
+def _package(charge, period: str, currency: str) -> _Charge:
+    size, up = charge["block_size"], charge["rounding"] == "up"
+    price = _price_of(charge["block_price"], period, currency)
+    each = f" of {size:,} × {_money_text(price, currency)}"
+
+    def blocks(q: int) -> int:
+        return -(-q // size) if up else q // size
+
+    def explain(q: int) -> str:
+        n = blocks(q)
+        return f"{n:,} {'block' if n == 1 else 'blocks'}{each}"
+
+    return _Charge(charge, lambda q: price * blocks(q), explain)
+
+
+def _tier(tier, period: str, currency: str):
+    """(up_to, unit price, flat fee, explanation after the unit count)."""
+    unit, flat = _ZERO, _ZERO
+    if tier["unit_price"]:
+        unit = _price_of(tier["unit_price"], period, currency)
+    if tier["flat_price"]:
+        flat = _price_of(tier["flat_price"], period, currency)
+    text = f" × {_money_text(unit, currency)}"
+    if flat:
+        text += f" + {_money_text(flat, currency)}"
+    return tier["up_to"], unit, flat, text
+
+
+def _slices(tiers, q: int) -> list:
+    """Graduated: (units, unit price, flat fee, text) of each tier that q reaches.
+
+    Each tier charges the units inside it, plus its flat fee once reached.
+    """
+    slices, lower = [], 0
+    for upper, unit, flat, text in tiers:
+        if q <= lower:
+            break
+        units = (q if upper is None or q < upper else upper) - lower
+        slices.append((units, unit, flat, text))
+        if upper is None:
+            break
+        lower = upper
+    return slices
+
+
+def _graduated(tiers, q: int) -> Decimal:
+    return sum([units * unit + flat for units, unit, flat, _ in _slices(tiers, q)])
+
+
+def _graduated_text(tiers, q: int) -> str:
+    return "; ".join([f"{units:,}{text}" for units, _, _, text in _slices(tiers, q)])
+
+
+def _reached(tiers, q: int):
+    """Volume: the tier q falls in; every unit is at its price, plus its flat fee."""
+    for tier in tiers:
+        if tier[0] is None or q <= tier[0]:
+            return tier
+    raise AssertionError("a volume charge ends with an open tier")
+
+
+def _volume(tiers, q: int) -> Decimal:
+    _, unit, flat, _ = _reached(tiers, q)
+    return unit * q + flat
+
+
+def _volume_text(tiers, q: int) -> str:
+    return f"{q:,}{_reached(tiers, q)[3]}"
+
+
+def _stairstep(charge, period: str, currency: str) -> _Charge:
+    steps = []
+    for tier in charge["tiers"]:
+        price, upper = _price_of(tier["price"], period, currency), tier["up_to"]
+        bound = f"up to {upper:,}" if upper is not None else "open tier"
+        steps.append((upper, price, f"tier {bound}: {_money_text(price, currency)}"))
+
+    def step(q: int):
+        for upper, price, text in steps:
+            if upper is None or q <= upper:
+                return price, text
+        raise QuantityOutOfRangeError(
+            f"{q:,} units of {charge['feature']!r} exceed the last stairstep tier "
+            f"(up to {steps[-1][0]:,})."
+        )
+
+    return _Charge(charge, lambda q: step(q)[0], lambda q: step(q)[1])
+
+
+# -- quotes ---------------------------------------------------------------------
+
+
+def _currency(sub: Subscription) -> str:
+    return _known_currency(sub.currency or _PRODUCT["currencies"][0])
+
+
+def _period(sub: Subscription, plan) -> str:
+    period = sub.period or plan["billing_periods"][0]
+    if period not in plan["billing_periods"]:
+        raise UnknownPeriodError(
+            f"Plan {sub.plan!r} is not sold {period!r}; expected one of "
+            f"{_options(plan['billing_periods'])}."
+        )
+    return period
+
+
+_SHEETS: dict = {}  # (plan, period, currency) -> _sheet(); bounded by the catalog
+
+
+def _sheet(sub: Subscription, plan):
+    """The plan's price sheet in the subscription's period and currency.
+
+    Compiled once and shared: (currency, period, rounding quantum, base line,
+    trial base line, charges).
+    """
+    currency, period = _currency(sub), _period(sub, plan)
+    key = (sub.plan, period, currency)
+    if key in _SHEETS:
+        return _SHEETS[key]
+    price = _price_of(plan["price"], period, currency) if plan["price"] else _ZERO
+    label = f"{plan['name']} ({_PERIOD_NAMES[period]})"
+    base = _line("plan", label, 1, round_money(price, currency))
+    waived = f"{label}, trial: {_money_text(price, currency)} waived"
+    trial = _line("plan", waived, 1, round_money(_ZERO, currency)) if price else base
+    charges = tuple(_compile_charge(c, period, currency) for c in plan["charges"])
+    sheet = (currency, period, _QUANTA[currency], base, trial, charges)
+    _SHEETS[key] = sheet  # idempotent, so a race only compiles twice
+    return sheet
+
+
+def _count(n: int, fid: str) -> str:
+    """A count of the feature's units: "1 seat", "20 seats", "3 × Projects"."""
+    unit = FEATURES[fid]["unit"]
+    if not unit:
+        return f"{n:,} × {FEATURES[fid]['name']}"
+    return f"{n:,} {unit[0] if n == 1 else unit[1]}"
+
+
+def quote(sub: Subscription, usage: Mapping[str, int] | None = None) -> Quote:
+    """What ``sub`` costs for one period in one currency, line by line.
+
+    ``usage`` is the measured usage of in-arrears features in the period.
+    """
+    priced = sub._cache.get("quote") or _priced_subscription(sub)
+    currency, period, quantum, base, charges, addon_lines, credits = priced
+    usage = dict(usage) if usage else {}
+    for fid in usage:
+        if fid not in FEATURES:
+            _feature(fid)
+    caller = getcontext()
+    # Exact products and sums, the catalog's rounding. _MONEY itself, not a copy:
+    # threads share it, which only ORs its sticky flags, and nothing reads those.
+    setcontext(_MONEY)
+    try:
+        lines = [base]
+        for charge in charges:
+            lines.append(_charge_line(sub, charge, usage, quantum))
+        lines += addon_lines
+        if credits:
+            lines += _credit_lines(credits, charges, lines, currency)
+        total = sum([line.amount for line in lines])
+    finally:
+        setcontext(caller)
+    fields = {"currency": currency, "period": period, "plan": sub.plan}
+    fields["lines"], fields["total"] = tuple(lines), total
+    return _record(Quote, fields)
+
+
+def _priced_subscription(sub: Subscription):
+    """Everything quote() needs that depends on the subscription alone; cached on it.
+
+    Checking the subscription (plan, currency, period, add-ons, variables)
+    happens here, once. Lines that depend on usage are priced per call.
+    """
+    plan = _plan(sub.plan)
+    _check_quotable(sub, plan)
+    currency, period, quantum, base, trial, charges = _sheet(sub, plan)
+    entitlements(sub)  # validates add-ons and variables before pricing
+    addon_lines = tuple(
+        _addon_line(addon_id, addon, count, period, currency)
+        for addon_id, addon, count in _validated_addons(sub, plan)
+    )
+    credits = None
+    if sub.trial and plan["trial"] and plan["trial"].get("credits"):
+        credits = plan["trial"]["credits"].get(currency, _ZERO)
+    priced = (currency, period, quantum, trial if sub.trial else base)
+    priced += (charges, addon_lines, credits)
+    sub._cache["quote"] = priced
+    return priced
+
+
+def _check_quotable(sub: Subscription, plan) -> None:
+    if plan["custom"]:
+        raise PlanNotQuotableError(
+            f"Plan {sub.plan!r} is a custom plan with no list price; "
+            "contact sales for a quote."
+        )
+    if plan["status"] == "archived" and not sub.existing:
+        raise PlanArchivedError(
+            f"Plan {sub.plan!r} is archived and sells to no new customer; "
+            "pass existing=True for a subscription made before it was archived."
+        )
+    if plan["status"] == "draft" and not sub.existing:
+        raise PlanNotQuotableError(f"Plan {sub.plan!r} is a draft and is not sold yet.")
+
+
+def _charge_line(sub: Subscription, charge: _Charge, usage: dict, quantum) -> Line:
+    """The line of one charge; its description is formatted on first read."""
+    fid = charge.feature
+    if charge.in_advance:
+        if fid not in sub.quantities:
+            raise QuantityMissingError(
+                f"Plan {sub.plan!r} sells {fid!r} in advance; "
+                f"expected quantities={{{fid!r}: ...}}."
+            )
+        quantity = sub.quantities[fid]
+    else:
+        quantity = usage.get(fid, 0)
+    if type(quantity) is not int or not 0 <= quantity <= _MAX_UNITS:
+        what = "Quantity" if charge.in_advance else "Usage"
+        quantity = _whole(quantity, f"{what} of {fid!r}")
+    included = charge.included
+    billable = quantity - included if quantity > included else 0
+    amount = charge.price(billable)
+    line = _new(Line)  # _record(), inlined: this is the hot path
+    fields = {"item": fid, "quantity": quantity, "amount": amount.quantize(quantum)}
+    fields["_describe"] = (_charge_text, charge, quantity, billable)
+    _set(line, "__dict__", fields)
+    return line
+
+
+def _charge_text(charge: _Charge, quantity: int, billable: int) -> str:
+    what = _count(quantity, charge.feature)
+    if charge.included:
+        what += f" ({charge.included:,} included, {billable:,} billable)"
+    return f"{what}: {charge.explanation(billable)}"  # counts and money texts only
+
+
+def _addon_line(addon_id: str, addon, count: int, period: str, currency: str) -> Line:
+    unit = _price_of(addon["price"], period, currency) if addon["price"] else _ZERO
+    text = f"{addon['name']}: {count:,} × {_money_text(unit, currency)}"
+    amount = round_money(_mul(unit, count), currency)
+    return _line(f"addon:{addon_id}", text, count, amount)
+
+
+def _credit_lines(budget: Decimal, charges, lines: list, currency: str) -> list:
+    """A credits trial pays for in-arrears (pay-as-you-go) lines up to its budget."""
+    usage = {charge.feature for charge in charges if not charge.in_advance}
+    spent = sum([line.amount for line in lines if line.item in usage])
+    credit = min(budget, spent)
+    if not credit:
+        return []
+    text = f"Trial credits (budget {_money_text(budget, currency)})"
+    amount = round_money(credit.copy_negate(), currency)
+    return [_line("trial-credits", text, 1, amount)]
+
+
+# -- reset windows --------------------------------------------------------------
+
+_WEEKDAYS = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+)
+_FIXED = {
+    "hour": timedelta(hours=1),
+    "day": timedelta(days=1),
+    "week": timedelta(weeks=1),
+}
+
+
+def _aware(moment, name: str) -> datetime:
+    if not isinstance(moment, datetime):
+        raise NaiveDatetimeError(f"{name} must be a datetime, got {moment!r}.")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise NaiveDatetimeError(
+            f"{name} must be timezone-aware, e.g. datetime(..., tzinfo=UTC); "
+            f"got {moment}."
+        )
+    return moment.astimezone(UTC)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    """calendar.monthrange without importing calendar (and locale) at startup."""
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - date(year, month, 1)).days
+
+
+def _add_months(anchor: datetime, months: int) -> datetime:
+    """``months`` later at the same day and time, clamped to the month's end."""
+    index = anchor.month - 1 + months
+    year, month = anchor.year + index // 12, index % 12 + 1
+    day = min(anchor.day, _days_in_month(year, month))
+    return anchor.replace(year=year, month=month, day=day)
+
+
+def _fixed_start(reset: str, anchor: str, started: datetime) -> datetime:
+    """The first boundary of a fixed-length period (hour, day, week)."""
+    if anchor == "subscription_start":
+        return started
+    midnight = started.replace(hour=0, minute=0, second=0, microsecond=0)
+    if reset == "hour":
+        return started.replace(minute=0, second=0, microsecond=0)
+    if reset == "day":
+        return midnight
+    weekday = 0 if anchor == "calendar" else _WEEKDAYS.index(anchor)
+    return midnight - timedelta(days=(started.weekday() - weekday) % 7)
+
+
+def reset_window(reset: str, anchor: str, started_at: datetime, now: datetime):
+    """The usage window [start, end) containing ``now``; ``end`` is the next reset.
+
+    Times are in UTC. Calendar anchors align to UTC boundaries (the top of
+    the hour, midnight, Monday, the 1st, January 1st); a weekday anchor
+    aligns weekly resets to that day's midnight.
+    """
+    if reset not in _FIXED and reset not in ("month", "year"):
+        raise InvalidResetError(
+            f"Unknown reset {reset!r}; expected hour, day, week, month or year."
+        )
+    if anchor not in ("subscription_start", "calendar", *_WEEKDAYS):
+        raise InvalidResetError(
+            f"Unknown reset anchor {anchor!r}; expected subscription_start, "
+            "calendar or a weekday."
+        )
+    started, now = _aware(started_at, "started_at"), _aware(now, "now")
+    if reset in _FIXED:
+        step = _FIXED[reset]
+        first = _fixed_start(reset, anchor, started)
+        count = max((now - first) // step, 0)
+        start = first + step * count
+        return start, start + step
+    months = 12 if reset == "year" else 1
+    if anchor == "calendar":
+        first = started.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        if reset == "year":
+            first = first.replace(month=1)
+    else:
+        first = started
+    elapsed = (now.year - first.year) * 12 + now.month - first.month
+    count = max(elapsed // months, 0)
+    while count > 0 and _add_months(first, count * months) > now:
+        count -= 1
+    while _add_months(first, (count + 1) * months) <= now:
+        count += 1
+    return _add_months(first, count * months), _add_months(first, (count + 1) * months)
+
+
+_PRODUCT = _frozen(json.loads(_PRODUCT_SOURCE))
+FEATURES = _frozen(json.loads(_FEATURES_SOURCE))
+_QUANTA = {c: Decimal(1).scaleb(-d) for c, d in _PRODUCT["minor_units"].items()}
+# The one decimal context of money: prices have at most 100 digits and
+# quantities at most 31, so 200 digits keep every product and sum exact, and
+# only rounding a line item uses the catalog's rounding. quote() sets it as the
+# thread's context; elsewhere arithmetic names it. The caller's never applies.
+_MONEY = Context(prec=200, rounding=_ROUNDING[_PRODUCT["rounding"]])
+_mul, _add, _round = _MONEY.multiply, _MONEY.add, _MONEY.quantize

@@ -1,0 +1,38 @@
+"""The pricing tables target: one plan comparison in Markdown, CSV and a page."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from ..render import pages
+from ..render.tables import build_table, csv_table, markdown_table
+from ..render.templating import ENV, common_context
+from .base import RenderContext
+
+
+class PricingTables:
+    """``pricing-table.md``, ``pricing-table.csv`` and ``pricing.html``, from one Table."""
+
+    name = "tables"
+
+    def render(self, context: RenderContext) -> dict[str, str]:
+        catalog, words = context.catalog, context.words
+        table = build_table(catalog, words)
+        common = common_context(catalog)
+        page = pages.html_context(catalog, table, words)
+        html = ENV.get_template("pricing.html.jinja").render(
+            **common, table=table, **_html_safe(page)
+        )
+        markdown = ENV.get_template("pricing-table.md.jinja").render(
+            **common, table=markdown_table(table)
+        )
+        return {
+            "pricing-table.md": markdown,
+            "pricing-table.csv": csv_table(table),
+            "pricing.html": html,
+        }
+
+
+def _html_safe(context: dict) -> dict:
+    """The one pre-escaped value: JSON whose <, > and & are already \\u-escaped."""
+    return {**context, "data_json": Markup(context["data_json"])}
