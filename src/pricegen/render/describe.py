@@ -7,11 +7,10 @@ happens later, in the template or writer that knows the output format.
 
 from __future__ import annotations
 
-from decimal import Context, Decimal, localcontext
-
-from babel.numbers import format_currency, format_decimal
+from decimal import Decimal
 
 from ..model import Catalog, Entitlement, Feature, Plan
+from .localization import format_money, format_number
 
 RESET_WORDS = {
     "hour": "per hour",
@@ -24,9 +23,6 @@ PERIOD_WORDS = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 PERIOD_ADVERBS = {"monthly": "monthly", "quarterly": "quarterly", "annual": "annually"}
 PERIOD_TITLES = {"monthly": "Monthly", "quarterly": "Quarterly", "annual": "Annual"}
 CHECK, DASH = "✓", "–"
-# Catalog numbers have at most 40 digits (source.MAX_NUMBER_DIGITS); amounts shown are
-# a few of them multiplied, so formatting never rounds for lack of precision.
-_WIDE = Context(prec=200)
 
 
 def bought_in_advance(plan: Plan, feature_id: str) -> bool:
@@ -43,22 +39,13 @@ class Words:
     # -- numbers and money ----------------------------------------------------
 
     def number(self, value: int | Decimal) -> str:
-        with localcontext(_WIDE):
-            return format_decimal(value, locale=self.locale, decimal_quantization=False)
+        return format_number(value, self.locale)
 
     def money(self, amount: Decimal, currency: str) -> str:
         """The locale's currency format; sub-minor unit prices keep their digits ($0.0027)."""
-        minor = self.catalog.product.minor_units[currency]
-        exponent = amount.normalize().as_tuple().exponent
-        precise = isinstance(exponent, int) and -exponent > minor
-        with localcontext(_WIDE):  # Babel rounds in the current context: 28 digits by default
-            return format_currency(
-                amount,
-                currency,
-                locale=self.locale,
-                currency_digits=not precise,
-                decimal_quantization=not precise,
-            )
+        return format_money(
+            amount, currency, self.locale, self.catalog.product.minor_units[currency]
+        )
 
     def counted(self, n: int | Decimal, feature: Feature) -> str:
         if not feature.unit:
