@@ -150,8 +150,13 @@ def addon_price(catalog: Catalog, addon: Addon, words: Words) -> str:
 # -- worked examples, computed by the evaluator ----------------------------------------
 
 
-def sample_quantity(charge: Charge) -> int:
-    """A quantity that reaches past the interesting part of the charge."""
+def sample_quantity(charge: Charge, most: int) -> int:
+    """A quantity that reaches past the interesting part of the charge, at most ``most``.
+
+    ``most`` is the evaluator's largest quantity (10^30): a block size, an
+    ``included`` or a tier bound near it would otherwise make the example a
+    quantity the evaluator refuses.
+    """
     bounds = [t.up_to for t in charge.tiers if t.up_to is not None]
     if charge.model == "stairstep" and charge.tiers and charge.tiers[-1].up_to is not None:
         base = bounds[-1] - 1 if len(bounds) < 2 else (bounds[-2] + bounds[-1]) // 2
@@ -161,7 +166,7 @@ def sample_quantity(charge: Charge) -> int:
         base = charge.block_size * 2 + charge.block_size // 2
     else:
         base = 1000
-    return charge.included + max(base, 1)
+    return min(charge.included + max(base, 1), most)
 
 
 def worked_examples(catalog: Catalog, evaluator, words: Words) -> list[dict]:
@@ -169,7 +174,8 @@ def worked_examples(catalog: Catalog, evaluator, words: Words) -> list[dict]:
     for plan in catalog.plans.values():
         if not plan.charges or plan.custom:
             continue
-        quantities = {c.feature: sample_quantity(c) for c in plan.charges}
+        most = evaluator._MAX_UNITS  # the quantities the evaluator accepts: 0 to 10^30
+        quantities = {c.feature: sample_quantity(c, most) for c in plan.charges}
         sub = evaluator.Subscription(
             plan=plan.id,
             period=plan.billing_periods[0],
