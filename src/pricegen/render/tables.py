@@ -1,8 +1,9 @@
 """The plan comparison table, built once and written as Markdown, CSV and HTML.
 
 Features are rows, grouped in catalog order; published plans are columns
-in ladder order. Archived and draft plans never appear: the table is what
-a new customer can buy.
+in ladder order. Archived plans never appear: the table is what a new
+customer can buy. Draft plans appear, marked as drafts, only in a build
+with --include-drafts (without it they are not in the catalog at all).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from decimal import Decimal
 from ..model import Catalog, Plan
 from ..money import text as decimal_text
 from .describe import PERIOD_TITLES, Words
+from .prices import plan_headline, shown_name, trial_text
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class Table:
 
 
 def sellable_plans(catalog: Catalog) -> tuple[Plan, ...]:
-    return tuple(p for p in catalog.plans.values() if p.status == "published")
+    return tuple(p for p in catalog.plans.values() if p.status != "archived")
 
 
 def build_table(catalog: Catalog, words: Words) -> Table:
@@ -58,13 +60,17 @@ def _price_section(catalog: Catalog, plans, words: Words) -> Section:
     for period in catalog.product.billing_periods:
         for currency in catalog.product.currencies:
             cells = tuple(
-                Cell(words.plan_price(plan, period, currency), _price_value(plan, period, currency))
+                Cell(
+                    plan_headline(catalog, plan, period, currency, words).full,
+                    _price_value(plan, period, currency),
+                )
                 for plan in plans
             )
             label = f"{PERIOD_TITLES[period]} price ({currency})"
             rows.append(Row(f"price:{period}:{currency}", label, cells))
     if any(plan.trial for plan in plans):
-        cells = tuple(Cell(words.trial(plan), words.trial(plan)) for plan in plans)
+        trials = [trial_text(plan, words) for plan in plans]
+        cells = tuple(Cell(text, text) for text in trials)
         rows.append(Row("trial", "Free trial", cells))
     return Section("Pricing", tuple(rows))
 
@@ -113,7 +119,7 @@ def md_inline(text: str) -> str:
 
 
 def markdown_table(table: Table) -> str:
-    header = ["Feature", *(md_inline(p.name) for p in table.plans)]
+    header = ["Feature", *(md_inline(shown_name(p)) for p in table.plans)]
     lines = [_md_row(header), _md_row(["---"] + [":---:"] * len(table.plans))]
     for section in table.sections:
         lines.append(_md_row([f"**{md_inline(section.title)}**"] + [""] * len(table.plans)))
@@ -145,7 +151,7 @@ def csv_table(table: Table) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["section", "key", "label", *(p.id for p in table.plans)])
-    writer.writerow(["", "", "plan name", *(csv_safe(p.name) for p in table.plans)])
+    writer.writerow(["", "", "plan name", *(csv_safe(shown_name(p)) for p in table.plans)])
     for section in table.sections:
         for row in section.rows:
             writer.writerow(
