@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -104,15 +105,17 @@ _MD_SPECIAL = str.maketrans(
     {c: "\\" + c for c in "\\`*_[]|~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 )
 _MD_LINE_START = ("#", "+", "-", "=", "!")
+# Whitespace that may break a line; no-break spaces (1.234,00\xa0€, 1\u202f234) stay.
+_BREAKING_SPACE = re.compile(r"(?:(?![\xa0\u2007\u202f])\s)+")
 
 
 def md_inline(text: str) -> str:
     """Catalog text as literal Markdown: no markup, no HTML, one line.
 
-    Newlines fold to spaces (a table row stays one row); characters that
+    Newlines fold to spaces (a table row stays one row), no-break spaces stay; characters that
     open markup are backslash-escaped, and HTML is written as entities.
     """
-    flat = " ".join(str(text).split()).translate(_MD_SPECIAL)
+    flat = " ".join(_BREAKING_SPACE.split(str(text))).strip().translate(_MD_SPECIAL)
     if flat.startswith(_MD_LINE_START) or flat[:1].isdigit() and ". " in flat[:12]:
         flat = "\\" + flat
     return flat
