@@ -132,6 +132,16 @@ def sample_quantity(charge: Charge, most: int) -> int:
     return min(charge.included + max(base, 1), most)
 
 
+def _sample_within_limit(plan: Plan, charge: Charge, most: int) -> int:
+    """sample_quantity(), held to a hard limit on usage: quote() refuses usage beyond it."""
+    sample = sample_quantity(charge, most)
+    ent = plan.entitlements.get(charge.feature)
+    hard = ent is not None and ent.limit is not None and not ent.soft and not ent.unlimited
+    if hard and not bought_in_advance(plan, charge.feature):
+        return min(sample, ent.limit)
+    return sample
+
+
 def worked_examples(catalog: Catalog, evaluator, words: Words) -> list[dict]:
     examples = []
     for plan in catalog.plans.values():
@@ -143,7 +153,7 @@ def worked_examples(catalog: Catalog, evaluator, words: Words) -> list[dict]:
 def _plan_examples(catalog: Catalog, plan: Plan, evaluator, words: Words) -> list[dict]:
     """One quote of the plan at a sample quantity of each charge, one example per line."""
     most = evaluator._MAX_UNITS  # the quantities the evaluator accepts: 0 to 10^30
-    quantities = {c.feature: sample_quantity(c, most) for c in plan.charges}
+    quantities = {c.feature: _sample_within_limit(plan, c, most) for c in plan.charges}
     sub = evaluator.Subscription(
         plan=plan.id,
         period=plan.billing_periods[0],
