@@ -11,7 +11,8 @@ The page names each amount with a key (render/webpage.py, render/charges.py):
 line items, never by reading prices out of the catalog: a unit price is
 what ``m`` more units cost divided by ``m``, a tier's flat fee is what
 reaching the tier costs beyond its units, a stairstep price is what a
-quantity in the step costs. ``m`` is a power of ten large enough that
+quantity in the step costs, a trial's credits are what the most trial usage
+the evaluator accepts costs. ``m`` is a power of ten large enough that
 rounding each line to the minor unit loses nothing (10^12 where the tier
 is wide enough), so sub-cent prices such as $0.00025 come back exactly.
 
@@ -117,11 +118,26 @@ def _line(quote, item: str) -> Decimal:
 
 
 def _credits(module, plan, period, currency) -> Decimal:
-    """A credits trial pays usage up to its budget: quote far more usage than that."""
-    usage = {c.feature: BIG for c in plan.charges if c.billing == "in_arrears"}
-    assert usage, f"{plan.id}: a credits trial needs usage to spend it on"
-    quote = _quote(module, plan, period, currency, usage=usage, trial=True)
-    return -_line(quote, "trial-credits")
+    """A credits trial pays usage up to its budget and refuses usage that costs more:
+    the most trial usage the evaluator accepts costs the budget (to the minor unit,
+    when a unit costs less than that)."""
+    charge = next(c for c in plan.charges if c.billing == "in_arrears")
+
+    def spent(units: int) -> Decimal | None:
+        usage = {charge.feature: charge.included + units}
+        try:
+            quote = _quote(module, plan, period, currency, usage=usage, trial=True)
+        except module.TrialBudgetExceededError:
+            return None
+        credit = [line.amount for line in quote.lines if line.item == "trial-credits"]
+        return -credit[0] if credit else Decimal(0)  # nothing spent, no credit line
+
+    low, high = 0, 10**29  # spent(low) is accepted; spent(high) is refused
+    assert spent(high) is None, f"{plan.id}: the credits cover any usage"
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if spent(middle) is not None else (low, middle)
+    return spent(low)
 
 
 def _addon_amount(module, catalog, addon_id, period, currency) -> Decimal | None:
