@@ -409,7 +409,7 @@ def quote(catalog, usage, as_json, scenarios, as_markdown, at, **opts) -> None:
     if as_json:
         click.echo(present.quote_json(result), nl=False)
     else:
-        click.echo(present.quote_text(result, module.format_money), nl=False)
+        click.echo(present.quote_text(result, module), nl=False)
 
 
 @main.command(name="check")
@@ -442,7 +442,7 @@ def check_command(catalog, feature, usage, requested, at, as_json, **opts) -> No
     """
     if opts["plan"] is None:
         raise click.UsageError("Missing option '--plan'.")
-    _, result = _run_evaluator(
+    module, result = _run_evaluator(
         catalog,
         lambda m: m.check(
             _subscription(m, opts), feature, usage=usage, requested=requested, now=at
@@ -451,7 +451,7 @@ def check_command(catalog, feature, usage, requested, at, as_json, **opts) -> No
     if as_json:
         click.echo(present.decision_json(result), nl=False)
     else:
-        click.echo(present.decision_text(result), nl=False)
+        click.echo(present.decision_text(result, module), nl=False)
 
 
 from .cli_review import analyze, diff, lint  # noqa: E402
