@@ -241,26 +241,32 @@ def test_quotes_follow_the_rules(catalog, data):
 
     quantity = st.one_of(st.integers(0, 3000), st.just(10**15))
     quantities, usage, expected, beyond = {}, {}, {}, False
+    charges = plan.get("charges") or {}
+    for fid, charge in charges.items():
+        fluctuating = features[fid].get("meter", "incremental") == "fluctuating"
+        billing = charge.get("billing", "in_advance" if fluctuating else "in_arrears")
+        q = data.draw(quantity, label=f"quantity of {fid}")
+        (quantities if billing == "in_advance" else usage)[fid] = q
+    addons = _quotable_addons(catalog, plan_id, data.draw)
+    sub = module.Subscription(
+        plan=plan_id, period=period, currency=currency, quantities=quantities, addons=addons
+    )
+    for fid, q in usage.items():  # usage beyond a hard limit is refused (tests/test_agreement.py)
+        grant = module.entitlements(sub)[fid]
+        if grant.limit is not None and not grant.soft:
+            usage[fid] = min(q, grant.limit)
     with localcontext() as context:
         context.prec = 100  # exact: every catalog number has at most 40 digits
         expected["plan"] = rounded(price(plan["price"]) if "price" in plan else Decimal(0))
-        for fid, charge in (plan.get("charges") or {}).items():
-            fluctuating = features[fid].get("meter", "incremental") == "fluctuating"
-            billing = charge.get("billing", "in_advance" if fluctuating else "in_arrears")
-            q = data.draw(quantity, label=f"quantity of {fid}")
-            (quantities if billing == "in_advance" else usage)[fid] = q
-            amount = expected_charge(charge, q, price)
+        for fid, charge in charges.items():
+            amount = expected_charge(charge, {**quantities, **usage}[fid], price)
             if amount is None:
                 beyond = True
             else:
                 expected[fid] = rounded(amount)
-        addons = _quotable_addons(catalog, plan_id, data.draw)
         for aid, count in addons.items():
             expected[f"addon:{aid}"] = rounded(price(catalog["addons"][aid]["price"]) * count)
         total = sum(expected.values(), Decimal(0))
-    sub = module.Subscription(
-        plan=plan_id, period=period, currency=currency, quantities=quantities, addons=addons
-    )
     if beyond:
         with pytest.raises(module.QuantityOutOfRangeError):
             module.quote(sub, usage=usage)
