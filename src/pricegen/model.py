@@ -23,6 +23,29 @@ def _loc() -> Location:
     return field(default=NOWHERE, compare=False, repr=False, metadata={"canonical": False})
 
 
+def _if_set(default_factory=None):
+    """A field written to the canonical data only when it has a value.
+
+    ``metadata`` and ``environment`` are new to the language; leaving them out
+    when unset keeps every output of a catalog that does not use them as it was.
+    """
+    if default_factory is None:
+        return field(default=None, metadata={"canonical": "if_set"})
+    return field(default_factory=default_factory, metadata={"canonical": "if_set"})
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The environment a catalog was resolved for (``product.environments``)."""
+
+    name: str
+    type: str  # production | non-production
+
+    @property
+    def is_production(self) -> bool:
+        return self.type == "production"
+
+
 @dataclass(frozen=True)
 class Product:
     id: str
@@ -34,6 +57,8 @@ class Product:
     rounding: str
     minor_units: dict[str, int]
     locale: str
+    metadata: dict[str, str] = _if_set(dict)
+    environment: Environment | None = _if_set()
 
     @property
     def default_currency(self) -> str:
@@ -50,6 +75,7 @@ class Feature:
     unit: tuple[str, str] | None  # (singular, plural)
     values: tuple[str, ...]  # enum features
     meter: str | None  # fluctuating | incremental, metered features
+    metadata: dict[str, str] = _if_set(dict)
     loc: Location = _loc()
 
 
@@ -118,6 +144,7 @@ class Plan:
     price: Price | None
     charges: tuple[Charge, ...]
     entitlements: dict[str, Entitlement]  # effective, after inheritance
+    metadata: dict[str, str] = _if_set(dict)
     loc: Location = _loc()
 
     @property
@@ -137,6 +164,7 @@ class Addon:
     excludes: tuple[str, ...]
     price: Price
     entitlements: dict[str, Entitlement]
+    metadata: dict[str, str] = _if_set(dict)
     loc: Location = _loc()
 
 
@@ -153,9 +181,7 @@ def to_data(value: object) -> object:
     """Plain JSON-ready data: dataclasses to dicts, Decimal to decimal strings."""
     if is_dataclass(value) and not isinstance(value, type):
         return {
-            f.name: to_data(getattr(value, f.name))
-            for f in fields(value)
-            if f.metadata.get("canonical", True)
+            f.name: to_data(getattr(value, f.name)) for f in fields(value) if _canonical(f, value)
         }
     if isinstance(value, Decimal):
         return text(value)
@@ -164,6 +190,12 @@ def to_data(value: object) -> object:
     if isinstance(value, (list, tuple)):
         return [to_data(v) for v in value]
     return value
+
+
+def _canonical(f, value) -> bool:
+    """Whether field ``f`` of ``value`` belongs in the canonical data."""
+    rule = f.metadata.get("canonical", True)
+    return bool(getattr(value, f.name)) if rule == "if_set" else rule
 
 
 def canonical_data(catalog: Catalog) -> dict:
