@@ -130,9 +130,10 @@ def diff(sides, against, fmt, fail_on, references, no_quotes, env, to_env) -> No
     """
     old_spec, new_spec = _sides(sides, against, to_env)
     old_env, new_env = _promotion_envs(env, to_env, old_spec == new_spec)
+    old_option = "--to-env" if to_env is not None else "--env"
     with (
-        _opened(old_spec, "old", old_env) as old,
-        _opened(new_spec, "new", new_env) as new,
+        _opened(old_spec, "old", old_env, old_option) as old,
+        _opened(new_spec, "new", new_env, "--env") as new,
     ):
         changes = diffing.diff(old.catalog, new.catalog)
         impacts = [] if no_quotes else _impacts(old.catalog, new.catalog, references)
@@ -182,8 +183,10 @@ def _sides(sides: tuple[str, ...], against: str | None, to_env: str | None = Non
 class _opened:
     """Open and compile one side; every failure exits with a message naming the side."""
 
-    def __init__(self, spec: diffing.SideSpec, side: str, env: str | None = None) -> None:
-        self.spec, self.side, self.env, self.catalog = spec, side, env, None
+    def __init__(
+        self, spec: diffing.SideSpec, side: str, env: str | None = None, option: str = "--env"
+    ) -> None:
+        self.spec, self.side, self.env, self.option, self.catalog = spec, side, env, option, None
         self.label = spec.label if env is None else f"{spec.label} ({env})"
 
     def __enter__(self):
@@ -196,7 +199,7 @@ class _opened:
             build = compile_catalog(path, display=display, env=self.env)
         except UnknownEnvironmentError as exc:
             self._context.__exit__(None, None, None)
-            _fail(f"{self.side} catalog {self.spec.label}: {exc}", EXIT_USAGE)
+            _fail(f"{self.side} catalog {self.spec.label}, {self.option}: {exc}", EXIT_USAGE)
         if not build.ok:
             self._context.__exit__(None, None, None)
             _report(build.diagnostics, "text")
