@@ -61,9 +61,9 @@ def test_maps_merge_key_by_key_and_scalars_replace():
     }
     # metadata: price_id replaced, tax_code kept
     assert dev.plans["pro"].metadata == {"price_id": "price_test_pro", "tax_code": "txcd_10103001"}
-    # an entitlement's map: limit 50000 -> 10000, soft removed (so false), reset kept
+    # an entitlement's map: limit 50000 -> 100000, soft removed (so false), reset kept
     emails = dev.plans["pro"].entitlements["emails"]
-    assert (emails.limit, emails.soft, emails.reset) == (10000, False, "month")
+    assert (emails.limit, emails.soft, emails.reset) == (100000, False, "month")
     assert prod.plans["pro"].entitlements["emails"].soft is True
     # a shorthand scalar replaced by another: 5 domains -> unlimited
     assert dev.plans["pro"].entitlements["domains"].unlimited
