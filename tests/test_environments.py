@@ -473,3 +473,25 @@ def test_metadata_is_text_only(tmp_path):
     (root / "plans.yaml").write_text(text, "utf-8")
     (problem,) = compile_catalog(root, display="pricing").diagnostics
     assert problem.rule == "SCHEMA" and problem.message.endswith("expected text, got 42.")
+
+
+def test_an_entry_stays_where_the_base_defines_it(tmp_path):
+    """Its loc names the file that holds its data, so lint finds deeper keys there."""
+    catalog = tmp_path / "pricing"
+    shutil.copytree(EXAMPLE, catalog)
+    overlay = catalog / "environments" / "development.yaml"
+    overlay.write_text(overlay.read_text("utf-8") + "    description: null\n", "utf-8")
+    plan = compile_catalog(catalog, env="development", display="pricing").catalog.plans
+    assert plan["team-2027"].loc.path == "pricing/plans.yaml"
+    result = invoke(["lint", str(catalog), "--env", "development", "--error-format", "json"])
+    (finding,) = json.loads(result.stdout)
+    assert finding["rule"] == "PLAN_DESCRIPTION_MISSING"
+    assert finding["path"].endswith("pricing/plans.yaml") and finding["line"] > 1
+
+
+def test_a_catalog_of_overlays_only_says_where_the_base_is(tmp_path):
+    overlay = tmp_path / "staging.yaml"
+    overlay.write_text("pricegen: 1\nenvironment: staging\n", "utf-8")
+    (problem,) = compile_catalog(overlay, display="staging.yaml").diagnostics
+    assert (problem.rule, problem.path, problem.line) == ("PRODUCT_MISSING", "staging.yaml", 2)
+    assert "holds only overlays" in problem.message

@@ -65,6 +65,14 @@ def declare(
 ) -> tuple[Declared, list[Diagnostic]]:
     """The declared environments and their overlays, from schema-valid files."""
     product_file = next((s for s in base if "product" in s.data), None)
+    if product_file is None and overlays and not base:
+        message = (
+            "The catalog holds only overlays (files with environment:); expected the "
+            "catalog directory around them, whose base files declare the product."
+        )
+        return Declared(), [
+            error(overlays[0].locate(("environment",), key=True), "PRODUCT_MISSING", message)
+        ]
     if product_file is None:
         return Declared(), []  # merge reports PRODUCT_MISSING
     written = product_file.data["product"].get("environments") or {}

@@ -72,17 +72,15 @@ class _Patcher:
         for where, patch in patches.items():
             if where == ("product",):
                 root["product"] = self.merge(root["product"], patch, ("product",))
-                root.merged["product"] = self._marks(("product",))
-                continue
+                continue  # the product stays where the base declares it
             section, entry_id = where
             if not isinstance(root[section], PatchedMap):
                 root[section] = _copy(root[section])
             entries = root[section]
             if patch is None:
                 self.remove(entries, entry_id, where)
-            else:
+            else:  # the entry stays where the base defines it: its loc names that file
                 entries[entry_id] = self.merge(entries[entry_id], patch, where)
-                entries.merged[entry_id] = self._marks(where)
         return replace(source, data=root)
 
     # -- merging

@@ -54,9 +54,10 @@ class PatchedMap(YamlMap):
     ``origins`` maps a key the overlay wrote (its marks are the overlay's) to
     the overlay's display path; ``removed`` maps a key the overlay removed with
     ``null`` to that null's (path, line, col); ``merged`` maps a key whose map
-    both files wrote to the overlay's (path, key line, key col, value line,
-    value col). Other keys are the base file's. So a diagnostic about a value
-    the overlay wrote or removed points at the overlay.
+    both files wrote (inside an entry or the product) to the overlay's (path,
+    key line, key col, value line, value col). Other keys are the base file's.
+    So a diagnostic about a value the overlay wrote or removed points at the
+    overlay.
     """
 
     __slots__ = ("origins", "removed", "merged")
@@ -95,7 +96,9 @@ class SourceFile:
         In data an overlay patched, a key follows the file that wrote it, a key
         the overlay removed is found at its ``null``, and a map both files wrote
         is found at the overlay when the overlay removed keys from it (what is
-        wrong with it then is most likely what went missing).
+        wrong with it then is most likely what went missing). Entries and the
+        product stay where the base file defines them, so that the model's
+        ``loc`` of an entry always names the file that holds its data.
         """
         path, line, col = self.path, 1, 1
         node = self.data
