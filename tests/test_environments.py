@@ -495,3 +495,12 @@ def test_a_catalog_of_overlays_only_says_where_the_base_is(tmp_path):
     (problem,) = compile_catalog(overlay, display="staging.yaml").diagnostics
     assert (problem.rule, problem.path, problem.line) == ("PRODUCT_MISSING", "staging.yaml", 2)
     assert "holds only overlays" in problem.message
+
+
+def test_without_a_production_environment_the_first_is_the_default():
+    catalog = CASES / "valid" / "environments-single-file" / "pricing.yaml"
+    default = compile_catalog(catalog).catalog
+    assert default.product.environment.name == "sandbox"
+    module = load_evaluator(default)
+    assert (module.ENVIRONMENT, module.IS_PRODUCTION) == ("sandbox", False)
+    assert list(compile_environments(catalog).builds) == ["sandbox", "preview"]
