@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
+from functools import cache
 
 from .diagnostics import Location
 from .money import Money, Price, text
@@ -181,7 +182,9 @@ def to_data(value: object) -> object:
     """Plain JSON-ready data: dataclasses to dicts, Decimal to decimal strings."""
     if is_dataclass(value) and not isinstance(value, type):
         return {
-            f.name: to_data(getattr(value, f.name)) for f in fields(value) if _canonical(f, value)
+            name: to_data(getattr(value, name))
+            for name, if_set in _canonical_fields(type(value))
+            if not if_set or getattr(value, name)
         }
     if isinstance(value, Decimal):
         return text(value)
@@ -192,10 +195,14 @@ def to_data(value: object) -> object:
     return value
 
 
-def _canonical(f, value) -> bool:
-    """Whether field ``f`` of ``value`` belongs in the canonical data."""
-    rule = f.metadata.get("canonical", True)
-    return bool(getattr(value, f.name)) if rule == "if_set" else rule
+@cache
+def _canonical_fields(cls: type) -> tuple[tuple[str, bool], ...]:
+    """(name, written only when set) of each field of ``cls`` in the canonical data."""
+    return tuple(
+        (f.name, f.metadata.get("canonical") == "if_set")
+        for f in fields(cls)
+        if f.metadata.get("canonical", True)
+    )
 
 
 def canonical_data(catalog: Catalog) -> dict:
