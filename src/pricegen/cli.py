@@ -140,7 +140,10 @@ def _count(items, noun: str) -> str:
     default=None,
     help="Locale for money in docs and tables, e.g. de_DE [default: the product's].",
 )
-@env_option(every=True, help="Environment to compile, or all: each into OUT/NAME/.")
+@env_option(
+    every=True,
+    help="Environment to compile [default: the production one], or all: each into OUT/NAME/.",
+)
 @diagnostic_options
 def generate(
     catalog, out, check, show_diff, module, include_drafts, locale, env, strict, error_format
