@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 import click
 
@@ -129,6 +130,11 @@ def diff(sides, against, fmt, fail_on, references, no_quotes, env, to_env) -> No
       pricegen diff pricing --against origin/main --env staging --to-env production
     """
     old_spec, new_spec = _sides(sides, against, to_env)
+    if against is not None and not Path(new_spec.path).exists():  # before reading git
+        _fail(
+            f'new: "{new_spec.path}" does not exist; expected a catalog file or directory.',
+            EXIT_USAGE,
+        )
     old_env, new_env = _promotion_envs(env, to_env, old_spec == new_spec)
     old_option = "--to-env" if to_env is not None else "--env"
     with (
