@@ -504,3 +504,20 @@ def test_without_a_production_environment_the_first_is_the_default():
     module = load_evaluator(default)
     assert (module.ENVIRONMENT, module.IS_PRODUCTION) == ("sandbox", False)
     assert list(compile_environments(catalog).builds) == ["sandbox", "preview"]
+
+
+def test_an_overlay_writes_its_format_version_as_1(tmp_path):
+    root = catalog_with(tmp_path, "")
+    (root / "environments" / "staging.yaml").write_text("pricegen: 1.0\nenvironment: staging\n")
+    (problem,) = compile_catalog(root, display="pricing").diagnostics
+    assert (problem.rule, problem.path, problem.line) == (
+        "OVERLAY_SCHEMA",
+        "pricing/environments/staging.yaml",
+        1,
+    )
+
+
+def test_env_on_a_catalog_without_environments_is_a_usage_error():
+    result = invoke(["quote", str(WITHOUT[0]), "--plan", "free", "--env", "staging"])
+    assert result.exit_code == 2
+    assert 'The catalog declares no environments, so there is no "staging"' in result.stderr
