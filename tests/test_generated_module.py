@@ -19,9 +19,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 from evaluator_support import REPO, example_catalogs, example_id
 
 from pricegen import __version__, compile_catalog, model
+from pricegen.pipeline import compile_environments
 from pricegen.targets import render
 
 EXAMPLES = [pytest.param(c, id=example_id(c)) for c in example_catalogs()]
@@ -107,17 +109,36 @@ def _source_files(catalog: Path) -> list[Path]:
     return sorted(catalog.rglob("*.yaml")) if catalog.is_dir() else [catalog]
 
 
+def _digests(catalog: Path) -> dict:
+    """The source digest of each environment (None: a catalog without environments)."""
+    return {
+        name: build.catalog.source_sha256
+        for name, build in compile_environments(catalog).builds.items()
+    }
+
+
+def _environment_of(source: Path) -> str | None:
+    """The environment an overlay file patches; None for a base file."""
+    data = yaml.safe_load(source.read_text("utf-8"))
+    return data.get("environment") if isinstance(data, dict) else None
+
+
 @pytest.mark.parametrize("catalog", EXAMPLES)
 def test_digest_follows_every_source_file(catalog, tmp_path):
+    """A base file is in every environment's digest; an overlay only in its own."""
     copy = _copy(catalog, tmp_path)
-    before = compile_catalog(copy).catalog.source_sha256
-    assert compile_catalog(copy).catalog.source_sha256 == before
+    before = _digests(copy)
+    assert _digests(copy) == before
     for source in _source_files(copy):
+        overlay_of = _environment_of(source)
         original = source.read_bytes()
         source.write_bytes(original + b"# a comment changes the bytes\n")
-        assert compile_catalog(copy).catalog.source_sha256 != before, source
+        after = _digests(copy)
+        for name in before:
+            changed = overlay_of is None or overlay_of == name
+            assert (after[name] != before[name]) == changed, (source, name)
         source.write_bytes(original)
-    assert compile_catalog(copy).catalog.source_sha256 == before
+    assert _digests(copy) == before
 
 
 @pytest.mark.parametrize("catalog", EXAMPLES)

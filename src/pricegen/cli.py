@@ -15,10 +15,12 @@ from pathlib import Path
 import click
 
 from . import __version__, emit, present
+from .cli_env import compile_env, compile_envs, env_option
 from .config import Config, locale_problem, module_name_problem
 from .diagnostics import FORMATTERS, summary
+from .environments import ALL, render_environments
 from .escape import one_line
-from .pipeline import Build, compile_catalog
+from .pipeline import Build
 from .rules import RULES
 from .starter import STARTER_CATALOG
 from .targets import render
@@ -69,8 +71,8 @@ def report(build: Build, error_format: str) -> None:
         click.echo(FORMATTERS[error_format](build.diagnostics), nl=False)
 
 
-def compile_or_exit(catalog: str, strict: bool, error_format: str) -> Build:
-    build = compile_catalog(catalog, strict=strict)
+def compile_or_exit(catalog: str, strict: bool, error_format: str, env: str | None = None) -> Build:
+    build = compile_env(catalog, env, strict=strict)
     report(build, error_format)
     if not build.ok:
         sys.exit(EXIT_CATALOG)
@@ -79,23 +81,35 @@ def compile_or_exit(catalog: str, strict: bool, error_format: str) -> Build:
 
 @main.command()
 @catalog_argument
+@env_option(every=True, help="Check only this environment [default: all of them].")
 @diagnostic_options
-def validate(catalog: str, strict: bool, error_format: str) -> None:
+def validate(catalog: str, env: str | None, strict: bool, error_format: str) -> None:
     """Check the catalog against the schema and the semantic rules; write nothing.
+
+    A catalog with environments is checked in every one of them.
 
     \b
     Examples:
       pricegen validate pricing.yaml
       pricegen validate pricing/ --strict --error-format github
     """
-    build = compile_or_exit(catalog, strict, error_format)
-    model = build.catalog
+    builds = compile_envs(catalog, env, strict=strict)
+    report(builds, error_format)
+    if not builds.ok:
+        sys.exit(EXIT_CATALOG)
     if error_format == "text":
-        counts = (
-            f"{_count(model.plans, 'plan')}, {_count(model.features, 'feature')}, "
-            f"{_count(model.addons, 'add-on')}"
-        )
-        click.echo(f"{catalog}: ok ({counts}).", err=True)
+        counts = [
+            f"{name}: {_counts(build.catalog)}" if name else _counts(build.catalog)
+            for name, build in builds.builds.items()
+        ]
+        click.echo(f"{catalog}: ok ({'; '.join(counts)}).", err=True)
+
+
+def _counts(model) -> str:
+    return (
+        f"{_count(model.plans, 'plan')}, {_count(model.features, 'feature')}, "
+        f"{_count(model.addons, 'add-on')}"
+    )
 
 
 def _count(items, noun: str) -> str:
@@ -127,9 +141,13 @@ def _count(items, noun: str) -> str:
     default=None,
     help="Locale for money in docs and tables, e.g. de_DE [default: the product's].",
 )
+@env_option(
+    every=True,
+    help="Environment to compile [default: the production one], or all: each into OUT/NAME/.",
+)
 @diagnostic_options
 def generate(
-    catalog, out, check, show_diff, module, include_drafts, locale, strict, error_format
+    catalog, out, check, show_diff, module, include_drafts, locale, env, strict, error_format
 ) -> None:
     """Compile the catalog and write every output into OUT.
 
@@ -137,15 +155,22 @@ def generate(
     Examples:
       pricegen generate pricing/ -o generated/
       pricegen generate pricing/ -o generated/ --check --diff   # in CI
+      pricegen generate pricing/ --env staging -o generated/staging/
+      pricegen generate pricing/ --env all -o generated/         # generated/<env>/
     """
     if module is not None and (problem := module_name_problem(module)):
         raise click.BadParameter(problem, param_hint="--module")
     if locale is not None and (problem := locale_problem(locale)):
         raise click.BadParameter(problem, param_hint="--locale")
-    build = compile_or_exit(catalog, strict, error_format)
-    files = render(
-        build.catalog, Config(module=module, include_drafts=include_drafts, locale=locale)
-    )
+    config = Config(module=module, include_drafts=include_drafts, locale=locale)
+    if env == ALL:
+        builds = compile_envs(catalog, env, strict=strict)
+        report(builds, error_format)
+        if not builds.ok:
+            sys.exit(EXIT_CATALOG)
+        files = render_environments(builds, config)
+    else:
+        files = render(compile_or_exit(catalog, strict, error_format, env).catalog, config)
     try:
         if check or show_diff:
             files = emit.with_manifest(files)
@@ -327,11 +352,11 @@ def _subscription(module, opts: dict):
     )
 
 
-def _run_evaluator(catalog: str, action):
+def _run_evaluator(catalog: str, action, env: str | None = None):
     """Compile, load the generated module, run ``action``; PricingError exits 3."""
     from .runtime import load_evaluator
 
-    build = compile_or_exit(catalog, False, "text")
+    build = compile_or_exit(catalog, False, "text", env)
     module = load_evaluator(build.catalog, Config(include_drafts=True))
     try:
         return module, action(module)
@@ -371,7 +396,8 @@ def _run_evaluator(catalog: str, action):
     help="The moment of the quote, ISO 8601 with timezone: a trial that has ended is "
     "quoted as downgraded or cancelled.",
 )
-def quote(catalog, usage, as_json, scenarios, as_markdown, at, **opts) -> None:
+@env_option()
+def quote(catalog, usage, as_json, scenarios, as_markdown, at, env, **opts) -> None:
     """Price one subscription for one period, line by line.
 
     \b
@@ -400,11 +426,11 @@ def quote(catalog, usage, as_json, scenarios, as_markdown, at, **opts) -> None:
             )
 
         output = "json" if as_json else "markdown" if as_markdown else "text"
-        sys.exit(run_cli(catalog, scenarios, output))
+        sys.exit(run_cli(catalog, scenarios, output, env=env))
     if opts["plan"] is None:
         raise click.UsageError("Missing option '--plan' (or give --scenarios FILE).")
     module, result = _run_evaluator(
-        catalog, lambda m: m.quote(_subscription(m, opts), usage=usage, now=at)
+        catalog, lambda m: m.quote(_subscription(m, opts), usage=usage, now=at), env
     )
     if as_json:
         click.echo(present.quote_json(result), nl=False)
@@ -432,7 +458,8 @@ def quote(catalog, usage, as_json, scenarios, as_markdown, at, **opts) -> None:
     default=None,
     help="The moment of the check, ISO 8601 with timezone.",
 )
-def check_command(catalog, feature, usage, requested, at, as_json, **opts) -> None:
+@env_option()
+def check_command(catalog, feature, usage, requested, at, as_json, env, **opts) -> None:
     """May this subscription use this feature now? Exit 0 either way; read the answer.
 
     \b
@@ -447,6 +474,7 @@ def check_command(catalog, feature, usage, requested, at, as_json, **opts) -> No
         lambda m: m.check(
             _subscription(m, opts), feature, usage=usage, requested=requested, now=at
         ),
+        env,
     )
     if as_json:
         click.echo(present.decision_json(result), nl=False)

@@ -20,12 +20,13 @@ import click
 
 from . import analyze as analysis
 from . import diff as diffing
+from .cli_env import compile_env, env_option
 from .config import Config
 from .diagnostics import FORMATTERS, Severity, normalize, summary
 from .lint import LEVELS, LINT_RULES, config_problem
 from .lint import lint as run_lint
 from .model import dump_json
-from .pipeline import Build, compile_catalog
+from .pipeline import Build, UnknownEnvironmentError, compile_catalog
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_CATALOG = 0, 1, 2, 3
 DEFAULT_CATALOG = "pricing"
@@ -45,8 +46,8 @@ def _report(diagnostics, error_format: str) -> None:
         click.echo(FORMATTERS[error_format](diagnostics), nl=False)
 
 
-def _compiled(catalog: str, error_format: str = "text") -> Build:
-    build = compile_catalog(catalog)
+def _compiled(catalog: str, error_format: str = "text", env: str | None = None) -> Build:
+    build = compile_env(catalog, env)
     if not build.ok:
         _report(build.diagnostics, error_format)
         sys.exit(EXIT_CATALOG)
@@ -105,33 +106,70 @@ def _references(ctx, param, values) -> list[dict[str, int]]:
     help="Another reference subscription for quote impact, e.g. seats=40,api-calls=2000000.",
 )
 @click.option("--no-quotes", is_flag=True, help="Skip quote impact.")
-def diff(sides, against, fmt, fail_on, references, no_quotes) -> None:
+@env_option(help="Environment to compare on both sides; with --to-env, the one promoted.")
+@click.option(
+    "--to-env",
+    metavar="NAME",
+    default=None,
+    help="Promotion: compare this environment (the old side) with --env (the new side).",
+)
+def diff(sides, against, fmt, fail_on, references, no_quotes, env, to_env) -> None:
     """What changed for customers between two catalogs, plan by plan.
 
     Each side is a catalog path, or REV:PATH for its version in a git revision
-    (read with git show; the working tree is never changed).
+    (read with git show; the working tree is never changed). With --env and
+    --to-env, one catalog's environments are compared: what customers of
+    --to-env get if --env is promoted.
 
     \b
     Examples:
       pricegen diff pricing --against origin/main --format markdown
       pricegen diff old/pricing.yaml pricing.yaml --fail-on breaking
       pricegen diff HEAD~3:pricing HEAD:pricing --reference seats=40 --format json
+      pricegen diff pricing --env staging --to-env production
+      pricegen diff pricing --against origin/main --env staging --to-env production
     """
-    old_spec, new_spec = _sides(sides, against)
+    old_spec, new_spec = _sides(sides, against, to_env)
     if against is not None and not Path(new_spec.path).exists():  # before reading git
         _fail(
             f'new: "{new_spec.path}" does not exist; expected a catalog file or directory.',
             EXIT_USAGE,
         )
-    with _opened(old_spec, "old") as old, _opened(new_spec, "new") as new:
+    old_env, new_env = _promotion_envs(env, to_env, old_spec == new_spec)
+    old_option = "--to-env" if to_env is not None else "--env"
+    with (
+        _opened(old_spec, "old", old_env, old_option) as old,
+        _opened(new_spec, "new", new_env, "--env") as new,
+    ):
         changes = diffing.diff(old.catalog, new.catalog)
         impacts = [] if no_quotes else _impacts(old.catalog, new.catalog, references)
-    report = diffing.Report(old_spec.label, new_spec.label, changes, impacts)
+    promotion = (new_env, to_env) if to_env is not None else None
+    report = diffing.Report(old.label, new.label, changes, impacts, promotion)
     click.echo(diffing.FORMATS[fmt](report), nl=False)
     sys.exit(EXIT_FAIL if diffing.fails(changes, fail_on) else EXIT_OK)
 
 
-def _sides(sides: tuple[str, ...], against: str | None):
+def _promotion_envs(env: str | None, to_env: str | None, same_catalog: bool):
+    """(old side's environment, new side's): --to-env is promoted to, --env from."""
+    if to_env is None:
+        return env, env
+    if env is None:
+        raise click.UsageError(
+            "--to-env compares an environment with the one promoted to it; "
+            "expected --env too, e.g. --env staging --to-env production."
+        )
+    if env == to_env and same_catalog:
+        raise click.UsageError(
+            f'--env and --to-env are both "{env}": nothing to compare; '
+            "expected two environments, or --against REV."
+        )
+    return to_env, env
+
+
+def _sides(sides: tuple[str, ...], against: str | None, to_env: str | None = None):
+    if to_env is not None and against is None and len(sides) <= 1:
+        path = sides[0] if sides else DEFAULT_CATALOG
+        return diffing.SideSpec(path), diffing.SideSpec(path)  # two environments of one catalog
     if against is not None:
         if len(sides) > 1:
             raise click.UsageError(
@@ -141,15 +179,21 @@ def _sides(sides: tuple[str, ...], against: str | None):
         path = sides[0] if sides else DEFAULT_CATALOG
         return diffing.SideSpec(path, against), diffing.SideSpec(path)
     if len(sides) != 2:
-        raise click.UsageError("Expected OLD and NEW catalogs, or CATALOG --against REV.")
+        raise click.UsageError(
+            "Expected OLD and NEW catalogs, CATALOG --against REV, "
+            "or CATALOG --env NAME --to-env NAME."
+        )
     return diffing.parse_side(sides[0]), diffing.parse_side(sides[1])
 
 
 class _opened:
     """Open and compile one side; every failure exits with a message naming the side."""
 
-    def __init__(self, spec: diffing.SideSpec, side: str) -> None:
-        self.spec, self.side, self.catalog = spec, side, None
+    def __init__(
+        self, spec: diffing.SideSpec, side: str, env: str | None = None, option: str = "--env"
+    ) -> None:
+        self.spec, self.side, self.env, self.option, self.catalog = spec, side, env, option, None
+        self.label = spec.label if env is None else f"{spec.label} ({env})"
 
     def __enter__(self):
         self._context = diffing.open_side(self.spec, self.side)
@@ -157,7 +201,11 @@ class _opened:
             path, display = self._context.__enter__()
         except diffing.SideError as exc:
             _fail(str(exc), EXIT_USAGE if exc.usage else EXIT_CATALOG)
-        build = compile_catalog(path, display=display)
+        try:
+            build = compile_catalog(path, display=display, env=self.env)
+        except UnknownEnvironmentError as exc:
+            self._context.__exit__(None, None, None)
+            _fail(f"{self.side} catalog {self.spec.label}, {self.option}: {exc}", EXIT_USAGE)
         if not build.ok:
             self._context.__exit__(None, None, None)
             _report(build.diagnostics, "text")
@@ -247,8 +295,9 @@ def _list_rules_and_exit(ctx) -> None:
     show_default=True,
     help="text on stderr; json and github on stdout.",
 )
+@env_option()
 @click.pass_context
-def lint(ctx, catalog, disable, severities, strict, error_format) -> None:
+def lint(ctx, catalog, disable, severities, strict, error_format, env) -> None:
     """Find pricing mistakes that compile: dominated plans, unused features, ...
 
     Rules are configured in the catalog (lint: {disable: [...], severity: {...}})
@@ -263,7 +312,7 @@ def lint(ctx, catalog, disable, severities, strict, error_format) -> None:
     overrides = {rule: "off" for rule in disable} | severities
     _check_rules(ctx, {rule: "off" for rule in disable}, "--disable")
     _check_rules(ctx, severities, "--severity")
-    build = _compiled(catalog, error_format)
+    build = _compiled(catalog, error_format, env)
     warnings = [d for d in build.diagnostics if not d.is_error]
     findings = normalize(run_lint(build.catalog, build.sources, warnings, overrides), strict=strict)
     _report(findings, error_format)
@@ -310,8 +359,9 @@ def lint(ctx, catalog, disable, severities, strict, error_format) -> None:
 )
 @click.option("--include-drafts", is_flag=True, help="Count draft plans and add-ons as sold.")
 @click.option("--json", "as_json", is_flag=True, help="Print the analysis as JSON.")
+@env_option()
 def analyze(
-    catalog, requires, period, currency, quantities, usage, include_drafts, as_json
+    catalog, requires, period, currency, quantities, usage, include_drafts, as_json, env
 ) -> None:
     """Count the subscriptions a catalog can sell; find the cheapest purchase.
 
@@ -321,7 +371,7 @@ def analyze(
       pricegen analyze pricing/ --require sso --require seats>=40 --require api-calls>=2000000
       pricegen analyze pricing/ --require seats>=40 --period annual --currency EUR --json
     """
-    build = _compiled(catalog)
+    build = _compiled(catalog, env=env)
     model = build.catalog
     periods = _choose(period, model.product.billing_periods, "--period")
     currencies = _choose(currency, model.product.currencies, "--currency")

@@ -41,7 +41,13 @@ def _product(data) -> Product:
         rounding=data.get("rounding", "half_up"),
         minor_units=minor_units,
         locale=data.get("locale", "en_US"),
+        metadata=_metadata(data),
     )
+
+
+def _metadata(data) -> dict[str, str]:
+    """Passed through as written: text keys and text values, in author order."""
+    return dict(data.get("metadata") or {})
 
 
 def _feature(entry: Entry) -> Feature:
@@ -58,6 +64,7 @@ def _feature(entry: Entry) -> Feature:
         unit=tuple(unit) if unit else None,
         values=tuple(entry.get("values") or ()),
         meter=entry.get("meter", "incremental") if kind == "metered" else None,
+        metadata=_metadata(entry.data),
         loc=entry.loc(key=True),
     )
 
@@ -133,6 +140,7 @@ def _plan(raw: RawCatalog, product: Product, features, entry: Entry) -> Plan:
             if fid in charges
         ),
         entitlements=_entitlements(features, entry),
+        metadata=_metadata(entry.data),
         loc=entry.loc(key=True),
     )
 
@@ -202,5 +210,6 @@ def _addon(raw: RawCatalog, product: Product, features, entry: Entry) -> Addon:
         excludes=tuple(entry.get("excludes") or ()),
         price=_price(entry.get("price"), periods, product) or {},
         entitlements=ents,
+        metadata=_metadata(entry.data),
         loc=entry.loc(key=True),
     )

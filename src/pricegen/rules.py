@@ -171,6 +171,41 @@ RULES: tuple[Rule, ...] = (
         "An add-on's grant resets like the plan's grant of the same feature, on every plan "
         "it works with.",
     ),
+    # Environments and overlays; see spec/language.md, Environments
+    Rule(
+        "OVERLAY_SCHEMA",
+        "environment",
+        _E,
+        "An overlay file matches its JSON Schema (overlay.schema.json).",
+    ),
+    Rule(
+        "ENVIRONMENT_PRODUCTION_MULTIPLE",
+        "environment",
+        _E,
+        "At most one environment is production.",
+    ),
+    Rule(
+        "OVERLAY_ENVIRONMENT_UNKNOWN",
+        "environment",
+        _E,
+        "An overlay names an environment the product declares.",
+    ),
+    Rule("OVERLAY_DUPLICATE", "environment", _E, "An environment has at most one overlay file."),
+    Rule(
+        "OVERLAY_ADD_IN_PRODUCTION",
+        "environment",
+        _E,
+        "Only overlays of non-production environments add entries.",
+    ),
+    Rule(
+        "OVERLAY_ID_UNKNOWN", "environment", _E, "An overlay patches ids the base catalog defines."
+    ),
+    Rule(
+        "OVERLAY_REMOVE_MISSING",
+        "environment",
+        _E,
+        "A null in an overlay removes a key the base catalog has.",
+    ),
     # Inheritance warnings
     Rule(
         "PLAN_LIMIT_LOWERED", "inheritance", _W, "A child plan does not lower a limit it inherits."
@@ -247,6 +282,12 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "SCENARIO_TRIAL_NONE", "scenarios", _E, "Only plans that offer a trial are quoted in trial."
+    ),
+    Rule(
+        "SCENARIO_ENVIRONMENT_MISMATCH",
+        "scenarios",
+        _E,
+        "A scenarios file's environment is the one its evaluator was generated for.",
     ),
 )
 

@@ -48,6 +48,27 @@ class YamlMap(dict):
         self.marks: dict[str, tuple[int, int, int, int]] = {}
 
 
+class PatchedMap(YamlMap):
+    """A mapping an overlay patched: each key remembers which file wrote it.
+
+    ``origins`` maps a key the overlay wrote (its marks are the overlay's) to
+    the overlay's display path; ``removed`` maps a key the overlay removed with
+    ``null`` to that null's (path, line, col); ``merged`` maps a key whose map
+    both files wrote (inside an entry or the product) to the overlay's (path,
+    key line, key col, value line, value col). Other keys are the base file's.
+    So a diagnostic about a value the overlay wrote or removed points at the
+    overlay.
+    """
+
+    __slots__ = ("origins", "removed", "merged")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.origins: dict[str, str] = {}
+        self.removed: dict[str, tuple[str, int, int]] = {}
+        self.merged: dict[str, tuple[str, int, int, int, int]] = {}
+
+
 class YamlList(list):
     """A sequence that knows the position of each item."""
 
@@ -72,21 +93,35 @@ class SourceFile:
         """Position of the value at ``json_path`` (or of its key, with ``key``).
 
         Walks as deep as the path exists, so a missing child reports its parent.
+        In data an overlay patched, a key follows the file that wrote it, a key
+        the overlay removed is found at its ``null``, and a map both files wrote
+        is found at the overlay when the overlay removed keys from it (what is
+        wrong with it then is most likely what went missing). Entries and the
+        product stay where the base file defines them, so that the model's
+        ``loc`` of an entry always names the file that holds its data.
         """
-        line, col = 1, 1
+        path, line, col = self.path, 1, 1
         node = self.data
         last = len(json_path) - 1
         for depth, step in enumerate(json_path):
             if isinstance(node, YamlMap) and step in node.marks:
-                kline, kcol, vline, vcol = node.marks[step]
+                marks, child = node.marks[step], node[step]
+                if type(node) is PatchedMap:
+                    path = node.origins.get(step, path)
+                    if depth == last and type(child) is PatchedMap and child.removed:
+                        path, *marks = node.merged.get(step, (path, *marks))
+                kline, kcol, vline, vcol = marks
                 line, col = (kline, kcol) if key and depth == last else (vline, vcol)
-                node = node[step]
+                node = child
             elif isinstance(node, YamlList) and isinstance(step, int) and step < len(node):
                 line, col = node.marks[step]
                 node = node[step]
+            elif type(node) is PatchedMap and step in node.removed:
+                path, line, col = node.removed[step]
+                break
             else:
                 break
-        return Location(self.path, line, col)
+        return Location(path, line, col)
 
 
 class _LoadError(Exception):

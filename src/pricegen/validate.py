@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -40,9 +41,21 @@ def schema_text() -> str:
     return resources.files("pricegen").joinpath("schema/pricegen.schema.json").read_text("utf-8")
 
 
+def overlay_schema_text() -> str:
+    """The packaged schema of overlay files; spec/overlay.schema.json links to it."""
+    return resources.files("pricegen").joinpath("schema/overlay.schema.json").read_text("utf-8")
+
+
 @cache
 def _validator() -> Draft202012Validator:
     schema = json.loads(schema_text())
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(_end_anchored(schema))
+
+
+@cache
+def _overlay_validator() -> Draft202012Validator:
+    schema = json.loads(overlay_schema_text())
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(_end_anchored(schema))
 
@@ -92,6 +105,24 @@ def validate(sources: list[SourceFile]) -> tuple[list[SourceFile], list[Diagnost
         room = max(MAX_SCHEMA_ERRORS - len(diagnostics), 0)
         diagnostics.extend(_diagnostic(e, source) for e in islice(chain([first], errors), room))
     return valid, diagnostics
+
+
+def validate_overlays(sources: list[SourceFile]) -> list[Diagnostic]:
+    """One OVERLAY_SCHEMA diagnostic per violation of an overlay's frame (at most 100).
+
+    The values an overlay sets are checked later, by the catalog schema, once
+    they are merged into the catalog (see overlay.py).
+    """
+    validator, diagnostics = _overlay_validator(), []
+    for source in sources:
+        version = _format_version_problem(source)
+        if version is not None:
+            diagnostics.append(replace(version, rule="OVERLAY_SCHEMA"))
+            continue
+        room = max(MAX_SCHEMA_ERRORS - len(diagnostics), 0)
+        errors = islice(validator.iter_errors(source.data), room)
+        diagnostics.extend(_diagnostic(e, source, "OVERLAY_SCHEMA") for e in errors)
+    return diagnostics
 
 
 def _format_version_problem(source: SourceFile) -> Diagnostic | None:
@@ -179,13 +210,13 @@ def _pick(err: ValidationError) -> tuple[ValidationError, int, bool]:
     return chosen, count, False
 
 
-def _diagnostic(err: ValidationError, source: SourceFile) -> Diagnostic:
+def _diagnostic(err: ValidationError, source: SourceFile, rule: str = "SCHEMA") -> Diagnostic:
     if err.validator in ("anyOf", "oneOf"):
         err = _best(err)
     path = tuple(err.absolute_path)
     message, on_key, path = _message(err, path)
     loc = source.locate(path, key=on_key)
-    return error(loc, "SCHEMA", f"{json_path(path)}: {message}")
+    return error(loc, rule, f"{json_path(path)}: {message}")
 
 
 def _message(err: ValidationError, path: tuple) -> tuple[str, bool, tuple]:
@@ -197,6 +228,11 @@ def _message(err: ValidationError, path: tuple) -> tuple[str, bool, tuple]:
     if kind == "required":
         missing = [k for k in expected if k not in instance]
         hint = f" ({described.rstrip('.')})" if described else ""
+        if missing[0] in getattr(instance, "removed", ()):  # an overlay's null: point at it
+            message = (
+                f'missing key "{missing[0]}", which the overlay removes; expected it here{hint}.'
+            )
+            return message, True, path + (missing[0],)
         return f'missing key "{missing[0]}"; expected it in this mapping{hint}.', False, path
     if kind == "additionalProperties":
         return _unknown_key(err, path)

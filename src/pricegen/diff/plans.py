@@ -145,11 +145,16 @@ def _trial(c: Collector, o: Plan, n: Plan) -> None:
     )
 
 
+def _count(n: int | None, noun: str) -> str:
+    """ "1 day", "14 days"; "" for none."""
+    return f"{n} {noun}{'s' if n != 1 else ''}" if n else ""
+
+
 def _trial_text(plan: Plan) -> str:
     t = plan.trial
     if t is None:
         return "none"
-    parts = [f"{t.days} days" if t.days else "", f"{t.months} months" if t.months else ""]
+    parts = [_count(t.days, "day"), _count(t.months, "month")]
     if t.credits:
         parts.append("credits " + ", ".join(f"{cur} {text(v)}" for cur, v in t.credits.items()))
     return ", ".join(p for p in parts if p)

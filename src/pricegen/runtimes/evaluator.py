@@ -36,7 +36,9 @@ from typing import Any
 __all__ = [
     "ADDONS",
     "CATALOG",
+    "ENVIRONMENT",
     "FEATURES",
+    "IS_PRODUCTION",
     "PLANS",
     "AddonNotCompatibleError",
     "AddonQuantityExceededError",
@@ -2182,3 +2184,8 @@ _QUANTA = {c: Decimal(1).scaleb(-d) for c, d in _PRODUCT["minor_units"].items()}
 # thread's context; elsewhere arithmetic names it. The caller's never applies.
 _MONEY = Context(prec=200, rounding=_ROUNDING[_PRODUCT["rounding"]])
 _mul, _add, _round = _MONEY.multiply, _MONEY.add, _MONEY.quantize
+# The environment this module was generated for (product.environments): its
+# name, or None for a catalog without environments, which serves customers.
+_ENVIRONMENT = _PRODUCT.get("environment") or {}
+ENVIRONMENT: str | None = _ENVIRONMENT.get("name")
+IS_PRODUCTION: bool = _ENVIRONMENT.get("type", "production") == "production"

@@ -49,6 +49,28 @@ class Checker:
     def report(self, path: tuple, rule: str, message: str, *, key: bool = False) -> None:
         self.diagnostics.append(error(self.source.locate(path, key=key), rule, message))
 
+    # -- the environment
+
+    def check_environment(self) -> bool:
+        """The file's ``environment``, when it names one, is the evaluator's own."""
+        wanted = self.data.get("environment")
+        actual = (self.product.get("environment") or {}).get("name")
+        if wanted is None or wanted == actual:
+            return True
+        if actual is None:
+            message = (
+                f'The scenarios are for environment "{wanted}", but the catalog declares '
+                "no environments; expected no environment: key."
+            )
+        else:
+            message = (
+                f'The scenarios are for environment "{wanted}", but the evaluator is '
+                f'generated for "{actual}"; expected the evaluator of "{wanted}" '
+                f"(or environment: {actual})."
+            )
+        self.report(("environment",), "SCENARIO_ENVIRONMENT_MISMATCH", message)
+        return False
+
     # -- references that do not depend on the plan
 
     def check_references(self, where: tuple, body: Mapping) -> None:
