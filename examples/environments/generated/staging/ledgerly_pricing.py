@@ -30,9 +30,6 @@ from decimal import (
     ROUND_UP,
     Context,
     Decimal,
-    getcontext,
-    localcontext,
-    setcontext,
 )
 from enum import Enum, StrEnum
 from functools import lru_cache, partial
@@ -408,9 +405,10 @@ def _line(item: str, description: str, quantity: int, amount: Decimal) -> Line:
 
 
 _MAPPINGS = ("quantities", "addons", "variables")
+_NOTHING: Mapping[str, Any] = MappingProxyType({})  # every empty mapping argument
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Subscription:
     """A customer's subscription: what was bought, and since when.
 
@@ -425,9 +423,9 @@ class Subscription:
     plan: str
     period: str | None = None
     currency: str | None = None
-    quantities: Mapping[str, int] = field(default_factory=dict)
-    addons: Mapping[str, int] = field(default_factory=dict)
-    variables: Mapping[str, object] = field(default_factory=dict)
+    quantities: Mapping[str, int] = field(default_factory=lambda: _NOTHING)
+    addons: Mapping[str, int] = field(default_factory=lambda: _NOTHING)
+    variables: Mapping[str, object] = field(default_factory=lambda: _NOTHING)
     started_at: datetime | None = None
     existing: bool = False
     trial: bool = False
@@ -436,19 +434,54 @@ class Subscription:
         default_factory=dict, init=False, repr=False, compare=False
     )
 
-    def __post_init__(self) -> None:
-        _text_argument(self.plan, "plan", optional=False)
-        for name in ("period", "currency", "trial_plan"):
-            _text_argument(getattr(self, name), name, optional=True)
-        for name in ("existing", "trial"):
-            if type(getattr(self, name)) is not bool:
-                raise InvalidArgumentError(
-                    f"{name} must be True or False, got {getattr(self, name)!r}."
-                )
-        for name in _MAPPINGS:
-            object.__setattr__(self, name, MappingProxyType(_id_map(self, name)))
-        if self.started_at is not None:
-            _moment(self.started_at, "started_at")
+    def __init__(
+        self,
+        plan: str,
+        period: str | None = None,
+        currency: str | None = None,
+        quantities: Mapping[str, int] = _NOTHING,
+        addons: Mapping[str, int] = _NOTHING,
+        variables: Mapping[str, object] = _NOTHING,
+        started_at: datetime | None = None,
+        existing: bool = False,
+        trial: bool = False,
+        trial_plan: str | None = None,
+    ) -> None:
+        """Check the types and set every field at once: a new subscription per request
+        is the common case, so this is as lean as the checks allow."""
+        if type(plan) is not str:
+            _text_argument(plan, "plan", optional=False)
+        for name, value in (("period", period), ("currency", currency)):
+            if value is not None and type(value) is not str:
+                _text_argument(value, name, optional=True)
+        if trial_plan is not None and type(trial_plan) is not str:
+            _text_argument(trial_plan, "trial_plan", optional=True)
+        if type(existing) is not bool or type(trial) is not bool:
+            name, value = (
+                ("existing", existing)
+                if type(existing) is not bool
+                else ("trial", trial)
+            )
+            raise InvalidArgumentError(f"{name} must be True or False, got {value!r}.")
+        if started_at is not None:
+            _moment(started_at, "started_at")
+        _set(
+            self,
+            "__dict__",
+            {
+                "plan": plan,
+                "period": period,
+                "currency": currency,
+                "quantities": _id_map(quantities, "quantities"),
+                "addons": _id_map(addons, "addons"),
+                "variables": _id_map(variables, "variables"),
+                "started_at": started_at,
+                "existing": existing,
+                "trial": trial,
+                "trial_plan": trial_plan,
+                "_cache": {},
+            },
+        )
 
     def __hash__(self) -> int:
         """Equal subscriptions hash alike, so they can key a cache or a set."""
@@ -470,13 +503,11 @@ class Subscription:
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        for name, value in state.items():
-            object.__setattr__(
-                self,
-                name,
-                MappingProxyType(dict(value)) if name in _MAPPINGS else value,
-            )
-        object.__setattr__(self, "_cache", {})
+        fields = dict(state)
+        for name in _MAPPINGS:
+            fields[name] = _id_map(fields[name], name)
+        fields["_cache"] = {}
+        _set(self, "__dict__", fields)
 
 
 def _text_argument(value: object, name: str, *, optional: bool) -> None:
@@ -485,16 +516,29 @@ def _text_argument(value: object, name: str, *, optional: bool) -> None:
         raise InvalidArgumentError(f"{name} must be {expected}, got {value!r}.")
 
 
-def _id_map(sub: Subscription, name: str) -> dict[str, object]:
-    """A copy of a mapping argument whose keys are ids and whose values are hashable."""
-    value = getattr(sub, name)
-    if not isinstance(value, Mapping):
-        raise InvalidArgumentError(
-            f"{name} must be a mapping of id to number, e.g. {{'seats': 5}}; "
-            f"got {value!r}."
-        )
-    copy = dict(value)
-    for key, item in copy.items():
+def _id_map(value: object, name: str) -> Mapping[str, Any]:
+    """A read-only copy of a mapping argument whose keys are ids and values hashable."""
+    if value is _NOTHING:
+        return _NOTHING
+    if type(value) is not dict:
+        if not isinstance(value, Mapping):
+            raise InvalidArgumentError(
+                f"{name} must be a mapping of id to number, e.g. {{'seats': 5}}; "
+                f"got {value!r}."
+            )
+        value = dict(value)
+    if not value:
+        return _NOTHING
+    try:
+        "".join(value)  # every key a string, in one C call
+        hash(tuple(value.values()))  # every value hashable, so the subscription is too
+    except TypeError:
+        _explain_id_map(value, name)
+    return MappingProxyType(value.copy())
+
+
+def _explain_id_map(value: dict[Any, Any], name: str) -> None:
+    for key, item in value.items():
         if not isinstance(key, str):
             raise InvalidArgumentError(
                 f"{name} keys must be ids (strings), got {key!r}."
@@ -505,7 +549,6 @@ def _id_map(sub: Subscription, name: str) -> dict[str, object]:
             raise InvalidArgumentError(
                 f"{name}[{key!r}] must be a number, got {item!r}."
             ) from None
-    return copy
 
 
 # -- catalog access -------------------------------------------------------------
@@ -913,9 +956,29 @@ def _offers_trial(plan_id: str, plan: Any) -> Any:
     return plan
 
 
+_FACTS: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}  # plan id -> facts
+
+
+def _plan_facts(plan: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """(in-advance charges by feature, variable entitlements): read once per plan.
+
+    Validating a subscription then costs what it bought, not the plan's size.
+    """
+    facts = _FACTS.get(plan["id"])
+    if facts is None:
+        charges = plan["charges"]
+        advance = {c["feature"]: c for c in charges if c["billing"] == "in_advance"}
+        ents = plan["entitlements"].items()
+        variable = tuple(fid for fid, ent in ents if ent.get("variable"))
+        facts = _FACTS[plan["id"]] = (advance, variable)  # idempotent under a race
+    return facts
+
+
 def _variables(sub: Subscription, plan: Any) -> dict[str, Entitlement]:
     """The grants of a custom plan's variable entitlements, from sub.variables."""
-    variable = [fid for fid, ent in plan["entitlements"].items() if ent.get("variable")]
+    variable = _plan_facts(plan)[1]
+    if not variable and not sub.variables:
+        return {}
     for fid in sub.variables:
         if fid not in variable:
             raise VariableEntitlementUnknownError(
@@ -955,7 +1018,7 @@ def _variable(sub: Subscription, fid: str, grant: Entitlement) -> Entitlement:
 
 def _quantities(sub: Subscription, plan: Any) -> dict[str, int]:
     """The in-advance quantities: one for each in-advance charge, each within range."""
-    sold = {c["feature"]: c for c in plan["charges"] if c["billing"] == "in_advance"}
+    sold = _plan_facts(plan)[0]
     for fid in sub.quantities:
         if fid not in sold:
             _feature(fid)  # an unknown id is an UnknownFeatureError
@@ -1374,8 +1437,7 @@ def _over_budget(budget: tuple[Any, Decimal], units: int) -> bool:
     """
     charge, credits = budget
     billable = max(units - charge.included, 0)
-    with localcontext(_MONEY):
-        return bool(charge.price(billable).quantize(charge.quantum) > credits)
+    return bool(_round(charge.price(billable), charge.quantum) > credits)
 
 
 # -- money ----------------------------------------------------------------------
@@ -1483,9 +1545,10 @@ class _Charge:
     """One charge of a price sheet, with its prices chosen and money texts formatted.
 
     ``amount`` and ``explain`` are functions of billable units: the unrounded
-    amount, and the explanation a line item shows. ``amount`` uses plain
-    operators, so it runs with _MONEY as the decimal context; ``explain`` only
-    formats counts. Only a flat fee is charged for 0 billable units.
+    amount, and the explanation a line item shows. ``amount`` computes with
+    _MONEY's own methods (exact, whatever the caller's decimal context);
+    ``explain`` only formats counts. Only a flat fee is charged for 0 billable
+    units.
     """
 
     __slots__ = (
@@ -1529,7 +1592,7 @@ def _compile_charge(charge, period: str, currency: str) -> _Charge:
         unit = _price_of(charge["unit_price"], period, currency)
         each = f" × {_money_text(unit, currency)}"
         return _Charge(
-            charge, _QUANTA[currency], lambda q: unit * q, lambda q: f"{_num(q)}{each}"
+            charge, _QUANTA[currency], partial(_mul, unit), lambda q: f"{_num(q)}{each}"
         )
     if model == "package":
         return _package(charge, period, currency)
@@ -1557,7 +1620,7 @@ def _package(charge, period: str, currency: str) -> _Charge:
         n = blocks(q)
         return f"{_num(n)} {'block' if n == 1 else 'blocks'}{each}"
 
-    return _Charge(charge, _QUANTA[currency], lambda q: price * blocks(q), explain)
+    return _Charge(charge, _QUANTA[currency], lambda q: _mul(price, blocks(q)), explain)
 
 
 def _tier(tier, period: str, currency: str):
@@ -1591,7 +1654,17 @@ def _slices(tiers, q: int) -> list:
 
 
 def _graduated(tiers, q: int) -> Decimal:
-    return sum([units * unit + flat for units, unit, flat, _ in _slices(tiers, q)])
+    """Each tier charges the units inside it, plus its flat fee once reached."""
+    total, lower = _ZERO, 0
+    for upper, unit, flat, _ in tiers:
+        if q <= lower:
+            break
+        units = (q if upper is None or q < upper else upper) - lower
+        total = _add(total, _add(_mul(unit, units), flat))
+        if upper is None:
+            break
+        lower = upper
+    return total
 
 
 def _graduated_text(tiers, q: int) -> str:
@@ -1608,7 +1681,7 @@ def _reached(tiers, q: int):
 
 def _volume(tiers, q: int) -> Decimal:
     _, unit, flat, _ = _reached(tiers, q)
-    return unit * q + flat
+    return _add(_mul(unit, q), flat)
 
 
 def _volume_text(tiers, q: int) -> str:
@@ -1706,27 +1779,21 @@ def quote(
             "subscription was cancelled (product.trial_end: cancel); nothing is billed."
         )
     priced = priced_sub._cache.get("quote") or _priced_subscription(priced_sub)
-    currency, period, quantum, base, charges, addon_lines, credits, bought = priced
+    currency, period, quantum, template, usage_charges, fixed, credits = priced
     measured = _measured(state, usage, period)
-    caller = getcontext()
-    # Exact products and sums, the catalog's rounding. _MONEY itself, not a copy:
-    # threads share it, which only ORs its sticky flags, and nothing reads those.
-    setcontext(_MONEY)
-    try:
-        lines = [base]
-        for charge in charges:
-            quantity = (
-                bought[charge.feature]
-                if charge.in_advance
-                else measured.get(charge.feature, 0)
-            )
-            lines.append(_charge_line(charge, quantity, quantum))
-        lines += addon_lines
-        if credits is not None:
-            lines += _credit_lines(credits, charges, lines, currency)
-        total = sum([line.amount for line in lines])
-    finally:
-        setcontext(caller)
+    lines, total, spent = template.copy(), fixed, _ZERO
+    for (
+        index,
+        charge,
+    ) in usage_charges:  # in-arrears charges; the rest is priced already
+        line = _charge_line(charge, measured.get(charge.feature, 0), quantum)
+        lines[index] = line
+        spent = _add(spent, line.__dict__["amount"])
+    total = _add(total, spent)
+    if credits is not None and spent:
+        credit = _credit_line(credits, spent, currency)
+        lines.append(credit)
+        total = _add(total, credit.amount)
     fields = {"currency": currency, "period": period, "plan": priced_sub.plan}
     fields["lines"], fields["total"] = tuple(lines), total
     fields["phase"], fields["trial_ends_at"] = state.phase, state.trial_ends_at
@@ -1738,21 +1805,36 @@ def _priced_subscription(sub: Subscription) -> tuple[Any, ...]:
     """Everything quote() needs that depends on the subscription alone; cached on it.
 
     Checking the subscription (plan, currency, period, add-ons, variables,
-    quantities) happens here, once. Lines that depend on usage are priced per call.
+    quantities) happens here, once. So does pricing every line that does not
+    depend on usage: the base fee, the in-advance charges and the add-ons. A
+    quote then prices only its in-arrears charges: (currency, period, rounding
+    quantum, the lines with a hole for each in-arrears charge, those charges
+    with their places, the sum of the lines priced here, the trial's credits).
     """
     plan = _plan(sub.plan)
     _check_quotable(sub, plan)
     currency, period, quantum, base, trial, charges = _sheet(sub, plan)
     _, bought, addons, _ = _validated(sub)
-    addon_lines = tuple(
+    template: list[Any] = [trial if sub.trial else base]
+    usage_charges = []
+    for charge in charges:
+        if charge.in_advance:
+            template.append(_charge_line(charge, bought[charge.feature], quantum))
+        else:
+            usage_charges.append((len(template), charge))
+            template.append(None)
+    template += [
         _addon_line(addon_id, addon, count, period, currency)
         for addon_id, addon, count in addons
-    )
+    ]
+    fixed = _ZERO
+    for line in template:
+        if line is not None:
+            fixed = _add(fixed, line.__dict__["amount"])
     credits = None
     if sub.trial and plan["trial"] and plan["trial"].get("credits"):
         credits = plan["trial"]["credits"].get(currency)
-    priced = (currency, period, quantum, trial if sub.trial else base)
-    priced += (charges, addon_lines, credits, bought)
+    priced = (currency, period, quantum, template, tuple(usage_charges), fixed, credits)
     sub._cache["quote"] = priced
     return priced
 
@@ -1779,11 +1861,10 @@ def _measured(state: _State, usage: object, period: str) -> dict[str, int]:
     """The usage argument, checked as check() would: what quote() may bill."""
     if usage is None:
         return _NO_USAGE
-    if not isinstance(usage, Mapping):
+    if type(usage) is not dict and not isinstance(usage, Mapping):
         raise InvalidArgumentError(
             "usage must be a mapping of feature id to units, e.g. "
-            f"{{'api-calls': 1200}}; "
-            f"got {usage!r}."
+            f"{{'api-calls': 1200}}; got {usage!r}."
         )
     measured = {}
     for fid, units in usage.items():
@@ -1794,45 +1875,87 @@ def _measured(state: _State, usage: object, period: str) -> dict[str, int]:
         how = state.usage.get(fid) or _usage_rule(state, fid, period)
         if type(units) is not int or not 0 <= units <= _MAX_UNITS:
             units = _whole(units, f"Usage of {fid!r}")
-        if units:
-            _billable_usage(state, fid, units, how)
+        if units > how[0]:
+            _refuse_usage(state, fid, units, how)
         measured[fid] = units
     return measured
 
 
-def _usage_rule(state: _State, fid: str, period: str) -> tuple[Any, ...]:
-    """How quote() takes usage of ``fid`` in this state: (refusal, cap, charge); cached.
+_USAGE: dict[
+    tuple[str, str, str], tuple[Any, ...]
+] = {}  # (plan, period, feature) -> rule
 
-    The cap is the most usage check() can allow in one billing period: a hard
-    limit times the usage windows that one period can touch.
+
+def _usage_rule(state: _State, fid: str, period: str) -> tuple[Any, ...]:
+    """How quote() takes usage of ``fid`` in this state; cached on the state.
+
+    (the most units taken without a closer look, the refusal, the cap, the
+    charge). The cap is the most usage check() can allow in one billing
+    period: a hard limit times the usage windows one period can touch.
+    Usage of a feature the subscription's add-ons, variables and trial plan
+    leave alone follows the plan's own grant, so its rule is the plan's.
     """
     _feature(fid)  # an unknown id is an UnknownFeatureError, never cached
     sub = state.effective
     assert sub is not None  # quote() refuses a cancelled subscription first
     plan = _plan(sub.plan)
-    charge = next((c for c in plan["charges"] if c["feature"] == fid), None)
-    if charge is not None and charge["billing"] == "in_advance":
-        how: tuple[Any, ...] = ("in_advance", None, charge)
+    if _touched(sub, fid):
+        how = _state_usage_rule(state, plan, fid, period)
     else:
-        rule = state.rules.get(fid) or _check_rule(state, fid)
-        if type(rule) is Reason:
-            how = (rule, None, charge)
-        else:
-            ent, _, limit, _ = rule
-            hard = limit is not None and not ent.soft
-            cap = (
-                limit * _windows_per_period(ent.reset, ent.reset_anchor, period)
-                if hard
-                else None
-            )
-            how = (None, cap, charge)
+        key = (sub.plan, period, fid)
+        how = _USAGE.get(key) or _USAGE.setdefault(
+            key, _plan_usage_rule(plan, fid, period)
+        )
     state.usage[fid] = how
     return how
 
 
-def _billable_usage(state: _State, fid: str, units: int, how: tuple[Any, ...]) -> None:
+def _touched(sub: Subscription, fid: str) -> bool:
+    """Whether anything but the plan decides ``fid``'s grant for this subscription."""
+    if sub.trial_plan is not None or fid in sub.variables:
+        return True
+    return any(fid in _addon(addon_id)["entitlements"] for addon_id in sub.addons)
+
+
+def _charge_of(plan: Any, fid: str) -> Any:
+    return next((c for c in plan["charges"] if c["feature"] == fid), None)
+
+
+def _plan_usage_rule(plan: Any, fid: str, period: str) -> tuple[Any, ...]:
+    charge = _charge_of(plan, fid)
+    if charge is not None and charge["billing"] == "in_advance":
+        return (0, "in_advance", None, charge)
+    return _usage_of(_package_grants("plan", plan).get(fid), charge, period)
+
+
+def _state_usage_rule(
+    state: _State, plan: Any, fid: str, period: str
+) -> tuple[Any, ...]:
+    charge = _charge_of(plan, fid)
+    if charge is not None and charge["billing"] == "in_advance":
+        return (0, "in_advance", None, charge)
+    rule = state.rules.get(fid) or _check_rule(state, fid)
+    if type(rule) is Reason:
+        return (0, rule, None, charge)
+    return _usage_of(rule[0], charge, period)
+
+
+def _usage_of(ent: Entitlement | None, charge: Any, period: str) -> tuple[Any, ...]:
+    if ent is None:
+        return (0, Reason.NOT_IN_PLAN, None, charge)
+    cap = None
+    if ent.type == "metered" and not ent.unlimited and not ent.soft:
+        cap = (ent.limit or 0) * _windows_per_period(
+            ent.reset, ent.reset_anchor, period
+        )
+    bound = _stairstep_bound(charge) if charge is not None else None
+    bounds = [b for b in (cap, bound) if b is not None]
+    return (min(bounds) if bounds else _MAX_UNITS, None, cap, charge)
+
+
+def _refuse_usage(state: _State, fid: str, units: int, how: tuple[Any, ...]) -> None:
     """Refuse usage that check() would deny; quote() bills only what it allows."""
-    refusal, cap, charge = how
+    _, refusal, cap, charge = how
     plan_id = state.effective.plan if state.effective is not None else "?"
     if refusal == "in_advance":
         raise InvalidQuantityError(
@@ -1847,11 +1970,9 @@ def _billable_usage(state: _State, fid: str, units: int, how: tuple[Any, ...]) -
     if cap is not None and units > cap:
         raise UsageLimitExceededError(
             f"{units:,} units of {fid!r} exceed what its hard limit allows in one "
-            "billing "
-            f"period; expected at most {cap:,}."
+            f"billing period; expected at most {cap:,}."
         )
-    if charge is not None:
-        _within_stairstep(charge, units)
+    _within_stairstep(charge, units)
 
 
 _PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
@@ -1884,7 +2005,7 @@ def _charge_line(charge: _Charge, quantity: int, quantum: Decimal) -> Line:
     fields = {
         "item": charge.feature,
         "quantity": quantity,
-        "amount": amount.quantize(quantum),
+        "amount": _round(amount, quantum),
     }
     fields["_describe"] = (_charge_text, charge, quantity, billable)
     _set(line, "__dict__", fields)
@@ -1907,27 +2028,20 @@ def _addon_line(
     return _line(f"addon:{addon_id}", text, count, amount)
 
 
-def _credit_lines(
-    budget: Decimal, charges: Any, lines: list[Line], currency: str
-) -> list[Line]:
+def _credit_line(budget: Decimal, spent: Decimal, currency: str) -> Line:
     """A credits trial pays for in-arrears (pay-as-you-go) lines, up to its budget.
 
     Usage that costs more than the budget is refused, as check() denies it.
     """
-    usage = {charge.feature for charge in charges if not charge.in_advance}
-    spent = sum([line.amount for line in lines if line.item in usage])
     if spent > budget:
-        over = format_money(spent - budget, currency)
+        over = format_money(_MONEY.subtract(spent, budget), currency)
         raise TrialBudgetExceededError(
             f"Trial usage costs {format_money(spent, currency)}, {over} more than the "
             f"trial's credits of {format_money(budget, currency)}; "
             "expected usage within them."
         )
-    if not spent:
-        return []
     text = f"Trial credits (budget {_money_text(budget, currency)})"
-    amount = round_money(spent.copy_negate(), currency)
-    return [_line("trial-credits", text, 1, amount)]
+    return _line("trial-credits", text, 1, round_money(spent.copy_negate(), currency))
 
 
 # -- reset windows --------------------------------------------------------------
