@@ -1,7 +1,7 @@
 """The cheapest purchase that meets every requirement, and the best on each plan.
 
-Per plan, the sweep decides the add-ons that can help (and those they
-require), keeping for each state how far the add-ons cover each need and
+Per plan, the engine decides the add-ons that can help (and those they
+require), keeping for each *cover* (how far the add-ons cover each need)
 the cheapest way there. Each cover is then completed with the in-advance
 quantities that close the remaining gap; for volume and stairstep charges
 a larger quantity can cost less, so each tier's first quantity is tried too.
@@ -12,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Addon, Catalog
-from .arithmetic import ZERO, ceil_div, tier_starts
-from .engine import sweep
+from . import best
+from .arithmetic import ceil_div, charge_amount, exact, round_line, tier_starts
+from .engine import Budget, solve
 from .needs import (
     NO_COVER,
     add_cover,
     contribution,
+    join_cover,
     need_of,
     quantity_needed,
     satisfied,
@@ -50,6 +52,7 @@ class Answer:
     ]  # the best purchase on each plan that can meet them, cheapest first
 
 
+@exact
 def cheapest_purchase(
     catalog: Catalog,
     requirements: list[Requirement],
@@ -58,23 +61,26 @@ def cheapest_purchase(
     *,
     amounts: Amounts | None = None,
     include_drafts: bool = False,
+    budget: Budget | None = None,
 ) -> Answer:
     amounts = amounts or Amounts()
+    budget = budget or Budget()
     found = []
     for plan in sold_plans(catalog, include_drafts):
         if period in plan.billing_periods and not plan.custom:
+            budget.spend(1 + len(plan.charges))
             purchase = _cheapest_on(
-                catalog, plan, requirements, period, currency, amounts, include_drafts
+                catalog, plan, requirements, period, currency, amounts, include_drafts, budget
             )
             if purchase is not None:
                 found.append(purchase)
-    order = list(catalog.plans)
-    found.sort(key=lambda p: (p.total, order.index(p.plan)))
+    rank = {pid: i for i, pid in enumerate(catalog.plans)}
+    found.sort(key=lambda p: (p.total, rank[p.plan]))
     return Answer(tuple(requirements), period, currency, found[0] if found else None, tuple(found))
 
 
 def _cheapest_on(
-    catalog, plan, requirements, period, currency, amounts, include_drafts
+    catalog, plan, requirements, period, currency, amounts, include_drafts, budget
 ) -> Purchase | None:
     needs = [need_of(plan, r, catalog.features[r.feature].type) for r in requirements]
     addons = priced_addons(catalog, plan, period, currency, include_drafts)
@@ -83,21 +89,25 @@ def _cheapest_on(
     }
     closure = _requires_closure(useful, addons)
     addons = {aid: a for aid, a in addons.items() if aid in closure}
-    covers = sweep(
-        addons,
-        (ZERO, ()),
-        _requirement_choices(catalog, addons, needs, period, currency),
-        _cheaper,
-        extra=tuple(NO_COVER for _ in needs),
-    )
-    best = None
-    for cover, (cost, picks) in covers.items():
-        purchase = _complete(catalog, plan, needs, cover, cost, picks, period, currency, amounts)
+    caps = [n.threshold if n.req.op == ">=" else None for n in needs]
+    bought = _bought(catalog, addons, needs, caps, period, currency)
+    join = lambda a, b: tuple(map(join_cover, a, b, caps))  # noqa: E731
+    ring = best.ring(join=join, unit=tuple(NO_COVER for _ in needs), weight=1 + len(needs))
+    covers = solve(addons, bought, ring, budget)
+    found = None
+    order = list(catalog.addons)
+    for cover, value in covers.items():
+        budget.spend(1)
+        picks = sorted_picks(best.picks_of(value), order)
+        purchase = _complete(
+            catalog, plan, needs, cover, value[0], picks, period, currency, amounts
+        )
         if purchase is not None and (
-            best is None or (purchase.total, len(purchase.addons)) < (best.total, len(best.addons))
+            found is None
+            or (purchase.total, len(purchase.addons)) < (found.total, len(found.addons))
         ):
-            best = purchase
-    return best
+            found = purchase
+    return found
 
 
 def _requires_closure(ids: set[str], addons: dict[str, Addon]) -> set[str]:
@@ -111,40 +121,35 @@ def _requires_closure(ids: set[str], addons: dict[str, Addon]) -> set[str]:
     return closure
 
 
-def _requirement_choices(catalog, addons, needs, period, currency):
-    """Buying ``qty`` of an add-on: its line (computed once) and its effect on each need."""
-    caps = [n.threshold if n.req.op == ">=" else None for n in needs]
-    options = {}
-    for aid, addon in addons.items():
+def _bought(catalog, addons, needs, caps, period, currency):
+    """Buying ``qty`` of an add-on: its line and how far it alone covers each need.
+
+    Quantities beyond saturating every increment it feeds buy nothing more,
+    so they are not offered; the engine counts each one offered against its
+    budget, so a huge ``max_quantity`` ends in a clear stop, not a hang.
+    """
+    rank = {aid: i for i, aid in enumerate(catalog.addons)}
+    empty = tuple(NO_COVER for _ in needs)
+
+    def bought(aid):
+        addon = addons[aid]
         effects = [
             (i, e)
             for i, n in enumerate(needs)
             if still_open(n) and (e := contribution(addon, n)) is not None
         ]
-        top = 1  # quantities beyond saturating every increment it feeds buy nothing
+        top = 1
         for i, e in effects:
             if e[0] == "increment" and e[4] and caps[i] is not None:
                 top = max(top, ceil_div(caps[i], e[4]))
-        options[aid] = [
-            (qty, addon_line(catalog, addon, qty, period, currency), effects)
-            for qty in range(1, min(top, addon.max_quantity) + 1)
-        ]
-
-    def choices(aid, cover, value):
-        cost, picks = value
-        for qty, line, effects in options[aid]:
-            new = list(cover)
+        for qty in range(1, min(top, addon.max_quantity) + 1):
+            cover = list(empty)
             for i, effect in effects:
-                new[i] = add_cover(cover[i], effect, qty, caps[i])
-            yield tuple(new), (cost + line, picks + ((aid, qty),))
+                cover[i] = add_cover(empty[i], effect, qty, caps[i])
+            line = addon_line(catalog, addon, qty, period, currency)
+            yield tuple(cover), best.leaf(aid, qty, line, rank[aid], len(rank))
 
-    return choices
-
-
-def _cheaper(a, b):
-    if a[0] != b[0]:
-        return a if a[0] < b[0] else b
-    return min(a, b, key=lambda v: (len(v[1]), v[1]))
+    return bought
 
 
 # -- completing a cover ----------------------------------------------------------------
@@ -153,33 +158,53 @@ def _cheaper(a, b):
 def _complete(
     catalog, plan, needs, cover, cost, picks, period, currency, amounts
 ) -> Purchase | None:
-    """Choose in-advance quantities and usage for a set of add-ons; None if unmet."""
+    """Choose in-advance quantities and usage for a set of add-ons; None if unmet.
+
+    Each charge is a line of its own and each need is on one feature, so the
+    quantity of each volume or stairstep charge (where buying more can cost
+    less) is chosen on its own: the cheapest of the least quantity that meets
+    its needs and the first quantity of each later tier.
+    """
     quantities, usage = _amounts_for(plan, needs, cover, amounts)
-    options: dict[str, list[int]] = {}
     for charge in plan.charges:
         if charge.billing == "in_advance" and charge.model in ("volume", "stairstep"):
-            q = quantities[charge.feature]
-            options[charge.feature] = [q] + [s for s in tier_starts(charge) if s > q]
-    best = None
-    for chosen in _combinations(quantities, options):
-        if not all(
-            satisfied(n, c, chosen.get(n.req.feature)) for n, c in zip(needs, cover, strict=True)
-        ):
-            continue
-        lines = plan_lines(catalog, plan, period, currency, chosen, usage)
-        if lines is not None and (best is None or lines < best[0]):
-            best = (lines, chosen)
-    if best is None:
+            fid = charge.feature
+            q = quantities[fid]
+            options = [q] + [s for s in tier_starts(charge) if s > q]
+            chosen = _cheapest_quantity(catalog, charge, options, needs, cover, period, currency)
+            if chosen is None:
+                return None
+            quantities[fid] = chosen
+    if not all(
+        satisfied(n, c, quantities.get(n.req.feature)) for n, c in zip(needs, cover, strict=True)
+    ):
+        return None
+    lines = plan_lines(catalog, plan, period, currency, quantities, usage)
+    if lines is None:
         return None
     return Purchase(
-        plan.id,
-        period,
-        currency,
-        sorted_picks(picks, list(catalog.addons)),
-        tuple(best[1].items()),
-        tuple(usage.items()),
-        best[0] + cost,
-    )
+        plan.id, period, currency, picks, tuple(quantities.items()), tuple(usage.items()),
+        lines + cost,
+    )  # fmt: skip
+
+
+def _cheapest_quantity(catalog, charge, options, needs, cover, period, currency) -> int | None:
+    """The option that meets every need on the charge's feature for the smallest line."""
+    found = None
+    for q in options:
+        if not all(
+            satisfied(n, c, q)
+            for n, c in zip(needs, cover, strict=True)
+            if n.req.feature == charge.feature
+        ):
+            continue
+        amount = charge_amount(charge, q, period, currency)
+        if amount is None:
+            continue
+        line = round_line(amount, catalog.product, currency)
+        if found is None or line < found[0]:
+            found = (line, q)
+    return None if found is None else found[1]
 
 
 def _amounts_for(plan, needs, cover, amounts: Amounts) -> tuple[dict, dict]:
@@ -193,11 +218,3 @@ def _amounts_for(plan, needs, cover, amounts: Amounts) -> tuple[dict, dict]:
         if need.in_advance and need.type == "metered":
             quantities[fid] = max(quantities[fid], quantity_needed(need, c))
     return quantities, usage
-
-
-def _combinations(quantities: dict[str, int], options: dict[str, list[int]]):
-    """Every mix of candidate quantities (only volume and stairstep charges have several)."""
-    mixes = [dict(quantities)]
-    for fid, values in options.items():
-        mixes = [{**m, fid: v} for m in mixes for v in values]
-    return mixes

@@ -3,14 +3,15 @@
 Quantities and usage are fixed (:class:`~pricegen.analyze.purchase.Amounts`),
 so only the add-ons are chosen. Prices are not negative, so the cheapest
 buys each chosen add-on once and the most expensive buys it
-``max_quantity`` times; the sweep finds the best choice per plan.
+``max_quantity`` times; the engine finds the best choice per plan.
 """
 
 from __future__ import annotations
 
 from ..model import Addon, Catalog
-from .arithmetic import ZERO
-from .engine import sweep
+from . import best
+from .arithmetic import exact
+from .engine import Budget, solve
 from .purchase import (
     Amounts,
     Purchase,
@@ -24,6 +25,7 @@ from .purchase import (
 )
 
 
+@exact
 def extreme(
     catalog: Catalog,
     period: str,
@@ -32,20 +34,23 @@ def extreme(
     most: bool,
     amounts: Amounts | None = None,
     include_drafts: bool = False,
+    budget: Budget | None = None,
 ) -> Purchase | None:
     """The cheapest (``most=False``) or most expensive subscription with a list price."""
     amounts = amounts or Amounts()
-    best: Purchase | None = None
+    budget = budget or Budget()
+    found: Purchase | None = None
     for plan in sold_plans(catalog, include_drafts):
         if period not in plan.billing_periods:
             continue
         quantities = quantities_of(plan, amounts)
         usage = usage_of(plan, amounts)
+        budget.spend(1 + len(plan.charges))
         base = plan_lines(catalog, plan, period, currency, quantities, usage)
         if base is None:
             continue
         addons = priced_addons(catalog, plan, period, currency, include_drafts)
-        cost, picks = _best_addons(catalog, addons, period, currency, most)
+        cost, picks = _best_addons(catalog, addons, period, currency, most, budget)
         candidate = Purchase(
             plan.id,
             period,
@@ -55,9 +60,9 @@ def extreme(
             tuple(usage.items()),
             base + cost,
         )
-        if best is None or _better(candidate, best, most):
-            best = candidate
-    return best
+        if found is None or _better(candidate, found, most):
+            found = candidate
+    return found
 
 
 def _better(a: Purchase, b: Purchase, most: bool) -> bool:
@@ -65,24 +70,22 @@ def _better(a: Purchase, b: Purchase, most: bool) -> bool:
     return a.total > b.total if most else a.total < b.total
 
 
-def _best_addons(catalog, addons: dict[str, Addon], period, currency, most: bool):
+def _best_addons(catalog, addons: dict[str, Addon], period, currency, most: bool, budget):
     """(cost, picks) of the most or least expensive valid add-on choice.
 
     Prices are not negative, so the cheapest buys each chosen add-on once and
     the most expensive buys it ``max_quantity`` times.
     """
+    key = ("extreme", frozenset(addons), period, currency, most)
+    if key not in budget.memo:
+        order = list(catalog.addons)
+        rank = {aid: i for i, aid in enumerate(order)}
 
-    def choices(aid, ext, value):
-        addon = addons[aid]
-        qty = addon.max_quantity if most else 1
-        cost, picks = value
-        yield ext, (cost + addon_line(catalog, addon, qty, period, currency), picks + ((aid, qty),))
+        def bought(aid):
+            qty = addons[aid].max_quantity if most else 1
+            line = addon_line(catalog, addons[aid], qty, period, currency)
+            yield None, best.leaf(aid, qty, line, rank[aid], len(order))
 
-    def merge(a, b):
-        if a[0] != b[0]:
-            return (a if a[0] > b[0] else b) if most else (a if a[0] < b[0] else b)
-        return min(a, b, key=lambda v: (len(v[1]), v[1]))
-
-    result = sweep(addons, (ZERO, ()), choices, merge)
-    cost, picks = result[None]
-    return cost, sorted_picks(picks, list(addons))
+        value = solve(addons, bought, best.ring(most), budget)[None]
+        budget.memo[key] = value[0], sorted_picks(best.picks_of(value), order)
+    return budget.memo[key]
