@@ -20,7 +20,7 @@ import click
 from . import analyze as analysis
 from . import diff as diffing
 from .config import Config
-from .diagnostics import FORMATTERS, Severity, normalize, summary
+from .diagnostics import FORMATTERS, Diagnostic, Severity, error, normalize, summary
 from .lint import LEVELS, LINT_RULES, config_problem
 from .lint import lint as run_lint
 from .model import dump_json
@@ -325,18 +325,13 @@ def analyze(
         raise click.BadParameter(str(exc), param_hint="--require") from None
     amounts = analysis.Amounts(quantities, usage)
     started = time.perf_counter()
-    space = analysis.configuration_space(model, include_drafts)
-    options = {"amounts": amounts, "include_drafts": include_drafts}
-    extremes = [
-        (p, c, analysis.extreme(model, p, c, most=False, **options),
-         analysis.extreme(model, p, c, most=True, **options))
-        for p in periods for c in currencies
-    ]  # fmt: skip
-    answer = None
-    if wanted:
-        answer = analysis.cheapest_purchase(
-            model, wanted, periods[0], currencies[0], amounts=amounts, include_drafts=include_drafts
+    try:
+        space, extremes, answer = _analysis(
+            model, periods, currencies, wanted, amounts, include_drafts
         )
+    except analysis.AnalysisTooComplex as exc:
+        _report([_too_complex(model, exc)], "text")
+        sys.exit(EXIT_CATALOG)
     elapsed = time.perf_counter() - started
     quote, module = analysis.confirm_answer(model, answer)
     if as_json:
@@ -345,6 +340,36 @@ def analyze(
         click.echo(analysis.format_text(space, extremes, answer, quote, module), nl=False)
         click.echo(f"analyzed in {elapsed * 1000:.1f} ms", err=True)
     sys.exit(EXIT_FAIL if answer is not None and answer.best is None else EXIT_OK)
+
+
+def _analysis(model, periods, currencies, wanted, amounts, include_drafts):
+    """(space, extremes, answer), within one budget for the whole command."""
+    budget = analysis.Budget()
+    space = analysis.configuration_space(model, include_drafts, budget)
+    options = {"amounts": amounts, "include_drafts": include_drafts, "budget": budget}
+    extremes = [
+        (p, c, analysis.extreme(model, p, c, most=False, **options),
+         analysis.extreme(model, p, c, most=True, **options))
+        for p in periods for c in currencies
+    ]  # fmt: skip
+    answer = None
+    if wanted:
+        answer = analysis.cheapest_purchase(model, wanted, periods[0], currencies[0], **options)
+    return space, extremes, answer
+
+
+def _too_complex(model, exc: analysis.AnalysisTooComplex) -> Diagnostic:
+    """The bound met, placed at the add-on the engine was working on."""
+    addon = model.addons.get(exc.addon) if exc.addon else None
+    where = addon.loc if addon is not None else next(iter(model.plans.values())).loc
+    at = f' at add-on "{addon.id}"' if addon is not None else ""
+    return error(
+        where,
+        "ANALYZE_TOO_COMPLEX",
+        f"Analysis stopped{at}: an exact answer needs more than its bound of {exc.bound}; "
+        "expected fewer add-ons, or fewer of them tied together by requires and excludes "
+        "(spec/limits.md).",
+    )
 
 
 def _choose(value: str | None, options: tuple[str, ...], hint: str) -> list[str]:

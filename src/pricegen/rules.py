@@ -162,6 +162,14 @@ RULES: tuple[Rule, ...] = (
         _W,
         "A child plan does not drop a feature it inherits.",
     ),
+    # pricegen analyze; see spec/review.md and spec/limits.md
+    Rule(
+        "ANALYZE_TOO_COMPLEX",
+        "analyze",
+        _E,
+        "analyze answers within its bound of 2,000,000 steps and 100,000 rows held, "
+        "or stops and says so.",
+    ),
     # Scenarios files (pricegen quote --scenarios, the pytest plugin); see spec/scenarios.md
     Rule(
         "SCENARIO_SCHEMA",
