@@ -144,7 +144,7 @@ RULES: tuple[Rule, ...] = (
         "ADDON_REQUIRES_CONFLICT",
         "value",
         _E,
-        "An add-on neither requires itself nor requires what it excludes.",
+        "An add-on neither requires itself nor an add-on it excludes (either way round).",
     ),
     Rule(
         "TRIAL_EMPTY", "value", _E, "A trial has a duration (days or months) or a budget (credits)."
