@@ -202,11 +202,13 @@ def _check_rules(ctx, rules: dict[str, str], hint: str) -> None:
 
 
 def list_lint_rules() -> None:
-    """One line per lint rule; `pricegen rules` prints these after the compiler's."""
+    """Each lint rule and an example that triggers it; `pricegen rules` prints these
+    after the compiler's."""
     width = max(len(rule.id) for rule in LINT_RULES)
     for rule in LINT_RULES:
         category = f"lint/{rule.category}"
         click.echo(f"{rule.id:<{width}}  {category:<12} {rule.severity.value:<7}  {rule.purpose}")
+        click.echo(f"{'':<{width}}  e.g. {rule.example}")
 
 
 def _list_rules_and_exit(ctx) -> None:
