@@ -44,8 +44,8 @@ def _report(diagnostics, error_format: str) -> None:
         click.echo(FORMATTERS[error_format](diagnostics), nl=False)
 
 
-def _compiled(catalog: str, error_format: str = "text") -> Build:
-    build = compile_catalog(catalog)
+def _compiled(catalog: str, error_format: str = "text", lint_overrides=None) -> Build:
+    build = compile_catalog(catalog, lint_overrides=lint_overrides)
     if not build.ok:
         _report(build.diagnostics, error_format)
         sys.exit(EXIT_CATALOG)
@@ -259,9 +259,9 @@ def lint(ctx, catalog, disable, severities, strict, error_format) -> None:
     overrides = {rule: "off" for rule in disable} | severities
     _check_rules(ctx, {rule: "off" for rule in disable}, "--disable")
     _check_rules(ctx, severities, "--severity")
-    build = _compiled(catalog, error_format)
-    warnings = [d for d in build.diagnostics if not d.is_error]
-    findings = normalize(run_lint(build.catalog, build.sources, warnings, overrides), strict=strict)
+    build = _compiled(catalog, error_format, overrides)
+    found = build.diagnostics + run_lint(build.catalog, build.sources, overrides)
+    findings = normalize(found, strict=strict)
     _report(findings, error_format)
     if error_format == "text" and not findings:
         click.echo(f"{catalog}: no lint findings.", err=True)
