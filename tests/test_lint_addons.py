@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from decimal import Context, Decimal, localcontext
 
 from evaluator_support import catalog_yaml
 from fuzz import strategies as fuzz
@@ -117,6 +118,11 @@ def test_never_bought_is_exactly_zero_configurations(tmp_path_factory, addons):
     zero = {a for a in published if counts.get(a, 0) == 0}
     assert set(findings(build, *NEVER)) == zero
     assert zero == published - bought_by_brute_force(model)
+    space = analyze.configuration_space(model)  # what analyze reports as never bought
+    somewhere = set()
+    for plan in analyze.sold_plans(model):
+        somewhere |= set(analyze.sold_addons(model, plan)) - set(space.never_bought[plan.id])
+    assert zero == published - somewhere
 
 
 def test_the_chain_that_makes_it_impossible_is_named(tmp_path):
@@ -267,6 +273,29 @@ def test_dominated_needs_no_more_money_and_no_less_anywhere(tmp_path):
         "ADDON_DOMINATED": set(),
         "ADDON_IDENTICAL": {"t"},
     }
+
+
+def test_lint_arithmetic_keeps_every_digit(tmp_path):
+    """An annual price of exactly 12 × a monthly price of 35 digits is no discount; in
+    Python's default 28-digit context 12 × monthly rounded up and hid it. A millionth
+    less is a discount."""
+    monthly = Decimal("12345678901234567890123456789.123456")
+    exactly = Decimal("148148146814814814681481481469.481472")  # 12 × monthly, by hand
+    with localcontext(Context(prec=100)):
+        assert exactly == 12 * monthly
+        less = exactly - Decimal("0.000001")
+    PRODUCT["billing_periods"] = ["monthly", "annual"]
+    try:
+        found = []
+        for annual in (exactly, less):
+            price = {"monthly": str(monthly), "annual": str(annual)}
+            plans = {"basic": PLANS["basic"], "pro": {**PLANS["pro"], "price": price}}
+            build = compiled(tmp_path, plans, {})
+            found.append({d.rule for d in lint(build.catalog, build.sources)})
+    finally:
+        PRODUCT["billing_periods"] = ["monthly"]
+    assert "PRICE_NO_ANNUAL_DISCOUNT" in found[0]
+    assert "PRICE_NO_ANNUAL_DISCOUNT" not in found[1]
 
 
 # -- the lint: section applies to every command ------------------------------------------------

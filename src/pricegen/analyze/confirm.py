@@ -65,9 +65,7 @@ def confirm_answer(catalog, answer):
     module = load_evaluator(catalog, Config(include_drafts=True))
     draft = catalog.plans[answer.best.plan].status == "draft"
     result = quote(module, answer.best, draft=draft)
-    unmet = [
-        str(r) for r in answer.requirements if not meets(module, answer.best, r, draft=draft)
-    ]
+    unmet = [str(r) for r in answer.requirements if not meets(module, answer.best, r, draft=draft)]
     if result.total != answer.best.total or unmet:
         raise AssertionError(
             f"analysis and evaluator disagree on {answer.best}: total {result.total}, unmet {unmet}"

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import localcontext
 
+from ..analyze.arithmetic import CONTEXT
 from ..diagnostics import Diagnostic, Severity, did_you_mean, error
 from ..model import Catalog
 from ..rules import RULES
@@ -112,7 +114,8 @@ def lint(
     config = config.merged(overrides or {})
     ctx = Context(catalog, {s.path: s for s in sources})
     findings = []
-    for rule in LINT_RULES:
-        if rule.check is not None and config.levels.get(rule.id) != "off":
-            findings.extend(rule.check(ctx))
+    with localcontext(CONTEXT):  # exact: prices of 30 digits times 12 keep every digit
+        for rule in LINT_RULES:
+            if rule.check is not None and config.levels.get(rule.id) != "off":
+                findings.extend(rule.check(ctx))
     return apply(findings, config)
