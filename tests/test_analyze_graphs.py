@@ -13,8 +13,12 @@ import json
 from decimal import Decimal
 
 import pytest
+import test_analyze as brute
 from conftest import CASES
 from evaluator_support import EXAMPLES, catalog_yaml, compile_text
+from fuzz import strategies as fuzz
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pricegen import analyze
 
@@ -157,3 +161,57 @@ def test_include_drafts_confirms_a_purchase_on_a_draft(run_cli):
     assert result.exit_code == 0, result.stderr
     best = json.loads(result.stdout)["purchase"]["best"]
     assert (best["plan"], best["total"]) == ("premium", "59.00")
+
+
+# -- the cheapest purchase on generated add-on graphs ------------------------------------------
+
+GRANTS = [
+    {"seats": {"limit": 10}},
+    {"seats": {"limit": 25, "behavior": "override"}},
+    {"sso": True},
+    {"retention": 365},
+    {"export": ["parquet"]},
+    {"calls": {"limit": 100000}},
+    {"sso": True, "seats": {"limit": 5}},
+    {"retention": 120, "export": ["parquet"]},
+]
+WANTS = ["seats>=12", "seats>=40", "sso", "retention>=100", "export=parquet", "calls>=60000"]
+
+
+@st.composite
+def purchase_cases(draw):
+    ids = [f"x{i}" for i in range(draw(st.integers(1, 5)))]
+    graph = draw(fuzz.addon_graphs(ids))
+    addons = {}
+    for aid in ids:
+        addons[aid] = {
+            "name": aid,
+            "plans": draw(st.lists(st.sampled_from(["team", "scale"]), unique=True, min_size=1)),
+            "max_quantity": draw(st.integers(1, 3)),
+            "price": draw(st.integers(0, 60)),
+            "entitlements": draw(st.sampled_from(GRANTS)),
+            **{k: v for k, v in graph[aid].items() if v},
+        }
+    return addons, draw(st.lists(st.sampled_from(WANTS), min_size=1, max_size=3, unique=True))
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=purchase_cases())
+def test_cheapest_purchase_on_graphs_matches_brute_force(tmp_path_factory, case):
+    """Requirements that share add-ons are searched together, the others apart; either
+    way the total is the cheapest the evaluator quotes over every add-on set and up
+    to 70 seats."""
+    addons, wanted = case
+    data = {**brute.catalog(brute.PURCHASE_PLANS, addons), "features": brute.FEATURES}
+    model, module = brute.build(tmp_path_factory.mktemp("p"), data)
+    requirements = [analyze.parse_requirement(w, model) for w in wanted]
+    answer = analyze.cheapest_purchase(model, requirements, "monthly", "USD")
+    expected = brute.brute_cheapest(module, model, requirements, max_seats=70)
+    if expected is None:
+        assert answer.best is None
+        return
+    assert answer.best is not None and answer.best.total == expected
+    quote, _ = analyze.confirm_answer(model, answer)
+    assert quote.total == expected

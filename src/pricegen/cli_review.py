@@ -349,11 +349,8 @@ def _analysis(model, periods, currencies, wanted, amounts, include_drafts):
     budget = analysis.Budget()
     space = analysis.configuration_space(model, include_drafts, budget)
     options = {"amounts": amounts, "include_drafts": include_drafts, "budget": budget}
-    extremes = [
-        (p, c, analysis.extreme(model, p, c, most=False, **options),
-         analysis.extreme(model, p, c, most=True, **options))
-        for p in periods for c in currencies
-    ]  # fmt: skip
+    pairs = [(p, c) for p in periods for c in currencies]
+    extremes = analysis.extremes(model, pairs, **options)
     answer = None
     if wanted:
         answer = analysis.cheapest_purchase(model, wanted, periods[0], currencies[0], **options)

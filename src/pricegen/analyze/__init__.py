@@ -53,7 +53,7 @@ from .confirm import confirm_answer, meets, quote, subscription
 from .counting import Space, addon_counts, configuration_space, count_addon_sets
 from .difference import Difference, charge_difference
 from .engine import AnalysisTooComplex, Budget, Ring, solve
-from .extremes import extreme
+from .extremes import extreme, extremes
 from .purchase import (
     Amounts,
     Purchase,
@@ -92,6 +92,7 @@ __all__ = [
     "count_addon_sets",
     "excluded_by",
     "extreme",
+    "extremes",
     "format_text",
     "meets",
     "obstacle",

@@ -29,6 +29,21 @@ def ring(most: bool = False, join=None, unit=None, weight: int = 1) -> Ring:
     return Ring(ONE, times, better, join=join, unit=unit, weight=weight)
 
 
+def rings(mosts: list[bool]) -> Ring:
+    """Several questions at once (the cheapest and the dearest, in each period and
+    currency): values are tuples, one per question, combined each by its own ring."""
+    each = [ring(most) for most in mosts]
+    pluses = [r.plus for r in each]
+
+    def times_all(a, b):
+        return tuple(map(times, a, b))
+
+    def plus_all(a, b):
+        return tuple(plus(x, y) for plus, x, y in zip(pluses, a, b, strict=True))
+
+    return Ring(tuple(r.one for r in each), times_all, plus_all, weight=len(each))
+
+
 def times(a, b):
     picks = b[4] if a[4] is None else a[4] if b[4] is None else (a[4], b[4])
     return (a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3], picks)

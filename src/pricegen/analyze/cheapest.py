@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from ..model import Addon, Catalog
 from . import best
-from .arithmetic import ceil_div, charge_amount, exact, round_line, tier_starts
-from .engine import Budget, solve
+from .arithmetic import ZERO, ceil_div, charge_amount, exact, round_line, tier_starts
+from .engine import Budget, components, solve
 from .needs import (
     NO_COVER,
     add_cover,
@@ -89,25 +89,97 @@ def _cheapest_on(
     }
     closure = _requires_closure(useful, addons)
     addons = {aid: a for aid, a in addons.items() if aid in closure}
+    cover, cost, picks = [NO_COVER] * len(needs), ZERO, []
+    for block, members in _blocks(needs, addons):
+        choice = _best_in_block(
+            catalog, plan, [needs[i] for i in block], members, period, currency, amounts, budget
+        )
+        if choice is None:
+            return None
+        for i, c in zip(block, choice[0], strict=True):
+            cover[i] = c
+        cost += choice[1][0]
+        picks += best.picks_of(choice[1])
+    picks = sorted_picks(picks, list(catalog.addons))
+    return _complete(catalog, plan, needs, tuple(cover), cost, picks, period, currency, amounts)
+
+
+def _blocks(needs, addons: dict[str, Addon]) -> list[tuple[list[int], dict[str, Addon]]]:
+    """The requirements in groups that can be met independently, each with its add-ons.
+
+    Two requirements are in one group when they are on the same feature (one
+    quantity serves both) or some connected group of add-ons helps with both;
+    the cheapest purchase is then the cheapest way to meet each group, added
+    up, which keeps each search to the covers of its own requirements.
+    """
+    group = list(range(len(needs)))
+
+    def find(i):
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
+    def unite(indices):
+        roots = [find(i) for i in indices]
+        for r in roots[1:]:
+            group[r] = roots[0]
+
+    for feature in {n.req.feature for n in needs}:
+        unite([i for i, n in enumerate(needs) if n.req.feature == feature])
+    helped = []
+    for members in components(addons):
+        touched = sorted(
+            {i for a in members for i, n in enumerate(needs)
+             if still_open(n) and contribution(addons[a], n) is not None}
+        )  # fmt: skip
+        if touched:
+            unite(touched)
+            helped.append((touched[0], members))
+    blocks: dict[int, list[int]] = {}
+    for i in range(len(needs)):
+        blocks.setdefault(find(i), []).append(i)
+    found = []
+    for root, indices in blocks.items():
+        members = [a for first, m in helped if find(first) == root for a in m]
+        found.append((indices, {a: addons[a] for a in addons if a in set(members)}))
+    return found
+
+
+def _best_in_block(catalog, plan, needs, addons, period, currency, amounts, budget):
+    """(cover, value) of the cheapest way to meet ``needs`` with ``addons`` and the
+    plan's in-advance quantities of their features; None if there is none."""
     caps = [n.threshold if n.req.op == ">=" else None for n in needs]
     bought = _bought(catalog, addons, needs, caps, period, currency)
     join = lambda a, b: tuple(map(join_cover, a, b, caps))  # noqa: E731
     ring = best.ring(join=join, unit=tuple(NO_COVER for _ in needs), weight=1 + len(needs))
-    covers = solve(addons, bought, ring, budget)
     found = None
-    order = list(catalog.addons)
-    for cover, value in covers.items():
-        budget.spend(1)
-        picks = sorted_picks(best.picks_of(value), order)
-        purchase = _complete(
-            catalog, plan, needs, cover, value[0], picks, period, currency, amounts
-        )
-        if purchase is not None and (
-            found is None
-            or (purchase.total, len(purchase.addons)) < (found.total, len(found.addons))
-        ):
-            found = purchase
-    return found
+    for cover, value in solve(addons, bought, ring, budget).items():
+        budget.spend(1 + len(plan.charges))
+        lines = _quantity_lines(catalog, plan, needs, cover, period, currency, amounts)
+        if lines is None:
+            continue
+        key = (lines + value[0], value[1], value[2], -value[3])
+        if found is None or key < found[0]:
+            found = (key, cover, value)
+    return None if found is None else found[1:]
+
+
+def _quantity_lines(catalog, plan, needs, cover, period, currency, amounts):
+    """The lines of the in-advance charges on the features of ``needs``, at the
+    quantities that meet them with this cover; None if they cannot be met."""
+    quantities = _quantities(catalog, plan, needs, cover, period, currency, amounts)
+    if quantities is None:
+        return None
+    total = ZERO
+    features = {n.req.feature for n in needs}
+    for charge in plan.charges:
+        if charge.billing == "in_advance" and charge.feature in features:
+            amount = charge_amount(charge, quantities[charge.feature], period, currency)
+            if amount is None:
+                return None
+            total += round_line(amount, catalog.product, currency)
+    return total
 
 
 def _requires_closure(ids: set[str], addons: dict[str, Addon]) -> set[str]:
@@ -158,16 +230,41 @@ def _bought(catalog, addons, needs, caps, period, currency):
 def _complete(
     catalog, plan, needs, cover, cost, picks, period, currency, amounts
 ) -> Purchase | None:
-    """Choose in-advance quantities and usage for a set of add-ons; None if unmet.
+    """The purchase of these add-ons with the quantities and usage that meet every
+    need; None if unmet."""
+    quantities = _quantities(catalog, plan, needs, cover, period, currency, amounts)
+    if quantities is None:
+        return None
+    usage = _usage_for(plan, needs, amounts)
+    lines = plan_lines(catalog, plan, period, currency, quantities, usage)
+    if lines is None:
+        return None
+    return Purchase(
+        plan.id, period, currency, picks, tuple(quantities.items()), tuple(usage.items()),
+        lines + cost,
+    )  # fmt: skip
+
+
+def _quantities(catalog, plan, needs, cover, period, currency, amounts) -> dict | None:
+    """In-advance quantities that meet ``needs`` with this cover; None if unmet.
 
     Each charge is a line of its own and each need is on one feature, so the
     quantity of each volume or stairstep charge (where buying more can cost
     less) is chosen on its own: the cheapest of the least quantity that meets
     its needs and the first quantity of each later tier.
     """
-    quantities, usage = _amounts_for(plan, needs, cover, amounts)
+    quantities = quantities_of(plan, amounts)
+    for need, c in zip(needs, cover, strict=True):
+        fid = need.req.feature
+        if need.in_advance and need.type == "metered":
+            quantities[fid] = max(quantities[fid], quantity_needed(need, c))
+    features = {n.req.feature for n in needs}
     for charge in plan.charges:
-        if charge.billing == "in_advance" and charge.model in ("volume", "stairstep"):
+        if (
+            charge.billing == "in_advance"
+            and charge.model in ("volume", "stairstep")
+            and charge.feature in features
+        ):
             fid = charge.feature
             q = quantities[fid]
             options = [q] + [s for s in tier_starts(charge) if s > q]
@@ -179,13 +276,7 @@ def _complete(
         satisfied(n, c, quantities.get(n.req.feature)) for n, c in zip(needs, cover, strict=True)
     ):
         return None
-    lines = plan_lines(catalog, plan, period, currency, quantities, usage)
-    if lines is None:
-        return None
-    return Purchase(
-        plan.id, period, currency, picks, tuple(quantities.items()), tuple(usage.items()),
-        lines + cost,
-    )  # fmt: skip
+    return quantities
 
 
 def _cheapest_quantity(catalog, charge, options, needs, cover, period, currency) -> int | None:
@@ -207,14 +298,12 @@ def _cheapest_quantity(catalog, charge, options, needs, cover, period, currency)
     return None if found is None else found[1]
 
 
-def _amounts_for(plan, needs, cover, amounts: Amounts) -> tuple[dict, dict]:
-    """(quantities, usage): those given, raised to what each need still lacks."""
-    quantities = quantities_of(plan, amounts)
+def _usage_for(plan, needs, amounts: Amounts) -> dict:
+    """In-arrears usage: what is given, raised to each requirement on it (the customer
+    will use what they need, and pays for it)."""
     usage = usage_of(plan, amounts)
-    for need, c in zip(needs, cover, strict=True):
+    for need in needs:
         fid = need.req.feature
         if need.type == "metered" and fid in usage:
             usage[fid] = max(usage[fid], need.threshold)
-        if need.in_advance and need.type == "metered":
-            quantities[fid] = max(quantities[fid], quantity_needed(need, c))
-    return quantities, usage
+    return usage

@@ -143,6 +143,11 @@ def _neighbours(addons: Mapping[str, Addon]) -> dict[str, set[str]]:
     return near
 
 
+def components(addons: Mapping[str, Addon]) -> list[list[str]]:
+    """The add-ons in groups tied together by requires and excludes (either way)."""
+    return _components(addons, _neighbours(addons))
+
+
 def _components(addons: Mapping[str, Addon], near: dict[str, set[str]]) -> list[list[str]]:
     seen: set[str] = set()
     found = []

@@ -26,6 +26,44 @@ from .purchase import (
 
 
 @exact
+def extremes(
+    catalog: Catalog,
+    pairs: list[tuple[str, str]],
+    *,
+    amounts: Amounts | None = None,
+    include_drafts: bool = False,
+    budget: Budget | None = None,
+) -> list[tuple[str, str, Purchase | None, Purchase | None]]:
+    """(period, currency, cheapest, most expensive) for each pair, of the subscriptions
+    with a list price. One pass of the engine per set of add-ons answers every pair
+    and both questions at once."""
+    amounts = amounts or Amounts()
+    budget = budget or Budget()
+    found: dict[tuple, Purchase | None] = {(p, c, m): None for p, c in pairs for m in (0, 1)}
+    for plan in sold_plans(catalog, include_drafts):
+        quantities = quantities_of(plan, amounts)
+        usage = usage_of(plan, amounts)
+        bases = {}
+        for period, currency in pairs:
+            if period in plan.billing_periods:
+                budget.spend(1 + len(plan.charges))
+                base = plan_lines(catalog, plan, period, currency, quantities, usage)
+                if base is not None:
+                    bases[period, currency] = base
+        chosen = _best_addons(catalog, plan, list(bases), include_drafts, budget)
+        for (period, currency), base in bases.items():
+            for most in (0, 1):
+                cost, picks = chosen[period, currency, most]
+                candidate = Purchase(
+                    plan.id, period, currency, picks, tuple(quantities.items()),
+                    tuple(usage.items()), base + cost,
+                )  # fmt: skip
+                key = (period, currency, most)
+                if found[key] is None or _better(candidate, found[key], most):
+                    found[key] = candidate
+    return [(p, c, found[p, c, 0], found[p, c, 1]) for p, c in pairs]
+
+
 def extreme(
     catalog: Catalog,
     period: str,
@@ -37,32 +75,9 @@ def extreme(
     budget: Budget | None = None,
 ) -> Purchase | None:
     """The cheapest (``most=False``) or most expensive subscription with a list price."""
-    amounts = amounts or Amounts()
-    budget = budget or Budget()
-    found: Purchase | None = None
-    for plan in sold_plans(catalog, include_drafts):
-        if period not in plan.billing_periods:
-            continue
-        quantities = quantities_of(plan, amounts)
-        usage = usage_of(plan, amounts)
-        budget.spend(1 + len(plan.charges))
-        base = plan_lines(catalog, plan, period, currency, quantities, usage)
-        if base is None:
-            continue
-        addons = priced_addons(catalog, plan, period, currency, include_drafts)
-        cost, picks = _best_addons(catalog, addons, period, currency, most, budget)
-        candidate = Purchase(
-            plan.id,
-            period,
-            currency,
-            picks,
-            tuple(quantities.items()),
-            tuple(usage.items()),
-            base + cost,
-        )
-        if found is None or _better(candidate, found, most):
-            found = candidate
-    return found
+    options = {"amounts": amounts, "include_drafts": include_drafts, "budget": budget}
+    (answer,) = extremes(catalog, [(period, currency)], **options)
+    return answer[3] if most else answer[2]
 
 
 def _better(a: Purchase, b: Purchase, most: bool) -> bool:
@@ -70,22 +85,44 @@ def _better(a: Purchase, b: Purchase, most: bool) -> bool:
     return a.total > b.total if most else a.total < b.total
 
 
-def _best_addons(catalog, addons: dict[str, Addon], period, currency, most: bool, budget):
-    """(cost, picks) of the most or least expensive valid add-on choice.
+def _best_addons(catalog, plan, pairs, include_drafts, budget) -> dict:
+    """{(period, currency, most): (cost, picks)} of the least and most expensive valid
+    add-on choice on ``plan``, one engine pass per set of add-ons priced in the pair.
 
     Prices are not negative, so the cheapest buys each chosen add-on once and
     the most expensive buys it ``max_quantity`` times.
     """
-    key = ("extreme", frozenset(addons), period, currency, most)
-    if key not in budget.memo:
-        order = list(catalog.addons)
-        rank = {aid: i for i, aid in enumerate(order)}
+    groups: dict[frozenset, list] = {}
+    for period, currency in pairs:
+        addons = priced_addons(catalog, plan, period, currency, include_drafts)
+        groups.setdefault(frozenset(addons), []).append((period, currency))
+    result = {}
+    for ids, group in groups.items():
+        key = ("extremes", ids, tuple(group))
+        if key not in budget.memo:
+            addons = {aid: catalog.addons[aid] for aid in catalog.addons if aid in ids}
+            budget.memo[key] = _solve_extremes(catalog, addons, group, budget)
+        result.update(budget.memo[key])
+    return result
 
-        def bought(aid):
-            qty = addons[aid].max_quantity if most else 1
-            line = addon_line(catalog, addons[aid], qty, period, currency)
-            yield None, best.leaf(aid, qty, line, rank[aid], len(order))
 
-        value = solve(addons, bought, best.ring(most), budget)[None]
-        budget.memo[key] = value[0], sorted_picks(best.picks_of(value), order)
-    return budget.memo[key]
+def _solve_extremes(catalog, addons: dict[str, Addon], pairs, budget) -> dict:
+    order = list(catalog.addons)
+    rank = {aid: i for i, aid in enumerate(order)}
+    questions = [(p, c, most) for p, c in pairs for most in (0, 1)]
+    ring = best.rings([bool(most) for _, _, most in questions])
+
+    def bought(aid):
+        addon = addons[aid]
+        leaves = []
+        for period, currency, most in questions:
+            qty = addon.max_quantity if most else 1
+            line = addon_line(catalog, addon, qty, period, currency)
+            leaves.append(best.leaf(aid, qty, line, rank[aid], len(order)))
+        yield None, tuple(leaves)
+
+    values = solve(addons, bought, ring, budget)[None]
+    return {
+        q: (value[0], sorted_picks(best.picks_of(value), order))
+        for q, value in zip(questions, values, strict=True)
+    }
