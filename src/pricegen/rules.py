@@ -167,8 +167,8 @@ RULES: tuple[Rule, ...] = (
         "ANALYZE_TOO_COMPLEX",
         "analyze",
         _E,
-        "analyze answers within its bound of 2,000,000 steps and 100,000 rows held, "
-        "or stops and says so.",
+        "analyze answers within its bounds of work and memory (spec/limits.md), "
+        "or stops and says which it met.",
     ),
     # Scenarios files (pricegen quote --scenarios, the pytest plugin); see spec/scenarios.md
     Rule(

@@ -39,11 +39,12 @@ from .buyable import excluded_by, unbuyable
 
 # The bounds (spec/limits.md gives their measured cost): steps in all for one
 # command, and rows held by one table at once.
-STEPS = 2_000_000
+STEPS = 1_500_000
 ROWS = 100_000
 # The fixed cost of making, joining or summing out one factor, in steps (one step
 # is one pair of rows combined, about half a microsecond).
 _FACTOR = 10
+_OPTION = 4  # one way of buying an add-on: its price line, rounded
 
 
 class AnalysisTooComplex(Exception):
@@ -174,9 +175,10 @@ def _unary(aid: str, bought: Bought, ring: Ring, budget: Budget) -> _Factor:
     rows: Rows = {((0,), ring.unit): ring.one}
     budget.spend(_FACTOR)
     for extra, value in bought(aid):
-        budget.spend(1)
+        budget.spend(_OPTION * ring.weight)
         key = ((1,), extra)
         rows[key] = value if key not in rows else ring.plus(rows[key], value)
+        budget.hold(len(rows))
     return _Factor((aid,), rows, all(extra == ring.unit for _, extra in rows))
 
 
@@ -319,12 +321,13 @@ def _join(f: _Factor, g: _Factor, ring: Ring, budget: Budget) -> _Factor:
         index.setdefault(on_g(bits), []).append((rest_g(bits), extra, value))
     join, times, plus = ring.join, ring.times, ring.plus
     rows: Rows = {}
+    cost = ring.weight + _wide(f.scope + g.scope)  # per pair: the values, and the keys' length
     budget.spend(2 * _FACTOR + len(f.rows) + len(g.rows))
     for (bits, extra), value in f.rows.items():
         matches = index.get(on_f(bits))
         if not matches:
             continue
-        budget.spend(len(matches) * ring.weight)
+        budget.spend(len(matches) * cost)
         for more, other_extra, other_value in matches:
             key = (bits + more, extra if join is None else join(extra, other_extra))
             product = times(value, other_value)
@@ -332,6 +335,11 @@ def _join(f: _Factor, g: _Factor, ring: Ring, budget: Budget) -> _Factor:
         budget.hold(len(rows))
     scope = f.scope + tuple(g.scope[i] for i in own_g)
     return _Factor(scope, rows, f.plain and g.plain)
+
+
+def _wide(scope: tuple) -> int:
+    """The extra cost of rows over many add-ons: their keys are longer to build and hash."""
+    return len(scope) // 8
 
 
 def _projector(positions: list[int]):
@@ -349,7 +357,7 @@ def _sum_out(factor: _Factor, aid: str, ring: Ring, budget: Budget) -> _Factor:
     scope = factor.scope[:at] + factor.scope[at + 1 :]
     rows: Rows = {}
     plus = ring.plus
-    budget.spend(_FACTOR + len(factor.rows))
+    budget.spend(_FACTOR + len(factor.rows) * (1 + _wide(factor.scope)))
     for (bits, extra), value in factor.rows.items():
         key = (bits[:at] + bits[at + 1 :], extra)
         rows[key] = value if key not in rows else plus(rows[key], value)
