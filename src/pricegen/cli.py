@@ -17,6 +17,7 @@ import click
 from . import __version__, emit, present
 from .config import Config, locale_problem, module_name_problem
 from .diagnostics import FORMATTERS, summary
+from .escape import one_line
 from .pipeline import Build, compile_catalog
 from .rules import RULES
 from .starter import STARTER_CATALOG
@@ -229,12 +230,17 @@ def _number(text: str):
 
 
 def _pairs(ctx, param, values) -> dict:
+    """KEY=VALUE options as a dict; a key given twice is refused, never "the last wins"."""
     result = {}
     for item in values:
         key, sep, value = item.partition("=")
         if not sep or not key or not value:
             raise click.BadParameter(
                 f'"{item}" is not KEY=VALUE, e.g. seats=20.', ctx=ctx, param=param
+            )
+        if key in result:
+            raise click.BadParameter(
+                f'"{key}" is given twice; expected each {key}=... once.', ctx=ctx, param=param
             )
         result[key] = _number(value)
     return result
@@ -330,7 +336,7 @@ def _run_evaluator(catalog: str, action):
     try:
         return module, action(module)
     except module.PricingError as exc:
-        click.echo(f"error: {exc} [{type(exc).__name__}]", err=True)
+        click.echo(f"error: {one_line(str(exc))} [{type(exc).__name__}]", err=True)
         sys.exit(EXIT_CATALOG)
 
 
@@ -357,7 +363,15 @@ def _run_evaluator(catalog: str, action):
     is_flag=True,
     help="With --scenarios: a Markdown table, e.g. for a pull-request comment.",
 )
-def quote(catalog, usage, as_json, scenarios, as_markdown, **opts) -> None:
+@click.option(
+    "--at",
+    "at",
+    callback=_moment,
+    default=None,
+    help="The moment of the quote, ISO 8601 with timezone: a trial that has ended is "
+    "quoted as downgraded or cancelled.",
+)
+def quote(catalog, usage, as_json, scenarios, as_markdown, at, **opts) -> None:
     """Price one subscription for one period, line by line.
 
     \b
@@ -365,14 +379,20 @@ def quote(catalog, usage, as_json, scenarios, as_markdown, **opts) -> None:
       pricegen quote pricing/ --plan pro --period annual --currency EUR \\
           --quantity seats=20 --usage api-calls=1500000 --addon extra-seats=2
       pricegen quote pricing/ --plan pro --quantity seats=5 --json
+      pricegen quote pricing/ --plan pro --quantity seats=5 --trial \\
+          --started-at 2026-01-01T00:00:00Z --at 2026-02-01T00:00:00Z
       pricegen quote pricing/ --scenarios scenarios.yaml --markdown
     """
+    if as_markdown and scenarios is None:
+        raise click.UsageError("--markdown formats a --scenarios run; give --scenarios FILE.")
     if scenarios is not None:
         from .scenarios import run_cli
 
         single = [
             f"--{k.rstrip('s').replace('_', '-')}" for k, v in opts.items() if v and k != "as_json"
         ]
+        if at is not None:
+            single.append("--at")
         if usage or single:
             raise click.UsageError(
                 "--scenarios quotes the subscriptions in the file; "
@@ -383,11 +403,13 @@ def quote(catalog, usage, as_json, scenarios, as_markdown, **opts) -> None:
         sys.exit(run_cli(catalog, scenarios, output))
     if opts["plan"] is None:
         raise click.UsageError("Missing option '--plan' (or give --scenarios FILE).")
-    module, result = _run_evaluator(catalog, lambda m: m.quote(_subscription(m, opts), usage=usage))
+    module, result = _run_evaluator(
+        catalog, lambda m: m.quote(_subscription(m, opts), usage=usage, now=at)
+    )
     if as_json:
         click.echo(present.quote_json(result), nl=False)
     else:
-        click.echo(present.quote_text(result, module.format_money), nl=False)
+        click.echo(present.quote_text(result, module), nl=False)
 
 
 @main.command(name="check")
@@ -420,7 +442,7 @@ def check_command(catalog, feature, usage, requested, at, as_json, **opts) -> No
     """
     if opts["plan"] is None:
         raise click.UsageError("Missing option '--plan'.")
-    _, result = _run_evaluator(
+    module, result = _run_evaluator(
         catalog,
         lambda m: m.check(
             _subscription(m, opts), feature, usage=usage, requested=requested, now=at
@@ -429,7 +451,7 @@ def check_command(catalog, feature, usage, requested, at, as_json, **opts) -> No
     if as_json:
         click.echo(present.decision_json(result), nl=False)
     else:
-        click.echo(present.decision_text(result), nl=False)
+        click.echo(present.decision_text(result, module), nl=False)
 
 
 from .cli_review import analyze, diff, lint  # noqa: E402

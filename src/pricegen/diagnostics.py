@@ -82,8 +82,12 @@ def normalize(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> lis
 
 
 def format_text(diagnostics: Iterable[Diagnostic]) -> str:
+    """One line per diagnostic, whatever the catalog's text holds (see escape.py)."""
+    from .escape import one_line
+
     return "".join(
-        f"{d.path}:{d.line}:{d.col}: {d.severity.value}: {d.message} [{d.rule}]\n"
+        f"{one_line(d.path)}:{d.line}:{d.col}: {d.severity.value}: {one_line(d.message)} "
+        f"[{d.rule}]\n"
         for d in diagnostics
     )
 
