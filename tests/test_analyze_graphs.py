@@ -215,3 +215,61 @@ def test_cheapest_purchase_on_graphs_matches_brute_force(tmp_path_factory, case)
     assert answer.best is not None and answer.best.total == expected
     quote, _ = analyze.confirm_answer(model, answer)
     assert quote.total == expected
+
+
+# -- usage that quote() accepts -------------------------------------------------------------
+
+USAGE_PLANS = {
+    "free": {"name": "Free", "default": True},
+    "team": {
+        "name": "Team",
+        "price": 20,
+        "charges": {"calls": {"model": "per_unit", "unit_price": "0.001"}},
+        "entitlements": {"calls": {"limit": 1000, "reset": "month"}, "sso": True},
+    },
+}
+USAGE_ADDONS = {
+    "calls-pack": {"name": "10k calls", "plans": ["team"], "max_quantity": 3, "price": 20,
+                   "entitlements": {"calls": {"limit": 10000}}},
+    "calls-unlimited": {"name": "Unlimited calls", "plans": ["team"], "price": 50,
+                        "excludes": ["calls-pack"],
+                        "entitlements": {"calls": {"limit": "unlimited", "behavior": "override"}}},
+    "audit": {"name": "Audit", "plans": ["team"], "price": 7, "entitlements": {"retention": 90}},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("calls", [0, 500, 25_000, 40_000])
+def test_extremes_buy_what_lets_the_usage_be_billed(tmp_path, calls):
+    """quote() refuses usage past a hard limit (1,000 calls a month on Team). At 25,000
+    calls Team needs 3 packs (31,000) or the unlimited add-on; at 40,000 only the
+    unlimited one. Expected: brute force through the evaluator's quotes."""
+    data = {**brute.catalog(USAGE_PLANS, USAGE_ADDONS), "features": brute.FEATURES}
+    model, module = brute.build(tmp_path, data)
+    totals = []
+    for pid in ("free", "team"):
+        for chosen in brute.valid_addon_sets(module, model, pid):
+            sub = module.Subscription(plan=pid, addons=chosen)
+            try:
+                totals.append(module.quote(sub, usage={"calls": calls} if pid == "team" else {}))
+            except module.PricingError:
+                continue
+    amounts = analyze.Amounts(usage={"calls": calls})
+    ((_, _, low, high),) = analyze.extremes(model, [("monthly", "USD")], amounts=amounts)
+    assert low.total == min(q.total for q in totals)
+    assert high.total == max(q.total for q in totals)
+    for purchase in (low, high):  # the evaluator bills each as analyzed
+        assert analyze.quote(module, purchase).total == purchase.total
+
+
+def test_cheapest_purchase_lets_the_given_usage_be_billed(tmp_path, run_cli):
+    """sso on Team, priced at 25,000 calls: 20 + 25 (calls) + the unlimited add-on (50)
+    beats 3 packs (60); the evaluator quotes it."""
+    data = {**brute.catalog(USAGE_PLANS, USAGE_ADDONS), "features": brute.FEATURES}
+    path = tmp_path / "pricing.yaml"
+    path.write_text(catalog_yaml(data), encoding="utf-8")
+    args = ["analyze", str(path), "--require", "sso", "--usage", "calls=25000", "--json"]
+    result = run_cli(args)
+    assert result.exit_code == 0, result.stderr
+    best = json.loads(result.stdout)["purchase"]["best"]
+    assert best["addons"] == {"calls-unlimited": 1}
+    assert Decimal(best["total"]) == 20 + Decimal("25.00") + 50

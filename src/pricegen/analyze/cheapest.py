@@ -37,6 +37,7 @@ from .purchase import (
     usage_of,
 )
 from .requirements import Requirement
+from .usage import usage_requirements
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def cheapest_purchase(
     for plan in sold_plans(catalog, include_drafts):
         if period in plan.billing_periods and not plan.custom:
             budget.spend(1 + len(plan.charges))
-            purchase = _cheapest_on(
+            purchase = best_on(
                 catalog, plan, requirements, period, currency, amounts, include_drafts, budget
             )
             if purchase is not None:
@@ -79,21 +80,29 @@ def cheapest_purchase(
     return Answer(tuple(requirements), period, currency, found[0] if found else None, tuple(found))
 
 
-def _cheapest_on(
-    catalog, plan, requirements, period, currency, amounts, include_drafts, budget
+def best_on(
+    catalog, plan, requirements, period, currency, amounts, include_drafts, budget, most=False
 ) -> Purchase | None:
+    """The cheapest (or, with ``most``, the dearest) purchase on ``plan`` that meets
+    ``requirements`` and whose usage quote() accepts; None if there is none."""
+    given = usage_of(plan, amounts)
+    requirements = [*requirements, *usage_requirements(plan, given, period)]
     needs = [need_of(plan, r, catalog.features[r.feature].type) for r in requirements]
     addons = priced_addons(catalog, plan, period, currency, include_drafts)
-    useful = {
-        aid for aid, a in addons.items() if any(contribution(a, n) for n in needs if still_open(n))
-    }
-    closure = _requires_closure(useful, addons)
-    addons = {aid: a for aid, a in addons.items() if aid in closure}
+    if not most:  # the cheapest buys only add-ons that help, and what they require
+        useful = {
+            aid
+            for aid, a in addons.items()
+            if any(contribution(a, n) for n in needs if still_open(n))
+        }
+        closure = _requires_closure(useful, addons)
+        addons = {aid: a for aid, a in addons.items() if aid in closure}
     cover, cost, picks = [NO_COVER] * len(needs), ZERO, []
     for block, members in _blocks(needs, addons):
         choice = _best_in_block(
-            catalog, plan, [needs[i] for i in block], members, period, currency, amounts, budget
-        )
+            catalog, plan, [needs[i] for i in block], members, period, currency, amounts,
+            budget, most,
+        )  # fmt: skip
         if choice is None:
             return None
         for i, c in zip(block, choice[0], strict=True):
@@ -127,7 +136,7 @@ def _blocks(needs, addons: dict[str, Addon]) -> list[tuple[list[int], dict[str, 
 
     for feature in {n.req.feature for n in needs}:
         unite([i for i, n in enumerate(needs) if n.req.feature == feature])
-    helped = []
+    helped, free = [], []
     for members in components(addons):
         touched = sorted(
             {i for a in members for i, n in enumerate(needs)
@@ -136,30 +145,36 @@ def _blocks(needs, addons: dict[str, Addon]) -> list[tuple[list[int], dict[str, 
         if touched:
             unite(touched)
             helped.append((touched[0], members))
+        else:
+            free += members
     blocks: dict[int, list[int]] = {}
     for i in range(len(needs)):
         blocks.setdefault(find(i), []).append(i)
     found = []
     for root, indices in blocks.items():
-        members = [a for first, m in helped if find(first) == root for a in m]
-        found.append((indices, {a: addons[a] for a in addons if a in set(members)}))
+        members = {a for first, m in helped if find(first) == root for a in m}
+        found.append((indices, {a: addons[a] for a in addons if a in members}))
+    if free:  # add-ons that help with nothing: only a dearest purchase buys them
+        found.append(([], {a: addons[a] for a in addons if a in set(free)}))
     return found
 
 
-def _best_in_block(catalog, plan, needs, addons, period, currency, amounts, budget):
-    """(cover, value) of the cheapest way to meet ``needs`` with ``addons`` and the
-    plan's in-advance quantities of their features; None if there is none."""
+def _best_in_block(catalog, plan, needs, addons, period, currency, amounts, budget, most):
+    """(cover, value) of the cheapest (or dearest) way to meet ``needs`` with ``addons``
+    and the plan's in-advance quantities of their features; None if there is none."""
     caps = [n.threshold if n.req.op == ">=" else None for n in needs]
-    bought = _bought(catalog, addons, needs, caps, period, currency)
+    bought = _bought(catalog, addons, needs, caps, period, currency, most)
     join = lambda a, b: tuple(map(join_cover, a, b, caps))  # noqa: E731
-    ring = best.ring(join=join, unit=tuple(NO_COVER for _ in needs), weight=1 + len(needs))
+    unit = tuple(NO_COVER for _ in needs)
+    ring = best.ring(most, join=join, unit=unit, weight=1 + len(needs))
     found = None
     for cover, value in solve(addons, bought, ring, budget).items():
         budget.spend(1 + len(plan.charges))
         lines = _quantity_lines(catalog, plan, needs, cover, period, currency, amounts)
         if lines is None:
             continue
-        key = (lines + value[0], value[1], value[2], -value[3])
+        total = lines + value[0]
+        key = (-total if most else total, value[1], value[2], -value[3])
         if found is None or key < found[0]:
             found = (key, cover, value)
     return None if found is None else found[1:]
@@ -193,12 +208,13 @@ def _requires_closure(ids: set[str], addons: dict[str, Addon]) -> set[str]:
     return closure
 
 
-def _bought(catalog, addons, needs, caps, period, currency):
+def _bought(catalog, addons, needs, caps, period, currency, most=False):
     """Buying ``qty`` of an add-on: its line and how far it alone covers each need.
 
     Quantities beyond saturating every increment it feeds buy nothing more,
     so they are not offered; the engine counts each one offered against its
-    budget, so a huge ``max_quantity`` ends in a clear stop, not a hang.
+    budget, so a huge ``max_quantity`` ends in a clear stop, not a hang. The
+    dearest purchase buys ``max_quantity`` (prices are not negative).
     """
     rank = {aid: i for i, aid in enumerate(catalog.addons)}
     empty = tuple(NO_COVER for _ in needs)
@@ -214,7 +230,8 @@ def _bought(catalog, addons, needs, caps, period, currency):
         for i, e in effects:
             if e[0] == "increment" and e[4] and caps[i] is not None:
                 top = max(top, ceil_div(caps[i], e[4]))
-        for qty in range(1, min(top, addon.max_quantity) + 1):
+        offered = [addon.max_quantity] if most else range(1, min(top, addon.max_quantity) + 1)
+        for qty in offered:
             cover = list(empty)
             for i, effect in effects:
                 cover[i] = add_cover(empty[i], effect, qty, caps[i])

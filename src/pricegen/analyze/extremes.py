@@ -11,7 +11,9 @@ from __future__ import annotations
 from ..model import Addon, Catalog
 from . import best
 from .arithmetic import exact
+from .cheapest import best_on
 from .engine import Budget, solve
+from .needs import NO_COVER, need_of, satisfied
 from .purchase import (
     Amounts,
     Purchase,
@@ -23,6 +25,7 @@ from .purchase import (
     sorted_picks,
     usage_of,
 )
+from .usage import usage_requirements
 
 
 @exact
@@ -40,28 +43,49 @@ def extremes(
     amounts = amounts or Amounts()
     budget = budget or Budget()
     found: dict[tuple, Purchase | None] = {(p, c, m): None for p, c in pairs for m in (0, 1)}
+    options = (amounts, include_drafts, budget)
     for plan in sold_plans(catalog, include_drafts):
-        quantities = quantities_of(plan, amounts)
-        usage = usage_of(plan, amounts)
-        bases = {}
-        for period, currency in pairs:
-            if period in plan.billing_periods:
-                budget.spend(1 + len(plan.charges))
-                base = plan_lines(catalog, plan, period, currency, quantities, usage)
-                if base is not None:
-                    bases[period, currency] = base
-        chosen = _best_addons(catalog, plan, list(bases), include_drafts, budget)
-        for (period, currency), base in bases.items():
-            for most in (0, 1):
-                cost, picks = chosen[period, currency, most]
-                candidate = Purchase(
-                    plan.id, period, currency, picks, tuple(quantities.items()),
-                    tuple(usage.items()), base + cost,
-                )  # fmt: skip
-                key = (period, currency, most)
-                if found[key] is None or _better(candidate, found[key], most):
-                    found[key] = candidate
+        for key, candidate in _candidates(catalog, plan, pairs, *options):
+            if found[key] is None or _better(candidate, found[key], key[2]):
+                found[key] = candidate
     return [(p, c, found[p, c, 0], found[p, c, 1]) for p, c in pairs]
+
+
+def _candidates(catalog, plan, pairs, amounts, include_drafts, budget):
+    """((period, currency, most), purchase) for the cheapest and dearest on ``plan``.
+
+    Usage given to price at must be usage quote() accepts. When the plan alone
+    accepts it, add-ons (which only add) cannot change that, and one engine
+    pass answers every pair; else the purchase must buy what allows it
+    (:func:`.cheapest.best_on`).
+    """
+    quantities = quantities_of(plan, amounts)
+    usage = usage_of(plan, amounts)
+    bases = {}
+    for period, currency in pairs:
+        if period not in plan.billing_periods:
+            continue
+        budget.spend(1 + len(plan.charges))
+        needs = [need_of(plan, r, "metered") for r in usage_requirements(plan, usage, period)]
+        if not all(satisfied(n, NO_COVER, None) for n in needs):
+            for most in (0, 1):
+                constrained = best_on(
+                    catalog, plan, [], period, currency, amounts, include_drafts, budget, most
+                )
+                if constrained is not None:
+                    yield (period, currency, most), constrained
+            continue
+        base = plan_lines(catalog, plan, period, currency, quantities, usage)
+        if base is not None:
+            bases[period, currency] = base
+    chosen = _best_addons(catalog, plan, list(bases), include_drafts, budget)
+    for (period, currency), base in bases.items():
+        for most in (0, 1):
+            cost, picks = chosen[period, currency, most]
+            yield (period, currency, most), Purchase(
+                plan.id, period, currency, picks, tuple(quantities.items()),
+                tuple(usage.items()), base + cost,
+            )  # fmt: skip
 
 
 def extreme(
