@@ -273,3 +273,28 @@ def test_cheapest_purchase_lets_the_given_usage_be_billed(tmp_path, run_cli):
     best = json.loads(result.stdout)["purchase"]["best"]
     assert best["addons"] == {"calls-unlimited": 1}
     assert Decimal(best["total"]) == 20 + Decimal("25.00") + 50
+
+
+def test_answers_and_the_bound_do_not_depend_on_hash_order(tmp_path):
+    """Sets iterate in an order that changes with PYTHONHASHSEED; analyze's output, and
+    where it stops, must not."""
+    import os
+    import subprocess
+    import sys
+
+    case = CASES / "invalid" / "ANALYZE_TOO_COMPLEX" / "pricing.yaml"
+    hub = tmp_path / "hub.yaml"
+    hub.write_text(catalog_yaml(hub_with_legs(30)), encoding="utf-8")
+    runs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        outputs = []
+        for args in ([str(case)], [str(hub), "--json"]):
+            done = subprocess.run(
+                [sys.executable, "-c", "from pricegen.cli import main; main()", "analyze", *args],
+                capture_output=True, text=True, env=env, check=False,
+            )  # fmt: skip
+            outputs.append((done.returncode, done.stdout, done.stderr.split("analyzed in")[0]))
+        runs.append(outputs)
+    assert runs[0] == runs[1]
+    assert runs[0][0][0] == 3 and runs[0][1][0] == 0

@@ -134,7 +134,7 @@ def _blocks(needs, addons: dict[str, Addon]) -> list[tuple[list[int], dict[str, 
         for r in roots[1:]:
             group[r] = roots[0]
 
-    for feature in {n.req.feature for n in needs}:
+    for feature in dict.fromkeys(n.req.feature for n in needs):
         unite([i for i, n in enumerate(needs) if n.req.feature == feature])
     helped, free = [], []
     for members in components(addons):

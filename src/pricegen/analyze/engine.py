@@ -150,6 +150,9 @@ def components(addons: Mapping[str, Addon]) -> list[list[str]]:
 
 
 def _components(addons: Mapping[str, Addon], near: dict[str, set[str]]) -> list[list[str]]:
+    """Connected components, each in catalog order (sets iterate in hash order, which
+    varies between runs; the engine's choices must not)."""
+    rank = {a: i for i, a in enumerate(addons)}
     seen: set[str] = set()
     found = []
     for start in addons:
@@ -164,7 +167,7 @@ def _components(addons: Mapping[str, Addon], near: dict[str, set[str]]) -> list[
                 if other not in seen:
                     seen.add(other)
                     stack.append(other)
-        found.append(members)
+        found.append(sorted(members, key=rank.__getitem__))
     return found
 
 
@@ -247,7 +250,7 @@ def _eliminate(component, addons, near, rank, bought, ring, budget) -> Rows:
         budget.where = aid
         pool.add(_unary(aid, bought, ring, budget))
     for aid in component:
-        for other in near[aid]:
+        for other in sorted(near[aid], key=rank.__getitem__):
             if rank[aid] < rank[other]:
                 pool.add(_pair(aid, other, addons, ring, budget))
     result = _Factor((), {((), ring.unit): ring.one}, True)
