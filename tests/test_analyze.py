@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 from evaluator_support import EXAMPLES, catalog_yaml, compile_text, example_catalogs, example_id
+from fuzz import strategies as fuzz
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -79,35 +80,27 @@ def brute_count(module, model) -> dict[str, int]:
 
 # -- counting -----------------------------------------------------------------------------
 
-ADDON_IDS = ["a", "b", "c", "d", "e"]
+ADDON_IDS = ["a", "b", "c", "d", "e", "f"]
 
 
 @st.composite
-def addon_graphs(draw):
-    n = draw(st.integers(2, 5))
-    ids = ADDON_IDS[:n]
+def addon_graphs(draw, statuses: bool = False):
+    """2 to 6 add-ons tied as a chain, tree, star, hub with legs, clique or at random
+    (tests/fuzz/strategies.py), each with 1 or 2 of the plans; with ``statuses``, now
+    and then archived or a draft."""
+    ids = ADDON_IDS[: draw(st.integers(2, 6))]
+    graph = draw(fuzz.addon_graphs(ids))
     addons = {}
     for aid in ids:
-        others = [x for x in ids if x != aid]
-        requires = (
-            draw(st.lists(st.sampled_from(others), unique=True, max_size=2)) if others else []
-        )
-        excludes = draw(
-            st.lists(
-                st.sampled_from([x for x in others if x not in requires] or ["a"]),
-                unique=True,
-                max_size=2,
-            )
-        )
-        excludes = [x for x in excludes if x != aid and x not in requires]
         addons[aid] = {
             "name": aid.upper(),
             "plans": draw(st.lists(st.sampled_from(["basic", "pro"]), unique=True, min_size=1)),
-            "max_quantity": draw(st.integers(1, 3)),
-            "requires": requires,
-            "excludes": excludes,
+            "max_quantity": draw(st.integers(1, 2)),
+            **graph[aid],
             "price": draw(st.integers(0, 9)),
         }
+        if statuses and draw(st.integers(0, 5)) == 0:
+            addons[aid]["status"] = draw(st.sampled_from(["archived", "draft"]))
     return addons
 
 

@@ -91,7 +91,7 @@ def _check_references(raw: RawCatalog) -> Iterator[Diagnostic]:
             others = [p for p in raw.plans if p != plan.id]
             message = (
                 f'Plan "{plan.id}" extends unknown plan "{parent}"'
-                f"{did_you_mean(parent, others, 'plans')}"
+                f"{_other_than(plan.id, parent, others, 'plan')}"
             )
             yield error(plan.loc("extends"), "PLAN_EXTENDS_UNKNOWN", message)
         yield from _unknown_features(raw, plan, "entitlements")
@@ -111,9 +111,17 @@ def _check_references(raw: RawCatalog) -> Iterator[Diagnostic]:
                     others = [a for a in raw.addons if a != addon.id]
                     message = (
                         f'Add-on "{addon.id}" {field} unknown add-on "{other}"'
-                        f"{did_you_mean(other, others, 'add-ons')}"
+                        f"{_other_than(addon.id, other, others, 'add-on')}"
                     )
                     yield error(addon.loc(field, index), "ADDON_UNKNOWN", message)
+
+
+def _other_than(own: str, name: str, others: list[str], noun: str) -> str:
+    """The hint for a reference to another item: the close ones among the others, or,
+    when the item making the reference is the only one declared, just that."""
+    if others:
+        return did_you_mean(name, others, f"{noun}s")
+    return f'; expected another declared {noun}, but "{own}" is the only one.'
 
 
 def _check_cycles(raw: RawCatalog) -> Iterator[Diagnostic]:
@@ -516,15 +524,26 @@ def _check_addons(raw: RawCatalog) -> Iterator[Diagnostic]:
                 f'Add-on "{addon.id}" is compatible with no plan; expected at least one plan id.'
             )
             yield error(addon.loc("plans"), "ADDON_NO_PLAN", message)
-        requires = addon.get("requires") or []
-        excludes = set(addon.get("excludes") or [])
-        for index, other in enumerate(requires):
-            if other == addon.id or other in excludes:
-                reason = "itself" if other == addon.id else f'"{other}", which it also excludes'
+        for index, other in enumerate(addon.get("requires") or []):
+            reason = _requires_conflict(raw, addon, other)
+            if reason:
                 message = (
                     f'Add-on "{addon.id}" requires {reason}; expected a requirement it can meet.'
                 )
                 yield error(addon.loc("requires", index), "ADDON_REQUIRES_CONFLICT", message)
+
+
+def _requires_conflict(raw: RawCatalog, addon: Entry, other: str) -> str | None:
+    """Why ``addon`` can never have ``other`` beside it, if it cannot: ``excludes``
+    works both ways round, whichever add-on lists it."""
+    if other == addon.id:
+        return "itself"
+    if other in (addon.get("excludes") or []):
+        return f'"{other}", which it also excludes'
+    target = raw.addons.get(other)
+    if target is not None and addon.id in (target.get("excludes") or []):
+        return f'"{other}", which excludes it'
+    return None
 
 
 def _quoted(items) -> str:

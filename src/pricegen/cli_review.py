@@ -22,7 +22,7 @@ from . import analyze as analysis
 from . import diff as diffing
 from .cli_env import compile_env, env_option
 from .config import Config
-from .diagnostics import FORMATTERS, Severity, normalize, summary
+from .diagnostics import FORMATTERS, Diagnostic, Severity, error, normalize, summary
 from .lint import LEVELS, LINT_RULES, config_problem
 from .lint import lint as run_lint
 from .model import dump_json
@@ -46,8 +46,10 @@ def _report(diagnostics, error_format: str) -> None:
         click.echo(FORMATTERS[error_format](diagnostics), nl=False)
 
 
-def _compiled(catalog: str, error_format: str = "text", env: str | None = None) -> Build:
-    build = compile_env(catalog, env)
+def _compiled(
+    catalog: str, error_format: str = "text", env: str | None = None, lint_overrides=None
+) -> Build:
+    build = compile_env(catalog, env, lint_overrides=lint_overrides)
     if not build.ok:
         _report(build.diagnostics, error_format)
         sys.exit(EXIT_CATALOG)
@@ -256,11 +258,13 @@ def _check_rules(ctx, rules: dict[str, str], hint: str) -> None:
 
 
 def list_lint_rules() -> None:
-    """One line per lint rule; `pricegen rules` prints these after the compiler's."""
+    """Each lint rule and an example that triggers it; `pricegen rules` prints these
+    after the compiler's."""
     width = max(len(rule.id) for rule in LINT_RULES)
     for rule in LINT_RULES:
         category = f"lint/{rule.category}"
         click.echo(f"{rule.id:<{width}}  {category:<12} {rule.severity.value:<7}  {rule.purpose}")
+        click.echo(f"{'':<{width}}  e.g. {rule.example}")
 
 
 def _list_rules_and_exit(ctx) -> None:
@@ -312,9 +316,9 @@ def lint(ctx, catalog, disable, severities, strict, error_format, env) -> None:
     overrides = {rule: "off" for rule in disable} | severities
     _check_rules(ctx, {rule: "off" for rule in disable}, "--disable")
     _check_rules(ctx, severities, "--severity")
-    build = _compiled(catalog, error_format, env)
-    warnings = [d for d in build.diagnostics if not d.is_error]
-    findings = normalize(run_lint(build.catalog, build.sources, warnings, overrides), strict=strict)
+    build = _compiled(catalog, error_format, env, overrides)
+    found = build.diagnostics + run_lint(build.catalog, build.sources, overrides)
+    findings = normalize(found, strict=strict)
     _report(findings, error_format)
     if error_format == "text" and not findings:
         click.echo(f"{catalog}: no lint findings.", err=True)
@@ -381,18 +385,13 @@ def analyze(
         raise click.BadParameter(str(exc), param_hint="--require") from None
     amounts = analysis.Amounts(quantities, usage)
     started = time.perf_counter()
-    space = analysis.configuration_space(model, include_drafts)
-    options = {"amounts": amounts, "include_drafts": include_drafts}
-    extremes = [
-        (p, c, analysis.extreme(model, p, c, most=False, **options),
-         analysis.extreme(model, p, c, most=True, **options))
-        for p in periods for c in currencies
-    ]  # fmt: skip
-    answer = None
-    if wanted:
-        answer = analysis.cheapest_purchase(
-            model, wanted, periods[0], currencies[0], amounts=amounts, include_drafts=include_drafts
+    try:
+        space, extremes, answer = _analysis(
+            model, periods, currencies, wanted, amounts, include_drafts
         )
+    except analysis.AnalysisTooComplex as exc:
+        _report([_too_complex(model, exc)], "text")
+        sys.exit(EXIT_CATALOG)
     elapsed = time.perf_counter() - started
     quote, module = analysis.confirm_answer(model, answer)
     if as_json:
@@ -401,6 +400,33 @@ def analyze(
         click.echo(analysis.format_text(space, extremes, answer, quote, module), nl=False)
         click.echo(f"analyzed in {elapsed * 1000:.1f} ms", err=True)
     sys.exit(EXIT_FAIL if answer is not None and answer.best is None else EXIT_OK)
+
+
+def _analysis(model, periods, currencies, wanted, amounts, include_drafts):
+    """(space, extremes, answer), within one budget for the whole command."""
+    budget = analysis.Budget()
+    space = analysis.configuration_space(model, include_drafts, budget)
+    options = {"amounts": amounts, "include_drafts": include_drafts, "budget": budget}
+    pairs = [(p, c) for p in periods for c in currencies]
+    extremes = analysis.extremes(model, pairs, **options)
+    answer = None
+    if wanted:
+        answer = analysis.cheapest_purchase(model, wanted, periods[0], currencies[0], **options)
+    return space, extremes, answer
+
+
+def _too_complex(model, exc: analysis.AnalysisTooComplex) -> Diagnostic:
+    """The bound met, placed at the add-on the engine was working on."""
+    addon = model.addons.get(exc.addon) if exc.addon else None
+    where = addon.loc if addon is not None else next(iter(model.plans.values())).loc
+    at = f' at add-on "{addon.id}"' if addon is not None else ""
+    return error(
+        where,
+        "ANALYZE_TOO_COMPLEX",
+        f"Analysis stopped{at}: an exact answer needs more than its bound of {exc.bound}; "
+        "expected fewer add-ons, or fewer of them tied together by requires and excludes "
+        "(spec/limits.md).",
+    )
 
 
 def _choose(value: str | None, options: tuple[str, ...], hint: str) -> list[str]:

@@ -7,7 +7,11 @@ A catalog that declares environments is compiled once per environment: the
 base files and the overlays are loaded and schema-checked once, then each
 environment's overlay is applied (:mod:`.overlay`) and the rest of the
 pipeline runs on the result. A catalog without environments takes the same
-path as it always has.
+path as it always has,
+and the warnings of every environment are configured by the catalog's
+``lint:`` sections (and ``lint_overrides``), so that ``validate``,
+``generate``, ``lint`` and every other command report the same warnings at
+the same severities.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 from . import checks, environments, lower, merge, overlay, resolve, source, validate
 from .diagnostics import Diagnostic, has_errors, normalize
 from .environments import Declared, UnknownEnvironmentError
+from .lint.run import configure
 from .model import Catalog
 
 __all__ = [
@@ -71,18 +76,21 @@ def compile_catalog(
     strict: bool = False,
     display: str | None = None,
     env: str | None = None,
+    lint_overrides: dict[str, str] | None = None,
 ) -> Build:
     """Load, validate and resolve the catalog at ``path`` (a file or a directory).
 
     ``env`` names one of the catalog's environments; without it, the default
     environment is compiled (or the catalog as it is, when it declares none).
     An ``env`` the catalog does not declare raises UnknownEnvironmentError.
+    ``lint_overrides`` (rule id to ``error``, ``warning`` or ``off``) win over
+    the catalog's ``lint:`` sections, as ``pricegen lint --severity`` does.
     """
     front = _front(path, display)
     if isinstance(front, Build):
         return _finish(front, strict)
     name = environments.select(front.declared, env)
-    return _finish(_environment(front, name), strict)
+    return _finish(_environment(front, name, lint_overrides), strict)
 
 
 def compile_environments(
@@ -91,6 +99,7 @@ def compile_environments(
     strict: bool = False,
     display: str | None = None,
     env: str | None = None,
+    lint_overrides: dict[str, str] | None = None,
 ) -> Builds:
     """Every environment of the catalog (``env`` None or ``all``), or the one named."""
     front = _front(path, display)
@@ -98,7 +107,7 @@ def compile_environments(
         build = _finish(front, strict)
         return Builds({None: build}, build.diagnostics)
     names = environments.selected(front.declared, env)
-    builds = {name: _finish(_environment(front, name), strict) for name in names}
+    builds = {name: _finish(_environment(front, name, lint_overrides), strict) for name in names}
     combined = environments.combine({n: b.diagnostics for n, b in builds.items()}, front.declared)
     return Builds(builds, combined)
 
@@ -124,7 +133,9 @@ def _front(path: str | Path, display: str | None) -> _Front | Build:
     return _Front(valid, declared, diagnostics, tuple(files))
 
 
-def _environment(front: _Front, name: str | None) -> Build:
+def _environment(
+    front: _Front, name: str | None, lint_overrides: dict[str, str] | None = None
+) -> Build:
     """One environment's catalog: the base patched by its overlay, merged, checked, resolved."""
     diagnostics = list(front.diagnostics)
     files = front.base
@@ -147,7 +158,7 @@ def _environment(front: _Front, name: str | None) -> Build:
     if has_errors(diagnostics):
         return Build(None, diagnostics, tuple(files))
     catalog, problems = resolve.resolve(lower.lower(raw))
-    diagnostics += problems
+    diagnostics = configure(diagnostics + problems, files, lint_overrides)
     if name is not None:
         product = replace(catalog.product, environment=front.declared.environments[name])
         catalog = replace(catalog, product=product)

@@ -144,7 +144,7 @@ RULES: tuple[Rule, ...] = (
         "ADDON_REQUIRES_CONFLICT",
         "value",
         _E,
-        "An add-on neither requires itself nor requires what it excludes.",
+        "An add-on neither requires itself nor an add-on it excludes (either way round).",
     ),
     Rule(
         "TRIAL_EMPTY", "value", _E, "A trial has a duration (days or months) or a budget (credits)."
@@ -215,6 +215,14 @@ RULES: tuple[Rule, ...] = (
         "inheritance",
         _W,
         "A child plan does not drop a feature it inherits.",
+    ),
+    # pricegen analyze; see spec/review.md and spec/limits.md
+    Rule(
+        "ANALYZE_TOO_COMPLEX",
+        "analyze",
+        _E,
+        "analyze answers within its bounds of work and memory (spec/limits.md), "
+        "or stops and says which it met.",
     ),
     # Scenarios files (pricegen quote --scenarios, the pytest plugin); see spec/scenarios.md
     Rule(
