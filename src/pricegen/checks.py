@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import cache
 
 from .diagnostics import Diagnostic, did_you_mean, error
 from .merge import Entry, RawCatalog
@@ -31,11 +30,11 @@ MODEL_FIELDS = {
 MODEL_SPECIFIC = set().union(*MODEL_FIELDS.values())
 
 
-@cache
 def iso_currencies() -> frozenset[str]:
-    from babel.numbers import list_currencies
+    """The currency codes CLDR knows (``currencies.py``, pricegen's copy of Babel's)."""
+    from .currencies import CODES
 
-    return frozenset(list_currencies())
+    return CODES
 
 
 def check(raw: RawCatalog) -> list[Diagnostic]:

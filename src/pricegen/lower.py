@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from babel.numbers import get_currency_precision
-
 from .checks import plan_periods
+from .currencies import minor_units as default_minor_units
 from .merge import Entry, RawCatalog
 from .model import Addon, Catalog, Charge, Entitlement, Feature, Plan, Product, Tier, Trial
 from .money import PERIODS, Price, amount, expand_money, expand_price, order_price
@@ -30,7 +29,7 @@ def lower(raw: RawCatalog) -> Catalog:
 def _product(data) -> Product:
     currencies = tuple(data["currencies"])
     overrides = data.get("minor_units") or {}
-    minor_units = {c: overrides.get(c, get_currency_precision(c)) for c in currencies}
+    minor_units = {c: overrides.get(c, default_minor_units(c)) for c in currencies}
     return Product(
         id=data["id"],
         name=data["name"],
