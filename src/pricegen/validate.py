@@ -10,19 +10,22 @@ the author evidently meant.
 from __future__ import annotations
 
 import json
+import numbers
 import re
 from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
 from importlib import resources
 from itertools import chain, islice
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 
 from .diagnostics import Diagnostic, did_you_mean, error
 from .source import SourceFile
+
+if TYPE_CHECKING:  # jsonschema is imported only for a file the fast check rejects
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 _TYPE_NAMES = {
     "object": "a mapping",
@@ -41,10 +44,17 @@ def schema_text() -> str:
 
 
 @cache
+def _schema() -> Any:
+    """The packaged schema as data, with patterns anchored at the end of the text."""
+    return _end_anchored(json.loads(schema_text()))
+
+
+@cache
 def _validator() -> Draft202012Validator:
-    schema = json.loads(schema_text())
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(_end_anchored(schema))
+    from jsonschema import Draft202012Validator
+
+    Draft202012Validator.check_schema(json.loads(schema_text()))
+    return Draft202012Validator(_schema())
 
 
 def _end_anchored(schema: object) -> object:
@@ -73,14 +83,13 @@ MAX_SCHEMA_ERRORS = 100
 
 def validate(sources: list[SourceFile]) -> tuple[list[SourceFile], list[Diagnostic]]:
     """Return the files that match the schema, and a diagnostic per violation (at most 100)."""
-    validator = _validator()
     fast = _fast_check()
     valid, diagnostics = [], []
     for source in sources:
         if fast is not None and fast(source.data):
             valid.append(source)  # jsonschema would report nothing
             continue
-        errors = validator.iter_errors(source.data)  # lazy: stop once enough are reported
+        errors = _validator().iter_errors(source.data)  # lazy: stop once enough are reported
         first = next(errors, None)
         if first is None:
             valid.append(source)
@@ -290,6 +299,10 @@ def _as_list(value) -> list:
 # modelled here are answered by jsonschema itself, and a schema whose
 # references this does not model switches the fast check off altogether.
 # tests/bench/test_fast_validity.py holds the two verdicts equal.
+#
+# The compiler reads the schema as data and needs jsonschema only for the
+# keywords it delegates, which the shipped schema does not use: a catalog
+# that validates never imports jsonschema (some 40 ms of start-up).
 
 Check = Callable[[object], bool]
 
@@ -321,15 +334,65 @@ def _never(_instance: object) -> bool:
 def _fast_check() -> Check | None:
     """A predicate equal to ``_validator().is_valid``, or None when the schema is out of reach."""
     try:
-        return _Compiler(_validator()).root()
+        return _Compiler(_schema()).root()
     except _NotCompilable:
         return None
 
 
+# Draft 2020-12's keywords, as jsonschema's Draft202012Validator.VALIDATORS has them.
+_DRAFT_2020_12_KEYWORDS = frozenset(
+    {
+        "$dynamicRef", "$ref", "additionalProperties", "allOf", "anyOf", "const", "contains",
+        "dependentRequired", "dependentSchemas", "enum", "exclusiveMaximum", "exclusiveMinimum",
+        "format", "if", "items", "maxItems", "maxLength", "maxProperties", "maximum",
+        "minItems", "minLength", "minProperties", "minimum", "multipleOf", "not", "oneOf",
+        "pattern", "patternProperties", "prefixItems", "properties", "propertyNames",
+        "required", "type", "unevaluatedItems", "unevaluatedProperties", "uniqueItems",
+    }
+)  # fmt: skip
+
+
+def _json_equal(one: object, two: object) -> bool:
+    """Equality as jsonschema's ``equal`` has it: true is not 1, lists and maps by item."""
+    if one is two:
+        return True
+    if isinstance(one, str) or isinstance(two, str):
+        return one == two
+    if isinstance(one, list | tuple) and isinstance(two, list | tuple):
+        return len(one) == len(two) and all(map(_json_equal, one, two))
+    if isinstance(one, dict) and isinstance(two, dict):
+        return len(one) == len(two) and all(
+            key in two and _json_equal(value, two[key]) for key, value in one.items()
+        )
+    if isinstance(one, bool) or isinstance(two, bool):
+        return type(one) is type(two) and one == two
+    return one == two
+
+
+def _is_integer(instance: object) -> bool:
+    if isinstance(instance, bool):
+        return False
+    return isinstance(instance, int) or (isinstance(instance, float) and instance.is_integer())
+
+
+# Draft 2020-12's types as jsonschema's type checker defines them: bool is no
+# number, a float with an integral value is an integer, a Decimal never is.
+_TYPE_TESTS: dict[str, Check] = {
+    "array": lambda instance: isinstance(instance, list),
+    "boolean": lambda instance: isinstance(instance, bool),
+    "integer": _is_integer,
+    "null": lambda instance: instance is None,
+    "number": lambda instance: (
+        isinstance(instance, numbers.Number) and not isinstance(instance, bool)
+    ),
+    "object": lambda instance: isinstance(instance, dict),
+    "string": lambda instance: isinstance(instance, str),
+}
+
+
 class _Compiler:
-    def __init__(self, validator: Draft202012Validator) -> None:
-        self.validator = validator
-        self.schema = validator.schema
+    def __init__(self, schema: Any) -> None:
+        self.schema = schema
         # The root as a subschema: its own $id and $schema only set the scope.
         self.root_schema = (
             {k: v for k, v in self.schema.items() if k not in _ROOT_ONLY}
@@ -346,28 +409,27 @@ class _Compiler:
         return self.compile(self.root_schema)
 
     def type_test(self, name: str) -> Check:
-        """jsonschema's own type check, remembered per Python type.
-
-        Its verdicts depend on the type alone, except that some versions count
-        a float with an integral value as an integer; floats are never cached.
-        """
-        is_type = self.validator.is_type
-        known: dict[type, bool] = {}
-
-        def test(instance: object) -> bool:
-            cls = type(instance)
-            verdict = known.get(cls)
-            if verdict is None:
-                verdict = is_type(instance, name)
-                if cls is not float:
-                    known[cls] = verdict
-            return verdict
-
+        """The type check jsonschema makes for ``name``; an unknown name is jsonschema's."""
+        test = _TYPE_TESTS.get(name) if isinstance(name, str) else None
+        if test is None:
+            raise _NotCompilable
         return test
 
     def delegate(self, schema: dict) -> Check:
-        """jsonschema decides this subschema (refs still resolve against the root)."""
-        return self.validator.evolve(schema=schema).is_valid
+        """jsonschema decides this subschema (refs still resolve against the root).
+
+        jsonschema is imported on the first value this check sees.
+        """
+        root, judge = self.schema, []
+
+        def check(instance: object) -> bool:
+            if not judge:
+                from jsonschema import Draft202012Validator
+
+                judge.append(Draft202012Validator(root).evolve(schema=schema).is_valid)
+            return judge[0](instance)
+
+        return check
 
     def compile(self, schema) -> Check:
         if schema is True:
@@ -378,7 +440,7 @@ class _Compiler:
             raise _NotCompilable
         checks: list[Check] = []
         for keyword, value in schema.items():
-            if keyword not in self.validator.VALIDATORS:
+            if keyword not in _DRAFT_2020_12_KEYWORDS:
                 continue  # annotations, $defs, and then/else (applied by "if")
             if keyword == "additionalProperties" and "properties" in schema:
                 continue  # compiled together with "properties"
@@ -519,19 +581,21 @@ class _Compiler:
         return lambda instance: any(test(instance) for test in tests)
 
     def enum(self, options, _schema: dict) -> Check:
-        slow = self.delegate({"enum": options})
+        if not isinstance(options, list):
+            raise _NotCompilable
         if not all(type(option) is str for option in options):
-            return slow
+            return lambda instance: any(_json_equal(option, instance) for option in options)
         texts = frozenset(options)
         # jsonschema's equal() compares a string to anything with ==.
-        return lambda instance: instance in texts if type(instance) is str else slow(instance)
+        return lambda instance: instance in texts if type(instance) is str else False
 
     def const(self, expected, _schema: dict) -> Check:
-        slow = self.delegate({"const": expected})
         if type(expected) not in (str, int):
-            return slow
+            return lambda instance: _json_equal(instance, expected)
         kind = type(expected)
-        return lambda instance: instance == expected if type(instance) is kind else slow(instance)
+        return lambda instance: (
+            instance == expected if type(instance) is kind else _json_equal(instance, expected)
+        )
 
     # -- combinations
 
