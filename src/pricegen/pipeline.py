@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from . import checks, lower, merge, resolve, source, validate
 from .diagnostics import Diagnostic, has_errors, normalize
@@ -27,10 +28,23 @@ class Build:
         return self.catalog is not None and not has_errors(self.diagnostics)
 
 
-def compile_catalog(path: str | Path, *, strict: bool = False, display: str | None = None) -> Build:
-    """Load, validate and resolve the catalog at ``path`` (a file or a directory)."""
-    root = Path(path)
-    files, diagnostics = source.load(root, display if display is not None else str(path))
+def compile_catalog(
+    path: str | Path,
+    *,
+    strict: bool = False,
+    display: str | None = None,
+    stream: BinaryIO | None = None,
+) -> Build:
+    """Load, validate and resolve the catalog at ``path`` (a file or a directory).
+
+    With ``stream`` the catalog is one file read from it (standard input),
+    shown as ``display`` (default: ``path``) in diagnostics.
+    """
+    shown = display if display is not None else str(path)
+    if stream is not None:
+        files, diagnostics = source.load_stream(stream, shown)
+    else:
+        files, diagnostics = source.load(Path(path), shown)
     if has_errors(diagnostics) and not files:
         return _stop(diagnostics, strict)
     valid, problems = validate.validate(files)

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 import yaml
 
@@ -575,6 +576,13 @@ def load_file(
         return None, [
             error(Location(display), "FILE_UNREADABLE", f"{reason}; expected a readable file.")
         ]
+    return load_bytes(raw, display, budget=budget)
+
+
+def load_bytes(
+    raw: bytes, display: str, *, budget: list[int] | None = None
+) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """Decode and parse one file's bytes, already read (from a file or standard input)."""
     text, problem = _decode(raw, display)
     if problem:
         return None, [problem]
@@ -586,6 +594,30 @@ def load_file(
         return None, [error(Location(display), "YAML_EMPTY", message)]
     digest = hashlib.sha256(raw).hexdigest()
     return SourceFile(display, text, data, digest), []
+
+
+def load_stream(stream: BinaryIO, display: str) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """Load a one-file catalog from a stream (standard input), as ``load`` loads a file.
+
+    The file's name for the source digest is the last part of ``display``,
+    so ``pricegen generate - --stdin-filename pricing.yaml < pricing.yaml``
+    writes the very bytes ``pricegen generate pricing.yaml`` writes.
+    """
+    try:
+        raw = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return [], [error(Location(display), "FILE_UNREADABLE", f"{reason}; expected a catalog.")]
+    if len(raw) > MAX_FILE_BYTES:
+        message = (
+            f"The input is more than {MAX_FILE_BYTES:,} bytes; expected at most "
+            f"{MAX_FILE_BYTES:,} bytes (split the catalog over several files)."
+        )
+        return [], [error(Location(display), "FILE_TOO_LARGE", message)]
+    source, diagnostics = load_bytes(raw, display, budget=[MAX_NODES])
+    if source is None:
+        return [], diagnostics
+    return [replace(source, name=display.replace("\\", "/").rsplit("/", 1)[-1])], diagnostics
 
 
 def _not_regular(file: Path) -> str | None:
