@@ -1,7 +1,13 @@
 """The command line: flags become calls, results become exit codes.
 
 Exit codes: 0 ok; 1 stale outputs under ``--check``; 2 usage error; 3 the
-catalog (or a quote's arguments) has errors. Anything else is a bug.
+catalog (or a quote's arguments) has errors; 123 a bug in pricegen. The
+conventions every command shares (``-`` for standard input, settings
+files, ``-q``/``-v``, colour, internal errors) live in ``cli_common``.
+
+Heavy modules (the renderers, the evaluator, the review commands' cores)
+are imported by the commands that use them, so that ``pricegen validate``
+and shell completion start quickly.
 """
 
 from __future__ import annotations
@@ -11,25 +17,37 @@ import sys
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from . import __version__, emit, present
-from .config import Config, locale_problem, module_name_problem
-from .diagnostics import FORMATTERS, summary
-from .pipeline import Build, compile_catalog
-from .rules import RULES
-from .starter import STARTER_CATALOG
-from .targets import render
-
-EXIT_OK, EXIT_STALE, EXIT_USAGE, EXIT_CATALOG = 0, 1, 2, 3
-DEFAULT_CATALOG = "pricing"
-
-catalog_argument = click.argument(
-    "catalog",
-    default=DEFAULT_CATALOG,
-    type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=str),
+from . import __version__
+from .cli_common import (
+    DEFAULT_CATALOG,
+    EXIT_CATALOG,
+    EXIT_OK,
+    EXIT_USAGE,
+    PricegenGroup,
+    apply_settings,
+    bad_setting,
+    catalog_argument,
+    catalog_label,
+    compile_input,
+    info,
+    ok_line,
+    verbosity_options,
 )
+from .cli_common import (
+    EXIT_FAIL as EXIT_STALE,
+)
+from .cli_common import (
+    report as report_diagnostics,
+)
+from .config import Config, locale_problem, module_name_problem
+from .diagnostics import FORMATTERS
+
+if TYPE_CHECKING:
+    from .pipeline import Build
 
 
 def diagnostic_options(command):
@@ -40,36 +58,51 @@ def diagnostic_options(command):
         default="text",
         show_default=True,
         help=(
-            "text: path:line:col lines on stderr; json and github (Actions annotations) on stdout."
+            "text: path:line:col lines on stderr; on stdout, json, github (Actions "
+            "annotations) and sarif (SARIF 2.1.0, for code scanning)."
         ),
     )(command)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=PricegenGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="pricegen")
-def main() -> None:
+@click.option(
+    "--config",
+    metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False, path_type=str),
+    default=None,
+    help="Read settings from FILE, not the nearest pricegen.toml or pyproject.toml.",
+)
+@click.option("--no-config", is_flag=True, help="Ignore settings files.")
+@verbosity_options
+@click.pass_context
+def main(ctx: click.Context, config: str | None, no_config: bool) -> None:
     """pricegen compiles a pricing catalog (YAML) into an evaluator, docs and tables.
+
+    Settings (catalog, out, module, locale, include-drafts, env) come from
+    pricegen.toml, or [tool.pricegen] in pyproject.toml, in this directory or
+    the nearest parent that has one; flags on the command line win.
 
     \b
     Examples:
       pricegen validate pricing/
       pricegen generate pricing/ -o generated/
       pricegen generate pricing/ -o generated/ --check --diff
+      cat pricing.yaml | pricegen validate - --stdin-filename pricing.yaml
     """
+    apply_settings(ctx, config, no_config)
 
 
 def report(build: Build, error_format: str) -> None:
     """Print diagnostics in the chosen format; text goes to stderr with a summary."""
-    if error_format == "text":
-        if build.diagnostics:
-            click.echo(FORMATTERS["text"](build.diagnostics), err=True, nl=False)
-            click.echo(summary(build.diagnostics), err=True)
-    else:
-        click.echo(FORMATTERS[error_format](build.diagnostics), nl=False)
+    report_diagnostics(build.diagnostics, error_format, build.sources)
 
 
 def compile_or_exit(catalog: str, strict: bool, error_format: str) -> Build:
-    build = compile_catalog(catalog, strict=strict)
+    build = compile_input(catalog, strict=strict)
     report(build, error_format)
     if not build.ok:
         sys.exit(EXIT_CATALOG)
@@ -79,6 +112,7 @@ def compile_or_exit(catalog: str, strict: bool, error_format: str) -> Build:
 @main.command()
 @catalog_argument
 @diagnostic_options
+@verbosity_options
 def validate(catalog: str, strict: bool, error_format: str) -> None:
     """Check the catalog against the schema and the semantic rules; write nothing.
 
@@ -86,15 +120,18 @@ def validate(catalog: str, strict: bool, error_format: str) -> None:
     Examples:
       pricegen validate pricing.yaml
       pricegen validate pricing/ --strict --error-format github
+      pricegen validate pricing/ --error-format sarif > pricegen.sarif
+      pricegen validate - --stdin-filename pricing.yaml < pricing.yaml
     """
     build = compile_or_exit(catalog, strict, error_format)
     model = build.catalog
+    assert model is not None  # compile_or_exit exits on errors
     if error_format == "text":
         counts = (
             f"{_count(model.plans, 'plan')}, {_count(model.features, 'feature')}, "
             f"{_count(model.addons, 'add-on')}"
         )
-        click.echo(f"{catalog}: ok ({counts}).", err=True)
+        ok_line(f"{catalog_label(catalog)}: ok ({counts}).")
 
 
 def _count(items, noun: str) -> str:
@@ -127,8 +164,17 @@ def _count(items, noun: str) -> str:
     help="Locale for money in docs and tables, e.g. de_DE [default: the product's].",
 )
 @diagnostic_options
+@verbosity_options
 def generate(
-    catalog, out, check, show_diff, module, include_drafts, locale, strict, error_format
+    catalog: str,
+    out: Path,
+    check: bool,
+    show_diff: bool,
+    module: str | None,
+    include_drafts: bool,
+    locale: str | None,
+    strict: bool,
+    error_format: str,
 ) -> None:
     """Compile the catalog and write every output into OUT.
 
@@ -136,12 +182,17 @@ def generate(
     Examples:
       pricegen generate pricing/ -o generated/
       pricegen generate pricing/ -o generated/ --check --diff   # in CI
+      pricegen generate pricing/ -o generated/ --module acme_pricing --locale de_DE
     """
+    from . import emit
+    from .targets import render
+
     if module is not None and (problem := module_name_problem(module)):
-        raise click.BadParameter(problem, param_hint="--module")
+        raise bad_setting("module", "--module", problem)
     if locale is not None and (problem := locale_problem(locale)):
-        raise click.BadParameter(problem, param_hint="--locale")
+        raise bad_setting("locale", "--locale", problem)
     build = compile_or_exit(catalog, strict, error_format)
+    assert build.catalog is not None  # compile_or_exit exits on errors
     files = render(
         build.catalog, Config(module=module, include_drafts=include_drafts, locale=locale)
     )
@@ -153,7 +204,7 @@ def generate(
                 click.echo(emit.unified_diff(out, files, changes), nl=False)
             for line in emit.check_messages(changes):
                 click.echo(line, err=True)
-            click.echo(emit.summary(changes, check=True), err=True)
+            info(emit.summary(changes, check=True))
             sys.exit(EXIT_STALE if changes.changed and check else EXIT_OK)
         changes = emit.write(out, files)
     except (emit.UnsafePathError, OSError) as exc:
@@ -161,12 +212,29 @@ def generate(
         where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
         click.echo(f"{out}: error: {reason}{where}", err=True)
         sys.exit(EXIT_USAGE)
-    click.echo(emit.summary(changes, check=False), err=True)
+    info(emit.summary(changes, check=False))
 
 
 @main.command()
-def schema() -> None:
-    """Print the JSON Schema of catalog files, for editors and other tools."""
+@click.option(
+    "--scenarios",
+    "of_scenarios",
+    is_flag=True,
+    help="The schema of scenarios files (quote --scenarios) instead.",
+)
+def schema(of_scenarios: bool) -> None:
+    """Print the JSON Schema of catalog files, for editors and other tools.
+
+    \b
+    Examples:
+      pricegen schema > pricegen.schema.json
+      pricegen schema --scenarios > scenarios.schema.json
+    """
+    if of_scenarios:
+        from .scenarios.loading import schema_text as scenarios_schema_text
+
+        click.echo(scenarios_schema_text(), nl=False)
+        return
     from .validate import schema_text
 
     click.echo(schema_text(), nl=False)
@@ -176,6 +244,8 @@ def schema() -> None:
 def rules() -> None:
     """List every diagnostic rule with its category, severity and purpose.
     Lint rules follow, category lint/..."""
+    from .rules import RULES
+
     width = max(len(rule.id) for rule in RULES)
     for rule in RULES:
         click.echo(
@@ -190,6 +260,7 @@ def rules() -> None:
 @click.argument(
     "directory", default=DEFAULT_CATALOG, type=click.Path(file_okay=False, path_type=Path)
 )
+@verbosity_options
 def init(directory: Path) -> None:
     """Scaffold a small starter catalog that validates, with the schema beside it.
 
@@ -197,6 +268,8 @@ def init(directory: Path) -> None:
     Example:
       pricegen init pricing && pricegen validate pricing
     """
+    from . import emit
+    from .starter import STARTER_CATALOG
     from .validate import schema_text
 
     targets = {
@@ -210,7 +283,7 @@ def init(directory: Path) -> None:
         )
     for path, content in targets.items():
         emit.atomic_write(path, content)
-        click.echo(f"created {path}", err=True)
+        info(f"created {path}")
 
 
 # -- quote and check: run the generated evaluator -------------------------------
@@ -326,6 +399,7 @@ def _run_evaluator(catalog: str, action):
     from .runtime import load_evaluator
 
     build = compile_or_exit(catalog, False, "text")
+    assert build.catalog is not None  # compile_or_exit exits on errors
     module = load_evaluator(build.catalog, Config(include_drafts=True))
     try:
         return module, action(module)
@@ -357,6 +431,7 @@ def _run_evaluator(catalog: str, action):
     is_flag=True,
     help="With --scenarios: a Markdown table, e.g. for a pull-request comment.",
 )
+@verbosity_options
 def quote(catalog, usage, as_json, scenarios, as_markdown, **opts) -> None:
     """Price one subscription for one period, line by line.
 
@@ -379,10 +454,14 @@ def quote(catalog, usage, as_json, scenarios, as_markdown, **opts) -> None:
                 f"drop {', '.join(single or ['--usage'])}."
             )
 
+        if catalog == "-":
+            raise click.UsageError("--scenarios reads the catalog from a path, not from '-'.")
         output = "json" if as_json else "markdown" if as_markdown else "text"
         sys.exit(run_cli(catalog, scenarios, output))
     if opts["plan"] is None:
         raise click.UsageError("Missing option '--plan' (or give --scenarios FILE).")
+    from . import present
+
     module, result = _run_evaluator(catalog, lambda m: m.quote(_subscription(m, opts), usage=usage))
     if as_json:
         click.echo(present.quote_json(result), nl=False)
@@ -410,6 +489,7 @@ def quote(catalog, usage, as_json, scenarios, as_markdown, **opts) -> None:
     default=None,
     help="The moment of the check, ISO 8601 with timezone.",
 )
+@verbosity_options
 def check_command(catalog, feature, usage, requested, at, as_json, **opts) -> None:
     """May this subscription use this feature now? Exit 0 either way; read the answer.
 
@@ -420,6 +500,8 @@ def check_command(catalog, feature, usage, requested, at, as_json, **opts) -> No
     """
     if opts["plan"] is None:
         raise click.UsageError("Missing option '--plan'.")
+    from . import present
+
     _, result = _run_evaluator(
         catalog,
         lambda m: m.check(
@@ -432,8 +514,7 @@ def check_command(catalog, feature, usage, requested, at, as_json, **opts) -> No
         click.echo(present.decision_text(result), nl=False)
 
 
-from .cli_review import analyze, diff, lint  # noqa: E402
-
-main.add_command(diff)
-main.add_command(lint)
-main.add_command(analyze)
+# The review commands import their cores only when run (see PricegenGroup).
+main.add_lazy_command("diff", "pricegen.cli_review:diff")
+main.add_lazy_command("lint", "pricegen.cli_review:lint")
+main.add_lazy_command("analyze", "pricegen.cli_review:analyze")

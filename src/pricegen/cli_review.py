@@ -19,15 +19,26 @@ import click
 
 from . import analyze as analysis
 from . import diff as diffing
+from .cli_common import (
+    DEFAULT_CATALOG,
+    EXIT_CATALOG,
+    EXIT_FAIL,
+    EXIT_OK,
+    EXIT_USAGE,
+    catalog_argument,
+    catalog_label,
+    compile_input,
+    info,
+    ok_line,
+    verbosity_options,
+)
+from .cli_common import report as _report
 from .config import Config
-from .diagnostics import FORMATTERS, Severity, normalize, summary
+from .diagnostics import FORMATTERS, Severity, normalize
 from .lint import LEVELS, LINT_RULES, config_problem
 from .lint import lint as run_lint
 from .model import dump_json
 from .pipeline import Build, compile_catalog
-
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_CATALOG = 0, 1, 2, 3
-DEFAULT_CATALOG = "pricing"
 
 
 def _fail(message: str, code: int) -> None:
@@ -35,19 +46,10 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-def _report(diagnostics, error_format: str) -> None:
-    if error_format == "text":
-        if diagnostics:
-            click.echo(FORMATTERS["text"](diagnostics), err=True, nl=False)
-            click.echo(summary(diagnostics), err=True)
-    else:
-        click.echo(FORMATTERS[error_format](diagnostics), nl=False)
-
-
 def _compiled(catalog: str, error_format: str = "text") -> Build:
-    build = compile_catalog(catalog)
+    build = compile_input(catalog)
     if not build.ok:
-        _report(build.diagnostics, error_format)
+        _report(build.diagnostics, error_format, build.sources)
         sys.exit(EXIT_CATALOG)
     return build
 
@@ -104,6 +106,7 @@ def _references(ctx, param, values) -> list[dict[str, int]]:
     help="Another reference subscription for quote impact, e.g. seats=40,api-calls=2000000.",
 )
 @click.option("--no-quotes", is_flag=True, help="Skip quote impact.")
+@verbosity_options
 def diff(sides, against, fmt, fail_on, references, no_quotes) -> None:
     """What changed for customers between two catalogs, plan by plan.
 
@@ -125,6 +128,12 @@ def diff(sides, against, fmt, fail_on, references, no_quotes) -> None:
     sys.exit(EXIT_FAIL if diffing.fails(changes, fail_on) else EXIT_OK)
 
 
+def _configured_catalog() -> str:
+    """The catalog setting (pricegen.toml, [tool.pricegen]) when there is one, else pricing."""
+    defaults = click.get_current_context().default_map or {}
+    return str(defaults.get("catalog", DEFAULT_CATALOG))
+
+
 def _sides(sides: tuple[str, ...], against: str | None):
     if against is not None:
         if len(sides) > 1:
@@ -132,7 +141,7 @@ def _sides(sides: tuple[str, ...], against: str | None):
                 "With --against give one CATALOG (the new side), "
                 "e.g. pricegen diff pricing --against origin/main."
             )
-        path = sides[0] if sides else DEFAULT_CATALOG
+        path = sides[0] if sides else _configured_catalog()
         return diffing.SideSpec(path, against), diffing.SideSpec(path)
     if len(sides) != 2:
         raise click.UsageError("Expected OLD and NEW catalogs, or CATALOG --against REV.")
@@ -154,7 +163,7 @@ class _opened:
         build = compile_catalog(path, display=display)
         if not build.ok:
             self._context.__exit__(None, None, None)
-            _report(build.diagnostics, "text")
+            _report(build.diagnostics, "text", build.sources)
             errors = sum(1 for d in build.diagnostics if d.is_error)
             _fail(
                 f"{self.side} catalog {self.spec.label} has {errors} "
@@ -215,7 +224,7 @@ def _list_rules_and_exit(ctx) -> None:
 
 
 @click.command()
-@click.argument("catalog", default=DEFAULT_CATALOG, type=click.Path(exists=True, path_type=str))
+@catalog_argument
 @click.option("--disable", multiple=True, metavar="RULE", help="Turn a rule off (repeatable).")
 @click.option(
     "--severity",
@@ -239,8 +248,9 @@ def _list_rules_and_exit(ctx) -> None:
     type=click.Choice(sorted(FORMATTERS)),
     default="text",
     show_default=True,
-    help="text on stderr; json and github on stdout.",
+    help="text on stderr; json, github and sarif on stdout.",
 )
+@verbosity_options
 @click.pass_context
 def lint(ctx, catalog, disable, severities, strict, error_format) -> None:
     """Find pricing mistakes that compile: dominated plans, unused features, ...
@@ -260,9 +270,9 @@ def lint(ctx, catalog, disable, severities, strict, error_format) -> None:
     build = _compiled(catalog, error_format)
     warnings = [d for d in build.diagnostics if not d.is_error]
     findings = normalize(run_lint(build.catalog, build.sources, warnings, overrides), strict=strict)
-    _report(findings, error_format)
+    _report(findings, error_format, build.sources)
     if error_format == "text" and not findings:
-        click.echo(f"{catalog}: no lint findings.", err=True)
+        ok_line(f"{catalog_label(catalog)}: no lint findings.")
     sys.exit(EXIT_CATALOG if any(d.severity is Severity.ERROR for d in findings) else EXIT_OK)
 
 
@@ -270,7 +280,7 @@ def lint(ctx, catalog, disable, severities, strict, error_format) -> None:
 
 
 @click.command()
-@click.argument("catalog", default=DEFAULT_CATALOG, type=click.Path(exists=True, path_type=str))
+@catalog_argument
 @click.option(
     "--require",
     "requires",
@@ -304,6 +314,7 @@ def lint(ctx, catalog, disable, severities, strict, error_format) -> None:
 )
 @click.option("--include-drafts", is_flag=True, help="Count draft plans and add-ons as sold.")
 @click.option("--json", "as_json", is_flag=True, help="Print the analysis as JSON.")
+@verbosity_options
 def analyze(
     catalog, requires, period, currency, quantities, usage, include_drafts, as_json
 ) -> None:
@@ -343,7 +354,7 @@ def analyze(
         click.echo(dump_json(analysis.to_json(space, extremes, answer, quote)), nl=False)
     else:
         click.echo(analysis.format_text(space, extremes, answer, quote, module), nl=False)
-        click.echo(f"analyzed in {elapsed * 1000:.1f} ms", err=True)
+        info(f"analyzed in {elapsed * 1000:.1f} ms")
     sys.exit(EXIT_FAIL if answer is not None and answer.best is None else EXIT_OK)
 
 
