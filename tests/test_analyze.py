@@ -55,11 +55,14 @@ def valid_addon_sets(module, model, plan_id: str):
     sold = [a for a in model.addons.values() if a.status == "published"]
     ranges = [range(a.max_quantity + 1) for a in sold]
     variables = {f: 1 for f, e in model.plans[plan_id].entitlements.items() if e.variable}
+    bought = {c.feature: 1 for c in model.plans[plan_id].charges if c.billing == "in_advance"}
     for counts in itertools.product(*ranges):
         chosen = {a.id: n for a, n in zip(sold, counts, strict=True) if n}
         try:
             module.entitlements(
-                module.Subscription(plan=plan_id, addons=chosen, variables=variables)
+                module.Subscription(
+                    plan=plan_id, addons=chosen, variables=variables, quantities=bought
+                )
             )
         except module.PricingError:
             continue
@@ -237,8 +240,8 @@ def _charge_line(module, plan, charge, q):
     )
     try:
         quote = module.quote(sub, usage=usage)
-    except module.QuantityOutOfRangeError:
-        return None
+    except (module.QuantityOutOfRangeError, module.UsageLimitExceededError):
+        return None  # beyond the last stairstep tier, or beyond the plan's hard limit
     return next(line.amount for line in quote.lines if line.item == charge.feature)
 
 

@@ -171,6 +171,7 @@ def _check_defaults(raw: RawCatalog) -> Iterator[Diagnostic]:
 
 
 def _check_trials(raw: RawCatalog) -> Iterator[Diagnostic]:
+    yield from _trial_end_target(raw)
     for plan in raw.plans.values():
         trial = plan.get("trial")
         if trial is not None and not any(k in trial for k in ("days", "months", "credits")):
@@ -538,3 +539,19 @@ def _shown(value) -> str:
 
 def _article(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
+
+
+def _trial_end_target(raw: RawCatalog) -> Iterator[Diagnostic]:
+    """A trial that ends in a downgrade needs a default plan to downgrade to."""
+    if raw.product.get("trial_end", "downgrade") != "downgrade":
+        return
+    if any(p.get("default") for p in raw.plans.values()):
+        return
+    trialled = [p for p in raw.plans.values() if p.get("trial") is not None]
+    if trialled:
+        names = _quoted([p.id for p in trialled])
+        message = (
+            f"Trials of {names} end in a downgrade to the default plan, but no plan is the "
+            "default; expected one plan with default: true, or product.trial_end: cancel."
+        )
+        yield error(trialled[0].loc("trial", key=True), "TRIAL_END_NO_DEFAULT", message)

@@ -152,6 +152,25 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "BILLING_PERIOD_UNDECLARED", "value", _E, "A plan sells only the product's billing periods."
     ),
+    Rule(
+        "TRIAL_END_NO_DEFAULT",
+        "value",
+        _E,
+        "Trials that end in a downgrade have a default plan to downgrade to.",
+    ),
+    Rule(
+        "CHARGE_FEATURE_REMOVED",
+        "value",
+        _E,
+        "A plan does not charge for a feature it removes (feature: false).",
+    ),
+    Rule(
+        "ADDON_RESET_MISMATCH",
+        "value",
+        _E,
+        "An add-on's grant resets like the plan's grant of the same feature, on every plan "
+        "it works with.",
+    ),
     # Inheritance warnings
     Rule(
         "PLAN_LIMIT_LOWERED", "inheritance", _W, "A child plan does not lower a limit it inherits."

@@ -159,6 +159,9 @@ def catalogs(draw) -> dict:
             draw, pid, index, plan_ids, default_id, features, periods, currencies, plans
         )
 
+    if default_id is None and any("trial" in plan for plan in plans.values()):
+        product["trial_end"] = "cancel"  # a downgrade needs a default plan (TRIAL_END_NO_DEFAULT)
+
     addons = {}
     addon_ids = draw(ids(0, 3))
     for aid in addon_ids:
@@ -230,6 +233,9 @@ def _plan(draw, pid, index, plan_ids, default_id, features, periods, currencies,
     if priced and metered and draw(st.booleans()):
         chosen = draw(st.lists(st.sampled_from(metered), min_size=1, unique=True))
         plan["charges"] = {fid: _charge(draw, own_periods, currencies) for fid in chosen}
+        for fid in chosen:  # a plan cannot charge for what it removes (CHARGE_FEATURE_REMOVED)
+            if ents.get(fid) is False:
+                del ents[fid]
     return plan
 
 
@@ -335,10 +341,22 @@ def _addon(draw, aid, addon_ids, plans, features, periods, currencies) -> dict:
     ents = {}
     for fid, feature in features.items():
         if draw(st.integers(0, 2)) == 0:
-            ents[fid] = _entitlement(draw, feature, custom=False, addon=True)
+            ent = _entitlement(draw, feature, custom=False, addon=True)
+            if isinstance(ent, dict) and _planned(plans, fid):
+                # its window is the plan's (ADDON_RESET_MISMATCH otherwise)
+                ent = {k: v for k, v in ent.items() if k not in ("reset", "reset_anchor")}
+            ents[fid] = ent
     if ents:
         addon["entitlements"] = ents
     return addon
+
+
+def _planned(plans: dict, fid: str) -> bool:
+    """Whether any plan grants or charges for ``fid``."""
+    return any(
+        fid in (plan.get("entitlements") or {}) or fid in (plan.get("charges") or {})
+        for plan in plans.values()
+    )
 
 
 # -- writing YAML ---------------------------------------------------------------------

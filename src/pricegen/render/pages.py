@@ -164,12 +164,22 @@ def sample_quantity(charge: Charge) -> int:
     return charge.included + max(base, 1)
 
 
+def _sample_within_limit(plan: Plan, charge: Charge) -> int:
+    """sample_quantity(), held to a hard limit on usage: quote() refuses usage beyond it."""
+    sample = sample_quantity(charge)
+    ent = plan.entitlements.get(charge.feature)
+    hard = ent is not None and ent.limit is not None and not ent.soft and not ent.unlimited
+    if hard and not bought_in_advance(plan, charge.feature):
+        return min(sample, ent.limit)
+    return sample
+
+
 def worked_examples(catalog: Catalog, evaluator, words: Words) -> list[dict]:
     examples = []
     for plan in catalog.plans.values():
         if not plan.charges or plan.custom:
             continue
-        quantities = {c.feature: sample_quantity(c) for c in plan.charges}
+        quantities = {c.feature: _sample_within_limit(plan, c) for c in plan.charges}
         sub = evaluator.Subscription(
             plan=plan.id,
             period=plan.billing_periods[0],
