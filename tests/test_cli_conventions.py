@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import CASES, REPO, invoke
 
@@ -83,7 +84,7 @@ def test_lint_and_quote_read_stdin_too(monkeypatch, tmp_path):
     text = (VALID / "pricing.yaml").read_bytes()
     lint = run(["lint", "-", "--stdin-filename", "acme.yaml"], stdin=text)
     assert lint.exit_code == 0 and "acme.yaml" in lint.stderr
-    quote = run(["quote", "-", "--plan", "free", "--json"], stdin=text)
+    quote = run(["quote", "-", "--plan", "free", "--output-format", "json"], stdin=text)
     assert quote.exit_code == 0, quote.output
     assert json.loads(quote.stdout)["total"] == "0.00"  # Free costs nothing
 
@@ -265,3 +266,120 @@ def test_validate_imports_no_renderer_and_no_validator_library():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+# -- one spelling of output formats, old spellings kept for one release -------------------
+
+ACME = str(VALID / "pricing.yaml")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (["quote", ACME, "--plan", "free", "--json"], ["quote", ACME, "--plan", "free"]),
+        (
+            ["check", ACME, "--plan", "free", "--feature", "seats", "--json"],
+            ["check", ACME, "--plan", "free", "--feature", "seats"],
+        ),
+        (["analyze", ACME, "--json"], ["analyze", ACME]),
+        (["diff", ACME, ACME, "--format", "json"], ["diff", ACME, ACME]),
+    ],
+    ids=["quote", "check", "analyze", "diff"],
+)
+def test_old_spellings_still_work_with_a_warning(old, new):
+    before = run(old)
+    after = run([*new, "--output-format", "json"])
+    assert before.exit_code == after.exit_code == 0, before.output
+    assert before.stdout == after.stdout and json.loads(after.stdout) is not None
+    assert "is deprecated and goes in pricegen 0.3.0; use --output-format json." in before.stderr
+    assert "deprecated" not in after.stderr
+
+
+def test_markdown_of_scenarios_old_and_new(monkeypatch):
+    monkeypatch.chdir(REPO / "examples" / "quote-snapshots")
+    args = ["quote", "pricing", "--scenarios", "scenarios.yaml"]
+    new = run([*args, "--output-format", "markdown"])
+    old = run([*args, "--markdown"])
+    assert new.exit_code == old.exit_code == 0 and new.stdout == old.stdout
+    assert new.stdout.startswith("|") or new.stdout.startswith("#")
+
+
+def test_conflicting_spellings_are_a_usage_error():
+    result = run(["quote", ACME, "--plan", "free", "--json", "--output-format", "text"])
+    assert result.exit_code == 2 and "ask for different formats" in result.stderr
+    same = run(["quote", ACME, "--plan", "free", "--json", "--output-format", "json"])
+    assert same.exit_code == 0
+
+
+def test_markdown_without_scenarios_is_refused_not_ignored():
+    result = run(["quote", ACME, "--plan", "free", "--output-format", "markdown"])
+    assert result.exit_code == 2 and "--scenarios" in result.stderr
+
+
+def test_every_command_spells_its_output_formats_the_same():
+    """--output-format for what a command prints, --error-format for diagnostics; no others."""
+    import click
+
+    for name in main.list_commands(None):  # type: ignore[arg-type]
+        command = main.get_command(None, name)  # type: ignore[arg-type]
+        assert isinstance(command, click.Command)
+        visible = {
+            opt
+            for param in command.params
+            if isinstance(param, click.Option) and not param.hidden
+            for opt in param.opts
+        }
+        formats = {opt for opt in visible if "format" in opt or opt in ("--json", "--markdown")}
+        assert formats <= {"--output-format", "--error-format"}, (name, formats)
+
+
+# -- help texts: examples that paste into a shell as written -------------------------------
+
+
+def help_examples() -> list[tuple[str, str]]:
+    """(command, example line) for every example in every help text, continuations joined."""
+    import click
+
+    found = []
+    for name in ["", *main.list_commands(None)]:  # type: ignore[arg-type]
+        command = main if not name else main.get_command(None, name)  # type: ignore[arg-type]
+        assert isinstance(command, click.Command)
+        text = command.help or ""
+        joined: list[str] = []
+        in_examples = False
+        for line in text.split("\n"):
+            stripped = line.strip()
+            if stripped in ("Examples:", "Example:"):
+                in_examples = True
+            elif not stripped:
+                in_examples = False
+            elif joined and joined[-1].endswith("\\"):
+                joined[-1] = joined[-1][:-1] + " " + stripped
+            elif in_examples:
+                joined.append(stripped)
+        found += [(name or "pricegen", line) for line in joined]
+    return found
+
+
+def test_there_are_examples_in_every_help_text():
+    named = {name for name, _line in help_examples()}
+    assert named == {"pricegen", *main.list_commands(None)}  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("command", "line"), help_examples(), ids=lambda v: str(v)[:60])
+def test_help_examples_are_safe_to_paste(command, line):
+    """No unquoted redirection: 'seats>=40' unquoted would write a file named =40."""
+    import shlex
+
+    lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    lexer.commenters = "#"
+    tokens = list(lexer)
+    operators = [t for t in tokens if t and set(t) <= set("();<>|&")]
+    allowed = {"&&", "|", ">", "<"}  # a pipe, a chain, or redirection meant as such
+    assert set(operators) <= allowed, (command, line, operators)
+    for index, token in enumerate(tokens):
+        if token in (">", "<"):  # meant redirection: to or from a file name
+            target = tokens[index + 1] if index + 1 < len(tokens) else ""
+            assert "." in target and not target.startswith("="), (command, line)
+    assert tokens[0] in ("pricegen", "cat"), line

@@ -76,7 +76,7 @@ def test_the_catalog_setting_serves_every_command(project):
     assert run(["validate"]).stderr.startswith("alt.yaml: ok (")
     linted = run(["lint"])
     assert linted.exit_code == 0 and linted.stderr.startswith("alt.yaml:"), linted.stderr
-    quote = run(["quote", "--plan", "free", "--json"])
+    quote = run(["quote", "--plan", "free", "--output-format", "json"])
     assert quote.exit_code == 0 and json.loads(quote.stdout)["total"] == "0.00"
 
 
@@ -151,9 +151,9 @@ def test_a_pyproject_without_the_table_is_not_a_settings_file(tmp_path):
 
 
 def test_include_drafts_reaches_analyze(project):
-    plain = run(["analyze", "--json"])
+    plain = run(["analyze", "--output-format", "json"])
     pyproject(project, "include-drafts = true\n")
-    drafts = run(["analyze", "--json"])
+    drafts = run(["analyze", "--output-format", "json"])
     assert plain.exit_code == 0 and drafts.exit_code == 0, drafts.output
     assert json.loads(drafts.stdout)["space"] != json.loads(plain.stdout)["space"]
 

@@ -35,6 +35,7 @@ from .cli_common import (
     compile_input,
     info,
     ok_line,
+    output_format_option,
     verbosity_options,
 )
 from .cli_common import (
@@ -243,7 +244,14 @@ def schema(of_scenarios: bool) -> None:
 @main.command()
 def rules() -> None:
     """List every diagnostic rule with its category, severity and purpose.
-    Lint rules follow, category lint/..."""
+
+    Lint rules follow, category lint/...
+
+    \b
+    Examples:
+      pricegen rules
+      pricegen rules | grep '^SCENARIO_'
+    """
     from .rules import RULES
 
     width = max(len(rule.id) for rule in RULES)
@@ -368,12 +376,6 @@ def subscription_options(command):
             "--existing", is_flag=True, help="A subscription made before its plan was archived."
         ),
         click.option("--trial", is_flag=True, help="The plan is being trialled."),
-        click.option(
-            "--json",
-            "as_json",
-            is_flag=True,
-            help="Print to_dict() as JSON (money as decimal strings).",
-        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -425,29 +427,27 @@ def _run_evaluator(catalog: str, action):
     default=None,
     help="Quote every subscription in a scenarios file instead.",
 )
-@click.option(
-    "--markdown",
-    "as_markdown",
-    is_flag=True,
-    help="With --scenarios: a Markdown table, e.g. for a pull-request comment.",
+@output_format_option(
+    ("text", "json", "markdown"),
+    {"--json": "json", "--markdown": "markdown"},
+    "text, json (to_dict(), money as decimal strings), or with --scenarios markdown "
+    "(a table for a pull-request comment).",
 )
 @verbosity_options
-def quote(catalog, usage, as_json, scenarios, as_markdown, **opts) -> None:
+def quote(catalog, usage, scenarios, output_format, **opts) -> None:
     """Price one subscription for one period, line by line.
 
     \b
     Examples:
       pricegen quote pricing/ --plan pro --period annual --currency EUR \\
           --quantity seats=20 --usage api-calls=1500000 --addon extra-seats=2
-      pricegen quote pricing/ --plan pro --quantity seats=5 --json
-      pricegen quote pricing/ --scenarios scenarios.yaml --markdown
+      pricegen quote pricing/ --plan pro --quantity seats=5 --output-format json
+      pricegen quote pricing/ --scenarios scenarios.yaml --output-format markdown
     """
     if scenarios is not None:
         from .scenarios import run_cli
 
-        single = [
-            f"--{k.rstrip('s').replace('_', '-')}" for k, v in opts.items() if v and k != "as_json"
-        ]
+        single = [f"--{k.rstrip('s').replace('_', '-')}" for k, v in opts.items() if v]
         if usage or single:
             raise click.UsageError(
                 "--scenarios quotes the subscriptions in the file; "
@@ -456,14 +456,15 @@ def quote(catalog, usage, as_json, scenarios, as_markdown, **opts) -> None:
 
         if catalog == "-":
             raise click.UsageError("--scenarios reads the catalog from a path, not from '-'.")
-        output = "json" if as_json else "markdown" if as_markdown else "text"
-        sys.exit(run_cli(catalog, scenarios, output))
+        sys.exit(run_cli(catalog, scenarios, output_format))
     if opts["plan"] is None:
         raise click.UsageError("Missing option '--plan' (or give --scenarios FILE).")
+    if output_format == "markdown":
+        raise click.UsageError("--output-format markdown is a table of --scenarios quotes.")
     from . import present
 
     module, result = _run_evaluator(catalog, lambda m: m.quote(_subscription(m, opts), usage=usage))
-    if as_json:
+    if output_format == "json":
         click.echo(present.quote_json(result), nl=False)
     else:
         click.echo(present.quote_text(result, module.format_money), nl=False)
@@ -489,8 +490,11 @@ def quote(catalog, usage, as_json, scenarios, as_markdown, **opts) -> None:
     default=None,
     help="The moment of the check, ISO 8601 with timezone.",
 )
+@output_format_option(
+    ("text", "json"), {"--json": "json"}, "text, or json (to_dict(), money as decimal strings)."
+)
 @verbosity_options
-def check_command(catalog, feature, usage, requested, at, as_json, **opts) -> None:
+def check_command(catalog, feature, usage, requested, at, output_format, **opts) -> None:
     """May this subscription use this feature now? Exit 0 either way; read the answer.
 
     \b
@@ -508,7 +512,7 @@ def check_command(catalog, feature, usage, requested, at, as_json, **opts) -> No
             _subscription(m, opts), feature, usage=usage, requested=requested, now=at
         ),
     )
-    if as_json:
+    if output_format == "json":
         click.echo(present.decision_json(result), nl=False)
     else:
         click.echo(present.decision_text(result), nl=False)

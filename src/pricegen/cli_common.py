@@ -12,6 +12,7 @@ follow (those of black and ruff) live here once:
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import traceback
@@ -180,6 +181,82 @@ def detail(message: str) -> None:
     """Only with -v: which settings, files and timings were used."""
     if verbosity() > 0:
         click.echo(message, err=True)
+
+
+# -- output formats ----------------------------------------------------------------
+
+_ALIASES_USED = "pricegen.output_aliases"
+REMOVED_IN = "0.3.0"  # deprecated spellings are kept for one release (0.2.0)
+
+
+def output_format_option(
+    choices: Sequence[str], aliases: dict[str, str], help_text: str
+) -> Callable[[F], F]:
+    """``--output-format`` (one spelling on every command) and deprecated old spellings.
+
+    ``aliases`` maps an old flag (``--json``, or ``--format`` which takes a
+    value) to the format it means, or to "" for a flag that takes the format
+    as its value. An old spelling still works, with a warning on stderr, and
+    the command sees ``output_format`` either way.
+    """
+
+    def decorate(command: F) -> F:
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            kwargs["output_format"] = _with_aliases(kwargs["output_format"])
+            return command(*args, **kwargs)
+
+        for flag, meaning in aliases.items():
+            wrapper = _alias_option(flag, meaning, choices)(wrapper)
+        return click.option(  # type: ignore[no-any-return]
+            "--output-format",
+            "output_format",
+            type=click.Choice(list(choices)),
+            default=None,
+            help=f"{help_text} [default: text]",
+        )(wrapper)
+
+    return decorate
+
+
+def _alias_option(
+    flag: str, meaning: str, choices: Sequence[str]
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def remember(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
+        if value is None or value is False:
+            return
+        chosen = value if meaning == "" else meaning
+        shown = f"{flag} {value}" if meaning == "" else flag
+        click.echo(
+            f"pricegen: warning: {shown} is deprecated and goes in pricegen {REMOVED_IN}; "
+            f"use --output-format {chosen}.",
+            err=True,
+        )
+        ctx.meta.setdefault(_ALIASES_USED, []).append((shown, chosen))
+
+    if meaning == "":
+        return click.option(
+            flag,
+            type=click.Choice(list(choices)),
+            default=None,
+            hidden=True,
+            expose_value=False,
+            callback=remember,
+        )
+    return click.option(flag, is_flag=True, hidden=True, expose_value=False, callback=remember)
+
+
+def _with_aliases(output_format: str | None) -> str:
+    used = click.get_current_context().meta.get(_ALIASES_USED, [])
+    chosen = {value for _flag, value in used}
+    if output_format is not None:
+        chosen.add(output_format)
+    if len(chosen) > 1:
+        spelled = [flag for flag, _value in used] + (
+            [f"--output-format {output_format}"] if output_format is not None else []
+        )
+        raise click.UsageError(f"{' and '.join(spelled)} ask for different formats; give one.")
+    return chosen.pop() if chosen else "text"
 
 
 # -- colour ------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from .cli_common import (
     compile_input,
     info,
     ok_line,
+    output_format_option,
     verbosity_options,
 )
 from .cli_common import report as _report
@@ -83,13 +84,10 @@ def _references(ctx, param, values) -> list[dict[str, int]]:
     default=None,
     help="Compare CATALOG with its version in git revision REV.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(sorted(diffing.FORMATS)),
-    default="text",
-    show_default=True,
-    help="markdown is ready to paste as a pull-request comment.",
+@output_format_option(
+    sorted(diffing.FORMATS),
+    {"--format": ""},
+    "text, markdown (ready to paste as a pull-request comment) or json.",
 )
 @click.option(
     "--fail-on",
@@ -107,7 +105,7 @@ def _references(ctx, param, values) -> list[dict[str, int]]:
 )
 @click.option("--no-quotes", is_flag=True, help="Skip quote impact.")
 @verbosity_options
-def diff(sides, against, fmt, fail_on, references, no_quotes) -> None:
+def diff(sides, against, output_format, fail_on, references, no_quotes) -> None:
     """What changed for customers between two catalogs, plan by plan.
 
     Each side is a catalog path, or REV:PATH for its version in a git revision
@@ -115,16 +113,16 @@ def diff(sides, against, fmt, fail_on, references, no_quotes) -> None:
 
     \b
     Examples:
-      pricegen diff pricing --against origin/main --format markdown
+      pricegen diff pricing --against origin/main --output-format markdown
       pricegen diff old/pricing.yaml pricing.yaml --fail-on breaking
-      pricegen diff HEAD~3:pricing HEAD:pricing --reference seats=40 --format json
+      pricegen diff HEAD~3:pricing HEAD:pricing --reference seats=40 --output-format json
     """
     old_spec, new_spec = _sides(sides, against)
     with _opened(old_spec, "old") as old, _opened(new_spec, "new") as new:
         changes = diffing.diff(old.catalog, new.catalog)
         impacts = [] if no_quotes else _impacts(old.catalog, new.catalog, references)
     report = diffing.Report(old_spec.label, new_spec.label, changes, impacts)
-    click.echo(diffing.FORMATS[fmt](report), nl=False)
+    click.echo(diffing.FORMATS[output_format](report), nl=False)
     sys.exit(EXIT_FAIL if diffing.fails(changes, fail_on) else EXIT_OK)
 
 
@@ -286,7 +284,7 @@ def lint(ctx, catalog, disable, severities, strict, error_format) -> None:
     "requires",
     multiple=True,
     metavar="REQ",
-    help="sso, seats>=40 or export-format=parquet (repeatable).",
+    help="sso, 'seats>=40' or export-format=parquet (repeatable; quote >= and <).",
 )
 @click.option(
     "--period",
@@ -313,18 +311,19 @@ def lint(ctx, catalog, disable, severities, strict, error_format) -> None:
     help="In-arrears usage to price at [default: 0].",
 )
 @click.option("--include-drafts", is_flag=True, help="Count draft plans and add-ons as sold.")
-@click.option("--json", "as_json", is_flag=True, help="Print the analysis as JSON.")
+@output_format_option(("text", "json"), {"--json": "json"}, "text, or json for tools.")
 @verbosity_options
 def analyze(
-    catalog, requires, period, currency, quantities, usage, include_drafts, as_json
+    catalog, requires, period, currency, quantities, usage, include_drafts, output_format
 ) -> None:
     """Count the subscriptions a catalog can sell; find the cheapest purchase.
 
     \b
     Examples:
       pricegen analyze pricing/
-      pricegen analyze pricing/ --require sso --require seats>=40 --require api-calls>=2000000
-      pricegen analyze pricing/ --require seats>=40 --period annual --currency EUR --json
+      pricegen analyze pricing/ --require sso --require 'seats>=40' --require 'api-calls>=2000000'
+      pricegen analyze pricing/ --require 'seats>=40' --period annual --currency EUR \\
+          --output-format json
     """
     build = _compiled(catalog)
     model = build.catalog
@@ -350,7 +349,7 @@ def analyze(
         )
     elapsed = time.perf_counter() - started
     quote, module = analysis.confirm_answer(model, answer)
-    if as_json:
+    if output_format == "json":
         click.echo(dump_json(analysis.to_json(space, extremes, answer, quote)), nl=False)
     else:
         click.echo(analysis.format_text(space, extremes, answer, quote, module), nl=False)
