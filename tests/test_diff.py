@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import subprocess
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -350,7 +351,9 @@ def test_usage_errors(run_cli, tmp_path):
     assert run_cli(["diff", str(a), str(a), str(a)]).exit_code == 2
     assert run_cli(["diff", str(a), str(a), "--against", "HEAD"]).exit_code == 2
     result = run_cli(["diff", str(tmp_path / "missing.yaml"), str(a)])
-    assert result.exit_code == 3 and "old:" in result.stderr
+    assert result.exit_code == 2 and "old:" in result.stderr  # a missing path is a usage error
+    result = run_cli(["diff", "--against", "HEAD", str(tmp_path / "nosuch.yaml")])
+    assert result.exit_code == 2 and 'new: "' in result.stderr and "does not exist" in result.stderr
 
 
 # -- git sides ----------------------------------------------------------------------------------
@@ -510,3 +513,28 @@ def test_inherited_removal_names_where_it_comes_from(run_cli, tmp_path):
     messages = {c["id"]: c["message"] for c in changes if c["kind"] == "entitlement-removed"}
     assert set(messages) == {"free", "pro", "team", "beta"}  # every plan on the ladder above free
     assert 'through "free"' in messages["team"] and "through" not in messages["free"]
+
+
+def test_a_charge_change_quotes_its_witness_in_whole_cents(run_cli, tmp_path):
+    """0.0027 → 0.0029 a call past 100,000 included: the witness is shown as billed, to the
+    cent (never "0.0054 → 0.0058"), at a usage where the cents differ."""
+    calls = {"model": "per_unit", "included": 100000}
+    old = changed(
+        _set("plans/pro/charges", {"api-calls": {**calls, "unit_price": _every("0.0027")}})
+    )
+    new = changed(
+        _set("plans/pro/charges", {"api-calls": {**calls, "unit_price": _every("0.0029")}})
+    )
+    old_path = write(tmp_path / "old.yaml", old)
+    new_path = write(tmp_path / "new.yaml", new)
+    result = run_cli(["diff", str(old_path), str(new_path), "--no-quotes"])
+    line = next(text for text in result.stdout.splitlines() if "costs more at" in text)
+    amounts = re.search(r"\((\w+) (\w+): ([0-9.]+) → ([0-9.]+)\)", line)
+    assert amounts, line
+    for amount in amounts.group(3, 4):
+        assert re.fullmatch(r"[0-9]+\.[0-9]{2}", amount), line  # USD and EUR: two decimals
+    assert amounts.group(3) != amounts.group(4), line
+
+
+def _every(amount: str) -> dict:
+    return {period: {"USD": amount, "EUR": amount} for period in ("monthly", "annual")}

@@ -46,6 +46,7 @@ from .cli_common import (
 )
 from .config import Config, locale_problem, module_name_problem
 from .diagnostics import FORMATTERS
+from .escape import one_line
 
 if TYPE_CHECKING:
     from .pipeline import Build
@@ -310,12 +311,17 @@ def _number(text: str):
 
 
 def _pairs(ctx, param, values) -> dict:
+    """KEY=VALUE options as a dict; a key given twice is refused, never "the last wins"."""
     result = {}
     for item in values:
         key, sep, value = item.partition("=")
         if not sep or not key or not value:
             raise click.BadParameter(
                 f'"{item}" is not KEY=VALUE, e.g. seats=20.', ctx=ctx, param=param
+            )
+        if key in result:
+            raise click.BadParameter(
+                f'"{key}" is given twice; expected each {key}=... once.', ctx=ctx, param=param
             )
         result[key] = _number(value)
     return result
@@ -406,7 +412,7 @@ def _run_evaluator(catalog: str, action):
     try:
         return module, action(module)
     except module.PricingError as exc:
-        click.echo(f"error: {exc} [{type(exc).__name__}]", err=True)
+        click.echo(f"error: {one_line(str(exc))} [{type(exc).__name__}]", err=True)
         sys.exit(EXIT_CATALOG)
 
 
@@ -433,8 +439,16 @@ def _run_evaluator(catalog: str, action):
     "text, json (to_dict(), money as decimal strings), or with --scenarios markdown "
     "(a table for a pull-request comment).",
 )
+@click.option(
+    "--at",
+    "at",
+    callback=_moment,
+    default=None,
+    help="The moment of the quote, ISO 8601 with timezone: a trial that has ended is "
+    "quoted as downgraded or cancelled.",
+)
 @verbosity_options
-def quote(catalog, usage, scenarios, output_format, **opts) -> None:
+def quote(catalog, usage, scenarios, output_format, at, **opts) -> None:
     """Price one subscription for one period, line by line.
 
     \b
@@ -442,12 +456,18 @@ def quote(catalog, usage, scenarios, output_format, **opts) -> None:
       pricegen quote pricing/ --plan pro --period annual --currency EUR \\
           --quantity seats=20 --usage api-calls=1500000 --addon extra-seats=2
       pricegen quote pricing/ --plan pro --quantity seats=5 --output-format json
+      pricegen quote pricing/ --plan pro --quantity seats=5 --trial \\
+          --started-at 2026-01-01T00:00:00Z --at 2026-02-01T00:00:00Z
       pricegen quote pricing/ --scenarios scenarios.yaml --output-format markdown
     """
+    if output_format == "markdown" and scenarios is None:
+        raise click.UsageError("markdown formats a --scenarios run; give --scenarios FILE.")
     if scenarios is not None:
         from .scenarios import run_cli
 
         single = [f"--{k.rstrip('s').replace('_', '-')}" for k, v in opts.items() if v]
+        if at is not None:
+            single.append("--at")
         if usage or single:
             raise click.UsageError(
                 "--scenarios quotes the subscriptions in the file; "
@@ -459,11 +479,11 @@ def quote(catalog, usage, scenarios, output_format, **opts) -> None:
         sys.exit(run_cli(catalog, scenarios, output_format))
     if opts["plan"] is None:
         raise click.UsageError("Missing option '--plan' (or give --scenarios FILE).")
-    if output_format == "markdown":
-        raise click.UsageError("--output-format markdown is a table of --scenarios quotes.")
     from . import present
 
-    module, result = _run_evaluator(catalog, lambda m: m.quote(_subscription(m, opts), usage=usage))
+    module, result = _run_evaluator(
+        catalog, lambda m: m.quote(_subscription(m, opts), usage=usage, now=at)
+    )
     if output_format == "json":
         click.echo(present.quote_json(result), nl=False)
     else:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 import click
 
@@ -118,6 +119,11 @@ def diff(sides, against, output_format, fail_on, references, no_quotes) -> None:
       pricegen diff HEAD~3:pricing HEAD:pricing --reference seats=40 --output-format json
     """
     old_spec, new_spec = _sides(sides, against)
+    if against is not None and not Path(new_spec.path).exists():  # before reading git
+        _fail(
+            f'new: "{new_spec.path}" does not exist; expected a catalog file or directory.',
+            EXIT_USAGE,
+        )
     with _opened(old_spec, "old") as old, _opened(new_spec, "new") as new:
         changes = diffing.diff(old.catalog, new.catalog)
         impacts = [] if no_quotes else _impacts(old.catalog, new.catalog, references)

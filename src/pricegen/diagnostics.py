@@ -94,14 +94,17 @@ def _plain(text: str, _role: str) -> str:
 def format_text(
     diagnostics: Iterable[Diagnostic], *, paint: Callable[[str, str], str] = _plain
 ) -> str:
-    """One ``path:line:col: severity: message [RULE]`` line each.
+    """One line per diagnostic, whatever the catalog's text holds (see escape.py).
 
     ``paint(text, role)`` styles the parts (roles: path, error, warning, rule),
-    for colour on a terminal; by default the text stays plain.
+    for colour on a terminal; by default the text stays plain. Catalog text is
+    escaped before it is painted, so it cannot carry escape sequences of its own.
     """
+    from .escape import one_line
+
     return "".join(
-        f"{paint(f'{d.path}:{d.line}:{d.col}:', 'path')} "
-        f"{paint(d.severity.value + ':', d.severity.value)} {d.message} "
+        f"{paint(f'{one_line(d.path)}:{d.line}:{d.col}:', 'path')} "
+        f"{paint(d.severity.value + ':', d.severity.value)} {one_line(d.message)} "
         f"{paint(f'[{d.rule}]', 'rule')}\n"
         for d in diagnostics
     )

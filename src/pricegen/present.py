@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 
+from .escape import one_line
+
 
 def quote_json(quote) -> str:
     return json.dumps(quote.to_dict(), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
@@ -20,22 +22,43 @@ def decision_json(decision) -> str:
 def quote_text(quote, format_money) -> str:
     """An invoice-like table: description, quantity, amount; then the total."""
     rows = [
-        (line.description, f"{line.quantity:,}", format_money(line.amount, quote.currency))
+        (
+            one_line(line.description),
+            f"{line.quantity:,}",
+            format_money(line.amount, quote.currency),
+        )
         for line in quote.lines
     ]
     total = format_money(quote.total, quote.currency)
     width = max([len(r[0]) for r in rows] + [5])
     qty = max([len(r[1]) for r in rows] + [3])
     amt = max([len(r[2]) for r in rows] + [len(total)])
-    out = [f"Quote for plan {quote.plan}, {quote.period}, {quote.currency}"]
+    out = [
+        f"Quote for plan {one_line(quote.plan)}, {quote.period}, {quote.currency}{_phase(quote)}"
+    ]
     out += [f"  {d:<{width}}  {q:>{qty}}  {a:>{amt}}" for d, q, a in rows]
     out.append(f"  {'Total':<{width}}  {'':>{qty}}  {total:>{amt}}")
     return "\n".join(out) + "\n"
 
 
+def _iso(moment) -> str:
+    return moment.isoformat().replace("+00:00", "Z")  # as to_dict() writes it
+
+
+def _phase(result) -> str:
+    """ ", trialing until ..." for a result outside the plain active phase."""
+    if result.phase is None or result.phase == "active":
+        return ""
+    ends = result.trial_ends_at
+    until = f" (trial ended {_iso(ends)})" if ends is not None else ""
+    if result.phase == "trialing":
+        until = f" until {_iso(ends)}" if ends is not None else ""
+    return f", {result.phase}{until}"
+
+
 def decision_text(decision) -> str:
     verdict = "allowed" if decision.has_access else f"denied ({decision.reason.value})"
-    parts = [f"{decision.feature}: {verdict}"]
+    parts = [f"{one_line(decision.feature)}: {verdict}{_phase(decision)}"]
     if decision.unlimited:
         parts.append("unlimited")
     elif decision.limit is not None:
@@ -48,7 +71,7 @@ def decision_text(decision) -> str:
     if decision.value is not None:
         parts.append(f"value {decision.value}")
     if decision.values:
-        parts.append("values " + ", ".join(decision.values))
+        parts.append("values " + ", ".join(one_line(v) for v in decision.values))
     if decision.window_start is not None:
         parts.append(
             f"window {decision.window_start.isoformat()} to {decision.window_end.isoformat()}"
@@ -83,7 +106,8 @@ def scenarios_text(outcomes, format_money) -> str:
     blocks = []
     for outcome in outcomes:
         scenario = outcome.scenario
-        head = f"== {scenario.name}" + (f": {scenario.description}" if scenario.description else "")
+        about = f": {one_line(scenario.description)}" if scenario.description else ""
+        head = f"== {one_line(scenario.name)}{about}"
         if outcome.ok:
             body = quote_text(outcome.quote, format_money)
         else:

@@ -55,6 +55,7 @@ def open_side(spec: SideSpec, side: str) -> Iterator[tuple[Path, str]]:
             raise SideError(
                 side,
                 f'"{spec.path}" does not exist; expected a catalog file or directory, or REV:PATH.',
+                usage=True,  # a missing path is a usage error, as for every other command
             )
         yield Path(spec.path), spec.path
         return
