@@ -295,7 +295,7 @@ def _type_problem(kind: str, value) -> str | None:
 
 def _enum_values(feature: Entry, entry: Entry, value):
     """Each unknown value is reported at the value itself."""
-    path = ("entitlements", feature.id)
+    path: tuple[str, ...] = ("entitlements", feature.id)
     if isinstance(value, dict):
         value, path = value.get("values"), (*path, "values")
     if not isinstance(value, list):
@@ -398,7 +398,8 @@ def _tiers(plan: Entry, feature_id: str, charge) -> Iterator[Diagnostic]:
 
 def _tier_prices(plan: Entry, path: tuple, name: str, model: str, tier) -> Iterator[Diagnostic]:
     if model == "stairstep":
-        needed, unused = '"price"', ("unit_price", "flat_price")
+        unused: tuple[str, ...] = ("unit_price", "flat_price")
+        needed = '"price"'
         missing = "price" not in tier
     else:
         needed, unused = "unit_price, flat_price or both", ("price",)
@@ -448,7 +449,7 @@ def _charge_price_paths(charge) -> Iterator[tuple]:
 
 def _addon_periods(raw: RawCatalog, addon: Entry) -> tuple[str, ...]:
     """An add-on is sold in every period of every plan it is compatible with."""
-    wanted = set()
+    wanted: set[str] = set()
     for plan_id in addon.get("plans") or ():
         if plan_id in raw.plans:
             wanted.update(plan_periods(raw, raw.plans[plan_id]))

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -51,8 +52,10 @@ from .escape import one_line
 if TYPE_CHECKING:
     from .pipeline import Build
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def diagnostic_options(command):
+
+def diagnostic_options(command: F) -> F:
     command = click.option("--strict", is_flag=True, help="Treat warnings as errors.")(command)
     return click.option(
         "--error-format",
@@ -343,7 +346,7 @@ def _moment(ctx, param, value):
     return moment
 
 
-def subscription_options(command):
+def subscription_options(command: F) -> F:
     options = [
         click.option("--plan", default=None, help="Plan id (required unless --scenarios)."),
         click.option("--period", default=None, help="Billing period [default: the plan's first]."),

@@ -27,6 +27,8 @@ from . import __version__
 from .diagnostics import FORMATTERS, Diagnostic, summary
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
     from .pipeline import Build
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_CATALOG = 0, 1, 2, 3
@@ -46,13 +48,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 # -- the catalog argument ----------------------------------------------------------
 
 
-class CatalogPath(click.ParamType):
+class CatalogPath(click.ParamType):  # type: ignore[type-arg]  # generic in some click versions
     """An existing file or directory, or ``-`` for standard input."""
 
     name = "catalog"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        text = os.fspath(value)
+        text = str(os.fspath(value))
         if text == STDIN or Path(text).exists():
             return text
         origin = ""
@@ -63,7 +65,7 @@ class CatalogPath(click.ParamType):
 
     def shell_complete(
         self, ctx: click.Context, param: click.Parameter, incomplete: str
-    ) -> list[click.shell_completion.CompletionItem]:
+    ) -> list[CompletionItem]:
         from click.shell_completion import CompletionItem
 
         return [CompletionItem(incomplete, type="file")]
@@ -206,15 +208,16 @@ def output_format_option(
             kwargs["output_format"] = _with_aliases(kwargs["output_format"])
             return command(*args, **kwargs)
 
+        decorated: Callable[..., Any] = wrapper
         for flag, meaning in aliases.items():
-            wrapper = _alias_option(flag, meaning, choices)(wrapper)
-        return click.option(  # type: ignore[no-any-return]
+            decorated = _alias_option(flag, meaning, choices)(decorated)
+        return click.option(  # type: ignore[return-value]
             "--output-format",
             "output_format",
             type=click.Choice(list(choices)),
             default=None,
             help=f"{help_text} [default: text]",
-        )(wrapper)
+        )(decorated)
 
     return decorate
 

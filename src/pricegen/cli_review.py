@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -39,11 +40,11 @@ from .config import Config
 from .diagnostics import FORMATTERS, Severity, normalize
 from .lint import LEVELS, LINT_RULES, config_problem
 from .lint import lint as run_lint
-from .model import dump_json
+from .model import Catalog, dump_json
 from .pipeline import Build, compile_catalog
 
 
-def _fail(message: str, code: int) -> None:
+def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
 
@@ -125,6 +126,7 @@ def diff(sides, against, output_format, fail_on, references, no_quotes) -> None:
             EXIT_USAGE,
         )
     with _opened(old_spec, "old") as old, _opened(new_spec, "new") as new:
+        assert old.catalog is not None and new.catalog is not None  # _opened exits on errors
         changes = diffing.diff(old.catalog, new.catalog)
         impacts = [] if no_quotes else _impacts(old.catalog, new.catalog, references)
     report = diffing.Report(old_spec.label, new_spec.label, changes, impacts)
@@ -156,7 +158,8 @@ class _opened:
     """Open and compile one side; every failure exits with a message naming the side."""
 
     def __init__(self, spec: diffing.SideSpec, side: str) -> None:
-        self.spec, self.side, self.catalog = spec, side, None
+        self.spec, self.side = spec, side
+        self.catalog: Catalog | None = None
 
     def __enter__(self):
         self._context = diffing.open_side(self.spec, self.side)
@@ -272,6 +275,7 @@ def lint(ctx, catalog, disable, severities, strict, error_format) -> None:
     _check_rules(ctx, {rule: "off" for rule in disable}, "--disable")
     _check_rules(ctx, severities, "--severity")
     build = _compiled(catalog, error_format)
+    assert build.catalog is not None  # _compiled exits on errors
     warnings = [d for d in build.diagnostics if not d.is_error]
     findings = normalize(run_lint(build.catalog, build.sources, warnings, overrides), strict=strict)
     _report(findings, error_format, build.sources)
@@ -333,6 +337,7 @@ def analyze(
     """
     build = _compiled(catalog)
     model = build.catalog
+    assert model is not None  # _compiled exits on errors
     periods = _choose(period, model.product.billing_periods, "--period")
     currencies = _choose(currency, model.product.currencies, "--currency")
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
+from typing import Any
 
 from .diagnostics import Location
 from .money import Money, Price, text
@@ -166,7 +167,7 @@ def to_data(value: object) -> object:
     return value
 
 
-def canonical_data(catalog: Catalog) -> dict:
+def canonical_data(catalog: Catalog) -> dict[str, Any]:
     """The catalog as plain data. Key order is sorted on output, so the order
     of features, plans and add-ons is recorded explicitly in ``order``."""
     data = to_data(catalog)

@@ -6,6 +6,7 @@ nothing downstream ever sees a broken model. Warnings accumulate and go on.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -66,5 +67,7 @@ def compile_catalog(
     return Build(catalog, final, tuple(files))
 
 
-def _stop(diagnostics, strict, files=()) -> Build:
+def _stop(
+    diagnostics: list[Diagnostic], strict: bool, files: Iterable[source.SourceFile] = ()
+) -> Build:
     return Build(None, normalize(diagnostics, strict=strict), tuple(files))

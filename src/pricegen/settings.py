@@ -155,7 +155,7 @@ def _syntax_message(shown: str, message: str) -> str:
     return f"{shown}: error: {message}; expected valid TOML."
 
 
-def _checked(table: dict, shown: str, base: str) -> dict[str, object]:
+def _checked(table: dict[str, object], shown: str, base: str) -> dict[str, object]:
     values: dict[str, object] = {}
     for name, value in table.items():
         key = _BY_NAME.get(name)

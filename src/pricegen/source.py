@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -39,7 +39,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 _DEPTH_MESSAGE = f"Nesting is deeper than {MAX_DEPTH} levels; expected a flatter document."
 
 
-class YamlMap(dict):
+class YamlMap(dict[str, Any]):
     """A mapping that knows the position of each key and of each value."""
 
     __slots__ = ("marks",)
@@ -49,7 +49,7 @@ class YamlMap(dict):
         self.marks: dict[str, tuple[int, int, int, int]] = {}
 
 
-class YamlList(list):
+class YamlList(list[Any]):
     """A sequence that knows the position of each item."""
 
     __slots__ = ("marks",)
@@ -226,7 +226,7 @@ class _Builder:
         """Build one node; returns (value, node count)."""
         line, col = _mark(event)
         if isinstance(event, yaml.AliasEvent):
-            return self._alias(event.anchor, line, col)
+            return self._alias(str(event.anchor), line, col)
         self._count(1, line, col)
         if depth > MAX_DEPTH:
             raise _LoadError("YAML_DEPTH_LIMIT", _DEPTH_MESSAGE, line, col)
@@ -240,8 +240,9 @@ class _Builder:
             value, size = self._sequence(events, depth)
         else:  # pragma: no cover - the parser guarantees a node event here
             raise _LoadError("YAML_SYNTAX", f"Unexpected {type(event).__name__}.", line, col)
-        if getattr(event, "anchor", None):
-            self.anchors[event.anchor] = (value, size)
+        anchor = getattr(event, "anchor", None)
+        if anchor:
+            self.anchors[anchor] = (value, size)
         return value, size
 
     def _alias(self, anchor: str, line: int, col: int):
@@ -353,6 +354,8 @@ def _short_tag(tag: str) -> str:
 
 def _mark(event: yaml.Event) -> tuple[int, int]:
     mark = event.start_mark
+    if mark is None:  # pragma: no cover - the parser marks every event
+        return 1, 1
     return mark.line + 1, mark.column + 1
 
 
@@ -584,8 +587,8 @@ def load_bytes(
 ) -> tuple[SourceFile | None, list[Diagnostic]]:
     """Decode and parse one file's bytes, already read (from a file or standard input)."""
     text, problem = _decode(raw, display)
-    if problem:
-        return None, [problem]
+    if problem or text is None:
+        return None, [problem] if problem else []
     data, diagnostics = parse_text(text, display, budget=budget)
     if diagnostics:
         return None, diagnostics

@@ -60,8 +60,11 @@ def token_ends(text: str) -> dict[Position, Position]:
     last_end: Position = (1, 1)
     try:
         for event in yaml.parse(text, Loader=_EVENT_LOADER):
-            start = (event.start_mark.line + 1, event.start_mark.column + 1)
-            end = (event.end_mark.line + 1, event.end_mark.column + 1)
+            start_mark, end_mark = event.start_mark, event.end_mark
+            if start_mark is None or end_mark is None:
+                continue  # the parser marks every event; the stubs allow none
+            start = (start_mark.line + 1, start_mark.column + 1)
+            end = (end_mark.line + 1, end_mark.column + 1)
             if isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
                 ends.setdefault(start, end)
                 last_end = end

@@ -32,6 +32,7 @@ class Suite:
         return self.module is not None and not has_errors(self.diagnostics)
 
     def run(self) -> list[Outcome]:
+        assert self.module is not None  # only a suite that is ok runs
         return run(self.scenarios, self.module)
 
 
@@ -61,6 +62,7 @@ def open_suite(
         diagnostics += build.diagnostics
         if not build.ok:
             return Suite(None, [], diagnostics)
+        assert build.catalog is not None  # build.ok
         module = load_evaluator(build.catalog, Config(include_drafts=True))
     scenarios, problems = load(scenarios_path, module.CATALOG, display)
     return Suite(module, scenarios, diagnostics + problems)
@@ -86,6 +88,7 @@ def run_cli(catalog_path: str, scenarios_path: str, output: str) -> int:
     if not suite.ok:
         return EXIT_ERRORS
     outcomes = suite.run()
+    assert suite.module is not None  # suite.ok
     if output == "json":
         click.echo(present.scenarios_json(outcomes), nl=False)
     elif output == "markdown":
