@@ -121,7 +121,7 @@ def test_html_has_only_its_own_scripts(outputs):
     assert "alert" not in parser.scripts[1][1]
     assert parser.handlers == []  # no <img>, no on* attribute came from the catalog
     data = json.loads(parser.scripts[0][1])
-    assert data["prices"]["pro"]["monthly"]["USD"]["amount"] == "10"
+    assert data["prices"]["plan:pro"]["monthly"]["USD"]["amount"] == "10"
 
 
 def test_html_shows_the_text_escaped(outputs):

@@ -490,7 +490,7 @@ def quote(catalog, usage, scenarios, output_format, at, **opts) -> None:
     if output_format == "json":
         click.echo(present.quote_json(result), nl=False)
     else:
-        click.echo(present.quote_text(result, module.format_money), nl=False)
+        click.echo(present.quote_text(result, module), nl=False)
 
 
 @main.command(name="check")
@@ -529,7 +529,7 @@ def check_command(catalog, feature, usage, requested, at, output_format, **opts)
         raise click.UsageError("Missing option '--plan'.")
     from . import present
 
-    _, result = _run_evaluator(
+    module, result = _run_evaluator(
         catalog,
         lambda m: m.check(
             _subscription(m, opts), feature, usage=usage, requested=requested, now=at
@@ -538,7 +538,7 @@ def check_command(catalog, feature, usage, requested, at, output_format, **opts)
     if output_format == "json":
         click.echo(present.decision_json(result), nl=False)
     else:
-        click.echo(present.decision_text(result), nl=False)
+        click.echo(present.decision_text(result, module), nl=False)
 
 
 # The review commands import their cores only when run (see PricegenGroup).

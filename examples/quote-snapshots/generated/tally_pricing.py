@@ -81,6 +81,7 @@ __all__ = [
     "check",
     "entitlements",
     "format_money",
+    "format_number",
     "phase",
     "quote",
     "reset_window",
@@ -90,7 +91,7 @@ __all__ = [
 # -- data: begin. The catalog as JSON text, parsed on import or on first use --
 GENERATOR = "pricegen 0.1.0"
 SOURCE_SHA256 = "6a6d7c2539c2ab4a8660597b63d58b634138620569b7607e1f88f7dae7fbb704"
-_PRODUCT_SOURCE = '{"id":"tally","name":"Tally","description":"Track time against projects, turn it into invoices, and see which clients pay for themselves.","currencies":["USD","EUR"],"billing_periods":["monthly","annual"],"trial_end":"downgrade","rounding":"half_up","minor_units":{"USD":2,"EUR":2},"locale":"en_US","default_plan":"free","money_formats":{"USD":["$","",",","."],"EUR":["\\u20ac","",",","."]}}'  # noqa: E501
+_PRODUCT_SOURCE = '{"id":"tally","name":"Tally","description":"Track time against projects, turn it into invoices, and see which clients pay for themselves.","currencies":["USD","EUR"],"billing_periods":["monthly","annual"],"trial_end":"downgrade","rounding":"half_up","minor_units":{"USD":2,"EUR":2},"locale":"en_US","default_plan":"free","money_formats":{"USD":{"positive":["$",""],"negative":["-$",""],"group":",","decimal":".","grouping":[3,3]},"EUR":{"positive":["\\u20ac",""],"negative":["-\\u20ac",""],"group":",","decimal":".","grouping":[3,3]}},"number_format":{"group":",","decimal":".","grouping":[3,3]}}'  # noqa: E501
 _FEATURES_SOURCE = '{"seats":{"id":"seats","name":"Members","description":"People who track time in the workspace.","group":"","type":"metered","unit":["member","members"],"values":[],"meter":"fluctuating"},"projects":{"id":"projects","name":"Active projects","description":"Projects that time can be tracked against.","group":"","type":"metered","unit":["project","projects"],"values":[],"meter":"fluctuating"},"api-calls":{"id":"api-calls","name":"API requests","description":"Requests to the Tally REST API, for timers in other tools and custom reports.","group":"","type":"metered","unit":["request","requests"],"values":[],"meter":"incremental"},"invoicing":{"id":"invoicing","name":"Invoicing","description":"Turn tracked time into invoices and send them to clients.","group":"","type":"boolean","unit":null,"values":[],"meter":null},"history":{"id":"history","name":"Report history","description":"How far back reports can look.","group":"","type":"config","unit":["month","months"],"values":[],"meter":null},"audit-log":{"id":"audit-log","name":"Audit log","description":"Who changed which time entry, and when.","group":"","type":"boolean","unit":null,"values":[],"meter":null},"sso":{"id":"sso","name":"SAML single sign-on","description":"Sign in through Okta, Entra ID or Google Workspace.","group":"","type":"boolean","unit":null,"values":[],"meter":null}}'  # noqa: E501
 _PLAN_SOURCES = {
     "free": '{"id":"free","name":"Free","description":"For freelancers tracking their own time.","status":"published","default":true,"custom":false,"extends":null,"ancestors":[],"billing_periods":["monthly","annual"],"trial":null,"price":null,"charges":[],"entitlements":{"seats":{"limit":3},"projects":{"limit":5},"api-calls":{"limit":1000,"reset":"month"},"history":{"value":"3"}}}',  # noqa: E501
@@ -1428,22 +1429,48 @@ def format_money(amount: Decimal, currency: str) -> str:
     """Locale-formatted money (CLDR patterns baked in at generation), e.g. $1,234.00.
 
     Shows at least the currency's minor unit, and more digits when a unit
-    price has them ($0.0027).
+    price has them ($0.0027). Affixes, symbols and grouping are the locale's
+    (en_IN groups 12,34,567.00; de_DE writes 1.234,00 $).
     """
     amount = _amount(amount)
-    formats = _PRODUCT["money_formats"][_known_currency(currency)]
-    prefix, suffix, group, decimal = formats
+    form = _PRODUCT["money_formats"][_known_currency(currency)]
     # copy_abs() and normalize(_MONEY): abs() and normalize() round in the current
     # context, 28 digits by default, which would show 30-digit amounts wrongly.
     digits = max(
         _PRODUCT["minor_units"][currency],
         -amount.normalize(_MONEY).as_tuple().exponent,
     )
-    text = f"{amount.copy_abs():,.{digits}f}"
-    whole, _, fraction = text.partition(".")
-    body = whole.replace(",", group) + (decimal + fraction if fraction else "")
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{prefix}{body}{suffix}"
+    whole, _, fraction = f"{amount.copy_abs():.{digits}f}".partition(".")
+    body = _grouped(whole, form["group"], form["grouping"])
+    if fraction:
+        body += form["decimal"] + fraction
+    prefix, suffix = form["negative" if amount < 0 else "positive"]
+    return f"{prefix}{body}{suffix}"
+
+
+def format_number(n: int) -> str:
+    """A count as line descriptions write it, grouped in the catalog's locale: 1,000."""
+    form = _PRODUCT["number_format"]
+    sign, digits = ("-", str(-n)) if n < 0 else ("", str(n))
+    return sign + _grouped(digits, form["group"], form["grouping"])
+
+
+_num = format_number  # short, for the many counts in line descriptions
+
+
+def _grouped(digits: str, group: str, sizes) -> str:
+    """Digits grouped from the right: ``sizes[0]``, then ``sizes[1]`` (India: 3;2)."""
+    size = sizes[0]
+    if len(digits) <= size:
+        return digits
+    parts = [digits[-size:]]
+    digits = digits[:-size]
+    size = sizes[1]
+    while len(digits) > size:
+        parts.append(digits[-size:])
+        digits = digits[:-size]
+    parts.append(digits)
+    return group.join(reversed(parts))
 
 
 @lru_cache(maxsize=1024)
@@ -1505,7 +1532,7 @@ def _compile_charge(charge, period: str, currency: str) -> _Charge:
         unit = _price_of(charge["unit_price"], period, currency)
         each = f" × {_money_text(unit, currency)}"
         return _Charge(
-            charge, _QUANTA[currency], lambda q: unit * q, lambda q: f"{q:,}{each}"
+            charge, _QUANTA[currency], lambda q: unit * q, lambda q: f"{_num(q)}{each}"
         )
     if model == "package":
         return _package(charge, period, currency)
@@ -1524,14 +1551,14 @@ def _compile_charge(charge, period: str, currency: str) -> _Charge:
 def _package(charge, period: str, currency: str) -> _Charge:
     size, up = charge["block_size"], charge["rounding"] == "up"
     price = _price_of(charge["block_price"], period, currency)
-    each = f" of {size:,} × {_money_text(price, currency)}"
+    each = f" of {_num(size)} × {_money_text(price, currency)}"
 
     def blocks(q: int) -> int:
         return -(-q // size) if up else q // size
 
     def explain(q: int) -> str:
         n = blocks(q)
-        return f"{n:,} {'block' if n == 1 else 'blocks'}{each}"
+        return f"{_num(n)} {'block' if n == 1 else 'blocks'}{each}"
 
     return _Charge(charge, _QUANTA[currency], lambda q: price * blocks(q), explain)
 
@@ -1571,7 +1598,7 @@ def _graduated(tiers, q: int) -> Decimal:
 
 
 def _graduated_text(tiers, q: int) -> str:
-    return "; ".join([f"{units:,}{text}" for units, _, _, text in _slices(tiers, q)])
+    return "; ".join([f"{_num(n)}{text}" for n, _, _, text in _slices(tiers, q)])
 
 
 def _reached(tiers, q: int):
@@ -1588,14 +1615,14 @@ def _volume(tiers, q: int) -> Decimal:
 
 
 def _volume_text(tiers, q: int) -> str:
-    return f"{q:,}{_reached(tiers, q)[3]}"
+    return f"{_num(q)}{_reached(tiers, q)[3]}"
 
 
 def _stairstep(charge, period: str, currency: str) -> _Charge:
     steps = []
     for tier in charge["tiers"]:
         price, upper = _price_of(tier["price"], period, currency), tier["up_to"]
-        bound = f"up to {upper:,}" if upper is not None else "open tier"
+        bound = f"up to {_num(upper)}" if upper is not None else "open tier"
         steps.append((upper, price, f"tier {bound}: {_money_text(price, currency)}"))
 
     def step(q: int):
@@ -1658,8 +1685,8 @@ def _count(n: int, fid: str) -> str:
     """A count of the feature's units: "1 seat", "20 seats", "3 × Projects"."""
     unit = FEATURES[fid]["unit"]
     if not unit:
-        return f"{n:,} × {FEATURES[fid]['name']}"
-    return f"{n:,} {unit[0] if n == 1 else unit[1]}"
+        return f"{_num(n)} × {FEATURES[fid]['name']}"
+    return f"{_num(n)} {unit[0] if n == 1 else unit[1]}"
 
 
 def quote(
@@ -1870,7 +1897,7 @@ def _charge_line(charge: _Charge, quantity: int, quantum: Decimal) -> Line:
 def _charge_text(charge: _Charge, quantity: int, billable: int) -> str:
     what = _count(quantity, charge.feature)
     if charge.included:
-        what += f" ({charge.included:,} included, {billable:,} billable)"
+        what += f" ({_num(charge.included)} included, {_num(billable)} billable)"
     return f"{what}: {charge.explanation(billable)}"  # counts and money texts only
 
 
@@ -1878,7 +1905,7 @@ def _addon_line(
     addon_id: str, addon: Any, count: int, period: str, currency: str
 ) -> Line:
     unit = _price_of(addon["price"], period, currency) if addon["price"] else _ZERO
-    text = f"{addon['name']}: {count:,} × {_money_text(unit, currency)}"
+    text = f"{addon['name']}: {_num(count)} × {_money_text(unit, currency)}"
     amount = round_money(_mul(unit, count), currency)
     return _line(f"addon:{addon_id}", text, count, amount)
 

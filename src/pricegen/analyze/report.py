@@ -61,7 +61,7 @@ def _answer_text(answer, quote, module) -> list[str]:
         lines.append("  no subscription meets every requirement.")
         return lines
     lines.append(f"  {purchase_text(answer.best)}")
-    lines += ["  " + line for line in present.quote_text(quote, module.format_money).splitlines()]
+    lines += ["  " + line for line in present.quote_text(quote, module).splitlines()]
     others = [p for p in answer.per_plan if p is not answer.best]
     if others:
         lines.append(

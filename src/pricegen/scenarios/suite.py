@@ -92,9 +92,9 @@ def run_cli(catalog_path: str, scenarios_path: str, output: str) -> int:
     if output == "json":
         click.echo(present.scenarios_json(outcomes), nl=False)
     elif output == "markdown":
-        click.echo(present.scenarios_markdown(outcomes, suite.module.format_money), nl=False)
+        click.echo(present.scenarios_markdown(outcomes, suite.module), nl=False)
     else:
-        click.echo(present.scenarios_text(outcomes, suite.module.format_money), nl=False)
+        click.echo(present.scenarios_text(outcomes, suite.module), nl=False)
     refused = sum(1 for o in outcomes if not o.ok)
     count = f"{len(outcomes)} scenario{'s' if len(outcomes) != 1 else ''}"
     click.echo(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from ..render import pages
+from ..render import webpage
 from ..render.tables import build_table, csv_table, markdown_table
 from ..render.templating import ENV, common_context
 from .base import RenderContext
@@ -19,7 +19,7 @@ class PricingTables:
         catalog, words = context.catalog, context.words
         table = build_table(catalog, words)
         common = common_context(catalog)
-        page = pages.html_context(catalog, table, words)
+        page = webpage.html_context(catalog, table, words)
         html = ENV.get_template("pricing.html.jinja").render(
             **common, table=table, **_html_safe(page)
         )
