@@ -178,3 +178,21 @@ def test_every_key_is_documented_in_the_readme():
     readme = (REPO / "README.md").read_text("utf-8")
     for key in settings.KEYS:
         assert re.search(rf"^{re.escape(key.name)} = .+# ", readme, re.M), key.name
+
+
+def test_env_is_a_default_for_every_command_that_has_the_parameter(tmp_path, monkeypatch):
+    """env applies to every command: those with --env get it, the others never look it up."""
+    import click
+
+    (tmp_path / "pricegen.toml").write_text('env = "staging"\ncatalog = "alt.yaml"\n')
+    monkeypatch.chdir(tmp_path)
+    from pricegen.cli_common import apply_settings
+
+    ctx = click.Context(main, info_name="pricegen")
+    with ctx:
+        apply_settings(ctx, None, False)
+    assert ctx.default_map is not None
+    for name in main.list_commands(ctx):
+        assert ctx.default_map[name]["env"] == "staging", name
+        assert ctx.default_map[name]["catalog"] == "alt.yaml", name
+    assert "out" not in ctx.default_map["validate"]  # generate's own keys stay generate's

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -108,7 +109,7 @@ def compile_input(catalog: str, *, strict: bool = False) -> Build:
     label = catalog_label(catalog)
     ctx = click.get_current_context()
     detail(f"settings: {settings_origin(ctx) if _SETTINGS in ctx.meta else 'none'}")
-    started = _clock()
+    started = time.perf_counter()
     if catalog == STDIN:
         stream = getattr(sys.stdin, "buffer", None)
         if stream is None:
@@ -121,14 +122,8 @@ def compile_input(catalog: str, *, strict: bool = False) -> Build:
     return build
 
 
-def _clock() -> float:
-    import time
-
-    return time.perf_counter()
-
-
 def _ms(started: float) -> str:
-    return f"{(_clock() - started) * 1000:.1f} ms"
+    return f"{(time.perf_counter() - started) * 1000:.1f} ms"
 
 
 # -- verbosity ---------------------------------------------------------------------
