@@ -9,13 +9,16 @@ Requirements (issue 19, item 5):
 
 Every command is a fresh process, as a shell, pre-commit or a CI step
 starts it, with output to a pipe (so ``--help`` is formatted for 80
-columns, as in CI). Each round runs every command once, in a new random
-order; a command's ratio is its time over its baseline's time in the same
-round, and the table gives the median and the min–max of those ratios over
-all rounds, with the median wall time of each command. ``python -c "import
-click"`` is shown for scale: importing click alone is about what the
---version budget allows, which is why --version and --help do not import it
-(see ``pricegen.entry``).
+columns, as in CI), and with bytecode caching on (``PYTHONDONTWRITEBYTECODE``
+is removed from the children's environment; the warm-up run writes the
+caches), as an installed package has its modules compiled. Each round
+runs every command once, in a new random order; a command's ratio is its
+time over its baseline's time in the same round, and the table gives the
+median and the min–max of those ratios over all rounds, with the median
+wall time of each command. ``python -c "import click"`` is shown for
+scale: importing click alone is about what the --version budget allows,
+which is why --version and --help do not import it (see
+``pricegen.entry``).
 
 Usage::
 
@@ -64,6 +67,9 @@ TARGETS = [
 
 def run_once(command: list[str]) -> float:
     env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
+    # Cached bytecode, as an installed package has it (pip compiles on install):
+    # without it every start recompiles pricegen's modules, some 30 ms.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, env=env, cwd=ROOT)
     elapsed = time.perf_counter() - started
