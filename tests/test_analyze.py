@@ -506,7 +506,9 @@ def test_analyze_command_text_and_json(run_cli):
     assert result.exit_code == 0, result.stderr
     assert "Cheapest purchase for sso, seats>=40 (monthly, USD)" in result.stdout
     assert "analyzed in" in result.stderr
-    result = run_cli(["analyze", path, "--require", "sso", "--require", "seats>=40", "--json"])
+    result = run_cli(
+        ["analyze", path, "--require", "sso", "--require", "seats>=40", "--output-format", "json"]
+    )
     data = json.loads(result.stdout)
     model = compile_catalog(path).catalog
     module = load_evaluator(model)

@@ -146,7 +146,7 @@ def run_diff(run_cli, tmp_path, new: dict, *args, old: dict = BASE):
 
 
 def changes_of(run_cli, tmp_path, new: dict, old: dict = BASE) -> list[dict]:
-    result = run_diff(run_cli, tmp_path, new, "--format", "json", "--no-quotes", old=old)
+    result = run_diff(run_cli, tmp_path, new, "--output-format", "json", "--no-quotes", old=old)
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)["changes"]
 
@@ -294,7 +294,7 @@ def test_quote_impact_of_a_tier_change_at_reference_points(run_cli, tmp_path):
     """Team's second tier 8 → 9 USD monthly: 10 seats cost 100 both sides (first tier only);
     the user's 25 seats cost 10·10 + 15·8 = 220 before and 10·10 + 15·9 = 235 after."""
     new = changed(_set(f"{TIER_1}/1/unit_price/monthly/USD", 9))
-    result = run_diff(run_cli, tmp_path, new, "--format", "json", "--reference", "seats=25")
+    result = run_diff(run_cli, tmp_path, new, "--output-format", "json", "--reference", "seats=25")
     quotes = {
         (q["plan"], q["period"], q["currency"], q["reference"]): q
         for q in json.loads(result.stdout)["quotes"]
@@ -312,7 +312,7 @@ def test_formats(run_cli, tmp_path):
             _set("plans/pro/entitlements/seats", 12)(d),
         )
     )
-    markdown = run_diff(run_cli, tmp_path, new, "--format", "markdown").stdout
+    markdown = run_diff(run_cli, tmp_path, new, "--output-format", "markdown").stdout
     assert markdown.startswith("### Pricing changes\n")
     # pro: price raised (breaking), seats raised (visible); team inherits the seats
     # but buys seats in advance, and beta is a draft: both internal
@@ -322,7 +322,7 @@ def test_formats(run_cli, tmp_path):
         and "| **breaking** | price monthly USD: 29 → 35" in markdown
     )
     assert f"| pro | monthly | USD | base price | 29.00 | 35.00 | {pct(29, 35)} |" in markdown
-    data = json.loads(run_diff(run_cli, tmp_path, new, "--format", "json").stdout)
+    data = json.loads(run_diff(run_cli, tmp_path, new, "--output-format", "json").stdout)
     assert data["summary"] == {"breaking": 1, "customer-visible": 1, "internal": 2}
     assert [(c["id"], c["class"]) for c in data["changes"]] == [
         ("pro", "breaking"),
@@ -421,7 +421,7 @@ def test_against_head_1_and_rev_path_sides(run_cli, tmp_path, monkeypatch):
     repo.commit("fewer seats")
     monkeypatch.chdir(repo.root)
     for args in (["pricing", "--against", "HEAD~1"], ["HEAD~1:pricing", "HEAD:pricing"]):
-        result = run_cli(["diff", *args, "--format", "json", "--no-quotes"])
+        result = run_cli(["diff", *args, "--output-format", "json", "--no-quotes"])
         assert result.exit_code == 0, result.stderr
         assert ("plan", "pro", "limit-lowered", "breaking") in keyed(
             json.loads(result.stdout)["changes"]
@@ -443,7 +443,9 @@ def test_directory_catalog_from_a_subdirectory(run_cli, tmp_path, monkeypatch):
     repo.commit("split catalog")
     (repo.root / "services/billing/pricing/plans/legacy.yaml").unlink()
     monkeypatch.chdir(repo.root / "services" / "billing")
-    result = run_cli(["diff", "pricing", "--against", "HEAD", "--format", "json", "--no-quotes"])
+    result = run_cli(
+        ["diff", "pricing", "--against", "HEAD", "--output-format", "json", "--no-quotes"]
+    )
     assert result.exit_code == 0, result.stderr
     assert keyed(json.loads(result.stdout)["changes"]) == {
         ("plan", "legacy", "plan-removed", "breaking")

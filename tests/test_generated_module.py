@@ -258,7 +258,7 @@ def test_quote_json_is_the_modules_to_dict(imported, run_cli):
     catalog, module = imported
     flags, kwargs, usage = _arguments(module)
     args = ["quote", str(catalog), *flags, *[f"--usage={k}={v}" for k, v in usage.items()]]
-    result = run_cli([*args, "--json"])
+    result = run_cli([*args, "--output-format", "json"])
     assert result.exit_code == 0, result.stderr
     expected = module.quote(module.Subscription(**kwargs), usage=usage).to_dict()
     assert json.loads(result.stdout) == expected
@@ -275,7 +275,7 @@ def test_check_json_is_the_modules_to_dict(imported, run_cli):
     timing = ["--started-at", "2026-01-31T10:00:00Z", "--at", "2026-02-15T00:00:00Z"]
     for feature in module.FEATURES:
         args = ["check", str(catalog), *flags, *timing, "--feature", feature, "--usage", "3"]
-        result = run_cli([*args, "--json"])
+        result = run_cli([*args, "--output-format", "json"])
         assert result.exit_code == 0, result.stderr
         expected = module.check(sub, feature, usage=3, now=now).to_dict()
         assert json.loads(result.stdout) == expected, feature
@@ -324,7 +324,18 @@ def test_bad_arguments_exit_3_with_one_line(run_cli, args, error):
 
 
 def test_a_denied_check_is_an_answer_not_an_error(run_cli):
-    args = ["check", _saas(), "--plan", "free", "--feature", "seats", "--usage", "5", "--json"]
+    args = [
+        "check",
+        _saas(),
+        "--plan",
+        "free",
+        "--feature",
+        "seats",
+        "--usage",
+        "5",
+        "--output-format",
+        "json",
+    ]
     result = run_cli(args)
     assert result.exit_code == 0
     data = json.loads(result.stdout)

@@ -9,7 +9,8 @@ from conftest import REPO
 from pricegen.rules import RULES
 
 ROW = re.compile(
-    r"^\| `(?P<id>[A-Z0-9_]+)` \| (?P<category>[^|]+) \| (?P<severity>\w+) \| (?P<purpose>.+) \|$"
+    r"^\| (?:<a id=\"[a-z0-9_]+\"></a>)?`(?P<id>[A-Z0-9_]+)` \| (?P<category>[^|]+) \| "
+    r"(?P<severity>\w+) \| (?P<purpose>.+) \|$"
 )
 
 

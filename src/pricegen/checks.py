@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import cache
 
 from .diagnostics import Diagnostic, did_you_mean, error
 from .merge import Entry, RawCatalog
@@ -31,11 +30,11 @@ MODEL_FIELDS = {
 MODEL_SPECIFIC = set().union(*MODEL_FIELDS.values())
 
 
-@cache
 def iso_currencies() -> frozenset[str]:
-    from babel.numbers import list_currencies
+    """The currency codes CLDR knows (``currencies.py``, pricegen's copy of Babel's)."""
+    from .currencies import CODES
 
-    return frozenset(list_currencies())
+    return CODES
 
 
 def check(raw: RawCatalog) -> list[Diagnostic]:
@@ -304,7 +303,7 @@ def _type_problem(kind: str, value) -> str | None:
 
 def _enum_values(feature: Entry, entry: Entry, value):
     """Each unknown value is reported at the value itself."""
-    path = ("entitlements", feature.id)
+    path: tuple[str, ...] = ("entitlements", feature.id)
     if isinstance(value, dict):
         value, path = value.get("values"), (*path, "values")
     if not isinstance(value, list):
@@ -407,7 +406,8 @@ def _tiers(plan: Entry, feature_id: str, charge) -> Iterator[Diagnostic]:
 
 def _tier_prices(plan: Entry, path: tuple, name: str, model: str, tier) -> Iterator[Diagnostic]:
     if model == "stairstep":
-        needed, unused = '"price"', ("unit_price", "flat_price")
+        unused: tuple[str, ...] = ("unit_price", "flat_price")
+        needed = '"price"'
         missing = "price" not in tier
     else:
         needed, unused = "unit_price, flat_price or both", ("price",)
@@ -457,7 +457,7 @@ def _charge_price_paths(charge) -> Iterator[tuple]:
 
 def _addon_periods(raw: RawCatalog, addon: Entry) -> tuple[str, ...]:
     """An add-on is sold in every period of every plan it is compatible with."""
-    wanted = set()
+    wanted: set[str] = set()
     for plan_id in addon.get("plans") or ():
         if plan_id in raw.plans:
             wanted.update(plan_periods(raw, raw.plans[plan_id]))

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import click
 
-from .environments import ALL, UnknownEnvironmentError
-from .pipeline import Build, Builds, compile_catalog, compile_environments
+from .environments import ALL
 
 ENV_METAVAR = "NAME"
 
@@ -48,19 +47,3 @@ def _not_all(ctx, param, value):
             param=param,
         )
     return value
-
-
-def compile_env(catalog: str, env: str | None, **options) -> Build:
-    """compile_catalog for one environment; an unknown one is a usage error (exit 2)."""
-    try:
-        return compile_catalog(catalog, env=env, **options)
-    except UnknownEnvironmentError as exc:
-        raise click.BadParameter(str(exc), param_hint="--env") from None
-
-
-def compile_envs(catalog: str, env: str | None, **options) -> Builds:
-    """compile_environments: every environment, or the one named."""
-    try:
-        return compile_environments(catalog, env=env, **options)
-    except UnknownEnvironmentError as exc:
-        raise click.BadParameter(str(exc), param_hint="--env") from None

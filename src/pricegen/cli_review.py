@@ -15,43 +15,47 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from . import analyze as analysis
 from . import diff as diffing
-from .cli_env import compile_env, env_option
+from .cli_common import (
+    DEFAULT_CATALOG,
+    EXIT_CATALOG,
+    EXIT_FAIL,
+    EXIT_OK,
+    EXIT_USAGE,
+    catalog_argument,
+    catalog_label,
+    compile_input,
+    info,
+    ok_line,
+    output_format_option,
+    verbosity_options,
+)
+from .cli_common import report as _report
+from .cli_env import env_option
 from .config import Config
-from .diagnostics import FORMATTERS, Diagnostic, Severity, error, normalize, summary
+from .diagnostics import FORMATTERS, Diagnostic, Severity, error, normalize
 from .lint import LEVELS, LINT_RULES, config_problem
 from .lint import lint as run_lint
-from .model import dump_json
+from .model import Catalog, dump_json
 from .pipeline import Build, UnknownEnvironmentError, compile_catalog
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_CATALOG = 0, 1, 2, 3
-DEFAULT_CATALOG = "pricing"
 
-
-def _fail(message: str, code: int) -> None:
+def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
-
-
-def _report(diagnostics, error_format: str) -> None:
-    if error_format == "text":
-        if diagnostics:
-            click.echo(FORMATTERS["text"](diagnostics), err=True, nl=False)
-            click.echo(summary(diagnostics), err=True)
-    else:
-        click.echo(FORMATTERS[error_format](diagnostics), nl=False)
 
 
 def _compiled(
     catalog: str, error_format: str = "text", env: str | None = None, lint_overrides=None
 ) -> Build:
-    build = compile_env(catalog, env, lint_overrides=lint_overrides)
+    build = compile_input(catalog, env=env, lint_overrides=lint_overrides)
     if not build.ok:
-        _report(build.diagnostics, error_format)
+        _report(build.diagnostics, error_format, build.sources)
         sys.exit(EXIT_CATALOG)
     return build
 
@@ -85,13 +89,10 @@ def _references(ctx, param, values) -> list[dict[str, int]]:
     default=None,
     help="Compare CATALOG with its version in git revision REV.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(sorted(diffing.FORMATS)),
-    default="text",
-    show_default=True,
-    help="markdown is ready to paste as a pull-request comment.",
+@output_format_option(
+    sorted(diffing.FORMATS),
+    {"--format": ""},
+    "text, markdown (ready to paste as a pull-request comment) or json.",
 )
 @click.option(
     "--fail-on",
@@ -115,7 +116,8 @@ def _references(ctx, param, values) -> list[dict[str, int]]:
     default=None,
     help="Promotion: compare this environment (the old side) with --env (the new side).",
 )
-def diff(sides, against, fmt, fail_on, references, no_quotes, env, to_env) -> None:
+@verbosity_options
+def diff(sides, against, output_format, fail_on, references, no_quotes, env, to_env) -> None:
     """What changed for customers between two catalogs, plan by plan.
 
     Each side is a catalog path, or REV:PATH for its version in a git revision
@@ -125,9 +127,9 @@ def diff(sides, against, fmt, fail_on, references, no_quotes, env, to_env) -> No
 
     \b
     Examples:
-      pricegen diff pricing --against origin/main --format markdown
+      pricegen diff pricing --against origin/main --output-format markdown
       pricegen diff old/pricing.yaml pricing.yaml --fail-on breaking
-      pricegen diff HEAD~3:pricing HEAD:pricing --reference seats=40 --format json
+      pricegen diff HEAD~3:pricing HEAD:pricing --reference seats=40 --output-format json
       pricegen diff pricing --env staging --to-env production
       pricegen diff pricing --against origin/main --env staging --to-env production
     """
@@ -143,11 +145,12 @@ def diff(sides, against, fmt, fail_on, references, no_quotes, env, to_env) -> No
         _opened(old_spec, "old", old_env, old_option) as old,
         _opened(new_spec, "new", new_env, "--env") as new,
     ):
+        assert old.catalog is not None and new.catalog is not None  # _opened exits on errors
         changes = diffing.diff(old.catalog, new.catalog)
         impacts = [] if no_quotes else _impacts(old.catalog, new.catalog, references)
     promotion = (new_env, to_env) if to_env is not None else None
     report = diffing.Report(old.label, new.label, changes, impacts, promotion)
-    click.echo(diffing.FORMATS[fmt](report), nl=False)
+    click.echo(diffing.FORMATS[output_format](report), nl=False)
     sys.exit(EXIT_FAIL if diffing.fails(changes, fail_on) else EXIT_OK)
 
 
@@ -168,9 +171,15 @@ def _promotion_envs(env: str | None, to_env: str | None, same_catalog: bool):
     return to_env, env
 
 
+def _configured_catalog() -> str:
+    """The catalog setting (pricegen.toml, [tool.pricegen]) when there is one, else pricing."""
+    defaults = click.get_current_context().default_map or {}
+    return str(defaults.get("catalog", DEFAULT_CATALOG))
+
+
 def _sides(sides: tuple[str, ...], against: str | None, to_env: str | None = None):
     if to_env is not None and against is None and len(sides) <= 1:
-        path = sides[0] if sides else DEFAULT_CATALOG
+        path = sides[0] if sides else _configured_catalog()
         return diffing.SideSpec(path), diffing.SideSpec(path)  # two environments of one catalog
     if against is not None:
         if len(sides) > 1:
@@ -178,7 +187,7 @@ def _sides(sides: tuple[str, ...], against: str | None, to_env: str | None = Non
                 "With --against give one CATALOG (the new side), "
                 "e.g. pricegen diff pricing --against origin/main."
             )
-        path = sides[0] if sides else DEFAULT_CATALOG
+        path = sides[0] if sides else _configured_catalog()
         return diffing.SideSpec(path, against), diffing.SideSpec(path)
     if len(sides) != 2:
         raise click.UsageError(
@@ -194,7 +203,8 @@ class _opened:
     def __init__(
         self, spec: diffing.SideSpec, side: str, env: str | None = None, option: str = "--env"
     ) -> None:
-        self.spec, self.side, self.env, self.option, self.catalog = spec, side, env, option, None
+        self.spec, self.side, self.env, self.option = spec, side, env, option
+        self.catalog: Catalog | None = None
         self.label = spec.label if env is None else f"{spec.label} ({env})"
 
     def __enter__(self):
@@ -210,7 +220,7 @@ class _opened:
             _fail(f"{self.side} catalog {self.spec.label}, {self.option}: {exc}", EXIT_USAGE)
         if not build.ok:
             self._context.__exit__(None, None, None)
-            _report(build.diagnostics, "text")
+            _report(build.diagnostics, "text", build.sources)
             errors = sum(1 for d in build.diagnostics if d.is_error)
             _fail(
                 f"{self.side} catalog {self.spec.label} has {errors} "
@@ -273,7 +283,7 @@ def _list_rules_and_exit(ctx) -> None:
 
 
 @click.command()
-@click.argument("catalog", default=DEFAULT_CATALOG, type=click.Path(exists=True, path_type=str))
+@catalog_argument
 @click.option("--disable", multiple=True, metavar="RULE", help="Turn a rule off (repeatable).")
 @click.option(
     "--severity",
@@ -297,9 +307,10 @@ def _list_rules_and_exit(ctx) -> None:
     type=click.Choice(sorted(FORMATTERS)),
     default="text",
     show_default=True,
-    help="text on stderr; json and github on stdout.",
+    help="text on stderr; json, github and sarif on stdout.",
 )
 @env_option()
+@verbosity_options
 @click.pass_context
 def lint(ctx, catalog, disable, severities, strict, error_format, env) -> None:
     """Find pricing mistakes that compile: dominated plans, unused features, ...
@@ -317,11 +328,12 @@ def lint(ctx, catalog, disable, severities, strict, error_format, env) -> None:
     _check_rules(ctx, {rule: "off" for rule in disable}, "--disable")
     _check_rules(ctx, severities, "--severity")
     build = _compiled(catalog, error_format, env, overrides)
+    assert build.catalog is not None  # _compiled exits on errors
     found = build.diagnostics + run_lint(build.catalog, build.sources, overrides)
     findings = normalize(found, strict=strict)
-    _report(findings, error_format)
+    _report(findings, error_format, build.sources)
     if error_format == "text" and not findings:
-        click.echo(f"{catalog}: no lint findings.", err=True)
+        ok_line(f"{catalog_label(catalog)}: no lint findings.")
     sys.exit(EXIT_CATALOG if any(d.severity is Severity.ERROR for d in findings) else EXIT_OK)
 
 
@@ -329,13 +341,13 @@ def lint(ctx, catalog, disable, severities, strict, error_format, env) -> None:
 
 
 @click.command()
-@click.argument("catalog", default=DEFAULT_CATALOG, type=click.Path(exists=True, path_type=str))
+@catalog_argument
 @click.option(
     "--require",
     "requires",
     multiple=True,
     metavar="REQ",
-    help="sso, seats>=40 or export-format=parquet (repeatable).",
+    help="sso, 'seats>=40' or export-format=parquet (repeatable; quote >= and <).",
 )
 @click.option(
     "--period",
@@ -362,21 +374,24 @@ def lint(ctx, catalog, disable, severities, strict, error_format, env) -> None:
     help="In-arrears usage to price at [default: 0].",
 )
 @click.option("--include-drafts", is_flag=True, help="Count draft plans and add-ons as sold.")
-@click.option("--json", "as_json", is_flag=True, help="Print the analysis as JSON.")
+@output_format_option(("text", "json"), {"--json": "json"}, "text, or json for tools.")
 @env_option()
+@verbosity_options
 def analyze(
-    catalog, requires, period, currency, quantities, usage, include_drafts, as_json, env
+    catalog, requires, period, currency, quantities, usage, include_drafts, output_format, env
 ) -> None:
     """Count the subscriptions a catalog can sell; find the cheapest purchase.
 
     \b
     Examples:
       pricegen analyze pricing/
-      pricegen analyze pricing/ --require sso --require seats>=40 --require api-calls>=2000000
-      pricegen analyze pricing/ --require seats>=40 --period annual --currency EUR --json
+      pricegen analyze pricing/ --require sso --require 'seats>=40' --require 'api-calls>=2000000'
+      pricegen analyze pricing/ --require 'seats>=40' --period annual --currency EUR \\
+          --output-format json
     """
     build = _compiled(catalog, env=env)
     model = build.catalog
+    assert model is not None  # _compiled exits on errors
     periods = _choose(period, model.product.billing_periods, "--period")
     currencies = _choose(currency, model.product.currencies, "--currency")
     try:
@@ -394,11 +409,11 @@ def analyze(
         sys.exit(EXIT_CATALOG)
     elapsed = time.perf_counter() - started
     quote, module = analysis.confirm_answer(model, answer)
-    if as_json:
+    if output_format == "json":
         click.echo(dump_json(analysis.to_json(space, extremes, answer, quote)), nl=False)
     else:
         click.echo(analysis.format_text(space, extremes, answer, quote, module), nl=False)
-        click.echo(f"analyzed in {elapsed * 1000:.1f} ms", err=True)
+        info(f"analyzed in {elapsed * 1000:.1f} ms")
     sys.exit(EXIT_FAIL if answer is not None and answer.best is None else EXIT_OK)
 
 

@@ -40,6 +40,7 @@ import shutil
 import stat
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -242,6 +243,7 @@ def plan(out: Path, files: dict[str, str]) -> Plan:
     targets = {name: _owned_path(out, safe_relative(name), strict=True) for name in sorted(files)}
     result = Plan()
     for name, target in targets.items():
+        assert target is not None  # strict: an unsafe path raised instead
         current = _read(target)
         if current is None:
             result.create.append(name)
@@ -365,7 +367,7 @@ def _cwd_inside(out: Path) -> bool:
 
 
 @contextlib.contextmanager
-def _locked(directory: Path):
+def _locked(directory: Path) -> Iterator[None]:
     """An exclusive lock on the parent directory: one generate per output at a time."""
     try:
         import fcntl
@@ -473,10 +475,10 @@ def _mirror(src: Path, dst: Path, prefix: str, skip: set[str]) -> None:
 # renameat2(2) flags and the "current directory" file descriptor.
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
-_renameat2 = None
+_renameat2: Callable[..., int] | bool | None = None  # None: not looked up yet
 
 
-def _renameat2_function():
+def _renameat2_function() -> Callable[..., int] | bool:
     global _renameat2
     if _renameat2 is None:
         try:
@@ -498,7 +500,7 @@ def _renameat2_function():
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically; False when the system cannot (then nothing happened)."""
     function = _renameat2_function()
-    if not function:
+    if isinstance(function, bool):  # False: the system has no renameat2
         return False
     if function(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
         return True
@@ -571,11 +573,11 @@ def _rmtree(path: Path) -> None:
             shutil.rmtree(path, onerror=force)
 
 
-def _rmtree_inside(root: Path):
+def _rmtree_inside(root: Path) -> Callable[[Callable[[str], object], str, object], None]:
     """rmtree's second chance inside ``root``: make a read-only directory there writable,
     then retry. Never a directory outside ``root``: the user's parent stays as it was."""
 
-    def force(function, path, _exc) -> None:
+    def force(function: Callable[[str], object], path: str, _exc: object) -> None:
         parent = Path(os.path.dirname(path))
         if parent != root and root not in parent.parents:
             return
@@ -645,7 +647,7 @@ def check_messages(changes: Plan) -> list[str]:
 
 
 def unified_diff(out: Path, files: dict[str, str], changes: Plan) -> str:
-    chunks = []
+    chunks: list[str] = []
     for name in changes.create + changes.update + changes.delete:
         path = _owned_path(Path(out), PurePosixPath(name), strict=False)
         old = (_read(path) if path is not None else None) or ""

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from .diagnostics import Location
 from .money import Money, Price, text
@@ -205,7 +206,7 @@ def _canonical_fields(cls: type) -> tuple[tuple[str, bool], ...]:
     )
 
 
-def canonical_data(catalog: Catalog) -> dict:
+def canonical_data(catalog: Catalog) -> dict[str, Any]:
     """The catalog as plain data. Key order is sorted on output, so the order
     of features, plans and add-ons is recorded explicitly in ``order``."""
     data = to_data(catalog)

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from . import checks, environments, lower, merge, overlay, resolve, source, validate
 from .diagnostics import Diagnostic, has_errors, normalize
 from .environments import Declared, UnknownEnvironmentError
-from .lint.run import configure
 from .model import Catalog
 
 __all__ = [
@@ -59,6 +59,15 @@ class Builds:
     def ok(self) -> bool:
         return all(b.ok for b in self.builds.values()) and not has_errors(self.diagnostics)
 
+    @property
+    def sources(self) -> tuple[source.SourceFile, ...]:
+        """Every environment's files, each once (by display path), in order."""
+        seen: dict[str, source.SourceFile] = {}
+        for build in self.builds.values():
+            for file in build.sources:
+                seen.setdefault(file.path, file)
+        return tuple(seen.values())
+
 
 @dataclass(frozen=True)
 class _Front:
@@ -77,8 +86,12 @@ def compile_catalog(
     display: str | None = None,
     env: str | None = None,
     lint_overrides: dict[str, str] | None = None,
+    stream: BinaryIO | None = None,
 ) -> Build:
     """Load, validate and resolve the catalog at ``path`` (a file or a directory).
+
+    With ``stream`` the catalog is one file read from it (standard input),
+    shown as ``display`` (default: ``path``) in diagnostics.
 
     ``env`` names one of the catalog's environments; without it, the default
     environment is compiled (or the catalog as it is, when it declares none).
@@ -86,7 +99,7 @@ def compile_catalog(
     ``lint_overrides`` (rule id to ``error``, ``warning`` or ``off``) win over
     the catalog's ``lint:`` sections, as ``pricegen lint --severity`` does.
     """
-    front = _front(path, display)
+    front = _front(path, display, stream)
     if isinstance(front, Build):
         return _finish(front, strict)
     name = environments.select(front.declared, env)
@@ -100,9 +113,10 @@ def compile_environments(
     display: str | None = None,
     env: str | None = None,
     lint_overrides: dict[str, str] | None = None,
+    stream: BinaryIO | None = None,
 ) -> Builds:
     """Every environment of the catalog (``env`` None or ``all``), or the one named."""
-    front = _front(path, display)
+    front = _front(path, display, stream)
     if isinstance(front, Build):
         build = _finish(front, strict)
         return Builds({None: build}, build.diagnostics)
@@ -112,13 +126,16 @@ def compile_environments(
     return Builds(builds, combined)
 
 
-def _front(path: str | Path, display: str | None) -> _Front | Build:
+def _front(path: str | Path, display: str | None, stream: BinaryIO | None) -> _Front | Build:
     """Load every file, check each against its schema, find the environments.
 
     Returns a (failed) Build when a stage reported errors.
     """
-    root = Path(path)
-    files, diagnostics = source.load(root, display if display is not None else str(path))
+    shown = display if display is not None else str(path)
+    if stream is not None:
+        files, diagnostics = source.load_stream(stream, shown)
+    else:
+        files, diagnostics = source.load(Path(path), shown)
     if has_errors(diagnostics) and not files:
         return Build(None, diagnostics)
     base, overlays = environments.split(files)
@@ -158,7 +175,7 @@ def _environment(
     if has_errors(diagnostics):
         return Build(None, diagnostics, tuple(files))
     catalog, problems = resolve.resolve(lower.lower(raw))
-    diagnostics = configure(diagnostics + problems, files, lint_overrides)
+    diagnostics = _configured(diagnostics + problems, files, lint_overrides)
     if name is not None:
         product = replace(catalog.product, environment=front.declared.environments[name])
         catalog = replace(catalog, product=product)
@@ -170,3 +187,21 @@ def _finish(build: Build, strict: bool) -> Build:
     final = normalize(build.diagnostics, strict=strict)
     catalog = None if has_errors(final) else build.catalog
     return Build(catalog, final, build.sources)
+
+
+def _configured(
+    diagnostics: list[Diagnostic],
+    files: list[source.SourceFile],
+    lint_overrides: dict[str, str] | None,
+) -> list[Diagnostic]:
+    """Warnings as the catalog's ``lint:`` sections and the overrides configure them.
+
+    Lint (and the analysis it shares) is imported only when there is something
+    to configure: a clean catalog without a ``lint:`` section never loads it.
+    """
+    has_section = any(isinstance(f.data, dict) and "lint" in f.data for f in files)
+    if not (diagnostics or has_section or lint_overrides):
+        return diagnostics
+    from .lint.run import configure
+
+    return configure(diagnostics, files, lint_overrides)

@@ -154,13 +154,16 @@ def _settings(
 
     def path(name: str) -> Path | None:
         raw, root = value(name)
-        return None if raw is None else (root / os.path.expanduser(str(raw))).resolve()
+        if raw is None or root is None:
+            return None
+        return (root / os.path.expanduser(str(raw))).resolve()
 
     raw_module, module_root = value("module")
     module: str | Path | None = None
     if raw_module is not None:
         raw_module = str(raw_module)
         is_file = raw_module.endswith(".py") or "/" in raw_module or os.sep in raw_module
+        assert module_root is not None  # value() gives a root with every value
         module = (module_root / raw_module).resolve() if is_file else raw_module
     explicit = (marker.kwargs.get("env") if marker is not None else None) or config.getoption(
         "--pricegen-env"
@@ -243,6 +246,7 @@ def _load_evaluator(config: pytest.Config, settings: _Settings, env: str | None)
     if not build.ok:
         text = format_text(build.diagnostics) + summary(build.diagnostics)
         raise PricegenConfigError(f"pricegen: the catalog has errors:\n{text}")
+    assert build.catalog is not None  # build.ok
     return load_evaluator(build.catalog, Config(include_drafts=True))
 
 
@@ -296,6 +300,7 @@ def _import_file(path: Path):
     if existing is not None or not name.isidentifier():
         name = f"_pricegen_evaluator_{abs(hash(str(path))):x}"
     spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None  # a .py file path always has both
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses look their module up while classes are built
     try:

@@ -138,7 +138,7 @@ def find_cycles(parents: dict[str, str | None]) -> list[list[str]]:
     cycles, reported = [], set()
     for start in order:
         chain, seen = [], set()
-        current = start
+        current: str | None = start
         while current in parents and current not in seen:
             seen.add(current)
             chain.append(current)

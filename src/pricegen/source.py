@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -38,7 +39,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 _DEPTH_MESSAGE = f"Nesting is deeper than {MAX_DEPTH} levels; expected a flatter document."
 
 
-class YamlMap(dict):
+class YamlMap(dict[str, Any]):
     """A mapping that knows the position of each key and of each value."""
 
     __slots__ = ("marks",)
@@ -69,7 +70,7 @@ class PatchedMap(YamlMap):
         self.merged: dict[str, tuple[str, int, int, int, int]] = {}
 
 
-class YamlList(list):
+class YamlList(list[Any]):
     """A sequence that knows the position of each item."""
 
     __slots__ = ("marks",)
@@ -260,7 +261,7 @@ class _Builder:
         """Build one node; returns (value, node count)."""
         line, col = _mark(event)
         if isinstance(event, yaml.AliasEvent):
-            return self._alias(event.anchor, line, col)
+            return self._alias(str(event.anchor), line, col)
         self._count(1, line, col)
         if depth > MAX_DEPTH:
             raise _LoadError("YAML_DEPTH_LIMIT", _DEPTH_MESSAGE, line, col)
@@ -274,8 +275,9 @@ class _Builder:
             value, size = self._sequence(events, depth)
         else:  # pragma: no cover - the parser guarantees a node event here
             raise _LoadError("YAML_SYNTAX", f"Unexpected {type(event).__name__}.", line, col)
-        if getattr(event, "anchor", None):
-            self.anchors[event.anchor] = (value, size)
+        anchor = getattr(event, "anchor", None)
+        if anchor:
+            self.anchors[anchor] = (value, size)
         return value, size
 
     def _alias(self, anchor: str, line: int, col: int):
@@ -387,6 +389,8 @@ def _short_tag(tag: str) -> str:
 
 def _mark(event: yaml.Event) -> tuple[int, int]:
     mark = event.start_mark
+    if mark is None:  # pragma: no cover - the parser marks every event
+        return 1, 1
     return mark.line + 1, mark.column + 1
 
 
@@ -610,9 +614,16 @@ def load_file(
         return None, [
             error(Location(display), "FILE_UNREADABLE", f"{reason}; expected a readable file.")
         ]
+    return load_bytes(raw, display, budget=budget)
+
+
+def load_bytes(
+    raw: bytes, display: str, *, budget: list[int] | None = None
+) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """Decode and parse one file's bytes, already read (from a file or standard input)."""
     text, problem = _decode(raw, display)
-    if problem:
-        return None, [problem]
+    if problem or text is None:
+        return None, [problem] if problem else []
     data, diagnostics = parse_text(text, display, budget=budget)
     if diagnostics:
         return None, diagnostics
@@ -621,6 +632,30 @@ def load_file(
         return None, [error(Location(display), "YAML_EMPTY", message)]
     digest = hashlib.sha256(raw).hexdigest()
     return SourceFile(display, text, data, digest), []
+
+
+def load_stream(stream: BinaryIO, display: str) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """Load a one-file catalog from a stream (standard input), as ``load`` loads a file.
+
+    The file's name for the source digest is the last part of ``display``,
+    so ``pricegen generate - --stdin-filename pricing.yaml < pricing.yaml``
+    writes the very bytes ``pricegen generate pricing.yaml`` writes.
+    """
+    try:
+        raw = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return [], [error(Location(display), "FILE_UNREADABLE", f"{reason}; expected a catalog.")]
+    if len(raw) > MAX_FILE_BYTES:
+        message = (
+            f"The input is more than {MAX_FILE_BYTES:,} bytes; expected at most "
+            f"{MAX_FILE_BYTES:,} bytes (split the catalog over several files)."
+        )
+        return [], [error(Location(display), "FILE_TOO_LARGE", message)]
+    source, diagnostics = load_bytes(raw, display, budget=[MAX_NODES])
+    if source is None:
+        return [], diagnostics
+    return [replace(source, name=display.replace("\\", "/").rsplit("/", 1)[-1])], diagnostics
 
 
 def _not_regular(file: Path) -> str | None:

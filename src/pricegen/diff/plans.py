@@ -25,6 +25,7 @@ from .prices import charge_changes, price_changes, shared
 
 def plan_changes(oc: Catalog, nc: Catalog, o: Plan | None, n: Plan | None) -> list[Change]:
     if o is None:
+        assert n is not None  # one side has the plan
         c = Collector("plan", n.id)
         klass = VISIBLE if n.status == "published" else INTERNAL
         c.add("plan-added", klass, f'New plan "{n.id}" ({n.name}), {n.status}.', "", None, n.status)

@@ -54,6 +54,7 @@ def charge_changes(c: Collector, oc: Catalog, nc: Catalog, o: Plan, n: Plan) -> 
     for fid in union(new, old):
         before, after = old.get(fid), new.get(fid)
         if before is None:
+            assert after is not None  # one side has the charge
             c.add(
                 "charge-added",
                 BREAKING,
@@ -142,10 +143,13 @@ def _billed_witness(before: Charge, after: Charge, q: int, where, product: Produ
     for units in (q * 10**k for k in range(31)):
         if units > 10**30:
             break
-        amounts = [analyze.charge_amount(c, units, period, currency) for c in (before, after)]
-        if None in amounts:
+        amount_old, amount_new = (
+            analyze.charge_amount(c, units, period, currency) for c in (before, after)
+        )
+        if amount_old is None or amount_new is None:
             break
-        old, new = (analyze.round_line(a, product, currency) for a in amounts)
+        old = analyze.round_line(amount_old, product, currency)
+        new = analyze.round_line(amount_new, product, currency)
         first = first or (units, old, new)
         if old != new:
             return units, old, new

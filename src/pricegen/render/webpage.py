@@ -25,7 +25,7 @@ from ..money import text as decimal_text
 from . import inheritance, pages
 from .charges import ChargeView, charge_view, entry_price, unit_word
 from .describe import DASH, PERIOD_ADVERBS, PERIOD_TITLES, PERIOD_WORDS, Words
-from .prices import plan_headline
+from .prices import plan_headline, shown_name
 from .tables import Table
 
 PAGE_DATA_VERSION = 1
@@ -210,7 +210,7 @@ def addon_card(book: PriceBook, addon: Addon) -> dict:
             _static(" each"),
             book.text(f"sold:{addon.id}", sold),
         ],
-        "plans": [pages.shown_name(p) for p in rules["plans"]],
+        "plans": [shown_name(p) for p in rules["plans"]],
         "quantity": rules["quantity"],
         "requires": [a.name for a in rules["requires"]],
         "excludes": [a.name for a in rules["excludes"]],

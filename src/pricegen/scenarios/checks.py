@@ -13,6 +13,7 @@ known.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from ..diagnostics import Diagnostic, did_you_mean, error
 from ..source import SourceFile
@@ -39,7 +40,7 @@ class Checker:
 
     def __init__(self, source: SourceFile, catalog: Mapping) -> None:
         self.source = source
-        self.data = source.data
+        self.data: Any = source.data  # a mapping: the schema was checked first
         self.product = catalog["product"]
         self.features = catalog["features"]
         self.plans = catalog["plans"]
@@ -137,7 +138,7 @@ class Checker:
     # -- where a value comes from: the scenario itself, or defaults
 
     @staticmethod
-    def pick(key: str, where: tuple, body: Mapping, defaults: Mapping):
+    def pick(key: str, where: tuple, body: Mapping, defaults: Mapping) -> tuple[Any, Any]:
         """(value, path of the value) from the body, else from defaults, else (None, None)."""
         if key in body:
             return body[key], where + (key,)

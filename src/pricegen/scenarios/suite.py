@@ -33,6 +33,7 @@ class Suite:
         return self.module is not None and not has_errors(self.diagnostics)
 
     def run(self) -> list[Outcome]:
+        assert self.module is not None  # only a suite that is ok runs
         return run(self.scenarios, self.module)
 
 
@@ -143,6 +144,7 @@ def run_cli(catalog_path: str, scenarios_path: str, output: str, env: str | None
     if not suite.ok:
         return EXIT_ERRORS
     outcomes = suite.run()
+    assert suite.module is not None  # suite.ok
     if output == "json":
         click.echo(present.scenarios_json(outcomes), nl=False)
     elif output == "markdown":

@@ -35,6 +35,10 @@ class Docs:
         return files
 
 
+def _plans_and_addons(catalog: Catalog) -> list[Plan | Addon]:
+    return [*catalog.plans.values(), *catalog.addons.values()]
+
+
 def _index(catalog: Catalog, words: Words, common: dict) -> str:
     sold = [p for p in catalog.plans.values() if p.status != "archived"]
     return ENV.get_template("index.md.jinja").render(
@@ -43,10 +47,7 @@ def _index(catalog: Catalog, words: Words, common: dict) -> str:
         plans=sold,
         archived=[p for p in catalog.plans.values() if p.status == "archived"],
         addons=[a for a in catalog.addons.values() if a.status != "archived"],
-        names={
-            item.id: shown_name(item)
-            for item in (*catalog.plans.values(), *catalog.addons.values())
-        },
+        names={item.id: shown_name(item) for item in _plans_and_addons(catalog)},
         plan_prices={p.id: _price_summary(catalog, p, words) for p in sold},
         trials={p.id: trial_text(p, words) for p in sold},
     )
