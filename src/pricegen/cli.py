@@ -454,8 +454,10 @@ def check_command(catalog, feature, usage, requested, at, as_json, **opts) -> No
         click.echo(present.decision_text(result, module), nl=False)
 
 
+from .cli_conformance import conformance_command  # noqa: E402
 from .cli_review import analyze, diff, lint  # noqa: E402
 
 main.add_command(diff)
 main.add_command(lint)
 main.add_command(analyze)
+main.add_command(conformance_command)
