@@ -145,7 +145,7 @@ function _pow10(n) {
 const _DECIMAL_TEXT = /^([+-]?)(\d+\.?\d*|\.\d+)(?:[eE]([+-]?\d{1,4}))?$/;
 
 /**
- * An exact decimal: ``coefficient × 10^exponent`` with a BigInt coefficient.
+ * An exact decimal: ``coefficient \u00d7 10^exponent`` with a BigInt coefficient.
  *
  * Like Python's Decimal it keeps its exponent, so "2.70" stays "2.70": every
  * amount prints as the Python module prints it (format(value, "f")).
@@ -1696,7 +1696,7 @@ function _compileCharge(charge, period, currency) {
   }
   if (model === "per_unit") {
     const unit = _priceOf(charge.unit_price, period, currency);
-    const each = ` × ${_moneyText(unit, currency)}`;
+    const each = ` \u00d7 ${_moneyText(unit, currency)}`;
     return new _Charge(charge, quantum, (q) => unit.times(q), (q) => `${_num(q)}${each}`);
   }
   if (model === "package") return _package(charge, period, currency, quantum);
@@ -1712,7 +1712,7 @@ function _package(charge, period, currency, quantum) {
   const size = charge.block_size;
   const up = charge.rounding === "up";
   const price = _priceOf(charge.block_price, period, currency);
-  const each = ` of ${_num(size)} × ${_moneyText(price, currency)}`;
+  const each = ` of ${_num(size)} \u00d7 ${_moneyText(price, currency)}`;
   const blocks = (q) => (up ? (q + size - 1n) / size : q / size);
   const explain = (q) => {
     const n = blocks(q);
@@ -1724,7 +1724,7 @@ function _package(charge, period, currency, quantum) {
 function _tier(tier, period, currency) {
   const unit = tier.unit_price ? _priceOf(tier.unit_price, period, currency) : _ZERO;
   const flat = tier.flat_price ? _priceOf(tier.flat_price, period, currency) : _ZERO;
-  let text = ` × ${_moneyText(unit, currency)}`;
+  let text = ` \u00d7 ${_moneyText(unit, currency)}`;
   if (!flat.isZero()) text += ` + ${_moneyText(flat, currency)}`;
   return { upper: tier.up_to, unit, flat, text };
 }
@@ -1816,7 +1816,7 @@ function _sheet(sub, plan) {
 
 function _count(n, fid) {
   const feature = _FEATURES.get(fid);
-  if (!feature.unit) return `${_num(n)} × ${feature.name}`;
+  if (!feature.unit) return `${_num(n)} \u00d7 ${feature.name}`;
   return `${_num(n)} ${n === 1n ? feature.unit[0] : feature.unit[1]}`;
 }
 
@@ -1984,7 +1984,7 @@ function _chargeText(charge, quantity, billable) {
 
 function _addonLine(addonId, addon, count, period, currency) {
   const unit = addon.price ? _priceOf(addon.price, period, currency) : _ZERO;
-  const text = `${addon.name}: ${_num(count)} × ${_moneyText(unit, currency)}`;
+  const text = `${addon.name}: ${_num(count)} \u00d7 ${_moneyText(unit, currency)}`;
   const amount = unit.times(count).quantize(_QUANTA.get(currency), _ROUNDING);
   return new Line(`addon:${addonId}`, text, _pub(count), amount);
 }

@@ -1,0 +1,86 @@
+"""The JavaScript evaluator, held to the Python one: conformance, differential fuzzing, types.
+
+- The conformance suite (every example, every valid case, every vector of
+  stigg.yaml, and random subscriptions of each) runs under ``node --test``:
+  each case's JSON must equal the Python evaluator's byte for byte.
+- The differential test draws catalogs from ``tests/fuzz/strategies.py`` and
+  random subscriptions of each, and asserts the same JSON from both.
+- The runtime's own tests (``tests/js/runtime.test.mjs``) run on the runtime
+  file as it is, with its sample catalog.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from conformance_cases import REPO, RUNNER, write_entry, write_suite
+from fuzz.strategies import catalogs, to_yaml
+from hypothesis import given
+from test_fuzz import compile_text, fuzz
+
+NODE = shutil.which("node")
+pytestmark = pytest.mark.skipif(
+    NODE is None and not os.environ.get("CI"), reason="Node.js is not installed"
+)
+RUNTIME = REPO / "src" / "pricegen" / "runtimes" / "evaluator.mjs"
+
+
+def node_test(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    assert NODE is not None, "Node.js is needed for the JavaScript tests (.ci/run installs it)"
+    return subprocess.run(
+        [NODE, "--test", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )
+
+
+def passed(result: subprocess.CompletedProcess) -> int:
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+    found = re.search(r"^# pass (\d+)$", result.stdout, re.M)
+    assert found and not re.search(r"^# fail [1-9]", result.stdout, re.M), result.stdout
+    return int(found.group(1))
+
+
+def test_the_conformance_suite_passes_under_node(tmp_path):
+    entries = write_suite(tmp_path)
+    assert len([e for e in entries if e["name"].startswith("stigg-")]) == 44
+    assert sum(e["cases"] for e in entries) > 10_000
+    result = node_test(str(RUNNER), env={"PRICEGEN_CONFORMANCE": str(tmp_path / "manifest.json")})
+    assert passed(result) == len(entries)
+
+
+@fuzz(quick=25)
+@given(catalogs())
+def test_both_evaluators_give_the_same_json_on_random_catalogs(catalog):
+    build = compile_text(to_yaml(catalog).encode("utf-8"))
+    assert build.ok, build.diagnostics
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        entry = write_entry(directory, "fuzz", build.catalog, [], random=25)
+        (directory / "manifest.json").write_text(json.dumps([entry]), encoding="utf-8")
+        result = node_test(
+            str(RUNNER), env={"PRICEGEN_CONFORMANCE": str(directory / "manifest.json")}
+        )
+        assert passed(result) == 1
+
+
+def test_the_runtime_file_passes_its_own_tests():
+    assert passed(node_test(str(REPO / "tests" / "js" / "runtime.test.mjs"))) >= 16
+
+
+def test_the_runtime_is_dependency_free_deterministic_and_safe_in_a_page():
+    text = RUNTIME.read_text(encoding="utf-8")
+    assert not re.search(r"^\s*import\b|\brequire\(|\bimport\(", text, re.M), "no dependency"
+    assert "Math.random" not in text and "Date.now" not in text, "answers never depend on when"
+    lowered = text.lower()
+    assert "</script" not in lowered and "<!--" not in lowered and "<script" not in lowered
+    assert text.isascii(), "ASCII only, so that any page encoding reads it"
