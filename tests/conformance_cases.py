@@ -39,7 +39,9 @@ def stigg_suites() -> list[tuple[str, str, list[dict]]]:
     for vector in VECTORS.get("checks", ()):
         args = {"feature": "units", "usage": str(vector["usage"])}
         args["requested"] = str(vector.get("requested", 1))
-        cases = [_case(vector["id"], call, {"plan": "plan"}, **args) for call in ("check", "allowed")]
+        cases = [
+            _case(vector["id"], call, {"plan": "plan"}, **args) for call in ("check", "allowed")
+        ]
         suites.append((f"stigg-{vector['id']}", check_catalog(vector), cases))
     for vector in VECTORS.get("addons", ()):
         text, quantities = addon_catalog(vector)
@@ -47,10 +49,16 @@ def stigg_suites() -> list[tuple[str, str, list[dict]]]:
         cases = [_case(f"{vector['id']}-entitlements", "entitlements", sub)]
         if "expect_limit" in vector:
             for usage in (vector["expect_limit"] - 1, vector["expect_limit"]):
-                cases.append(_case(f"{vector['id']}-{usage}", "check", sub, feature="units", usage=str(usage)))
+                cases.append(
+                    _case(
+                        f"{vector['id']}-{usage}", "check", sub, feature="units", usage=str(usage)
+                    )
+                )
         for fid in vector.get("expect", {}):
             cases.append(_case(f"{vector['id']}-{fid}", "check", sub, feature=fid))
-            cases.append(_case(f"{vector['id']}-{fid}-plan", "check", {"plan": "plan"}, feature=fid))
+            cases.append(
+                _case(f"{vector['id']}-{fid}-plan", "check", {"plan": "plan"}, feature=fid)
+            )
         suites.append((f"stigg-{vector['id']}", text, cases))
     for vector in VECTORS.get("resets", ()):
         sub = {"plan": "plan", "started_at": vector["started_at"]}
@@ -82,7 +90,9 @@ def write_suite(directory: Path, random: int = 150) -> list[dict]:
     for path in example_catalogs():
         build = compile_catalog(path)
         assert build.ok, build.diagnostics
-        entries.append(write_entry(directory, f"example-{example_id(path)}", build.catalog, [], random))
+        entries.append(
+            write_entry(directory, f"example-{example_id(path)}", build.catalog, [], random)
+        )
     for case in sorted(p for p in VALID_CASES.iterdir() if p.is_dir()):
         name = "pricing" if (case / "pricing").is_dir() else "pricing.yaml"
         build = compile_catalog(case / name)

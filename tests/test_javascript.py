@@ -25,6 +25,9 @@ from fuzz.strategies import catalogs, to_yaml
 from hypothesis import given
 from test_fuzz import compile_text, fuzz
 
+from pricegen import compile_catalog
+from pricegen.targets import render
+
 NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(
     NODE is None and not os.environ.get("CI"), reason="Node.js is not installed"
@@ -84,3 +87,23 @@ def test_the_runtime_is_dependency_free_deterministic_and_safe_in_a_page():
     lowered = text.lower()
     assert "</script" not in lowered and "<!--" not in lowered and "<script" not in lowered
     assert text.isascii(), "ASCII only, so that any page encoding reads it"
+
+
+def test_a_typescript_consumer_type_checks_against_the_generated_types(tmp_path):
+    tsc = REPO / "tests" / "js" / "node_modules" / ".bin" / "tsc"
+    assert tsc.is_file(), "run `npm ci` in tests/js (typescript is pinned in its lockfile)"
+    build = compile_catalog(REPO / "tests" / "cases" / "valid" / "acme-full" / "pricing.yaml")
+    for path, text in render(build.catalog).items():
+        if path.startswith("acme_pricing."):
+            (tmp_path / path).write_text(text, encoding="utf-8")
+    for name in ("consumer.ts", "tsconfig.json"):
+        shutil.copy(REPO / "tests" / "js" / "types" / name, tmp_path / name)
+    result = subprocess.run(
+        [str(tsc), "-p", str(tmp_path)], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    (tmp_path / "consumer.ts").write_text(
+        (tmp_path / "consumer.ts").read_text() + "\nexport const broken: number = check(sub, 1);\n"
+    )
+    failed = subprocess.run([str(tsc), "-p", str(tmp_path)], capture_output=True, text=True)
+    assert failed.returncode != 0 and "consumer.ts" in failed.stdout  # the check can fail

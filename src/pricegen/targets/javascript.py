@@ -1,7 +1,7 @@
 """The JavaScript evaluator target: the ES module runtime with the catalog's data in it.
 
 The runtime is a real module, ``pricegen/runtimes/evaluator.mjs`` (and its
-types, ``evaluator.d.ts``), tested as it is with a sample catalog in its data
+types, ``evaluator.d.mts``), tested as it is with a sample catalog in its data
 block. This target adds only the header and swaps that block for the
 catalog's data: JSON text in single-quoted JavaScript string literals, ASCII
 only, with ``<``, ``>`` and ``&`` escaped, so that catalog text reaches the
@@ -26,13 +26,18 @@ _MAX_SAFE = 2**53 - 1
 
 
 class JavaScriptEvaluator:
-    """``<module>.mjs`` and ``<module>.d.ts``: the dependency-free ES module and its types."""
+    """``<module>.mjs``, the dependency-free ES module, and ``<module>.d.mts``, its types.
+
+    ``.d.mts`` is the name TypeScript looks up for an ``.mjs`` module; a
+    ``.d.ts`` beside it would be ignored (TS7016, "could not find a
+    declaration file").
+    """
 
     name = "javascript"
 
     def render(self, context: RenderContext) -> dict[str, str]:
         name = context.module_name
-        return {f"{name}.mjs": context.javascript_source, f"{name}.d.ts": render_types(context)}
+        return {f"{name}.mjs": context.javascript_source, f"{name}.d.mts": render_types(context)}
 
 
 def runtime_file(name: str) -> str:
@@ -52,7 +57,7 @@ def render_evaluator(context: RenderContext) -> str:
 
 
 def render_types(context: RenderContext) -> str:
-    return f"{js_header(context)}\n{runtime_file('evaluator.d.ts')}"
+    return f"{js_header(context)}\n{runtime_file('evaluator.d.mts')}"
 
 
 def split_runtime(source: str) -> tuple[str, str, str]:
