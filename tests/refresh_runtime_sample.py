@@ -11,8 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pricegen import compile_catalog
-from pricegen.targets import RenderContext
-from pricegen.targets import javascript
+from pricegen.targets import RenderContext, javascript
 from pricegen.targets.python import data_block, split_runtime
 
 REPO = Path(__file__).resolve().parent.parent

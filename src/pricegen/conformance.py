@@ -106,7 +106,9 @@ def with_expectations(module, cases: list[dict]) -> list[dict]:
     """Each case with its ``id`` (when missing) and its ``expect`` from the module."""
     done = []
     for index, case in enumerate(cases):
-        case = {"id": case.get("id", f"case-{index}"), **case}
+        # as the file will hold it: keys sorted, so that the mappings a port reads come in
+        # the order the expectation was computed in (with two bad entries, the first wins)
+        case = json.loads(dumps({"id": case.get("id", f"case-{index}"), **case}))
         done.append({**case, "expect": expect(module, case)})
     return done
 
