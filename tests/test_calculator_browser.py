@@ -13,8 +13,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from test_browser import ARTIFACTS, CASES, _page, _select, _write
-from test_browser import browser  # noqa: F401 - the browser fixture
+from test_browser import (
+    ARTIFACTS,
+    CASES,
+    _page,
+    _select,
+    _write,
+    browser,  # noqa: F401 - the browser fixture
+)
 
 from pricegen import compile_catalog
 from pricegen.config import Config
