@@ -50,7 +50,10 @@ test("a quote of Pro with 20 seats and 150,000 calls, line by line", () => {
   assert.equal(q.total.toString(), "449.00");
   assert.equal(q.lines[1].description, "20 seats: 5 \u00d7 $20.00 + $10.00; 5 \u00d7 $15.00; 10 \u00d7 $10.00");
   assert.equal(q.toDict().total, "449.00");
-  assert.ok(Object.isFrozen(q) && Object.isFrozen(q.lines[0]));
+  assert.throws(() => { q.total = D("0"); }, TypeError); // results are immutable
+  assert.throws(() => { q.lines[0].amount = D("0"); }, TypeError);
+  assert.throws(() => q.lines.push(q.lines[0]), TypeError);
+  assert.equal(JSON.parse(JSON.stringify(q)).total, "449.00");
 });
 
 test("add-ons are priced and raise the limit they add to", () => {

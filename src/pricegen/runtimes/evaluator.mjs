@@ -151,6 +151,9 @@ const _DECIMAL_TEXT = /^([+-]?)(\d+\.?\d*|\.\d+)(?:[eE]([+-]?\d{1,4}))?$/;
  * amount prints as the Python module prints it (format(value, "f")).
  */
 export class Decimal {
+  #c;
+  #e;
+
   constructor(coefficient, exponent) {
     if (typeof coefficient !== "bigint" || !Number.isSafeInteger(exponent)) {
       throw new InvalidArgumentError(
@@ -158,9 +161,17 @@ export class Decimal {
           'use Decimal.from("12.50") for text.',
       );
     }
-    this.coefficient = coefficient;
-    this.exponent = exponent;
-    Object.freeze(this);
+    this.#c = coefficient;
+    this.#e = exponent;
+  }
+
+  /** The BigInt coefficient: the value is coefficient x 10^exponent. */
+  get coefficient() {
+    return this.#c;
+  }
+
+  get exponent() {
+    return this.#e;
   }
 
   /** A Decimal from a decimal string ("12.50"), a BigInt, a safe integer or a Decimal. */
@@ -191,16 +202,16 @@ export class Decimal {
   }
 
   isZero() {
-    return this.coefficient === 0n;
+    return this.#c === 0n;
   }
 
   /** -1, 0 or 1 as this is below, equal to or above ``other``. */
   compare(other) {
-    const a = this.coefficient;
-    const b = other.coefficient;
-    const e = Math.min(this.exponent, other.exponent);
-    const x = this.exponent === e ? a : a * _pow10(this.exponent - e);
-    const y = other.exponent === e ? b : b * _pow10(other.exponent - e);
+    const a = this.#c;
+    const b = other.#c;
+    const e = Math.min(this.#e, other.#e);
+    const x = this.#e === e ? a : a * _pow10(this.#e - e);
+    const y = other.#e === e ? b : b * _pow10(other.#e - e);
     return x < y ? -1 : x > y ? 1 : 0;
   }
 
@@ -209,33 +220,34 @@ export class Decimal {
   }
 
   add(other) {
-    const e = Math.min(this.exponent, other.exponent);
-    const x = this.coefficient * _pow10(this.exponent - e);
-    const y = other.coefficient * _pow10(other.exponent - e);
+    if (this.#e === other.#e) return new Decimal(this.#c + other.#c, this.#e);
+    const e = Math.min(this.#e, other.#e);
+    const x = this.#c * _pow10(this.#e - e);
+    const y = other.#c * _pow10(other.#e - e);
     return new Decimal(x + y, e);
   }
 
   /** This times a whole number of units (a BigInt): exact, exponent kept. */
   times(units) {
-    return new Decimal(this.coefficient * units, this.exponent);
+    return new Decimal(this.#c * units, this.#e);
   }
 
   negate() {
-    return new Decimal(-this.coefficient, this.exponent);
+    return new Decimal(-this.#c, this.#e);
   }
 
   abs() {
-    return this.coefficient < 0n ? this.negate() : this;
+    return this.#c < 0n ? this.negate() : this;
   }
 
   /** Rounded to ``exponent`` (e.g. -2 for cents) with a rounding mode of the language. */
   quantize(exponent, rounding) {
-    if (this.exponent >= exponent) {
-      return new Decimal(this.coefficient * _pow10(this.exponent - exponent), exponent);
+    if (this.#e >= exponent) {
+      return new Decimal(this.#c * _pow10(this.#e - exponent), exponent);
     }
-    const divisor = _pow10(exponent - this.exponent);
-    const negative = this.coefficient < 0n;
-    const size = negative ? -this.coefficient : this.coefficient;
+    const divisor = _pow10(exponent - this.#e);
+    const negative = this.#c < 0n;
+    const size = negative ? -this.#c : this.#c;
     let quotient = size / divisor;
     const rest = size % divisor;
     if (rest !== 0n) {
@@ -253,9 +265,9 @@ export class Decimal {
 
   /** The exponent of the shortest spelling (trailing zeros dropped); 0 for zero. */
   normalExponent() {
-    if (this.coefficient === 0n) return 0;
-    let c = this.coefficient;
-    let e = this.exponent;
+    if (this.#c === 0n) return 0;
+    let c = this.#c;
+    let e = this.#e;
     while (c % _TEN === 0n) {
       c /= _TEN;
       e += 1;
@@ -265,14 +277,14 @@ export class Decimal {
 
   /** Plain notation with the exponent's digits: Python's format(value, "f"). */
   toString() {
-    return this.toFixedDigits(Math.max(-this.exponent, 0));
+    return this.toFixedDigits(Math.max(-this.#e, 0));
   }
 
   /** Plain notation with exactly ``digits`` fraction digits; never rounds (callers pad). */
   toFixedDigits(digits) {
-    const negative = this.coefficient < 0n;
-    let coefficient = negative ? -this.coefficient : this.coefficient;
-    const exponent = this.exponent;
+    const negative = this.#c < 0n;
+    let coefficient = negative ? -this.#c : this.#c;
+    const exponent = this.#e;
     if (exponent > -digits) {
       coefficient *= _pow10(exponent + digits);
     } else if (exponent < -digits) {
@@ -288,6 +300,10 @@ export class Decimal {
 
   toJSON() {
     return this.toString();
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")]() {
+    return `Decimal("${this.toString()}")`;
   }
 }
 
@@ -708,64 +724,118 @@ function _replace(ent, changes) {
   return new Entitlement({ ...ent._fields(), ...changes });
 }
 
+const _INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+/**
+ * Results hold their fields privately and show them through getters: immutable like
+ * the Python module's frozen dataclasses, without the cost of Object.freeze per call.
+ */
+function _fieldGetters(cls, names) {
+  for (const name of names) {
+    Object.defineProperty(cls.prototype, name, {
+      get() {
+        return this._fields()[name];
+      },
+      enumerable: true,
+      configurable: false,
+    });
+  }
+  cls.prototype.toJSON = function toJSON() {
+    return Object.fromEntries(Object.keys(this._fields()).map((name) => [name, this[name]]));
+  };
+  cls.prototype[_INSPECT] = function inspect(depth, options, inspect) {
+    return `${cls.name} ${inspect(this.toJSON(), options)}`;
+  };
+}
+
 /** The answer of check(): may this subscription use this feature now? */
 export class Decision {
-  constructor(f) {
-    this.feature = f.feature;
-    this.hasAccess = f.hasAccess;
-    this.reason = f.reason;
-    this.limit = f.limit;
-    this.unlimited = f.unlimited;
-    this.soft = f.soft;
-    this.overLimit = f.overLimit;
-    this.usage = f.usage;
-    this.requested = f.requested;
-    this.remaining = f.remaining;
-    this.value = f.value;
-    this.values = f.values;
-    this.reset = f.reset;
-    this.windowStart = f.windowStart;
-    this.windowEnd = f.windowEnd;
-    this.phase = f.phase;
-    this.trialEndsAt = f.trialEndsAt;
-    Object.freeze(this);
+  #f;
+
+  constructor(fields) {
+    this.#f = { ...fields };
+  }
+
+  static _of(fields) {
+    const decision = new Decision(_NO_FIELDS);
+    decision.#f = fields; // check()'s own fresh object: no copy needed
+    return decision;
+  }
+
+  _fields() {
+    return this.#f;
   }
 
   toDict() {
+    const f = this.#f;
     return {
-      feature: this.feature,
-      has_access: this.hasAccess,
-      limit: this.limit,
-      over_limit: this.overLimit,
-      phase: this.phase,
-      reason: this.reason,
-      remaining: this.remaining,
-      requested: this.requested,
-      reset: this.reset,
-      soft: this.soft,
-      trial_ends_at: this.trialEndsAt,
-      unlimited: this.unlimited,
-      usage: this.usage,
-      value: _plain(this.value),
-      values: [...this.values],
-      window_end: this.windowEnd,
-      window_start: this.windowStart,
+      feature: f.feature,
+      has_access: f.hasAccess,
+      limit: f.limit,
+      over_limit: f.overLimit,
+      phase: f.phase,
+      reason: f.reason,
+      remaining: f.remaining,
+      requested: f.requested,
+      reset: f.reset,
+      soft: f.soft,
+      trial_ends_at: f.trialEndsAt,
+      unlimited: f.unlimited,
+      usage: f.usage,
+      value: _plain(f.value),
+      values: [...f.values],
+      window_end: f.windowEnd,
+      window_start: f.windowStart,
     };
   }
 }
+const _NO_FIELDS = Object.freeze({});
+_fieldGetters(Decision, [
+  "feature",
+  "hasAccess",
+  "reason",
+  "limit",
+  "unlimited",
+  "soft",
+  "overLimit",
+  "usage",
+  "requested",
+  "remaining",
+  "value",
+  "values",
+  "reset",
+  "windowStart",
+  "windowEnd",
+  "phase",
+  "trialEndsAt",
+]);
 
 /** One line item of a quote; ``amount`` is rounded to the currency's minor unit. */
 export class Line {
+  #item;
   #description;
   #describe; // formats the description on first read
+  #quantity;
+  #amount;
 
   constructor(item, description, quantity, amount, describe = null) {
-    this.item = item;
+    this.#item = item;
     this.#description = description;
     this.#describe = describe;
-    this.quantity = quantity;
-    this.amount = amount;
-    Object.freeze(this);
+    this.#quantity = quantity;
+    this.#amount = amount;
+  }
+
+  get item() {
+    return this.#item;
+  }
+
+  get quantity() {
+    return this.#quantity;
+  }
+
+  get amount() {
+    return this.#amount;
   }
 
   get description() {
@@ -776,41 +846,56 @@ export class Line {
     return this.#description;
   }
 
+  _fields() {
+    return { item: this.item, description: this.description, quantity: this.quantity, amount: this.amount };
+  }
+
   toDict() {
     return {
-      amount: this.amount.toString(),
+      amount: this.#amount.toString(),
       description: this.description,
-      item: this.item,
-      quantity: this.quantity,
+      item: this.#item,
+      quantity: this.#quantity,
     };
   }
 }
+_fieldGetters(Line, []);
+Line.prototype.toJSON = function toJSON() {
+  return this._fields();
+};
 
 /** What a subscription costs for one period, in the phase it is in. */
 export class Quote {
+  #f;
+
   constructor(currency, period, plan, lines, total, phase, trialEndsAt) {
-    this.currency = currency;
-    this.period = period;
-    this.plan = plan;
-    this.lines = Object.freeze(lines);
-    this.total = total;
-    this.phase = phase;
-    this.trialEndsAt = trialEndsAt;
-    Object.freeze(this);
+    this.#f = { currency, period, plan, lines, total, phase, trialEndsAt };
+  }
+
+  _fields() {
+    return this.#f;
   }
 
   toDict() {
+    const f = this.#f;
     return {
-      currency: this.currency,
-      lines: this.lines.map((line) => line.toDict()),
-      period: this.period,
-      phase: this.phase,
-      plan: this.plan,
-      total: this.total.toString(),
-      trial_ends_at: this.trialEndsAt,
+      currency: f.currency,
+      lines: f.lines.map((line) => line.toDict()),
+      period: f.period,
+      phase: f.phase,
+      plan: f.plan,
+      total: f.total.toString(),
+      trial_ends_at: f.trialEndsAt,
     };
   }
 }
+_fieldGetters(Quote, ["currency", "period", "plan", "total", "phase", "trialEndsAt"]);
+Object.defineProperty(Quote.prototype, "lines", {
+  get() {
+    return Object.freeze(this._fields().lines); // frozen on first read, not on every quote
+  },
+  enumerable: true,
+});
 
 /**
  * JSON text of a toDict() value, byte for byte as Python writes
@@ -1217,9 +1302,9 @@ function _quantities(sub, plan) {
 }
 
 function _stairstepBound(charge) {
+  if (charge.model !== "stairstep") return null;
   const last = charge.tiers[charge.tiers.length - 1];
-  if (charge.model !== "stairstep" || last.up_to === null) return null;
-  return charge.included + last.up_to;
+  return last.up_to === null ? null : charge.included + last.up_to;
 }
 
 function _withinStairstep(charge, quantity) {
@@ -1429,7 +1514,7 @@ export function check(subscription, feature, options) {
   if (ent.reset !== null && now !== null && sub.startedAt !== null) {
     [windowStart, windowEnd] = _window(state, ent, sub.startedAt, now);
   }
-  return new Decision({
+  return Decision._of({
     feature: ent.feature,
     hasAccess,
     reason,
@@ -1532,7 +1617,7 @@ function _checkRule(state, feature) {
 }
 
 function _denied(feature, reason, usage, requested, state) {
-  return new Decision({
+  return Decision._of({
     feature,
     hasAccess: false,
     reason,
@@ -1568,7 +1653,7 @@ function _trialBudget(state, feature) {
 
 function _overBudget([charge, credits], units) {
   const billable = units > charge.included ? units - charge.included : 0n;
-  return charge.price(billable).quantize(charge.quantum, _ROUNDING).compare(credits) > 0;
+  return charge.rounded(billable).compare(credits) > 0;
 }
 
 // -- money ------------------------------------------------------------------------
@@ -1661,20 +1746,37 @@ function _moneyText(amount, currency) {
 
 // -- pricing models ---------------------------------------------------------------
 
-/** One charge of a price sheet: amount and explanation as functions of billable units. */
+/**
+ * One charge of a price sheet, its prices chosen and money texts formatted.
+ *
+ * Every price of the charge is scaled to one exponent (the smallest of its prices
+ * and the currency's minor unit), so an amount is a BigInt coefficient at that
+ * exponent: exact, as Python's 200-digit context is, and rounded once per line.
+ * ``amount`` and ``explain`` are functions of billable units; only a flat fee is
+ * charged for 0 billable units.
+ */
 class _Charge {
-  constructor(charge, quantum, amount, explain) {
+  constructor(charge, quantum, exponent, amount, explain) {
     this.feature = charge.feature;
     this.inAdvance = charge.billing === "in_advance";
     this.included = charge.included;
     this.flat = charge.model === "flat";
     this.quantum = quantum;
-    this.amount = amount;
+    this.exponent = exponent;
+    this.amount = amount; // billable units -> BigInt coefficient at this.exponent
     this.explain = explain;
+    this.bound = _stairstepBound(charge);
   }
 
+  /** The unrounded amount, as a Decimal. */
   price(billable) {
-    return billable || this.flat ? this.amount(billable) : _ZERO;
+    return billable || this.flat ? new Decimal(this.amount(billable), this.exponent) : _ZERO;
+  }
+
+  /** The amount rounded to the currency's minor unit, as a line bills it. */
+  rounded(billable) {
+    if (!(billable || this.flat)) return _zeroAt(this.quantum);
+    return new Decimal(_rescale(this.amount(billable), this.exponent, this.quantum), this.quantum);
   }
 
   explanation(billable) {
@@ -1682,8 +1784,30 @@ class _Charge {
   }
 }
 
+const _ZEROS = new Map();
+function _zeroAt(exponent) {
+  let zero = _ZEROS.get(exponent);
+  if (zero === undefined) _ZEROS.set(exponent, (zero = new Decimal(0n, exponent)));
+  return zero;
+}
+
+/** A coefficient at ``from`` as the coefficient at ``to``, rounded as the catalog rounds. */
+function _rescale(coefficient, from, to) {
+  if (from >= to) return coefficient * _pow10(from - to);
+  return new Decimal(coefficient, from).quantize(to, _ROUNDING).coefficient;
+}
+
 function _priceOf(price, period, currency) {
   return price[period][currency];
+}
+
+/** The smallest exponent of the charge's prices in this period and currency, and the quantum's. */
+function _chargeExponent(prices, quantum) {
+  return prices.reduce((e, price) => Math.min(e, price.exponent), quantum);
+}
+
+function _at(price, exponent) {
+  return price.coefficient * _pow10(price.exponent - exponent);
 }
 
 function _compileCharge(charge, period, currency) {
@@ -1692,20 +1816,33 @@ function _compileCharge(charge, period, currency) {
   if (model === "flat") {
     const price = _priceOf(charge.price, period, currency);
     const text = `flat ${_moneyText(price, currency)}`;
-    return new _Charge(charge, quantum, () => price, () => text);
+    const e = _chargeExponent([price], quantum);
+    const c = _at(price, e);
+    return new _Charge(charge, quantum, e, () => c, () => text);
   }
   if (model === "per_unit") {
     const unit = _priceOf(charge.unit_price, period, currency);
     const each = ` \u00d7 ${_moneyText(unit, currency)}`;
-    return new _Charge(charge, quantum, (q) => unit.times(q), (q) => `${_num(q)}${each}`);
+    const e = _chargeExponent([unit], quantum);
+    const c = _at(unit, e);
+    return new _Charge(charge, quantum, e, (q) => c * q, (q) => `${_num(q)}${each}`);
   }
   if (model === "package") return _package(charge, period, currency, quantum);
   if (model === "stairstep") return _stairstep(charge, period, currency, quantum);
   const tiers = charge.tiers.map((tier) => _tier(tier, period, currency));
-  if (model === "graduated") {
-    return new _Charge(charge, quantum, (q) => _graduated(tiers, q), (q) => _graduatedText(tiers, q));
+  const e = _chargeExponent(tiers.flatMap((t) => [t.unit, t.flat]), quantum);
+  for (const tier of tiers) {
+    tier.unitAt = _at(tier.unit, e);
+    tier.flatAt = _at(tier.flat, e);
   }
-  return new _Charge(charge, quantum, (q) => _volume(tiers, q), (q) => `${_num(q)}${_reached(tiers, q).text}`);
+  if (model === "graduated") {
+    return new _Charge(charge, quantum, e, (q) => _graduated(tiers, q), (q) => _graduatedText(tiers, q));
+  }
+  const volume = (q) => {
+    const tier = _reached(tiers, q);
+    return tier.unitAt * q + tier.flatAt;
+  };
+  return new _Charge(charge, quantum, e, volume, (q) => `${_num(q)}${_reached(tiers, q).text}`);
 }
 
 function _package(charge, period, currency, quantum) {
@@ -1718,7 +1855,9 @@ function _package(charge, period, currency, quantum) {
     const n = blocks(q);
     return `${_num(n)} ${n === 1n ? "block" : "blocks"}${each}`;
   };
-  return new _Charge(charge, quantum, (q) => price.times(blocks(q)), explain);
+  const e = _chargeExponent([price], quantum);
+  const c = _at(price, e);
+  return new _Charge(charge, quantum, e, (q) => c * blocks(q), explain);
 }
 
 function _tier(tier, period, currency) {
@@ -1726,33 +1865,34 @@ function _tier(tier, period, currency) {
   const flat = tier.flat_price ? _priceOf(tier.flat_price, period, currency) : _ZERO;
   let text = ` \u00d7 ${_moneyText(unit, currency)}`;
   if (!flat.isZero()) text += ` + ${_moneyText(flat, currency)}`;
-  return { upper: tier.up_to, unit, flat, text };
+  return { upper: tier.up_to, unit, flat, text, unitAt: 0n, flatAt: 0n };
 }
 
-/** Graduated: (units, tier) of each tier that q reaches. */
-function _slices(tiers, q) {
-  const slices = [];
+/** Graduated: each tier charges the units inside it, plus its flat fee once reached. */
+function _graduated(tiers, q) {
+  let total = 0n;
   let lower = 0n;
   for (const tier of tiers) {
     if (q <= lower) break;
-    const units = (tier.upper === null || q < tier.upper ? q : tier.upper) - lower;
-    slices.push([units, tier]);
-    if (tier.upper === null) break;
-    lower = tier.upper;
+    const upper = tier.upper;
+    total += ((upper === null || q < upper ? q : upper) - lower) * tier.unitAt + tier.flatAt;
+    if (upper === null) break;
+    lower = upper;
   }
-  return slices;
-}
-
-function _graduated(tiers, q) {
-  let total = _ZERO; // Python's sum() starts at the integer 0
-  for (const [units, tier] of _slices(tiers, q)) total = total.add(tier.unit.times(units).add(tier.flat));
   return total;
 }
 
 function _graduatedText(tiers, q) {
-  return _slices(tiers, q)
-    .map(([n, tier]) => `${_num(n)}${tier.text}`)
-    .join("; ");
+  const parts = [];
+  let lower = 0n;
+  for (const tier of tiers) {
+    if (q <= lower) break;
+    const upper = tier.upper;
+    parts.push(`${_num((upper === null || q < upper ? q : upper) - lower)}${tier.text}`);
+    if (upper === null) break;
+    lower = upper;
+  }
+  return parts.join("; ");
 }
 
 function _reached(tiers, q) {
@@ -1760,22 +1900,19 @@ function _reached(tiers, q) {
   throw new Error("a volume charge ends with an open tier");
 }
 
-function _volume(tiers, q) {
-  const tier = _reached(tiers, q);
-  return tier.unit.times(q).add(tier.flat);
-}
-
 function _stairstep(charge, period, currency, quantum) {
-  const steps = charge.tiers.map((tier) => {
-    const price = _priceOf(tier.price, period, currency);
+  const prices = charge.tiers.map((tier) => _priceOf(tier.price, period, currency));
+  const e = _chargeExponent(prices, quantum);
+  const steps = charge.tiers.map((tier, i) => {
     const bound = tier.up_to !== null ? `up to ${_num(tier.up_to)}` : "open tier";
-    return { upper: tier.up_to, price, text: `tier ${bound}: ${_moneyText(price, currency)}` };
+    const text = `tier ${bound}: ${_moneyText(prices[i], currency)}`;
+    return { upper: tier.up_to, price: _at(prices[i], e), text };
   });
   const step = (q) => {
     for (const s of steps) if (s.upper === null || q <= s.upper) return s;
     throw new Error("quantities are held to the last stairstep tier before pricing");
   };
-  return new _Charge(charge, quantum, (q) => step(q).price, (q) => step(q).text);
+  return new _Charge(charge, quantum, e, (q) => step(q).price, (q) => step(q).text);
 }
 
 // -- quotes -----------------------------------------------------------------------
@@ -1902,9 +2039,13 @@ function _measured(state, usage, period) {
     );
   }
   const measured = new Map();
-  for (const [fid, given] of Object.entries(usage)) {
+  for (const fid of Object.keys(usage)) {
+    const given = usage[fid];
     const how = state.usage.get(fid) || _usageRule(state, fid, period);
-    const units = _units(given, `Usage of ${_repr(fid)}`);
+    const units =
+      typeof given === "number" && Number.isSafeInteger(given) && given >= 0
+        ? BigInt(given)
+        : _whole(given, `Usage of ${_repr(fid)}`);
     if (units) _billableUsage(state, fid, units, how);
     measured.set(fid, units);
   }
@@ -1918,14 +2059,14 @@ function _usageRule(state, fid, period) {
   const charge = plan.charges.find((c) => c.feature === fid) ?? null;
   let how;
   if (charge !== null && charge.billing === "in_advance") {
-    how = { refusal: "in_advance", cap: null, charge };
+    how = { refusal: "in_advance", cap: null, charge, bound: null };
   } else {
     const rule = state.rules.get(fid) ?? _checkRule(state, fid);
-    if (typeof rule === "string") how = { refusal: rule, cap: null, charge };
+    if (typeof rule === "string") how = { refusal: rule, cap: null, charge, bound: null };
     else {
       const hard = rule.limit !== null && !rule.ent.soft;
       const cap = hard ? rule.limit * _windowsPerPeriod(rule.ent.reset, rule.ent.resetAnchor, period) : null;
-      how = { refusal: null, cap, charge };
+      how = { refusal: null, cap, charge, bound: charge === null ? null : _stairstepBound(charge) };
     }
   }
   state.usage.set(fid, how);
@@ -1952,7 +2093,7 @@ function _billableUsage(state, fid, units, how) {
         `period; expected at most ${_commas(how.cap)}.`,
     );
   }
-  if (how.charge !== null) _withinStairstep(how.charge, units);
+  if (how.bound !== null && units > how.bound) _withinStairstep(how.charge, units);
 }
 
 const _PERIOD_MONTHS = { monthly: 1, quarterly: 3, annual: 12 };
@@ -1972,7 +2113,7 @@ function _windowsPerPeriod(reset, anchor, period) {
 
 function _chargeLine(charge, quantity, quantum) {
   const billable = quantity > charge.included ? quantity - charge.included : 0n;
-  const amount = charge.price(billable).quantize(quantum, _ROUNDING);
+  const amount = charge.rounded(billable);
   return new Line(charge.feature, null, _pub(quantity), amount, () => _chargeText(charge, quantity, billable));
 }
 
