@@ -77,6 +77,10 @@ def validate(sources: list[SourceFile]) -> tuple[list[SourceFile], list[Diagnost
     fast = _fast_check()
     valid, diagnostics = [], []
     for source in sources:
+        version = _format_version_problem(source)
+        if version is not None:
+            diagnostics.append(version)
+            continue
         if fast is not None and fast(source.data):
             valid.append(source)  # jsonschema would report nothing
             continue
@@ -88,6 +92,28 @@ def validate(sources: list[SourceFile]) -> tuple[list[SourceFile], list[Diagnost
         room = max(MAX_SCHEMA_ERRORS - len(diagnostics), 0)
         diagnostics.extend(_diagnostic(e, source) for e in islice(chain([first], errors), room))
     return valid, diagnostics
+
+
+def _format_version_problem(source: SourceFile) -> Diagnostic | None:
+    """``pricegen: 1`` written as the integer 1, not 1.0, 1e0 or +1.
+
+    The loader reads numbers exactly, so 1.0 and 1e0 are decimals, which the
+    schema refuses; +1 is the integer 1 by value. A format version is a name
+    more than a number, so it is held to its written form.
+    """
+    data = source.data
+    if not isinstance(data, dict) or "pricegen" not in data or data["pricegen"] != 1:
+        return None  # absent or another value: the schema says what is wrong
+    loc = source.locate(("pricegen",))
+    line = source.text.split("\n", loc.line)[loc.line - 1] if loc.line else ""
+    written = re.match(r"[^\s,}\]#]*", line[loc.col - 1 :]).group()  # type: ignore[union-attr]
+    if written == "1":
+        return None
+    message = (
+        f"$.pricegen: {written} is not the format version; expected the whole number 1, "
+        "written as 1."
+    )
+    return error(loc, "SCHEMA", message)
 
 
 def show(value: object) -> str:

@@ -449,7 +449,11 @@ MUTATIONS = (
     "random_bytes",
     "truncate",
     "swap_lines",
+    "control_key",
 )
+
+# Characters that must never reach a terminal raw: line breaks, escapes, bidi overrides.
+CONTROL = "\n\r\t\x00\x07\x1b\x7f\x85\u2028\u2029\u202e\u2066"
 
 
 @dataclass(frozen=True)
@@ -525,6 +529,8 @@ def apply_mutation(catalog: dict, mutation: Mutation) -> bytes:
         _dangle(data, rng)
     elif kind == "cycle":
         _cycle(data, rng)
+    elif kind == "control_key":
+        _control_key(data, rng)
     text = to_yaml(data)
     if kind == "duplicate_key":
         text = _duplicate_line(text, rng)
@@ -559,6 +565,18 @@ def _dangle(data: dict, rng: random.Random) -> None:
     else:
         addon = addons[rng.choice(list(addons))]
         addon["requires"] = [*addon.get("requires", []), unknown]
+
+
+def _control_key(data: dict, rng: random.Random) -> None:
+    """A quoted key holding control characters, e.g. a forged diagnostic line, somewhere.
+
+    to_yaml writes keys as they are, so the key is given in its quoted YAML form.
+    """
+    mappings = [p for p, v in _paths(data) if isinstance(v, dict)]
+    target = _parent(data, (*rng.choice(mappings), None)) if mappings else data
+    pieces = [rng.choice(CONTROL) for _ in range(rng.randint(1, 4))]
+    text = "x" + "".join(pieces) + "forged.yaml:9:9: error: forged [SCHEMA]" + rng.choice(CONTROL)
+    target[_quote(text)] = rng.choice([1, "v", True, None])
 
 
 def _cycle(data: dict, rng: random.Random) -> None:
