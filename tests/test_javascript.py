@@ -107,3 +107,63 @@ def test_a_typescript_consumer_type_checks_against_the_generated_types(tmp_path)
     )
     failed = subprocess.run([str(tsc), "-p", str(tmp_path)], capture_output=True, text=True)
     assert failed.returncode != 0 and "consumer.ts" in failed.stdout  # the check can fail
+
+
+def test_pricegens_javascript_passes_eslint():
+    eslint = REPO / "tests" / "js" / "node_modules" / ".bin" / "eslint"
+    assert eslint.is_file(), "run `npm ci` in tests/js (eslint is pinned in its lockfile)"
+    sources = [
+        RUNTIME,
+        REPO / "src" / "pricegen" / "render" / "templates" / "calculator.js",
+        *sorted((REPO / "tests" / "js").glob("*.mjs")),
+        *sorted((REPO / "tests" / "bench").glob("*.mjs")),
+    ]
+    config = REPO / "tests" / "js" / "eslint.config.mjs"
+    result = subprocess.run(
+        [str(eslint), "--max-warnings=0", "-c", str(config), *map(str, sources)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_hostile_catalog_text_reaches_the_javascript_module_as_data(tmp_path):
+    from test_hostile_strings import CORPUS, built
+
+    _, files = built(tmp_path, CORPUS, "hostile")
+    (module,) = [path for path in files if path.endswith(".mjs")]
+    (tmp_path / module).write_text(files[module], encoding="utf-8")
+    script = (
+        "const m = await import(process.argv[1]);"
+        "console.log(JSON.stringify(Object.values(m.FEATURES).map((f) => f.name)));"
+        "console.log(typeof globalThis.__pwned);"
+    )
+    result = subprocess.run(
+        [NODE, "--input-type=module", "-e", script, (tmp_path / module).as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    names, pwned = result.stdout.rstrip("\n").split("\n")  # not splitlines(): U+2028 is text
+    assert set(CORPUS) <= set(json.loads(names))  # every string, exactly, as data
+    assert pwned == "undefined"
+
+
+def test_pricegen_conformance_writes_the_same_vectors_twice(tmp_path, run_cli):
+    catalog = REPO / "tests" / "cases" / "valid" / "acme-full" / "pricing.yaml"
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    for out in (first, second):
+        result = run_cli(["conformance", str(catalog), "-o", str(out), "--cases", "20"])
+        assert result.exit_code == 0, result.output
+    assert first.read_bytes() == second.read_bytes()
+    data = json.loads(first.read_text("utf-8"))
+    assert (data["format"], data["version"], data["catalog"]) == ("pricegen-conformance", 1, "acme")
+    assert len({c["id"] for c in data["cases"]}) == len(data["cases"]) > 100
+    kinds = {c["call"] for c in data["cases"]}
+    assert {"check", "allowed", "quote", "entitlements", "phase"} <= kinds
+    assert all(set(c["expect"]) in ({"json"}, {"error"}) for c in data["cases"])
+    missing = run_cli(["conformance", str(tmp_path / "nowhere"), "-o", str(first)])
+    assert missing.exit_code == 2
