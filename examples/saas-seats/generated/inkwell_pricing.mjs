@@ -1195,7 +1195,7 @@ function _validated(sub) {
   if (cached === undefined) {
     const plan = _plan(sub.plan);
     if (sub.trial) _offersTrial(sub.plan, plan);
-    const addons = _validatedAddons(sub, plan);
+    const addons = _validatedAddons(sub);
     const variables = _variables(sub, plan);
     const quantities = _quantities(sub, plan);
     if (sub.trialPlan !== null) _offersTrial(sub.trialPlan, _plan(sub.trialPlan));
@@ -1347,7 +1347,7 @@ function _grant(fid, ent) {
   });
 }
 
-function _validatedAddons(sub, plan) {
+function _validatedAddons(sub) {
   if (sub.addons.size === 0) return [];
   for (const addonId of sub.addons.keys()) _addon(addonId);
   const chosen = [];
@@ -1978,7 +1978,7 @@ export function quote(subscription, options) {
   const lines = [priced.base];
   for (const charge of priced.charges) {
     const quantity = charge.inAdvance ? priced.bought.get(charge.feature) : (measured.get(charge.feature) ?? 0n);
-    lines.push(_chargeLine(charge, quantity, priced.quantum));
+    lines.push(_chargeLine(charge, quantity));
   }
   for (const line of priced.addonLines) lines.push(line);
   if (priced.credits !== null) {
@@ -2112,7 +2112,7 @@ function _windowsPerPeriod(reset, anchor, period) {
   return BigInt(Math.ceil(_PERIOD_MOST_HOURS[period] / _RESET_HOURS[reset]) + 1);
 }
 
-function _chargeLine(charge, quantity, quantum) {
+function _chargeLine(charge, quantity) {
   const billable = quantity > charge.included ? quantity - charge.included : 0n;
   const amount = charge.rounded(billable);
   return new Line(charge.feature, null, _pub(quantity), amount, () => _chargeText(charge, quantity, billable));
