@@ -1795,7 +1795,16 @@ function _zeroAt(exponent) {
 /** A coefficient at ``from`` as the coefficient at ``to``, rounded as the catalog rounds. */
 function _rescale(coefficient, from, to) {
   if (from >= to) return coefficient * _pow10(from - to);
-  return new Decimal(coefficient, from).quantize(to, _ROUNDING).coefficient;
+  if (coefficient < 0n) return new Decimal(coefficient, from).quantize(to, _ROUNDING).coefficient;
+  const divisor = _pow10(to - from);
+  const quotient = coefficient / divisor;
+  const rest = coefficient - quotient * divisor;
+  if (rest === 0n || _ROUNDING === "down") return quotient;
+  const twice = rest * 2n;
+  if (_ROUNDING === "up" || twice > divisor || (twice === divisor && (_ROUNDING === "half_up" || quotient % 2n))) {
+    return quotient + 1n;
+  }
+  return quotient;
 }
 
 function _priceOf(price, period, currency) {
@@ -1984,8 +1993,10 @@ export function quote(subscription, options) {
   if (priced.credits !== null) {
     for (const line of _creditLines(priced.credits, priced.charges, lines, priced.currency)) lines.push(line);
   }
-  let total = _ZERO;
-  for (const line of lines) total = total.add(line.amount);
+  // every line is rounded to the currency's minor unit: the total adds coefficients
+  let sum = 0n;
+  for (const line of lines) sum += line.amount.coefficient;
+  const total = new Decimal(sum, priced.quantum);
   return new Quote(priced.currency, priced.period, pricedSub.plan, lines, total, state.phase, state.trialEndsIso);
 }
 
