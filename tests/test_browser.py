@@ -95,11 +95,13 @@ def _shown_prices(page) -> list[tuple[str, str, str]]:
 
 
 def _unchecked_money(page, symbols: list[str]) -> list[str]:
-    """Money-looking text outside the price pieces (catalog descriptions aside)."""
+    """Money-looking text outside the price pieces (catalog descriptions aside, and the
+    calculator, whose amounts tests/test_calculator_browser.py checks)."""
     text = page.evaluate(
         """() => {
         const body = document.body.cloneNode(true);
-        body.querySelectorAll("[data-price], .description, script").forEach(e => e.remove());
+        body.querySelectorAll("[data-price], .description, .calculator, script")
+            .forEach(e => e.remove());
         return body.innerText;
     }"""
     )

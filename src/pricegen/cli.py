@@ -576,3 +576,4 @@ def check_command(catalog, feature, usage, requested, at, output_format, env, **
 main.add_lazy_command("diff", "pricegen.cli_review:diff")
 main.add_lazy_command("lint", "pricegen.cli_review:lint")
 main.add_lazy_command("analyze", "pricegen.cli_review:analyze")
+main.add_lazy_command("conformance", "pricegen.cli_conformance:conformance_command")

@@ -13,10 +13,17 @@ from ..model import Catalog
 from .base import RenderContext, Target, visible
 from .catalog_json import CatalogJson
 from .docs import Docs
+from .javascript import JavaScriptEvaluator
 from .python import PythonEvaluator
 from .tables import PricingTables
 
-TARGETS: tuple[Target, ...] = (CatalogJson(), PythonEvaluator(), PricingTables(), Docs())
+TARGETS: tuple[Target, ...] = (
+    CatalogJson(),
+    PythonEvaluator(),
+    JavaScriptEvaluator(),
+    PricingTables(),
+    Docs(),
+)
 
 __all__ = ["TARGETS", "RenderContext", "Target", "render", "visible"]
 

@@ -127,6 +127,13 @@ class RenderContext:
         return render_evaluator(self)
 
     @cached_property
+    def javascript_source(self) -> str:
+        """The generated JavaScript evaluator's text (the page embeds it too)."""
+        from .javascript import render_evaluator
+
+        return render_evaluator(self)
+
+    @cached_property
     def evaluator(self) -> types.ModuleType:
         """The generated evaluator, loaded: the reference semantics other outputs quote."""
         from ..runtime import load_source
