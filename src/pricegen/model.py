@@ -180,11 +180,20 @@ class Catalog:
 
 
 def to_data(value: object) -> object:
-    """Plain JSON-ready data: dataclasses to dicts, Decimal to decimal strings."""
-    if is_dataclass(value) and not isinstance(value, type):
+    """Plain JSON-ready data: dataclasses to dicts, Decimal to decimal strings.
+
+    Dispatched on the exact type, with each dataclass's fields looked up once:
+    a large catalog has some 300,000 values, and is_dataclass() per value was
+    most of the time building its canonical data took.
+    """
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    spec = _canonical_fields(kind)
+    if spec is not None:
         return {
             name: to_data(getattr(value, name))
-            for name, if_set in _canonical_fields(type(value))
+            for name, if_set in spec
             if not if_set or getattr(value, name)
         }
     if isinstance(value, Decimal):
@@ -197,8 +206,11 @@ def to_data(value: object) -> object:
 
 
 @cache
-def _canonical_fields(cls: type) -> tuple[tuple[str, bool], ...]:
-    """(name, written only when set) of each field of ``cls`` in the canonical data."""
+def _canonical_fields(cls: type) -> tuple[tuple[str, bool], ...] | None:
+    """(name, written only when set) of each field of dataclass ``cls`` in the
+    canonical data; None for any other type."""
+    if not is_dataclass(cls):
+        return None
     return tuple(
         (f.name, f.metadata.get("canonical") == "if_set")
         for f in fields(cls)
