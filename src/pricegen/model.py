@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from .diagnostics import Location
@@ -205,17 +204,23 @@ def to_data(value: object) -> object:
     return value
 
 
-@cache
+_FIELDS: dict[type, tuple[tuple[str, bool], ...] | None] = {}
+
+
 def _canonical_fields(cls: type) -> tuple[tuple[str, bool], ...] | None:
     """(name, written only when set) of each field of dataclass ``cls`` in the
-    canonical data; None for any other type."""
-    if not is_dataclass(cls):
-        return None
-    return tuple(
-        (f.name, f.metadata.get("canonical") == "if_set")
-        for f in fields(cls)
-        if f.metadata.get("canonical", True)
-    )
+    canonical data; None for any other type. Looked up once per class."""
+    if cls in _FIELDS:
+        return _FIELDS[cls]
+    spec = None
+    if is_dataclass(cls):
+        spec = tuple(
+            (f.name, f.metadata.get("canonical") == "if_set")
+            for f in fields(cls)
+            if f.metadata.get("canonical", True)
+        )
+    _FIELDS[cls] = spec
+    return spec
 
 
 def canonical_data(catalog: Catalog) -> dict[str, Any]:
