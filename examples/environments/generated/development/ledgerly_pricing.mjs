@@ -586,6 +586,14 @@ export const FEATURES = CATALOG.features;
 export const PLANS = CATALOG.plans;
 export const ADDONS = CATALOG.addons;
 
+// The environment this module was generated for (product.environments): its
+// name, or null for a catalog without environments, which serves customers.
+const _ENVIRONMENT = _PRODUCT.environment ?? {};
+/** The environment's name (product.environments), or null for a catalog without any. */
+export const ENVIRONMENT = _ENVIRONMENT.name ?? null;
+/** Whether this module serves customers: production, or a catalog without environments. */
+export const IS_PRODUCTION = (_ENVIRONMENT.type ?? "production") === "production";
+
 function _moneyMap(value) {
   if (value === null || value === undefined) return null;
   if (typeof value === "string") return Decimal.from(value);
