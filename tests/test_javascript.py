@@ -191,6 +191,18 @@ def test_a_typescript_consumer_type_checks_against_the_generated_types(tmp_path)
     assert failed.returncode != 0 and "consumer.ts" in failed.stdout  # the check can fail
 
 
+def test_the_runtime_file_type_checks_as_javascript():
+    """tsc --checkJs on evaluator.mjs as it is: BigInt and number never mixed where the
+    types are known, no unknown names or properties (tests/js/types/tsconfig.runtime.json)."""
+    tsc = REPO / "tests" / "js" / "node_modules" / ".bin" / "tsc"
+    assert tsc.is_file(), "run `npm ci` in tests/js (typescript is pinned in its lockfile)"
+    config = REPO / "tests" / "js" / "types" / "tsconfig.runtime.json"
+    result = subprocess.run(
+        [str(tsc), "-p", str(config)], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_pricegens_javascript_passes_eslint():
     eslint = REPO / "tests" / "js" / "node_modules" / ".bin" / "eslint"
     assert eslint.is_file(), "run `npm ci` in tests/js (eslint is pinned in its lockfile)"
