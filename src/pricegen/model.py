@@ -9,13 +9,13 @@ are left out of equality and of the canonical JSON.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from .diagnostics import Location
+from .jsontext import dump_json as dump_json  # re-exported: its callers import it here
 from .money import Money, Price, text
 
 NOWHERE = Location("<catalog>")
@@ -217,11 +217,6 @@ def canonical_data(catalog: Catalog) -> dict[str, Any]:
     }
     data["format"] = 1  # type: ignore[index]
     return data  # type: ignore[return-value]
-
-
-def dump_json(data: object) -> str:
-    """The one JSON style of every output: sorted keys, 2 spaces, UTF-8, final newline."""
-    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
 def canonical_json(catalog: Catalog) -> str:
