@@ -254,7 +254,8 @@ def _compiled_for_generate(
         report(builds, error_format)
         if not builds.ok:
             sys.exit(EXIT_CATALOG)
-        return {name: build.catalog for name, build in builds.builds.items()}
+        compiled = {name: build.catalog for name, build in builds.builds.items()}
+        return {name: c for name, c in compiled.items() if c is not None}  # all, when ok
     build = compile_or_exit(catalog, strict, error_format, env)
     assert build.catalog is not None  # compile_or_exit exits on errors
     return {env: build.catalog}

@@ -43,7 +43,7 @@ def _encode(value: object, newline: str, out: Callable[[str], object]) -> None:
     elif kind is list or kind is tuple:
         _encode_list(value, newline, out)  # type: ignore[arg-type]
     elif kind is int:
-        out(int.__repr__(value))  # type: ignore[arg-type]
+        out(int.__repr__(value))
     elif kind is bool or value is None:
         out(_SCALARS[value])
     else:
