@@ -516,8 +516,12 @@ def _replace(ent: Entitlement, **changes: object) -> Entitlement:
 
 
 def _line(item: str, description: str, quantity: int, amount: Decimal) -> Line:
-    fields: dict[str, Any] = {"item": item, "description": description}
-    fields["quantity"], fields["amount"] = quantity, amount
+    fields: dict[str, Any] = {
+        "item": item,
+        "description": description,
+        "quantity": quantity,
+    }
+    fields["amount"] = amount
     return _record(Line, fields)
 
 
@@ -1986,10 +1990,13 @@ def quote(
         credit = _credit_line(credits, spent, currency)
         lines.append(credit)
         total = _add(total, credit.amount)
-    fields: dict[str, Any] = {"currency": currency, "period": period}
-    fields["plan"], fields["lines"] = priced_sub.plan, tuple(lines)
-    fields["total"], fields["phase"] = total, state.phase
-    fields["trial_ends_at"] = state.trial_ends_at
+    fields: dict[str, Any] = {
+        "currency": currency,
+        "period": period,
+        "plan": priced_sub.plan,
+    }
+    fields["lines"], fields["total"] = tuple(lines), total
+    fields["phase"], fields["trial_ends_at"] = state.phase, state.trial_ends_at
     return _record(Quote, fields)
 
 
@@ -2026,8 +2033,9 @@ def _priced_subscription(sub: Subscription) -> _Priced:
     for line in template:
         if line is not None:
             fixed = _add(fixed, line.__dict__["amount"])
-    budget = plan["trial"]["credits"] if sub.trial and plan["trial"] else None
-    credits = budget.get(currency) if budget else None
+    credits = None
+    if sub.trial and plan["trial"] and plan["trial"]["credits"]:
+        credits = plan["trial"]["credits"].get(currency)
     priced = (currency, period, quantum, template, tuple(usage_charges), fixed, credits)
     sub._cache["quote"] = priced
     if key is not None:
