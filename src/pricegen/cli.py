@@ -227,8 +227,7 @@ def generate(
         files = render_environments(builds, config)
     else:
         build = compile_or_exit(catalog, strict, error_format, env)
-        assert build.catalog is not None  # compile_or_exit exits on errors
-        files = render(build.catalog, config)
+        files = render(build.checked_catalog(), config)  # compile_or_exit exits on errors
     try:
         if check or show_diff:
             files = emit.with_manifest(files)
@@ -438,8 +437,7 @@ def _run_evaluator(catalog: str, action, env: str | None = None):
     from .runtime import load_evaluator
 
     build = compile_or_exit(catalog, False, "text", env)
-    assert build.catalog is not None  # compile_or_exit exits on errors
-    module = load_evaluator(build.catalog, Config(include_drafts=True))
+    module = load_evaluator(build.checked_catalog(), Config(include_drafts=True))
     try:
         return module, action(module)
     except module.PricingError as exc:
