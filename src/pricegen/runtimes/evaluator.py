@@ -1850,6 +1850,11 @@ def _priced_subscription(sub: Subscription) -> tuple[Any, ...]:
     quantum, the lines with a hole for each in-arrears charge, those charges
     with their places, the sum of the lines priced here, the trial's credits).
     """
+    key = _priced_key(sub)
+    priced = _PRICED.get(key) if key is not None else None
+    if priced is not None:  # an equal subscription was checked and priced before
+        sub._cache["quote"] = priced
+        return priced
     plan = _plan(sub.plan)
     _check_quotable(sub, plan)
     currency, period, quantum, base, trial, charges = _sheet(sub, plan)
@@ -1873,7 +1878,40 @@ def _priced_subscription(sub: Subscription) -> tuple[Any, ...]:
         credits = plan["trial"]["credits"].get(currency)
     priced = (currency, period, quantum, template, tuple(usage_charges), fixed, credits)
     sub._cache["quote"] = priced
+    if key is not None:
+        if len(_PRICED) >= _BOUGHT_LINES:
+            _PRICED.clear()
+        _PRICED[key] = priced  # quote() copies the template, so sharing it is safe
     return priced
+
+
+_PRICED: dict[
+    tuple[Any, ...], tuple[Any, ...]
+] = {}  # bounded: see _priced_subscription
+
+
+def _priced_key(sub: Subscription) -> tuple[Any, ...] | None:
+    """What decides a plain subscription's priced parts, or None to price it alone.
+
+    A new Subscription per request is the common case, and most buy the same
+    few things: those that share plan, period, currency, flags and whole-number
+    quantities share one checked, priced result. Only int quantities qualify,
+    since 20.0 == 20 would otherwise skip the check that refuses 20.0.
+    """
+    if sub.addons or sub.variables or sub.trial_plan is not None:
+        return None
+    quantities = sub.quantities
+    for value in quantities.values():
+        if type(value) is not int:
+            return None
+    return (
+        sub.plan,
+        sub.period,
+        sub.currency,
+        sub.existing,
+        sub.trial,
+        *quantities.items(),
+    )
 
 
 def _check_quotable(sub: Subscription, plan: Any) -> None:
