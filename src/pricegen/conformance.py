@@ -121,13 +121,19 @@ def with_expectations(module: ModuleType, cases: list[Case]) -> list[Case]:
 
 
 def vectors(module: ModuleType, cases: list[Case], *, name: str) -> Data:
-    """The vectors file for one catalog, as data (write it with :func:`dumps`)."""
+    """The vectors file for one catalog, as data (write it with :func:`dumps`).
+
+    It names the environment the modules were generated for, as the modules'
+    ``ENVIRONMENT`` and ``IS_PRODUCTION`` do, so a port is held to those too.
+    """
     return {
         "format": FORMAT,
         "version": VERSION,
         "catalog": name,
         "generator": module.GENERATOR,
         "source_sha256": module.SOURCE_SHA256,
+        "environment": module.ENVIRONMENT,
+        "is_production": module.IS_PRODUCTION,
         "cases": with_expectations(module, cases),
     }
 
