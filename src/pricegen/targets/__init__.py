@@ -14,9 +14,16 @@ from .base import RenderContext, Target, visible
 from .catalog_json import CatalogJson
 from .docs import Docs
 from .python import PythonEvaluator
+from .sql import SqlRating
 from .tables import PricingTables
 
-TARGETS: tuple[Target, ...] = (CatalogJson(), PythonEvaluator(), PricingTables(), Docs())
+TARGETS: tuple[Target, ...] = (
+    CatalogJson(),
+    PythonEvaluator(),
+    PricingTables(),
+    Docs(),
+    SqlRating(),
+)
 
 __all__ = ["TARGETS", "RenderContext", "Target", "render", "visible"]
 

@@ -1,0 +1,159 @@
+"""The rating query as sqlglot expressions: the catalog's tables, then one view per step.
+
+Catalog text (ids, currency codes) reaches the SQL only as sqlglot literals,
+in the VALUES lists of the catalog's tables (:func:`values_view`) and the
+one placeholder of the default currency: sqlglot quotes and escapes them for
+each dialect. The steps themselves are fixed SQL, parsed by sqlglot from the
+text in :mod:`.steps`; they hold no catalog text, only the widths and the
+rounding mode chosen here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import sqlglot
+from sqlglot import exp
+
+from ...model import Catalog
+from . import steps
+from .sheets import LINE_DIGITS, PRICE_DIGITS, TOTAL_DIGITS, Sheets, sheets
+
+READ = "duckdb"  # the dialect the fixed steps are written in
+
+
+def rating_views(catalog: Catalog) -> list[tuple[str, exp.Expression]]:
+    """(view name, its SELECT) in dependency order: catalog tables, steps, outputs."""
+    data = sheets(catalog)
+    types = _types(catalog, data)
+    views = _catalog_views(data, types)
+    fragments = steps.step_queries(types, catalog.product.rounding)
+    for name, text in fragments:
+        query = sqlglot.parse_one(text, read=READ)
+        query = exp.replace_placeholders(query, default_currency=catalog.product.currencies[0])
+        views.append((name, query))
+    return views
+
+
+def statements(catalog: Catalog, dialect: str) -> list[str]:
+    """``CREATE OR REPLACE VIEW`` statements in ``dialect`` (temporary views on Spark)."""
+    out = []
+    for name, query in rating_views(catalog):
+        create = exp.Create(
+            this=exp.to_table(name),
+            kind="VIEW",
+            replace=True,
+            expression=query,
+            properties=exp.Properties(expressions=[exp.TemporaryProperty()])
+            if dialect == "spark"
+            else None,
+        )
+        out.append(create.sql(dialect=dialect, pretty=True) + ";")
+    return out
+
+
+def _types(catalog: Catalog, data: Sheets) -> dict[str, str]:
+    scale = max(data.scale, 1)
+    minor = max(catalog.product.minor_units.values(), default=0)
+    return {
+        "price": f"DECIMAL({PRICE_DIGITS}, {scale})",
+        "line": f"DECIMAL({LINE_DIGITS}, {scale})",
+        "amount": f"DECIMAL({TOTAL_DIGITS}, {minor})",
+        "units": "DECIMAL(17, 0)",
+        "count": "DECIMAL(38, 0)",
+    }
+
+
+# -- the catalog's tables -------------------------------------------------------------
+
+
+def _catalog_views(data: Sheets, types: dict[str, str]) -> list[tuple[str, exp.Expression]]:
+    price = types["price"]
+    text, integer, flag = "VARCHAR", "BIGINT", "BOOLEAN"
+    tables = [
+        (
+            "pricegen_currencies",
+            [("currency", text), ("position", integer), ("factor", "DECIMAL(7, 0)"),
+             ("unit", "DECIMAL(7, 6)")],
+            [(c, i, Decimal(10) ** m, Decimal(1).scaleb(-m)) for c, i, m in data.currencies],
+        ),
+        (
+            "pricegen_plans",
+            [("plan", text), ("status", text), ("custom", flag), ("has_trial", flag),
+             ("first_period", text)],
+            data.plans,
+        ),
+        ("pricegen_plan_periods", [("plan", text), ("period", text)], data.plan_periods),
+        (
+            "pricegen_plan_prices",
+            [("plan", text), ("period", text), ("currency", text), ("price", price)],
+            data.plan_prices,
+        ),
+        (
+            "pricegen_charges",
+            [("plan", text), ("feature", text), ("position", integer), ("in_advance", flag),
+             ("included", integer), ("block", integer), ("block_add", integer)],
+            data.charges,
+        ),
+        (
+            "pricegen_tiers",
+            [("plan", text), ("period", text), ("currency", text), ("feature", text),
+             ("tier_from", integer), ("tier_to", integer), ("tier_offset", integer),
+             ("base", price), ("unit_price", price)],
+            [(t.plan, t.period, t.currency, t.feature, t.tier_from, t.tier_to, t.offset,
+              t.base, t.unit_price) for t in data.tiers],
+        ),
+        (
+            "pricegen_addons",
+            [("addon", text), ("item", text), ("position", integer), ("max_quantity", integer),
+             ("archived", flag)],
+            data.addons,
+        ),
+        ("pricegen_addon_plans", [("addon", text), ("plan", text)], data.addon_plans),
+        (
+            "pricegen_addon_prices",
+            [("addon", text), ("period", text), ("currency", text), ("price", price)],
+            data.addon_prices,
+        ),
+        ("pricegen_addon_requires", [("addon", text), ("required", text)], data.addon_requires),
+        ("pricegen_addon_excludes", [("addon", text), ("excluded", text)], data.addon_excludes),
+        (
+            "pricegen_trial_credits",
+            [("plan", text), ("currency", text), ("budget", price)],
+            data.trial_credits,
+        ),
+        ("pricegen_features", [("feature", text)], [(f,) for f in data.features]),
+    ]
+    return [(name, values_view(columns, rows)) for name, columns, rows in tables]
+
+
+def values_view(columns: list[tuple[str, str]], rows: list[tuple]) -> exp.Select:
+    """SELECT CAST(c AS type) ... FROM (VALUES ...) AS t(c, ...); typed, even when empty."""
+    names = [name for name, _ in columns]
+    if not rows:
+        select = exp.select(
+            *[exp.cast(exp.null(), exp.DataType.build(t, dialect=READ)).as_(n) for n, t in columns]
+        )
+        return select.where(exp.false())
+    values = exp.values([tuple(literal(v) for v in row) for row in rows], alias="t", columns=names)
+    return exp.select(
+        *[
+            exp.cast(exp.column(n, "t"), exp.DataType.build(t, dialect=READ)).as_(n)
+            for n, t in columns
+        ]
+    ).from_(values)
+
+
+def literal(value) -> exp.Expression:
+    """A Python value from the catalog as a SQL literal: text is quoted by sqlglot."""
+    if value is None:
+        return exp.null()
+    if isinstance(value, bool):
+        return exp.true() if value else exp.false()
+    if isinstance(value, int):
+        return exp.Literal.number(value)
+    if isinstance(value, Decimal):
+        return exp.Literal.number(format(value, "f"))
+    if isinstance(value, str):
+        return exp.Literal.string(value)
+    raise TypeError(f"no SQL literal for {value!r}")

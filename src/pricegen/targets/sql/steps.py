@@ -1,0 +1,366 @@
+"""The fixed steps of the rating query, as SQL text that sqlglot parses.
+
+No catalog text is ever formatted into these strings: only the decimal
+types and the rounding expression, which this module computes from
+numbers. The catalog's data comes from the ``pricegen_*`` tables, and the
+default currency from the ``:default_currency`` placeholder, which sqlglot
+fills in as a literal.
+
+The steps mirror the evaluator's ``quote()`` in its order of checks, so that
+a subscription with several problems is refused for the one the evaluator
+raises first: every check gives a candidate (rank, reason), and the lowest
+rank wins. Ranks:
+
+- 0: the subscription itself (plan, custom, archived, draft, currency,
+  period, trial), decided by one CASE in the evaluator's order;
+- 1: an unknown add-on; 100 + 8 × position: each add-on, in catalog order;
+- 1,000,000 + 2 × position: add-ons' requires and excludes;
+- 2,000,000: quantities of features not sold in advance;
+  3,000,000 + 4 × position: in-advance quantities, in charge order;
+- 4,000,000: usage of unknown features;
+- 5,000,000 + 4 × position: each charge line, in charge order.
+
+Arithmetic never sees a value it could overflow on: units are computed only
+for quantities within the bound, add-on amounts only within max_quantity.
+"""
+
+from __future__ import annotations
+
+from .sheets import MAX_UNITS
+
+
+def round_money(x: str, rounding: str) -> str:
+    """``x`` (>= 0) rounded to the currency's minor unit, with FLOOR and CEIL only.
+
+    Dialects disagree on ROUND (half away from zero, half even, or by the
+    type), so the modes are spelled out: ``factor`` is 10^minor units and
+    ``unit`` its inverse, both columns of pricegen_currencies in scope.
+    """
+    y = f"(({x}) * factor)"
+    if rounding == "down":
+        whole = f"FLOOR({y})"
+    elif rounding == "up":
+        whole = f"CEIL({y})"
+    elif rounding == "half_up":
+        whole = f"FLOOR({y} + 0.5)"
+    else:  # half_even: ties go to the even neighbour
+        whole = (
+            f"(FLOOR({y}) + CASE WHEN {y} - FLOOR({y}) > 0.5 OR ({y} - FLOOR({y}) = 0.5 "
+            f"AND FLOOR({y}) % 2 = 1) THEN 1 ELSE 0 END)"
+        )
+    return f"({whole} * unit)"
+
+
+def _bad(column: str) -> str:
+    """1 when a quantity is no whole number of at least 0 (NULL, negative or fractional)."""
+    return (
+        f"MAX(CASE WHEN {column} IS NULL OR {column} < 0 OR {column} <> FLOOR({column}) "
+        "THEN 1 ELSE 0 END)"
+    )
+
+
+def step_queries(types: dict[str, str], rounding: str) -> list[tuple[str, str]]:
+    """(view name, SQL) of every step after the catalog's tables, in order."""
+    t = types
+    rnd = lambda x: round_money(x, rounding)  # noqa: E731
+    return [
+        ("pricegen_subscriptions", _SUBSCRIPTIONS),
+        ("pricegen_addon_rows", _addon_rows(t)),
+        ("pricegen_quantity_rows", _sums("subscription_quantities", t)),
+        ("pricegen_usage_rows", _sums("usage", t)),
+        ("pricegen_charge_units", _charge_units(t)),
+        ("pricegen_charge_amounts", _charge_amounts(t)),
+        ("pricegen_candidates", _CANDIDATES),
+        ("rejections", _REJECTIONS),
+        ("pricegen_lines", _lines(t, rnd)),
+        ("invoice_lines", _INVOICE_LINES.format(amount=t["amount"])),
+        ("invoices", _INVOICES),
+    ]
+
+
+# The subscription as the evaluator reads it: defaults filled in, the first problem named.
+_SUBSCRIPTIONS = """
+SELECT
+  s.subscription_id,
+  s.plan,
+  c.currency,
+  s.period_sold AS period,
+  s.trial,
+  s.existing,
+  c.factor,
+  c.unit,
+  CASE
+    WHEN s.status IS NULL THEN 'UnknownPlanError'
+    WHEN s.custom THEN 'PlanNotQuotableError'
+    WHEN s.status = 'archived' AND NOT s.existing THEN 'PlanArchivedError'
+    WHEN s.status = 'draft' AND NOT s.existing THEN 'PlanNotQuotableError'
+    WHEN c.currency IS NULL THEN 'UnknownCurrencyError'
+    WHEN pp.period IS NULL THEN 'UnknownPeriodError'
+    WHEN s.trial AND NOT s.has_trial THEN 'TrialNotOfferedError'
+  END AS problem
+FROM (
+  SELECT
+    x.subscription_id,
+    x.plan,
+    COALESCE(x.currency, :default_currency) AS currency_asked,
+    COALESCE(x.period, p.first_period) AS period_sold,
+    COALESCE(x.trial, FALSE) AS trial,
+    COALESCE(x.existing, FALSE) AS existing,
+    p.status,
+    p.custom,
+    p.has_trial
+  FROM subscriptions AS x
+  LEFT JOIN pricegen_plans AS p ON p.plan = x.plan
+) AS s
+LEFT JOIN pricegen_currencies AS c ON c.currency = s.currency_asked
+LEFT JOIN pricegen_plan_periods AS pp ON pp.plan = s.plan AND pp.period = s.period_sold
+"""
+
+
+def _sums(table: str, t: dict[str, str]) -> str:
+    """Rows of a (subscription, feature, quantity) table, summed per subscription and feature."""
+    return f"""
+SELECT
+  subscription_id,
+  feature,
+  SUM(CAST(quantity AS {t["count"]})) AS quantity,
+  {_bad("quantity")} AS bad
+FROM {table}
+GROUP BY subscription_id, feature
+"""
+
+
+def _addon_rows(t: dict[str, str]) -> str:
+    return f"""
+SELECT
+  r.subscription_id,
+  r.addon,
+  r.quantity,
+  r.bad,
+  x.addon IS NOT NULL AS known,
+  x.item,
+  x.position,
+  x.max_quantity,
+  x.archived,
+  ap.plan IS NOT NULL AS compatible,
+  s.existing,
+  s.period,
+  s.currency
+FROM (
+  SELECT
+    subscription_id,
+    addon,
+    SUM(CAST(quantity AS {t["count"]})) AS quantity,
+    {_bad("quantity")} AS bad
+  FROM subscription_addons
+  GROUP BY subscription_id, addon
+) AS r
+JOIN pricegen_subscriptions AS s ON s.subscription_id = r.subscription_id
+LEFT JOIN pricegen_addons AS x ON x.addon = r.addon
+LEFT JOIN pricegen_addon_plans AS ap ON ap.addon = r.addon AND ap.plan = s.plan
+"""
+
+
+def _charge_units(t: dict[str, str]) -> str:
+    """Each charge of each subscription's plan, with its quantity and billable units."""
+    return f"""
+SELECT
+  q.*,
+  CASE
+    WHEN q.missing OR q.bad = 1 OR q.quantity > {MAX_UNITS} THEN NULL
+    ELSE (
+      CAST(q.billable AS BIGINT) + q.block_add - (CAST(q.billable AS BIGINT) + q.block_add) % q.block
+    ) // q.block
+  END AS units
+FROM (
+  SELECT
+    s.subscription_id,
+    s.plan,
+    s.period,
+    s.currency,
+    s.trial,
+    s.factor,
+    s.unit,
+    ch.feature,
+    ch.position,
+    ch.in_advance,
+    ch.block,
+    ch.block_add,
+    CASE WHEN ch.in_advance THEN qr.quantity ELSE COALESCE(ur.quantity, 0) END AS quantity,
+    ch.in_advance AND qr.subscription_id IS NULL AS missing,
+    CASE WHEN ch.in_advance THEN COALESCE(qr.bad, 0) ELSE COALESCE(ur.bad, 0) END AS bad,
+    CASE
+      WHEN ch.in_advance THEN GREATEST(qr.quantity - ch.included, 0)
+      ELSE GREATEST(COALESCE(ur.quantity, 0) - ch.included, 0)
+    END AS billable
+  FROM pricegen_subscriptions AS s
+  JOIN pricegen_charges AS ch ON ch.plan = s.plan
+  LEFT JOIN pricegen_quantity_rows AS qr
+    ON ch.in_advance AND qr.subscription_id = s.subscription_id AND qr.feature = ch.feature
+  LEFT JOIN pricegen_usage_rows AS ur
+    ON NOT ch.in_advance AND ur.subscription_id = s.subscription_id AND ur.feature = ch.feature
+  WHERE s.problem IS NULL
+) AS q
+"""
+
+
+def _charge_amounts(t: dict[str, str]) -> str:
+    """The exact amount of each charge: the one tier its units fall in."""
+    return f"""
+SELECT
+  u.*,
+  tr.plan IS NOT NULL AS matched,
+  CAST(
+    tr.base + CAST(u.units - tr.tier_offset AS {t["units"]}) * tr.unit_price AS {t["line"]}
+  ) AS exact
+FROM pricegen_charge_units AS u
+LEFT JOIN pricegen_tiers AS tr
+  ON tr.plan = u.plan
+  AND tr.period = u.period
+  AND tr.currency = u.currency
+  AND tr.feature = u.feature
+  AND u.units > tr.tier_from
+  AND (tr.tier_to IS NULL OR u.units <= tr.tier_to)
+"""
+
+
+_CANDIDATES = f"""
+SELECT subscription_id, 0 AS rank, problem AS reason
+FROM pricegen_subscriptions
+WHERE problem IS NOT NULL
+UNION ALL
+SELECT
+  subscription_id,
+  CASE WHEN NOT known THEN 1 ELSE 100 + 8 * position END AS rank,
+  CASE
+    WHEN NOT known THEN 'UnknownAddonError'
+    WHEN bad = 1 THEN 'InvalidQuantityError'
+    WHEN quantity = 0 THEN NULL
+    WHEN NOT compatible THEN 'AddonNotCompatibleError'
+    WHEN quantity > max_quantity THEN 'AddonQuantityExceededError'
+    WHEN archived AND NOT existing THEN 'PlanArchivedError'
+  END AS reason
+FROM pricegen_addon_rows
+UNION ALL
+SELECT c.subscription_id, 1000000 + 2 * c.position AS rank, 'AddonRequirementMissingError'
+FROM pricegen_addon_rows AS c
+JOIN pricegen_addon_requires AS r ON r.addon = c.addon
+LEFT JOIN pricegen_addon_rows AS o
+  ON o.subscription_id = c.subscription_id AND o.addon = r.required AND o.quantity > 0
+WHERE c.known AND c.quantity > 0 AND o.addon IS NULL
+UNION ALL
+SELECT c.subscription_id, 1000001 + 2 * c.position AS rank, 'AddonNotCompatibleError'
+FROM pricegen_addon_rows AS c
+JOIN pricegen_addon_excludes AS e ON e.addon = c.addon
+JOIN pricegen_addon_rows AS o
+  ON o.subscription_id = c.subscription_id AND o.addon = e.excluded AND o.quantity > 0
+WHERE c.known AND c.quantity > 0
+UNION ALL
+SELECT
+  q.subscription_id,
+  CASE
+    WHEN f.feature IS NULL THEN 2000000
+    WHEN ch.feature IS NULL THEN 2000001
+    ELSE 3000000 + 4 * ch.position
+  END AS rank,
+  CASE
+    WHEN f.feature IS NULL THEN 'UnknownFeatureError'
+    WHEN ch.feature IS NULL THEN 'InvalidQuantityError'
+    WHEN q.bad = 1 THEN 'InvalidQuantityError'
+    WHEN q.quantity > {MAX_UNITS} THEN 'QuantityOutOfRangeError'
+  END AS reason
+FROM pricegen_quantity_rows AS q
+JOIN pricegen_subscriptions AS s ON s.subscription_id = q.subscription_id
+LEFT JOIN pricegen_features AS f ON f.feature = q.feature
+LEFT JOIN pricegen_charges AS ch
+  ON ch.plan = s.plan AND ch.feature = q.feature AND ch.in_advance
+UNION ALL
+SELECT u.subscription_id, 4000000 AS rank, 'UnknownFeatureError' AS reason
+FROM pricegen_usage_rows AS u
+LEFT JOIN pricegen_features AS f ON f.feature = u.feature
+WHERE f.feature IS NULL
+UNION ALL
+SELECT
+  subscription_id,
+  5000000 + 4 * position AS rank,
+  CASE
+    WHEN missing THEN 'QuantityMissingError'
+    WHEN bad = 1 THEN 'InvalidQuantityError'
+    WHEN quantity > {MAX_UNITS} THEN 'QuantityOutOfRangeError'
+    WHEN units > 0 AND NOT matched THEN 'QuantityOutOfRangeError'
+  END AS reason
+FROM pricegen_charge_amounts
+"""
+
+# The evaluator raises one error per subscription: the first, by rank.
+_REJECTIONS = """
+SELECT subscription_id, reason
+FROM (
+  SELECT
+    subscription_id,
+    reason,
+    ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY rank, reason) AS n
+  FROM pricegen_candidates
+  WHERE reason IS NOT NULL
+) AS ranked
+WHERE n = 1
+"""
+
+
+def _lines(t: dict[str, str], rnd) -> str:
+    """Every line of every subscription, rejected ones included; positions order them."""
+    return f"""
+SELECT s.subscription_id, 0 AS position, 'plan' AS item, 1 AS quantity,
+  CASE WHEN s.trial THEN 0 ELSE {rnd("p.price")} END AS amount, s.currency
+FROM pricegen_subscriptions AS s
+JOIN pricegen_plan_prices AS p
+  ON p.plan = s.plan AND p.period = s.period AND p.currency = s.currency
+WHERE s.problem IS NULL
+UNION ALL
+SELECT subscription_id, 1 + position, feature,
+  CASE WHEN quantity <= {MAX_UNITS} THEN quantity END, {rnd("COALESCE(exact, 0)")}, currency
+FROM pricegen_charge_amounts
+UNION ALL
+SELECT a.subscription_id, 1000000 + a.position, a.item, a.quantity,
+  {rnd(f"CAST(p.price * CAST(a.quantity AS {t['units']}) AS {t['line']})")}, a.currency
+FROM (
+  SELECT r.*, c.factor, c.unit
+  FROM pricegen_addon_rows AS r
+  JOIN pricegen_currencies AS c ON c.currency = r.currency
+  WHERE r.known AND r.bad = 0 AND r.quantity > 0 AND r.quantity <= r.max_quantity
+) AS a
+JOIN pricegen_addon_prices AS p
+  ON p.addon = a.addon AND p.period = a.period AND p.currency = a.currency
+UNION ALL
+SELECT c.subscription_id, 2000000, 'trial-credits', 1,
+  -{rnd("LEAST(b.budget, c.spent)")}, c.currency
+FROM (
+  SELECT subscription_id, plan, currency, factor, unit,
+    SUM({rnd("COALESCE(exact, 0)")}) AS spent
+  FROM pricegen_charge_amounts
+  WHERE trial AND NOT in_advance
+  GROUP BY subscription_id, plan, currency, factor, unit
+) AS c
+JOIN pricegen_trial_credits AS b ON b.plan = c.plan AND b.currency = c.currency
+WHERE LEAST(b.budget, c.spent) <> 0
+"""
+
+
+_INVOICE_LINES = """
+SELECT
+  l.subscription_id,
+  ROW_NUMBER() OVER (PARTITION BY l.subscription_id ORDER BY l.position) AS line,
+  l.item,
+  CAST(l.quantity AS BIGINT) AS quantity,
+  CAST(l.amount AS {amount}) AS amount,
+  l.currency
+FROM pricegen_lines AS l
+LEFT JOIN rejections AS r ON r.subscription_id = l.subscription_id
+WHERE r.subscription_id IS NULL
+"""
+
+_INVOICES = """
+SELECT subscription_id, currency, SUM(amount) AS total
+FROM invoice_lines
+GROUP BY subscription_id, currency
+"""
