@@ -140,25 +140,43 @@ def _addons(rng: random.Random, catalog: Catalog, plan, sub: Sub) -> None:
 def evaluator_outcomes(module, subs: list[Sub]) -> dict[str, tuple]:
     outcomes = {}
     for sub in subs:
+        subscription = _subscription(module, sub)
         try:
-            quote = module.quote(
-                module.Subscription(
-                    plan=sub.plan,
-                    period=sub.period,
-                    currency=sub.currency,
-                    quantities=sub.quantities,
-                    addons=sub.addons,
-                    trial=sub.trial,
-                    existing=sub.existing,
-                ),
-                usage=sub.usage,
-            )
+            quote = module.quote(subscription, usage=sub.usage)
         except module.PricingError as exc:
             outcomes[sub.id] = ("refused", type(exc).__name__)
             continue
         lines = tuple((line.item, line.quantity, line.amount) for line in quote.lines)
         outcomes[sub.id] = ("lines", lines, quote.total)
     return outcomes
+
+
+def _subscription(module, sub: Sub):
+    return module.Subscription(
+        plan=sub.plan,
+        period=sub.period,
+        currency=sub.currency,
+        quantities=sub.quantities,
+        addons=sub.addons,
+        trial=sub.trial,
+        existing=sub.existing,
+    )
+
+
+def evaluator_status(module, subs: list[Sub], outcomes: dict) -> dict[tuple, tuple]:
+    """check(sub, feature, usage, requested=0) of each finite metered limit of priced subs."""
+    status = {}
+    for sub in subs:
+        if outcomes[sub.id][0] != "lines":
+            continue
+        subscription = _subscription(module, sub)
+        for fid, ent in module.entitlements(subscription).items():
+            if ent.type != "metered" or ent.unlimited or ent.limit is None:
+                continue
+            used = sub.usage.get(fid, 0)
+            d = module.check(subscription, fid, usage=used, requested=0)
+            status[(sub.id, fid)] = (d.limit, d.usage, d.remaining, d.over_limit, d.soft)
+    return status
 
 
 # -- the SQL target -------------------------------------------------------------------------
@@ -214,9 +232,13 @@ def duckdb_outcomes(sql: str, paths: dict[str, Path]) -> dict[str, tuple]:
         ).fetchall()
         totals = dict(con.execute("SELECT subscription_id, total FROM invoices").fetchall())
         refused = con.execute("SELECT subscription_id, reason FROM rejections").fetchall()
+        status = con.execute(
+            'SELECT subscription_id, feature, "limit", usage, remaining, over_limit, soft '
+            "FROM usage_status"
+        ).fetchall()
     finally:
         con.close()
-    return assemble(lines, totals, refused)
+    return assemble(lines, totals, refused), {(r[0], r[1]): tuple(r[2:]) for r in status}
 
 
 def assemble(lines, totals, refused) -> dict[str, tuple]:

@@ -19,7 +19,7 @@ from ..base import RenderContext
 
 DIALECTS = ("duckdb", "spark", "postgres", "bigquery", "snowflake")
 INPUTS = ("subscriptions", "subscription_quantities", "subscription_addons", "usage")
-OUTPUTS = ("invoice_lines", "invoices", "rejections")
+OUTPUTS = ("invoice_lines", "invoices", "rejections", "usage_status")
 
 
 class SqlRating:

@@ -123,6 +123,18 @@ def _catalog_views(data: Sheets, types: dict[str, str]) -> list[tuple[str, exp.E
             data.trial_credits,
         ),
         ("pricegen_features", [("feature", text)], [(f,) for f in data.features]),
+        (
+            "pricegen_plan_limits",
+            [("plan", text), ("feature", text), ("lim", integer), ("unlimited", flag),
+             ("soft", flag)],
+            data.plan_limits,
+        ),
+        (
+            "pricegen_addon_limits",
+            [("addon", text), ("feature", text), ("lim", integer), ("unlimited", flag),
+             ("soft", flag), ("override", flag)],
+            data.addon_limits,
+        ),
     ]
     return [(name, values_view(columns, rows)) for name, columns, rows in tables]
 

@@ -76,6 +76,8 @@ class Sheets:
     addon_excludes: list[tuple[str, str]]
     trial_credits: list[tuple[str, str, Decimal]]
     features: list[str]
+    plan_limits: list[tuple]  # (plan, feature, limit, unlimited, soft): metered grants
+    addon_limits: list[tuple]  # (addon, feature, limit, unlimited, soft, override)
 
 
 def sheets(catalog: Catalog) -> Sheets:
@@ -118,6 +120,18 @@ def sheets(catalog: Catalog) -> Sheets:
         addon_excludes=[(a.id, x) for a in addons for x in a.excludes],
         trial_credits=credits,
         features=list(catalog.features),
+        plan_limits=[
+            (p.id, fid, e.limit, e.unlimited, e.soft)
+            for p in catalog.plans.values()
+            for fid, e in p.entitlements.items()
+            if e.type == "metered" and e.granted and not e.variable
+        ],
+        addon_limits=[
+            (a.id, fid, e.limit, e.unlimited, e.soft, e.behavior == "override")
+            for a in addons
+            for fid, e in a.entitlements.items()
+            if e.type == "metered" and e.granted
+        ],
     )
 
 

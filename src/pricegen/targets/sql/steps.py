@@ -75,6 +75,8 @@ def step_queries(types: dict[str, str], rounding: str) -> list[tuple[str, str]]:
         ("pricegen_lines", _lines(t, rnd)),
         ("invoice_lines", _INVOICE_LINES.format(amount=t["amount"])),
         ("invoices", _INVOICES),
+        ("pricegen_grants", _GRANTS),
+        ("usage_status", _USAGE_STATUS),
     ]
 
 
@@ -363,4 +365,64 @@ _INVOICES = """
 SELECT subscription_id, currency, SUM(amount) AS total
 FROM invoice_lines
 GROUP BY subscription_id, currency
+"""
+
+
+# The metered grants of each priced subscription, as entitlements() combines them: the
+# plan's (or the quantity bought in advance, which replaces it), add-on overrides (the
+# most generous wins), then add-on increments of limit x quantity.
+_GRANTS = """
+SELECT s.subscription_id, g.feature, g.stage, g.lim, g.unlimited, g.soft
+FROM pricegen_subscriptions AS s
+JOIN (
+  SELECT plan, feature, 0 AS stage, CAST(lim AS DECIMAL(38, 0)) AS lim, unlimited, soft
+  FROM pricegen_plan_limits
+) AS g ON g.plan = s.plan
+LEFT JOIN pricegen_charge_units AS q
+  ON q.subscription_id = s.subscription_id AND q.feature = g.feature AND q.in_advance
+WHERE s.problem IS NULL AND q.subscription_id IS NULL
+UNION ALL
+SELECT q.subscription_id, q.feature, 0, q.quantity, FALSE, COALESCE(p.soft, FALSE)
+FROM pricegen_charge_units AS q
+LEFT JOIN pricegen_plan_limits AS p ON p.plan = q.plan AND p.feature = q.feature
+WHERE q.in_advance AND NOT q.missing
+UNION ALL
+SELECT
+  a.subscription_id,
+  x.feature,
+  CASE WHEN x.override THEN 1 ELSE 2 END,
+  CASE WHEN x.override THEN x.lim ELSE x.lim * a.quantity END,
+  x.unlimited,
+  x.soft
+FROM pricegen_addon_rows AS a
+JOIN pricegen_addon_limits AS x ON x.addon = a.addon
+WHERE a.known AND a.bad = 0 AND a.quantity > 0 AND a.quantity <= a.max_quantity
+"""
+
+# check(sub, feature, usage, requested=0) for each finite metered limit of a priced
+# subscription: how much is left, and whether usage is over it.
+_USAGE_STATUS = """
+SELECT
+  e.subscription_id,
+  e.feature,
+  CAST(e.lim AS BIGINT) AS "limit",
+  CAST(COALESCE(u.quantity, 0) AS BIGINT) AS usage,
+  CAST(GREATEST(e.lim - COALESCE(u.quantity, 0), 0) AS BIGINT) AS remaining,
+  COALESCE(u.quantity, 0) > e.lim AS over_limit,
+  e.soft
+FROM (
+  SELECT
+    subscription_id,
+    feature,
+    COALESCE(MAX(CASE WHEN stage < 2 THEN lim END), 0)
+      + COALESCE(SUM(CASE WHEN stage = 2 THEN lim END), 0) AS lim,
+    MAX(CASE WHEN unlimited THEN 1 ELSE 0 END) = 1 AS unlimited,
+    MAX(CASE WHEN soft THEN 1 ELSE 0 END) = 1 AS soft
+  FROM pricegen_grants
+  GROUP BY subscription_id, feature
+) AS e
+LEFT JOIN pricegen_usage_rows AS u
+  ON u.subscription_id = e.subscription_id AND u.feature = e.feature
+LEFT JOIN rejections AS r ON r.subscription_id = e.subscription_id
+WHERE NOT e.unlimited AND r.subscription_id IS NULL
 """
