@@ -214,7 +214,7 @@ def _columns(name: str) -> dict[str, str]:
     return ADDON_COLUMNS if name == "subscription_addons" else ROW_COLUMNS
 
 
-def duckdb_outcomes(sql: str, paths: dict[str, Path]) -> dict[str, tuple]:
+def duckdb_outcomes(sql: str, paths: dict[str, Path]) -> tuple[dict[str, tuple], dict]:
     import duckdb
 
     con = duckdb.connect()

@@ -11,6 +11,7 @@ rounding mode chosen here.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 import sqlglot
 from sqlglot import exp
@@ -22,34 +23,46 @@ from .sheets import LINE_DIGITS, PRICE_DIGITS, TOTAL_DIGITS, Sheets, sheets
 READ = "duckdb"  # the dialect the fixed steps are written in
 
 
-def rating_views(catalog: Catalog) -> list[tuple[str, exp.Expression]]:
-    """(view name, its SELECT) in dependency order: catalog tables, steps, outputs."""
+def statements(catalog: Catalog, dialect: str, tables: bool = False) -> list[str]:
+    """``CREATE OR REPLACE VIEW`` statements in ``dialect`` (temporary views on Spark):
+    the catalog's tables, then the steps, outputs among them, in dependency order.
+
+    With ``tables``, every step is a ``CREATE TABLE AS`` instead: each runs once,
+    which is how ``pricegen rate`` runs them on DuckDB.
+    """
     data = sheets(catalog)
     types = _types(catalog, data)
-    views = _catalog_views(data, types)
-    fragments = steps.step_queries(types, catalog.product.rounding)
-    for name, text in fragments:
-        query = sqlglot.parse_one(text, read=READ)
-        query = exp.replace_placeholders(query, default_currency=catalog.product.currencies[0])
-        views.append((name, query))
-    return views
+    out = [
+        _create(name, query, dialect, table=False)
+        for name, query in _catalog_views(data, types)
+    ]
+    key = tuple(sorted(types.items()))
+    return out + list(
+        _steps(key, catalog.product.rounding, catalog.product.currencies[0], dialect, tables)
+    )
 
 
-def statements(catalog: Catalog, dialect: str) -> list[str]:
-    """``CREATE OR REPLACE VIEW`` statements in ``dialect`` (temporary views on Spark)."""
+@lru_cache(maxsize=64)
+def _steps(types: tuple, rounding: str, currency: str, dialect: str, tables: bool):
+    """The steps' statements; they depend on the catalog only through these arguments."""
     out = []
-    for name, query in rating_views(catalog):
-        create = exp.Create(
-            this=exp.to_table(name),
-            kind="VIEW",
-            replace=True,
-            expression=query,
-            properties=exp.Properties(expressions=[exp.TemporaryProperty()])
-            if dialect == "spark"
-            else None,
-        )
-        out.append(create.sql(dialect=dialect, pretty=True) + ";")
-    return out
+    for name, text in steps.step_queries(dict(types), rounding):
+        query = sqlglot.parse_one(text, read=READ)
+        query = exp.replace_placeholders(query, default_currency=currency)
+        out.append(_create(name, query, dialect, table=tables))
+    return tuple(out)
+
+
+def _create(name: str, query: exp.Expression, dialect: str, table: bool) -> str:
+    temporary = dialect == "spark" and not table
+    create = exp.Create(
+        this=exp.to_table(name),
+        kind="TABLE" if table else "VIEW",
+        replace=True,
+        expression=query,
+        properties=exp.Properties(expressions=[exp.TemporaryProperty()]) if temporary else None,
+    )
+    return create.sql(dialect=dialect, pretty=True) + ";"
 
 
 def _types(catalog: Catalog, data: Sheets) -> dict[str, str]:
