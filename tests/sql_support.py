@@ -82,9 +82,7 @@ def random_subscription(catalog: Catalog, rng: random.Random, sid: str) -> Sub:
         else rng.choice([*product.billing_periods, "weekly"])
     )
     roll = rng.random()
-    sub.currency = (
-        rng.choice(product.currencies) if roll < 0.8 else None if roll < 0.97 else "XXX"
-    )
+    sub.currency = rng.choice(product.currencies) if roll < 0.8 else None if roll < 0.97 else "XXX"
     sub.trial = rng.random() < (0.4 if plan.trial else 0.03)
     sub.existing = rng.random() < 0.1
     _charges(rng, plan, sub, catalog)
@@ -185,12 +183,8 @@ def evaluator_status(module, subs: list[Sub], outcomes: dict) -> dict[tuple, tup
 def write_inputs(subs: list[Sub], directory: Path) -> dict[str, Path]:
     """The four input tables as CSV files (empty cells are NULL)."""
     tables = {
-        "subscriptions": [
-            (s.id, s.plan, s.period, s.currency, s.trial, s.existing) for s in subs
-        ],
-        "subscription_quantities": [
-            (s.id, f, q) for s in subs for f, q in s.quantities.items()
-        ],
+        "subscriptions": [(s.id, s.plan, s.period, s.currency, s.trial, s.existing) for s in subs],
+        "subscription_quantities": [(s.id, f, q) for s in subs for f, q in s.quantities.items()],
         "subscription_addons": [(s.id, a, q) for s in subs for a, q in s.addons.items()],
         "usage": [(s.id, f, q) for s in subs for f, q in s.usage.items()],
     }
@@ -261,7 +255,8 @@ def differences(expected: dict, actual: dict, subs: list[Sub], limit: int = 5) -
     for sid in sorted(set(expected) | set(actual)):
         if expected.get(sid) != actual.get(sid):
             found.append(
-                f"{by_id.get(sid)}\n  evaluator: {expected.get(sid)}\n  sql:       {actual.get(sid)}"
+                f"{by_id.get(sid)}\n  evaluator: {expected.get(sid)}\n"
+                f"  sql:       {actual.get(sid)}"
             )
             if len(found) >= limit:
                 break

@@ -437,3 +437,8 @@ from .cli_review import analyze, diff, lint  # noqa: E402
 main.add_command(diff)
 main.add_command(lint)
 main.add_command(analyze)
+
+from .cli_sql import rate, sql  # noqa: E402
+
+main.add_command(sql)
+main.add_command(rate)

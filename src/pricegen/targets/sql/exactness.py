@@ -67,8 +67,10 @@ def _plan_problem(catalog: Catalog, plan: Plan, scale: int, minor: int) -> str |
         for amount in money.values():
             if digits(amount, scale) > PRICE_DIGITS:
                 return _price_message(f'Plan "{plan.id}"', amount, scale)
-    most = {period: max((m for m in (plan.price or {}).get(period, {}).values()), default=Decimal(0))
-            for period in plan.billing_periods}
+    most = {
+        period: max((m for m in (plan.price or {}).get(period, {}).values()), default=Decimal(0))
+        for period in plan.billing_periods
+    }
     for charge in plan.charges:
         block = charge.block_size or 1 if charge.model == "package" else 1
         for tier in charge_tiers(plan, charge):

@@ -33,24 +33,41 @@ def statements(catalog: Catalog, dialect: str, tables: bool = False) -> list[str
     data = sheets(catalog)
     types = _types(catalog, data)
     out = [
-        _create(name, query, dialect, table=False)
-        for name, query in _catalog_views(data, types)
+        _create(name, query, dialect, table=False) for name, query in _catalog_views(data, types)
     ]
-    key = tuple(sorted(types.items()))
-    return out + list(
-        _steps(key, catalog.product.rounding, catalog.product.currencies[0], dialect, tables)
-    )
+    return out + list(_step_statements(*_step_key(catalog, types), dialect, tables))
+
+
+def rating_selects(catalog: Catalog) -> list[tuple[str, exp.Expression, bool]]:
+    """(name, SELECT, whether it is a step) of each view, in the order of statements().
+    The steps' expressions are shared: copy one before changing it."""
+    data = sheets(catalog)
+    types = _types(catalog, data)
+    views = [(name, query, False) for name, query in _catalog_views(data, types)]
+    return views + [(name, query, True) for name, query in _steps(*_step_key(catalog, types))]
+
+
+def _step_key(catalog: Catalog, types: dict[str, str]) -> tuple:
+    product = catalog.product
+    return tuple(sorted(types.items())), product.rounding, product.currencies[0]
 
 
 @lru_cache(maxsize=64)
-def _steps(types: tuple, rounding: str, currency: str, dialect: str, tables: bool):
-    """The steps' statements; they depend on the catalog only through these arguments."""
+def _steps(types: tuple, rounding: str, currency: str) -> tuple:
+    """The steps, parsed; they depend on the catalog only through these arguments."""
     out = []
     for name, text in steps.step_queries(dict(types), rounding):
         query = sqlglot.parse_one(text, read=READ)
-        query = exp.replace_placeholders(query, default_currency=currency)
-        out.append(_create(name, query, dialect, table=tables))
+        out.append((name, exp.replace_placeholders(query, default_currency=currency)))
     return tuple(out)
+
+
+@lru_cache(maxsize=64)
+def _step_statements(types: tuple, rounding: str, currency: str, dialect: str, tables: bool):
+    return tuple(
+        _create(name, query, dialect, table=tables)
+        for name, query in _steps(types, rounding, currency)
+    )
 
 
 def _create(name: str, query: exp.Expression, dialect: str, table: bool) -> str:
@@ -86,14 +103,23 @@ def _catalog_views(data: Sheets, types: dict[str, str]) -> list[tuple[str, exp.E
     tables = [
         (
             "pricegen_currencies",
-            [("currency", text), ("position", integer), ("factor", "DECIMAL(7, 0)"),
-             ("unit", "DECIMAL(7, 6)")],
+            [
+                ("currency", text),
+                ("position", integer),
+                ("factor", "DECIMAL(7, 0)"),
+                ("unit", "DECIMAL(7, 6)"),
+            ],
             [(c, i, Decimal(10) ** m, Decimal(1).scaleb(-m)) for c, i, m in data.currencies],
         ),
         (
             "pricegen_plans",
-            [("plan", text), ("status", text), ("custom", flag), ("has_trial", flag),
-             ("first_period", text)],
+            [
+                ("plan", text),
+                ("status", text),
+                ("custom", flag),
+                ("has_trial", flag),
+                ("first_period", text),
+            ],
             data.plans,
         ),
         ("pricegen_plan_periods", [("plan", text), ("period", text)], data.plan_periods),
@@ -104,22 +130,54 @@ def _catalog_views(data: Sheets, types: dict[str, str]) -> list[tuple[str, exp.E
         ),
         (
             "pricegen_charges",
-            [("plan", text), ("feature", text), ("position", integer), ("in_advance", flag),
-             ("included", integer), ("block", integer), ("block_add", integer)],
+            [
+                ("plan", text),
+                ("feature", text),
+                ("position", integer),
+                ("in_advance", flag),
+                ("included", integer),
+                ("block", integer),
+                ("block_add", integer),
+            ],
             data.charges,
         ),
         (
             "pricegen_tiers",
-            [("plan", text), ("period", text), ("currency", text), ("feature", text),
-             ("tier_from", integer), ("tier_to", integer), ("tier_offset", integer),
-             ("base", price), ("unit_price", price)],
-            [(t.plan, t.period, t.currency, t.feature, t.tier_from, t.tier_to, t.offset,
-              t.base, t.unit_price) for t in data.tiers],
+            [
+                ("plan", text),
+                ("period", text),
+                ("currency", text),
+                ("feature", text),
+                ("tier_from", integer),
+                ("tier_to", integer),
+                ("tier_offset", integer),
+                ("base", price),
+                ("unit_price", price),
+            ],
+            [
+                (
+                    t.plan,
+                    t.period,
+                    t.currency,
+                    t.feature,
+                    t.tier_from,
+                    t.tier_to,
+                    t.offset,
+                    t.base,
+                    t.unit_price,
+                )
+                for t in data.tiers
+            ],
         ),
         (
             "pricegen_addons",
-            [("addon", text), ("item", text), ("position", integer), ("max_quantity", integer),
-             ("archived", flag)],
+            [
+                ("addon", text),
+                ("item", text),
+                ("position", integer),
+                ("max_quantity", integer),
+                ("archived", flag),
+            ],
             data.addons,
         ),
         ("pricegen_addon_plans", [("addon", text), ("plan", text)], data.addon_plans),
@@ -138,14 +196,25 @@ def _catalog_views(data: Sheets, types: dict[str, str]) -> list[tuple[str, exp.E
         ("pricegen_features", [("feature", text)], [(f,) for f in data.features]),
         (
             "pricegen_plan_limits",
-            [("plan", text), ("feature", text), ("lim", integer), ("unlimited", flag),
-             ("soft", flag)],
+            [
+                ("plan", text),
+                ("feature", text),
+                ("lim", integer),
+                ("unlimited", flag),
+                ("soft", flag),
+            ],
             data.plan_limits,
         ),
         (
             "pricegen_addon_limits",
-            [("addon", text), ("feature", text), ("lim", integer), ("unlimited", flag),
-             ("soft", flag), ("override", flag)],
+            [
+                ("addon", text),
+                ("feature", text),
+                ("lim", integer),
+                ("unlimited", flag),
+                ("soft", flag),
+                ("override", flag),
+            ],
             data.addon_limits,
         ),
     ]

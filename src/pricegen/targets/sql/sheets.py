@@ -89,7 +89,9 @@ def sheets(catalog: Catalog) -> Sheets:
         for index, charge in enumerate(plan.charges):
             block, add = _blocks(charge)
             in_advance = charge.billing == "in_advance"
-            charges.append((plan.id, charge.feature, index, in_advance, charge.included, block, add))
+            charges.append(
+                (plan.id, charge.feature, index, in_advance, charge.included, block, add)
+            )
             tiers += charge_tiers(plan, charge)
         if plan.trial and plan.trial.credits:
             credits += [(plan.id, c, a) for c, a in plan.trial.credits.items()]
@@ -101,7 +103,9 @@ def sheets(catalog: Catalog) -> Sheets:
             (p.id, p.status, p.custom, p.trial is not None, p.billing_periods[0])
             for p in catalog.plans.values()
         ],
-        plan_periods=[(p.id, period) for p in catalog.plans.values() for period in p.billing_periods],
+        plan_periods=[
+            (p.id, period) for p in catalog.plans.values() for period in p.billing_periods
+        ],
         plan_prices=prices,
         charges=charges,
         tiers=tiers,

@@ -167,13 +167,15 @@ def _charge_units(t: dict[str, str]) -> str:
     """Each charge of each subscription's plan, with its quantity and billable units."""
     return f"""
 SELECT
+  b.*,
+  (b.blocked - b.blocked % b.block) // b.block AS units
+FROM (
+SELECT
   q.*,
   CASE
-    WHEN q.missing OR q.bad = 1 OR q.quantity > {MAX_UNITS} THEN NULL
-    ELSE (
-      CAST(q.billable AS BIGINT) + q.block_add - (CAST(q.billable AS BIGINT) + q.block_add) % q.block
-    ) // q.block
-  END AS units
+    WHEN NOT q.missing AND q.bad = 0 AND q.quantity <= {MAX_UNITS}
+    THEN CAST(q.billable AS BIGINT) + q.block_add
+  END AS blocked
 FROM (
   SELECT
     s.subscription_id,
@@ -203,6 +205,7 @@ FROM (
     ON NOT ch.in_advance AND ur.subscription_id = s.subscription_id AND ur.feature = ch.feature
   WHERE s.problem IS NULL
 ) AS q
+) AS b
 """
 
 
@@ -403,26 +406,31 @@ WHERE a.known AND a.bad = 0 AND a.quantity > 0 AND a.quantity <= a.max_quantity
 # subscription: how much is left, and whether usage is over it.
 _USAGE_STATUS = """
 SELECT
-  e.subscription_id,
-  e.feature,
-  CAST(e.lim AS BIGINT) AS "limit",
-  CAST(COALESCE(u.quantity, 0) AS BIGINT) AS usage,
-  CAST(GREATEST(e.lim - COALESCE(u.quantity, 0), 0) AS BIGINT) AS remaining,
-  COALESCE(u.quantity, 0) > e.lim AS over_limit,
-  e.soft
+  subscription_id,
+  feature,
+  CAST(lim AS BIGINT) AS "limit",
+  CAST(used AS BIGINT) AS usage,
+  CAST(GREATEST(lim - used, 0) AS BIGINT) AS remaining,
+  used > lim AS over_limit,
+  soft
 FROM (
   SELECT
-    subscription_id,
-    feature,
-    COALESCE(MAX(CASE WHEN stage < 2 THEN lim END), 0)
-      + COALESCE(SUM(CASE WHEN stage = 2 THEN lim END), 0) AS lim,
-    MAX(CASE WHEN unlimited THEN 1 ELSE 0 END) = 1 AS unlimited,
-    MAX(CASE WHEN soft THEN 1 ELSE 0 END) = 1 AS soft
-  FROM pricegen_grants
-  GROUP BY subscription_id, feature
-) AS e
-LEFT JOIN pricegen_usage_rows AS u
-  ON u.subscription_id = e.subscription_id AND u.feature = e.feature
-LEFT JOIN rejections AS r ON r.subscription_id = e.subscription_id
-WHERE NOT e.unlimited AND r.subscription_id IS NULL
+    e.*,
+    CASE WHEN u.subscription_id IS NULL THEN 0 WHEN u.bad = 0 THEN u.quantity END AS used
+  FROM (
+    SELECT
+      subscription_id,
+      feature,
+      COALESCE(MAX(CASE WHEN stage < 2 THEN lim END), 0)
+        + COALESCE(SUM(CASE WHEN stage = 2 THEN lim END), 0) AS lim,
+      MAX(CASE WHEN unlimited THEN 1 ELSE 0 END) = 1 AS unlimited,
+      MAX(CASE WHEN soft THEN 1 ELSE 0 END) = 1 AS soft
+    FROM pricegen_grants
+    GROUP BY subscription_id, feature
+  ) AS e
+  LEFT JOIN pricegen_usage_rows AS u
+    ON u.subscription_id = e.subscription_id AND u.feature = e.feature
+  LEFT JOIN rejections AS r ON r.subscription_id = e.subscription_id
+  WHERE NOT e.unlimited AND r.subscription_id IS NULL
+) AS status
 """
