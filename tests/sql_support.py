@@ -208,30 +208,61 @@ def _columns(name: str) -> dict[str, str]:
     return ADDON_COLUMNS if name == "subscription_addons" else ROW_COLUMNS
 
 
-def duckdb_outcomes(sql: str, paths: dict[str, Path]) -> tuple[dict[str, tuple], dict]:
+def require(module: str):
+    """Import an engine, or skip without it; under CI (which installs it) never skip."""
+    import importlib
+    import os
+
+    import pytest
+
+    if os.environ.get("CI"):
+        return importlib.import_module(module)
+    return pytest.importorskip(module)
+
+
+def inputs_of(paths: dict[str, Path]):
+    from pricegen.rate import Inputs
+
+    return Inputs(dict(paths))
+
+
+def duckdb_outcomes(catalog: Catalog, paths: dict[str, Path]) -> tuple[dict, dict]:
+    """invoice_lines, invoices and rejections as outcomes, and usage_status, by way of
+    pricegen rate's own input views and the rating SQL's steps run as tables."""
     import duckdb
+
+    from pricegen.rate.duck import _register_inputs
+    from pricegen.targets.sql.query import statements
 
     con = duckdb.connect()
     try:
-        for name, path in paths.items():
-            columns = ", ".join(f"'{c}': '{t}'" for c, t in _columns(name).items())
-            con.execute(
-                f"CREATE TABLE {name} AS SELECT * FROM read_csv('{path}', header = true, "
-                f"columns = {{{columns}}}, nullstr = '')"
-            )
-        con.execute(sql)
-        lines = con.execute(
-            "SELECT subscription_id, item, quantity, amount FROM invoice_lines ORDER BY "
-            "subscription_id, line"
-        ).fetchall()
-        totals = dict(con.execute("SELECT subscription_id, total FROM invoices").fetchall())
-        refused = con.execute("SELECT subscription_id, reason FROM rejections").fetchall()
-        status = con.execute(
-            'SELECT subscription_id, feature, "limit", usage, remaining, over_limit, soft '
-            "FROM usage_status"
-        ).fetchall()
+        _register_inputs(con, inputs_of(paths))
+        for statement in statements(catalog, "duckdb", tables=True):
+            con.execute(statement)
+        return collect(lambda q: con.execute(q).fetchall())
     finally:
         con.close()
+
+
+def spark_outcomes(spark, catalog: Catalog, paths: dict[str, Path]) -> tuple[dict, dict]:
+    from pricegen.rate.spark import register_inputs, run_statements
+
+    register_inputs(spark, inputs_of(paths))
+    run_statements(spark, catalog, lambda message: None)
+    return collect(lambda q: [tuple(row) for row in spark.sql(q).collect()])
+
+
+def collect(fetch) -> tuple[dict, dict]:
+    lines = fetch(
+        "SELECT subscription_id, item, quantity, amount FROM invoice_lines "
+        "ORDER BY subscription_id, line"
+    )
+    totals = dict(fetch("SELECT subscription_id, total FROM invoices"))
+    refused = fetch("SELECT subscription_id, reason FROM rejections")
+    status = fetch(
+        "SELECT subscription_id, feature, usage_status.limit, usage, remaining, over_limit, "
+        "soft FROM usage_status"
+    )
     return assemble(lines, totals, refused), {(r[0], r[1]): tuple(r[2:]) for r in status}
 
 
