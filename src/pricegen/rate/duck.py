@@ -9,6 +9,7 @@ so the same inputs give the same files.
 
 from __future__ import annotations
 
+import re
 import tempfile
 import threading
 import time
@@ -29,7 +30,8 @@ from . import (
     input_select,
 )
 
-_MEMORY = __import__("re").compile(r"[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", 2)
+_MEMORY = re.compile(r"[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+PROGRESS_EVERY = 2.0  # seconds between progress messages of a long step
 
 
 def _import_duckdb():
@@ -105,12 +107,12 @@ def _kind(type_name: str) -> str:
 
 
 def _run(con, statement: str, what: str, say: Progress) -> None:
-    """Run one statement; past two seconds, report DuckDB's progress every two seconds."""
+    """Run one statement; while it runs, report DuckDB's progress every PROGRESS_EVERY s."""
     done = threading.Event()
 
     def report() -> None:
         started = time.monotonic()
-        while not done.wait(2.0):
+        while not done.wait(PROGRESS_EVERY):
             percent = con.query_progress()
             shown = f", {percent:.0f}%" if percent is not None and percent >= 0 else ""
             say(f"{what} ({time.monotonic() - started:.0f} s{shown})")

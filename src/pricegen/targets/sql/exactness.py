@@ -15,7 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ...diagnostics import Diagnostic, error
-from ...model import Addon, Catalog, Plan
+from ...model import NOWHERE, Addon, Catalog, Plan
 from .sheets import (
     LINE_DIGITS,
     PRICE_DIGITS,
@@ -34,11 +34,9 @@ def problems(catalog: Catalog) -> list[Diagnostic]:
     scale = money_scale(catalog)
     minor = max(catalog.product.minor_units.values(), default=0)
     found = []
-    if scale >= PRICE_DIGITS:
-        where = next(iter(catalog.plans.values()), None)
-        loc = where.loc if where else catalog_loc(catalog)
-        found.append(error(loc, RULE, _scale_message(scale)))
-        return found
+    if scale >= PRICE_DIGITS:  # not with the language's amounts today; kept as a guard
+        loc = next((p.loc for p in catalog.plans.values()), NOWHERE)
+        return [error(loc, RULE, _scale_message(scale))]
     for plan in catalog.plans.values():
         if message := _plan_problem(catalog, plan, scale, minor):
             found.append(error(plan.loc, RULE, message))
@@ -46,12 +44,6 @@ def problems(catalog: Catalog) -> list[Diagnostic]:
         if message := _addon_problem(addon, scale):
             found.append(error(addon.loc, RULE, message))
     return found
-
-
-def catalog_loc(catalog: Catalog):
-    from ...model import NOWHERE
-
-    return NOWHERE
 
 
 def _scale_message(scale: int) -> str:
@@ -101,11 +93,12 @@ def _addon_problem(addon: Addon, scale: int) -> str | None:
         for amount in money.values():
             if digits(amount, scale) > PRICE_DIGITS:
                 return _price_message(f'Add-on "{addon.id}"', amount, scale)
-            if digits(amount * addon.max_quantity, scale) > LINE_DIGITS:
+            most = amount * addon.max_quantity
+            if digits(most, scale) > LINE_DIGITS:
                 return (
-                    f'Add-on "{addon.id}" costs up to {amount * addon.max_quantity:.6E}, more '
-                    f"than SQL's DECIMAL(38) holds in a line with {scale} decimals; expected "
-                    f"at most {LINE_DIGITS} digits."
+                    f'Add-on "{addon.id}" costs up to {most:.6E}, which needs '
+                    f"{digits(most, scale)} digits with the catalog's {scale} decimals; expected "
+                    f"at most {LINE_DIGITS}, so that SQL's DECIMAL(38) holds every line exactly."
                 )
     return None
 
@@ -120,7 +113,7 @@ def _price_message(owner: str, amount: Decimal, scale: int) -> str:
 
 def _line_message(plan_id: str, feature: str, top: Decimal, scale: int) -> str:
     return (
-        f'Plan "{plan_id}" charges up to {top:.6E} for "{feature}" at 10^15 units, more than '
-        f"SQL's DECIMAL(38) holds in a line with {scale} decimals; expected at most "
-        f"{LINE_DIGITS} digits."
+        f'Plan "{plan_id}" charges up to {top:.6E} for "{feature}" at 10^15 units, which '
+        f"needs {digits(top, scale)} digits with the catalog's {scale} decimals; expected at "
+        f"most {LINE_DIGITS}, so that SQL's DECIMAL(38) holds every line exactly."
     )
