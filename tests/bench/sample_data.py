@@ -23,12 +23,12 @@ import duckdb
 from pricegen import compile_catalog
 
 
-def _choices(catalog) -> tuple[list, list, list]:
+def _choices(catalog, only: list[str] | None = None) -> tuple[list, list, list]:
     """(plan, period, currency) offers; (plan, feature, in_advance, scale) charges;
     (plan, add-on) that can be bought alone."""
     offers, charges, addons = [], [], []
     for plan in catalog.plans.values():
-        if plan.status != "published" or plan.custom:
+        if plan.status != "published" or plan.custom or (only and plan.id not in only):
             continue
         for period in plan.billing_periods:
             offers += [(plan.id, period, c) for c in catalog.product.currencies]
@@ -50,12 +50,17 @@ def _top(charge) -> int:
 
 
 def write_sample(
-    catalog_path: str, count: int, out: Path, fmt: str = "parquet", refused: float = 0.0
+    catalog_path: str,
+    count: int,
+    out: Path,
+    fmt: str = "parquet",
+    refused: float = 0.0,
+    plans: list[str] | None = None,
 ) -> dict[str, Path]:
     build = compile_catalog(catalog_path)
     if not build.ok:
         raise SystemExit(f"{catalog_path}: the catalog has errors; run pricegen validate")
-    offers, charges, addons = _choices(build.catalog)
+    offers, charges, addons = _choices(build.catalog, plans)
     if not offers:
         raise SystemExit(f"{catalog_path}: no published plan with a list price to sample")
     out.mkdir(parents=True, exist_ok=True)
@@ -117,8 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--out", type=Path, required=True)
     parser.add_argument("--format", choices=["parquet", "csv"], default="parquet")
     parser.add_argument("--refused", type=float, default=0.0)
+    parser.add_argument("--plans", nargs="*", help="only these plans [default: all sold]")
     args = parser.parse_args(argv)
-    paths = write_sample(args.catalog, args.count, args.out, args.format, args.refused)
+    paths = write_sample(args.catalog, args.count, args.out, args.format, args.refused, args.plans)
     for path in paths.values():
         print(path, file=sys.stderr)
     return 0

@@ -119,6 +119,7 @@ def _catalog_views(data: Sheets, types: dict[str, str]) -> list[tuple[str, exp.E
                 ("custom", flag),
                 ("has_trial", flag),
                 ("first_period", text),
+                ("charges", integer),
             ],
             data.plans,
         ),

@@ -64,7 +64,7 @@ class Sheets:
 
     scale: int  # decimals of every money value in the query
     currencies: list[tuple[str, int, int]]  # (currency, position, minor units)
-    plans: list[tuple]  # (plan, status, custom, has_trial, first period)
+    plans: list[tuple]  # (plan, status, custom, has_trial, first period, charge count)
     plan_periods: list[tuple[str, str]]
     plan_prices: list[tuple[str, str, str, Decimal]]
     charges: list[tuple]  # (plan, feature, position, in_advance, included, block, add)
@@ -100,7 +100,7 @@ def sheets(catalog: Catalog) -> Sheets:
         scale=money_scale(catalog),
         currencies=[(c, i, product.minor_units[c]) for i, c in enumerate(product.currencies)],
         plans=[
-            (p.id, p.status, p.custom, p.trial is not None, p.billing_periods[0])
+            (p.id, p.status, p.custom, p.trial is not None, p.billing_periods[0], len(p.charges))
             for p in catalog.plans.values()
         ],
         plan_periods=[

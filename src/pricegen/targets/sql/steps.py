@@ -72,6 +72,7 @@ def step_queries(types: dict[str, str], rounding: str) -> list[tuple[str, str]]:
         ("pricegen_charge_amounts", _charge_amounts(t)),
         ("pricegen_candidates", _CANDIDATES),
         ("rejections", _REJECTIONS),
+        ("pricegen_addon_lines", _ADDON_LINES),
         ("pricegen_lines", _lines(t, rnd)),
         ("invoice_lines", _INVOICE_LINES.format(amount=t["amount"])),
         ("invoices", _INVOICES),
@@ -230,6 +231,7 @@ LEFT JOIN pricegen_tiers AS tr
 
 
 _CANDIDATES = f"""
+SELECT * FROM (
 SELECT subscription_id, 0 AS rank, problem AS reason
 FROM pricegen_subscriptions
 WHERE problem IS NOT NULL
@@ -295,6 +297,19 @@ SELECT
     WHEN units > 0 AND NOT matched THEN 'QuantityOutOfRangeError'
   END AS reason
 FROM pricegen_charge_amounts
+) AS candidates
+WHERE reason IS NOT NULL
+"""
+
+# The add-ons bought, in catalog order, with what numbering their lines needs.
+_ADDON_LINES = """
+SELECT r.*, c.factor, c.unit, p.charges
+FROM pricegen_addon_rows AS r
+JOIN pricegen_currencies AS c ON c.currency = r.currency
+JOIN pricegen_subscriptions AS s ON s.subscription_id = r.subscription_id
+JOIN pricegen_plans AS p ON p.plan = s.plan
+WHERE s.problem IS NULL AND r.known AND r.bad = 0 AND r.quantity > 0
+  AND r.quantity <= r.max_quantity
 """
 
 # The evaluator raises one error per subscription: the first, by rank.
@@ -306,45 +321,47 @@ FROM (
     reason,
     ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY rank, reason) AS n
   FROM pricegen_candidates
-  WHERE reason IS NOT NULL
 ) AS ranked
 WHERE n = 1
 """
 
 
 def _lines(t: dict[str, str], rnd) -> str:
-    """Every line of every subscription, rejected ones included; positions order them."""
+    """Every line of every subscription, rejected ones included, numbered as quote() orders
+    them: the plan, each charge of the plan, the add-ons bought in catalog order, credits.
+    Only the add-on lines need a window to be numbered; the others are known."""
     return f"""
-SELECT s.subscription_id, 0 AS position, 'plan' AS item, 1 AS quantity,
+SELECT s.subscription_id, 1 AS line, 'plan' AS item, 1 AS quantity,
   CASE WHEN s.trial THEN 0 ELSE {rnd("p.price")} END AS amount, s.currency
 FROM pricegen_subscriptions AS s
 JOIN pricegen_plan_prices AS p
   ON p.plan = s.plan AND p.period = s.period AND p.currency = s.currency
 WHERE s.problem IS NULL
 UNION ALL
-SELECT subscription_id, 1 + position, feature,
+SELECT subscription_id, 2 + position, feature,
   CASE WHEN quantity <= {MAX_UNITS} THEN quantity END, {rnd("COALESCE(exact, 0)")}, currency
 FROM pricegen_charge_amounts
 UNION ALL
-SELECT a.subscription_id, 1000000 + a.position, a.item, a.quantity,
+SELECT a.subscription_id,
+  1 + a.charges + ROW_NUMBER() OVER (PARTITION BY a.subscription_id ORDER BY a.position),
+  a.item, a.quantity,
   {rnd(f"CAST(p.price * CAST(a.quantity AS {t['units']}) AS {t['line']})")}, a.currency
-FROM (
-  SELECT r.*, c.factor, c.unit
-  FROM pricegen_addon_rows AS r
-  JOIN pricegen_currencies AS c ON c.currency = r.currency
-  WHERE r.known AND r.bad = 0 AND r.quantity > 0 AND r.quantity <= r.max_quantity
-) AS a
+FROM pricegen_addon_lines AS a
 JOIN pricegen_addon_prices AS p
   ON p.addon = a.addon AND p.period = a.period AND p.currency = a.currency
 UNION ALL
-SELECT c.subscription_id, 2000000, 'trial-credits', 1,
-  -{rnd("LEAST(b.budget, c.spent)")}, c.currency
+SELECT c.subscription_id,
+  2 + c.charges + COALESCE((
+    SELECT COUNT(*) FROM pricegen_addon_lines AS n WHERE n.subscription_id = c.subscription_id
+  ), 0),
+  'trial-credits', 1, -{rnd("LEAST(b.budget, c.spent)")}, c.currency
 FROM (
-  SELECT subscription_id, plan, currency, factor, unit,
-    SUM({rnd("COALESCE(exact, 0)")}) AS spent
-  FROM pricegen_charge_amounts
-  WHERE trial AND NOT in_advance
-  GROUP BY subscription_id, plan, currency, factor, unit
+  SELECT a.subscription_id, a.plan, a.currency, a.factor, a.unit, p.charges,
+    SUM({rnd("COALESCE(a.exact, 0)")}) AS spent
+  FROM pricegen_charge_amounts AS a
+  JOIN pricegen_plans AS p ON p.plan = a.plan
+  WHERE a.trial AND NOT a.in_advance
+  GROUP BY a.subscription_id, a.plan, a.currency, a.factor, a.unit, p.charges
 ) AS c
 JOIN pricegen_trial_credits AS b ON b.plan = c.plan AND b.currency = c.currency
 WHERE LEAST(b.budget, c.spent) <> 0
@@ -354,7 +371,7 @@ WHERE LEAST(b.budget, c.spent) <> 0
 _INVOICE_LINES = """
 SELECT
   l.subscription_id,
-  ROW_NUMBER() OVER (PARTITION BY l.subscription_id ORDER BY l.position) AS line,
+  CAST(l.line AS BIGINT) AS line,
   l.item,
   CAST(l.quantity AS BIGINT) AS quantity,
   CAST(l.amount AS {amount}) AS amount,
