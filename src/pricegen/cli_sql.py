@@ -147,10 +147,16 @@ def _input(flag: str):
     show_default=True,
     help="DuckDB's memory limit; past it, DuckDB spills to disk.",
 )
+@click.option(
+    "--outputs",
+    default="invoice_lines,invoices,rejections,usage_status",
+    show_default=True,
+    help="The outputs to write, comma-separated.",
+)
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 @drafts_option
 def rate(catalog, subscriptions, quantities, addons, usage, out, output_format, engine, master,
-         memory_limit, quiet, include_drafts) -> None:  # fmt: skip
+         memory_limit, outputs, quiet, include_drafts) -> None:  # fmt: skip
     """Rate subscriptions in bulk with the catalog's SQL, on DuckDB or Spark.
 
     \b
@@ -182,6 +188,7 @@ def rate(catalog, subscriptions, quantities, addons, usage, out, output_format, 
         result = rating.rate(
             model, inputs, out, engine=engine, output_format=fmt, master=master,
             memory_limit=memory_limit, progress=progress,
+            outputs=tuple(name.strip() for name in outputs.split(",") if name.strip()),
         )  # fmt: skip
     except rating.RateError as exc:
         click.echo(f"error: {exc}", err=True)

@@ -82,8 +82,9 @@ def rate(
     master: str | None = None,
     memory_limit: str = "1GB",
     progress: Progress | None = None,
+    outputs: tuple[str, ...] = OUTPUTS,
 ) -> Result:
-    """Rate every subscription of ``inputs`` and write the outputs into ``out``."""
+    """Rate every subscription of ``inputs`` and write ``outputs`` into ``out``."""
     from ..targets.sql import problems
 
     refused = problems(catalog)
@@ -93,15 +94,20 @@ def rate(
         if not path.is_file():
             raise RateError(f"{path}: no such file (--{_flag(table)}).")
         file_format(path)
+    unknown = [name for name in outputs if name not in OUTPUTS]
+    if unknown or not outputs:
+        raise RateError(
+            f"unknown output {', '.join(unknown)}; expected some of {', '.join(OUTPUTS)}."
+        )
     out.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda message: None)
     if engine == "spark":
         from .spark import run_spark
 
-        return run_spark(catalog, inputs, out, output_format, master, say)
+        return run_spark(catalog, inputs, out, output_format, master, say, outputs)
     from .duck import run_duckdb
 
-    return run_duckdb(catalog, inputs, out, output_format, memory_limit, say)
+    return run_duckdb(catalog, inputs, out, output_format, memory_limit, say, outputs)
 
 
 def _flag(table: str) -> str:

@@ -1,10 +1,10 @@
 """Rating on embedded DuckDB: inputs streamed from their files, steps run once each.
 
-Each step of the rating SQL becomes a table in a scratch database file, so
-it runs once and DuckDB can spill it to disk: with the memory limit (1 GB by
-default) and the scratch directory as its temp directory, 10M usage rows stay
-well under 2 GB of resident memory. Outputs are written with COPY, sorted,
-so the same inputs give the same files.
+Each step of the rating SQL becomes a table, so it runs once. The database
+is in memory, but DuckDB spills what exceeds its memory limit (1 GB by default)
+to a scratch directory, so 10M usage rows stay well under 2 GB of resident
+memory. Outputs are written with COPY, sorted, so the same inputs give the
+same files.
 """
 
 from __future__ import annotations
@@ -45,7 +45,13 @@ def _import_duckdb():
 
 
 def run_duckdb(
-    catalog: Catalog, inputs: Inputs, out: Path, fmt: str, memory_limit: str, say: Progress
+    catalog: Catalog,
+    inputs: Inputs,
+    out: Path,
+    fmt: str,
+    memory_limit: str,
+    say: Progress,
+    outputs: tuple[str, ...] = OUTPUTS,
 ) -> Result:
     duckdb = _import_duckdb()
     if not _MEMORY.fullmatch(memory_limit.strip()):
@@ -53,17 +59,17 @@ def run_duckdb(
     from ..targets.sql.query import statements
 
     with tempfile.TemporaryDirectory(prefix="pricegen-rate-") as work:
-        con = duckdb.connect(str(Path(work) / "rate.duckdb"))
+        con = duckdb.connect()
         try:
             con.execute(f"SET memory_limit = {_text(memory_limit.strip())}")
             con.execute(f"SET temp_directory = {_text(work)}")
             con.execute("SET preserve_insertion_order = false")
             _register_inputs(con, inputs)
-            steps = statements(catalog, "duckdb", tables=True)
+            steps = statements(catalog, "duckdb", tables=True, outputs=outputs)
             for index, statement in enumerate(steps, 1):
                 name = statement.split(" AS", 1)[0].split()[-1]
                 _run(con, statement, f"step {index}/{len(steps)} {name}", say)
-            return _write_outputs(con, out, fmt, say)
+            return _write_outputs(con, out, fmt, say, outputs)
         except duckdb.Error as exc:
             raise RateError(f"DuckDB stopped: {_first_line(exc)}", usage=False) from None
         finally:
@@ -106,7 +112,7 @@ def _kind(type_name: str) -> str:
     return "number"
 
 
-def _run(con, statement: str, what: str, say: Progress) -> None:
+def _run(con, statement: str, what: str, say: Progress):
     """Run one statement; while it runs, report DuckDB's progress every PROGRESS_EVERY s."""
     done = threading.Event()
 
@@ -120,21 +126,20 @@ def _run(con, statement: str, what: str, say: Progress) -> None:
     watcher = threading.Thread(target=report, daemon=True)
     watcher.start()
     try:
-        con.execute(statement)
+        return con.execute(statement).fetchone()  # COPY answers with the rows it wrote
     finally:
         done.set()
         watcher.join()
 
 
-def _write_outputs(con, out: Path, fmt: str, say: Progress) -> Result:
+def _write_outputs(con, out: Path, fmt: str, say: Progress, outputs: tuple[str, ...]) -> Result:
     result = Result()
     options = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
-    for name in OUTPUTS:
+    for name in outputs:
         path = out / f"{name}.{fmt}"
         copy = (
             f"COPY (SELECT * FROM {name} ORDER BY {ORDER[name]}) TO {_text(str(path))} ({options})"
         )
-        _run(con, copy, f"writing {path}", say)
-        result.rows[name] = con.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0]
+        result.rows[name] = _run(con, copy, f"writing {path}", say)[0]
         result.files[name] = path
     return result

@@ -63,14 +63,15 @@ def run_spark(
     fmt: str,
     master: str | None,
     say: Progress,
+    outputs: tuple[str, ...] = OUTPUTS,
 ) -> Result:
     spark = session(master)
     from pyspark.errors import PySparkException
 
     try:
         register_inputs(spark, inputs)
-        run_statements(spark, catalog, say)
-        return _write_outputs(spark, out, fmt, say)
+        run_statements(spark, catalog, say, outputs)
+        return _write_outputs(spark, out, fmt, say, outputs)
     except PySparkException as exc:
         message = str(exc).strip().splitlines()[0]
         raise RateError(f"Spark stopped: {message}", usage=False) from None
@@ -96,12 +97,12 @@ def _kind(type_name: str) -> str:
     return "text" if type_name == "string" else "number"
 
 
-def run_statements(spark, catalog: Catalog, say: Progress) -> None:
+def run_statements(spark, catalog: Catalog, say: Progress, outputs=OUTPUTS) -> None:
     """Each step as a temporary view of its result, checkpointed: later steps then plan
     against it rather than against the whole chain, which Spark plans slowly."""
     from ..targets.sql.query import rating_selects
 
-    views = rating_selects(catalog)
+    views = rating_selects(catalog, outputs)
     for index, (name, query, step) in enumerate(views, 1):
         frame = spark.sql(query.sql(dialect="spark"))
         if step:
@@ -110,9 +111,9 @@ def run_statements(spark, catalog: Catalog, say: Progress) -> None:
         frame.createOrReplaceTempView(name)
 
 
-def _write_outputs(spark, out: Path, fmt: str, say: Progress) -> Result:
+def _write_outputs(spark, out: Path, fmt: str, say: Progress, outputs) -> Result:
     result = Result()
-    for name in OUTPUTS:
+    for name in outputs:
         path = out / f"{name}.{fmt}"
         say(f"writing {path}")
         frame = spark.sql(f"SELECT * FROM {name} ORDER BY {ORDER[name]}")

@@ -23,28 +23,37 @@ from .sheets import LINE_DIGITS, PRICE_DIGITS, TOTAL_DIGITS, Sheets, sheets
 READ = "duckdb"  # the dialect the fixed steps are written in
 
 
-def statements(catalog: Catalog, dialect: str, tables: bool = False) -> list[str]:
+def statements(
+    catalog: Catalog, dialect: str, tables: bool = False, outputs: tuple[str, ...] | None = None
+) -> list[str]:
     """``CREATE OR REPLACE VIEW`` statements in ``dialect`` (temporary views on Spark):
     the catalog's tables, then the steps, outputs among them, in dependency order.
 
-    With ``tables``, every step is a ``CREATE TABLE AS`` instead: each runs once,
-    which is how ``pricegen rate`` runs them on DuckDB.
+    With ``tables``, the steps that several others read (steps.MATERIALIZED) are
+    ``CREATE TABLE AS`` instead: each runs once, which is how ``pricegen rate`` runs
+    them on DuckDB. ``outputs`` leaves out the steps that only other outputs need.
     """
     data = sheets(catalog)
     types = _types(catalog, data)
     out = [
         _create(name, query, dialect, table=False) for name, query in _catalog_views(data, types)
     ]
-    return out + list(_step_statements(*_step_key(catalog, types), dialect, tables))
+    skip = steps.unneeded(outputs)
+    fixed = _step_statements(*_step_key(catalog, types), dialect, tables)
+    return out + [s for name, s in fixed if name not in skip]
 
 
-def rating_selects(catalog: Catalog) -> list[tuple[str, exp.Expression, bool]]:
+def rating_selects(
+    catalog: Catalog, outputs: tuple[str, ...] | None = None
+) -> list[tuple[str, exp.Expression, bool]]:
     """(name, SELECT, whether it is a step) of each view, in the order of statements().
     The steps' expressions are shared: copy one before changing it."""
     data = sheets(catalog)
     types = _types(catalog, data)
     views = [(name, query, False) for name, query in _catalog_views(data, types)]
-    return views + [(name, query, True) for name, query in _steps(*_step_key(catalog, types))]
+    skip = steps.unneeded(outputs)
+    fixed = _steps(*_step_key(catalog, types))
+    return views + [(name, query, True) for name, query in fixed if name not in skip]
 
 
 def _step_key(catalog: Catalog, types: dict[str, str]) -> tuple:
@@ -65,7 +74,7 @@ def _steps(types: tuple, rounding: str, currency: str) -> tuple:
 @lru_cache(maxsize=64)
 def _step_statements(types: tuple, rounding: str, currency: str, dialect: str, tables: bool):
     return tuple(
-        _create(name, query, dialect, table=tables)
+        (name, _create(name, query, dialect, table=tables and name in steps.MATERIALIZED))
         for name, query in _steps(types, rounding, currency)
     )
 
@@ -115,6 +124,7 @@ def _catalog_views(data: Sheets, types: dict[str, str]) -> list[tuple[str, exp.E
             "pricegen_plans",
             [
                 ("plan", text),
+                ("plan_key", integer),
                 ("status", text),
                 ("custom", flag),
                 ("has_trial", flag),
@@ -126,13 +136,19 @@ def _catalog_views(data: Sheets, types: dict[str, str]) -> list[tuple[str, exp.E
         ("pricegen_plan_periods", [("plan", text), ("period", text)], data.plan_periods),
         (
             "pricegen_plan_prices",
-            [("plan", text), ("period", text), ("currency", text), ("price", price)],
+            [
+                ("plan", text),
+                ("period", text),
+                ("currency", text),
+                ("price", price),
+                ("sheet", integer),
+            ],
             data.plan_prices,
         ),
         (
             "pricegen_charges",
             [
-                ("plan", text),
+                ("plan_key", integer),
                 ("feature", text),
                 ("position", integer),
                 ("in_advance", flag),
@@ -145,30 +161,15 @@ def _catalog_views(data: Sheets, types: dict[str, str]) -> list[tuple[str, exp.E
         (
             "pricegen_tiers",
             [
-                ("plan", text),
-                ("period", text),
-                ("currency", text),
-                ("feature", text),
+                ("sheet", integer),
+                ("position", integer),
                 ("tier_from", integer),
                 ("tier_to", integer),
                 ("tier_offset", integer),
                 ("base", price),
                 ("unit_price", price),
             ],
-            [
-                (
-                    t.plan,
-                    t.period,
-                    t.currency,
-                    t.feature,
-                    t.tier_from,
-                    t.tier_to,
-                    t.offset,
-                    t.base,
-                    t.unit_price,
-                )
-                for t in data.tiers
-            ],
+            data.tiers,
         ),
         (
             "pricegen_addons",
@@ -189,11 +190,7 @@ def _catalog_views(data: Sheets, types: dict[str, str]) -> list[tuple[str, exp.E
         ),
         ("pricegen_addon_requires", [("addon", text), ("required", text)], data.addon_requires),
         ("pricegen_addon_excludes", [("addon", text), ("excluded", text)], data.addon_excludes),
-        (
-            "pricegen_trial_credits",
-            [("plan", text), ("currency", text), ("budget", price)],
-            data.trial_credits,
-        ),
+        ("pricegen_trial_credits", [("sheet", integer), ("budget", price)], data.trial_credits),
         ("pricegen_features", [("feature", text)], [(f,) for f in data.features]),
         (
             "pricegen_plan_limits",

@@ -64,17 +64,17 @@ class Sheets:
 
     scale: int  # decimals of every money value in the query
     currencies: list[tuple[str, int, int]]  # (currency, position, minor units)
-    plans: list[tuple]  # (plan, status, custom, has_trial, first period, charge count)
+    plans: list[tuple]  # (plan, key, status, custom, has_trial, first period, charge count)
     plan_periods: list[tuple[str, str]]
-    plan_prices: list[tuple[str, str, str, Decimal]]
-    charges: list[tuple]  # (plan, feature, position, in_advance, included, block, add)
-    tiers: list[Tier]
+    plan_prices: list[tuple]  # (plan, period, currency, price, sheet): sheet numbers them
+    charges: list[tuple]  # (plan key, feature, position, in_advance, included, block, add)
+    tiers: list[tuple]  # (sheet, charge position, from, to, offset, base, unit price)
     addons: list[tuple]  # (addon, item, position, max_quantity, archived)
     addon_plans: list[tuple[str, str]]
     addon_prices: list[tuple[str, str, str, Decimal]]
     addon_requires: list[tuple[str, str]]
     addon_excludes: list[tuple[str, str]]
-    trial_credits: list[tuple[str, str, Decimal]]
+    trial_credits: list[tuple[int, Decimal]]  # (sheet, budget)
     features: list[str]
     plan_limits: list[tuple]  # (plan, feature, limit, unlimited, soft): metered grants
     addon_limits: list[tuple]  # (addon, feature, limit, unlimited, soft, override)
@@ -84,25 +84,39 @@ def sheets(catalog: Catalog) -> Sheets:
     """The rows of the catalog's tables, in catalog order."""
     product = catalog.product
     tiers, charges, prices, credits = [], [], [], []
-    for plan in catalog.plans.values():
-        prices += _plan_prices(catalog, plan)
+    for key, plan in enumerate(catalog.plans.values()):
+        sheet_of = {}
+        for plan_id, period, currency, amount in _plan_prices(catalog, plan):
+            sheet_of[period, currency] = len(prices)
+            prices.append((plan_id, period, currency, amount, len(prices)))
         for index, charge in enumerate(plan.charges):
             block, add = _blocks(charge)
             in_advance = charge.billing == "in_advance"
-            charges.append(
-                (plan.id, charge.feature, index, in_advance, charge.included, block, add)
-            )
-            tiers += charge_tiers(plan, charge)
+            charges.append((key, charge.feature, index, in_advance, charge.included, block, add))
+            tiers += [
+                (sheet_of[t.period, t.currency], index, t.tier_from, t.tier_to, t.offset,
+                 t.base, t.unit_price)
+                for t in charge_tiers(plan, charge)
+            ]  # fmt: skip
         if plan.trial and plan.trial.credits:
-            credits += [(plan.id, c, a) for c, a in plan.trial.credits.items()]
+            budgets = plan.trial.credits
+            credits += [(s, budgets[c]) for (_, c), s in sheet_of.items() if c in budgets]
     addons = list(catalog.addons.values())
     return Sheets(
         scale=money_scale(catalog),
         currencies=[(c, i, product.minor_units[c]) for i, c in enumerate(product.currencies)],
         plans=[
-            (p.id, p.status, p.custom, p.trial is not None, p.billing_periods[0], len(p.charges))
-            for p in catalog.plans.values()
-        ],
+            (
+                p.id,
+                key,
+                p.status,
+                p.custom,
+                p.trial is not None,
+                p.billing_periods[0],
+                len(p.charges),
+            )
+            for key, p in enumerate(catalog.plans.values())
+        ],  # fmt: skip
         plan_periods=[
             (p.id, period) for p in catalog.plans.values() for period in p.billing_periods
         ],

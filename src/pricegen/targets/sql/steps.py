@@ -59,6 +59,28 @@ def _bad(column: str) -> str:
     )
 
 
+# The steps several later ones read: pricegen rate makes them tables, computed once.
+MATERIALIZED = {
+    "pricegen_subscriptions",
+    "pricegen_addon_rows",
+    "pricegen_quantity_rows",
+    "pricegen_usage_rows",
+    "pricegen_charge_amounts",
+    "rejections",
+    "invoice_lines",
+}
+
+# Steps only one output needs; the others need every step before invoice_lines.
+ONLY_FOR = {"usage_status": ("pricegen_grants", "usage_status"), "invoices": ("invoices",)}
+
+
+def unneeded(outputs: tuple[str, ...] | None) -> set[str]:
+    """The steps that none of ``outputs`` needs (None: all outputs, so none)."""
+    if outputs is None:
+        return set()
+    return {step for output, only in ONLY_FOR.items() if output not in outputs for step in only}
+
+
 def step_queries(types: dict[str, str], rounding: str) -> list[tuple[str, str]]:
     """(view name, SQL) of every step after the catalog's tables, in order."""
     t = types
@@ -86,12 +108,15 @@ _SUBSCRIPTIONS = """
 SELECT
   s.subscription_id,
   s.plan,
+  s.plan_key,
   c.currency,
   s.period_sold AS period,
   s.trial,
   s.existing,
   c.factor,
   c.unit,
+  pr.sheet,
+  pr.price,
   CASE
     WHEN s.status IS NULL THEN 'UnknownPlanError'
     WHEN s.custom THEN 'PlanNotQuotableError'
@@ -109,6 +134,7 @@ FROM (
     COALESCE(x.period, p.first_period) AS period_sold,
     COALESCE(x.trial, FALSE) AS trial,
     COALESCE(x.existing, FALSE) AS existing,
+    p.plan_key,
     p.status,
     p.custom,
     p.has_trial
@@ -117,6 +143,8 @@ FROM (
 ) AS s
 LEFT JOIN pricegen_currencies AS c ON c.currency = s.currency_asked
 LEFT JOIN pricegen_plan_periods AS pp ON pp.plan = s.plan AND pp.period = s.period_sold
+LEFT JOIN pricegen_plan_prices AS pr
+  ON pr.plan = s.plan AND pr.period = s.period_sold AND pr.currency = c.currency
 """
 
 
@@ -180,8 +208,8 @@ SELECT
 FROM (
   SELECT
     s.subscription_id,
-    s.plan,
-    s.period,
+    s.plan_key,
+    s.sheet,
     s.currency,
     s.trial,
     s.factor,
@@ -199,7 +227,7 @@ FROM (
       ELSE GREATEST(COALESCE(ur.quantity, 0) - ch.included, 0)
     END AS billable
   FROM pricegen_subscriptions AS s
-  JOIN pricegen_charges AS ch ON ch.plan = s.plan
+  JOIN pricegen_charges AS ch ON ch.plan_key = s.plan_key
   LEFT JOIN pricegen_quantity_rows AS qr
     ON ch.in_advance AND qr.subscription_id = s.subscription_id AND qr.feature = ch.feature
   LEFT JOIN pricegen_usage_rows AS ur
@@ -215,16 +243,14 @@ def _charge_amounts(t: dict[str, str]) -> str:
     return f"""
 SELECT
   u.*,
-  tr.plan IS NOT NULL AS matched,
+  tr.sheet IS NOT NULL AS matched,
   CAST(
     tr.base + CAST(u.units - tr.tier_offset AS {t["units"]}) * tr.unit_price AS {t["line"]}
   ) AS exact
 FROM pricegen_charge_units AS u
 LEFT JOIN pricegen_tiers AS tr
-  ON tr.plan = u.plan
-  AND tr.period = u.period
-  AND tr.currency = u.currency
-  AND tr.feature = u.feature
+  ON tr.sheet = u.sheet
+  AND tr.position = u.position
   AND u.units > tr.tier_from
   AND (tr.tier_to IS NULL OR u.units <= tr.tier_to)
 """
@@ -280,7 +306,7 @@ FROM pricegen_quantity_rows AS q
 JOIN pricegen_subscriptions AS s ON s.subscription_id = q.subscription_id
 LEFT JOIN pricegen_features AS f ON f.feature = q.feature
 LEFT JOIN pricegen_charges AS ch
-  ON ch.plan = s.plan AND ch.feature = q.feature AND ch.in_advance
+  ON ch.plan_key = s.plan_key AND ch.feature = q.feature AND ch.in_advance
 UNION ALL
 SELECT u.subscription_id, 4000000 AS rank, 'UnknownFeatureError' AS reason
 FROM pricegen_usage_rows AS u
@@ -332,10 +358,8 @@ def _lines(t: dict[str, str], rnd) -> str:
     Only the add-on lines need a window to be numbered; the others are known."""
     return f"""
 SELECT s.subscription_id, 1 AS line, 'plan' AS item, 1 AS quantity,
-  CASE WHEN s.trial THEN 0 ELSE {rnd("p.price")} END AS amount, s.currency
+  CASE WHEN s.trial THEN 0 ELSE {rnd("s.price")} END AS amount, s.currency
 FROM pricegen_subscriptions AS s
-JOIN pricegen_plan_prices AS p
-  ON p.plan = s.plan AND p.period = s.period AND p.currency = s.currency
 WHERE s.problem IS NULL
 UNION ALL
 SELECT subscription_id, 2 + position, feature,
@@ -356,14 +380,14 @@ SELECT c.subscription_id,
   ), 0),
   'trial-credits', 1, -{rnd("LEAST(b.budget, c.spent)")}, c.currency
 FROM (
-  SELECT a.subscription_id, a.plan, a.currency, a.factor, a.unit, p.charges,
+  SELECT a.subscription_id, a.sheet, a.currency, a.factor, a.unit, p.charges,
     SUM({rnd("COALESCE(a.exact, 0)")}) AS spent
   FROM pricegen_charge_amounts AS a
-  JOIN pricegen_plans AS p ON p.plan = a.plan
+  JOIN pricegen_plans AS p ON p.plan_key = a.plan_key
   WHERE a.trial AND NOT a.in_advance
-  GROUP BY a.subscription_id, a.plan, a.currency, a.factor, a.unit, p.charges
+  GROUP BY a.subscription_id, a.sheet, a.currency, a.factor, a.unit, p.charges
 ) AS c
-JOIN pricegen_trial_credits AS b ON b.plan = c.plan AND b.currency = c.currency
+JOIN pricegen_trial_credits AS b ON b.sheet = c.sheet
 WHERE LEAST(b.budget, c.spent) <> 0
 """
 
@@ -398,13 +422,14 @@ JOIN (
   SELECT plan, feature, 0 AS stage, CAST(lim AS DECIMAL(38, 0)) AS lim, unlimited, soft
   FROM pricegen_plan_limits
 ) AS g ON g.plan = s.plan
-LEFT JOIN pricegen_charge_units AS q
+LEFT JOIN pricegen_charge_amounts AS q
   ON q.subscription_id = s.subscription_id AND q.feature = g.feature AND q.in_advance
 WHERE s.problem IS NULL AND q.subscription_id IS NULL
 UNION ALL
 SELECT q.subscription_id, q.feature, 0, q.quantity, FALSE, COALESCE(p.soft, FALSE)
-FROM pricegen_charge_units AS q
-LEFT JOIN pricegen_plan_limits AS p ON p.plan = q.plan AND p.feature = q.feature
+FROM pricegen_charge_amounts AS q
+JOIN pricegen_subscriptions AS s ON s.subscription_id = q.subscription_id
+LEFT JOIN pricegen_plan_limits AS p ON p.plan = s.plan AND p.feature = q.feature
 WHERE q.in_advance AND NOT q.missing
 UNION ALL
 SELECT
