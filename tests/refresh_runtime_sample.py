@@ -11,12 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from pricegen import compile_catalog
-from pricegen.targets import RenderContext
+from pricegen.targets import RenderContext, javascript
 from pricegen.targets.python import data_block, split_runtime
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "tests" / "cases" / "valid" / "acme-full" / "pricing.yaml"
 PYTHON_RUNTIME = REPO / "src" / "pricegen" / "runtimes" / "evaluator.py"
+JAVASCRIPT_RUNTIME = REPO / "src" / "pricegen" / "runtimes" / "evaluator.mjs"
 # Only in the runtime's own copy, never in a generated module.
 SAMPLE_NOTE = (
     "# The sample catalog tests/cases/valid/acme-full, so that this file runs,\n"
@@ -39,6 +40,14 @@ def refreshed_python_runtime() -> str:
     return before + python_sample_block() + after
 
 
+def refreshed_javascript_runtime() -> str:
+    before, _, after = javascript.split_runtime(JAVASCRIPT_RUNTIME.read_text(encoding="utf-8"))
+    note = SAMPLE_NOTE.replace("# ", "// ")
+    return before + note + javascript.data_block(sample_context()) + after
+
+
 if __name__ == "__main__":
     PYTHON_RUNTIME.write_text(refreshed_python_runtime(), encoding="utf-8")
-    print(f"refreshed {PYTHON_RUNTIME.relative_to(REPO)}")
+    JAVASCRIPT_RUNTIME.write_text(refreshed_javascript_runtime(), encoding="utf-8")
+    for path in (PYTHON_RUNTIME, JAVASCRIPT_RUNTIME):
+        print(f"refreshed {path.relative_to(REPO)}")

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 from evaluator_support import EXAMPLES, catalog_yaml, compile_text, example_catalogs, example_id
+from fuzz import strategies as fuzz
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -55,11 +56,14 @@ def valid_addon_sets(module, model, plan_id: str):
     sold = [a for a in model.addons.values() if a.status == "published"]
     ranges = [range(a.max_quantity + 1) for a in sold]
     variables = {f: 1 for f, e in model.plans[plan_id].entitlements.items() if e.variable}
+    bought = {c.feature: 1 for c in model.plans[plan_id].charges if c.billing == "in_advance"}
     for counts in itertools.product(*ranges):
         chosen = {a.id: n for a, n in zip(sold, counts, strict=True) if n}
         try:
             module.entitlements(
-                module.Subscription(plan=plan_id, addons=chosen, variables=variables)
+                module.Subscription(
+                    plan=plan_id, addons=chosen, variables=variables, quantities=bought
+                )
             )
         except module.PricingError:
             continue
@@ -76,35 +80,27 @@ def brute_count(module, model) -> dict[str, int]:
 
 # -- counting -----------------------------------------------------------------------------
 
-ADDON_IDS = ["a", "b", "c", "d", "e"]
+ADDON_IDS = ["a", "b", "c", "d", "e", "f"]
 
 
 @st.composite
-def addon_graphs(draw):
-    n = draw(st.integers(2, 5))
-    ids = ADDON_IDS[:n]
+def addon_graphs(draw, statuses: bool = False):
+    """2 to 6 add-ons tied as a chain, tree, star, hub with legs, clique or at random
+    (tests/fuzz/strategies.py), each with 1 or 2 of the plans; with ``statuses``, now
+    and then archived or a draft."""
+    ids = ADDON_IDS[: draw(st.integers(2, 6))]
+    graph = draw(fuzz.addon_graphs(ids))
     addons = {}
     for aid in ids:
-        others = [x for x in ids if x != aid]
-        requires = (
-            draw(st.lists(st.sampled_from(others), unique=True, max_size=2)) if others else []
-        )
-        excludes = draw(
-            st.lists(
-                st.sampled_from([x for x in others if x not in requires] or ["a"]),
-                unique=True,
-                max_size=2,
-            )
-        )
-        excludes = [x for x in excludes if x != aid and x not in requires]
         addons[aid] = {
             "name": aid.upper(),
             "plans": draw(st.lists(st.sampled_from(["basic", "pro"]), unique=True, min_size=1)),
-            "max_quantity": draw(st.integers(1, 3)),
-            "requires": requires,
-            "excludes": excludes,
+            "max_quantity": draw(st.integers(1, 2)),
+            **graph[aid],
             "price": draw(st.integers(0, 9)),
         }
+        if statuses and draw(st.integers(0, 5)) == 0:
+            addons[aid]["status"] = draw(st.sampled_from(["archived", "draft"]))
     return addons
 
 
@@ -237,8 +233,8 @@ def _charge_line(module, plan, charge, q):
     )
     try:
         quote = module.quote(sub, usage=usage)
-    except module.QuantityOutOfRangeError:
-        return None
+    except (module.QuantityOutOfRangeError, module.UsageLimitExceededError):
+        return None  # beyond the last stairstep tier, or beyond the plan's hard limit
     return next(line.amount for line in quote.lines if line.item == charge.feature)
 
 
@@ -510,7 +506,9 @@ def test_analyze_command_text_and_json(run_cli):
     assert result.exit_code == 0, result.stderr
     assert "Cheapest purchase for sso, seats>=40 (monthly, USD)" in result.stdout
     assert "analyzed in" in result.stderr
-    result = run_cli(["analyze", path, "--require", "sso", "--require", "seats>=40", "--json"])
+    result = run_cli(
+        ["analyze", path, "--require", "sso", "--require", "seats>=40", "--output-format", "json"]
+    )
     data = json.loads(result.stdout)
     model = compile_catalog(path).catalog
     module = load_evaluator(model)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import subprocess
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -145,7 +146,7 @@ def run_diff(run_cli, tmp_path, new: dict, *args, old: dict = BASE):
 
 
 def changes_of(run_cli, tmp_path, new: dict, old: dict = BASE) -> list[dict]:
-    result = run_diff(run_cli, tmp_path, new, "--format", "json", "--no-quotes", old=old)
+    result = run_diff(run_cli, tmp_path, new, "--output-format", "json", "--no-quotes", old=old)
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)["changes"]
 
@@ -293,7 +294,7 @@ def test_quote_impact_of_a_tier_change_at_reference_points(run_cli, tmp_path):
     """Team's second tier 8 → 9 USD monthly: 10 seats cost 100 both sides (first tier only);
     the user's 25 seats cost 10·10 + 15·8 = 220 before and 10·10 + 15·9 = 235 after."""
     new = changed(_set(f"{TIER_1}/1/unit_price/monthly/USD", 9))
-    result = run_diff(run_cli, tmp_path, new, "--format", "json", "--reference", "seats=25")
+    result = run_diff(run_cli, tmp_path, new, "--output-format", "json", "--reference", "seats=25")
     quotes = {
         (q["plan"], q["period"], q["currency"], q["reference"]): q
         for q in json.loads(result.stdout)["quotes"]
@@ -311,7 +312,7 @@ def test_formats(run_cli, tmp_path):
             _set("plans/pro/entitlements/seats", 12)(d),
         )
     )
-    markdown = run_diff(run_cli, tmp_path, new, "--format", "markdown").stdout
+    markdown = run_diff(run_cli, tmp_path, new, "--output-format", "markdown").stdout
     assert markdown.startswith("### Pricing changes\n")
     # pro: price raised (breaking), seats raised (visible); team inherits the seats
     # but buys seats in advance, and beta is a draft: both internal
@@ -321,7 +322,7 @@ def test_formats(run_cli, tmp_path):
         and "| **breaking** | price monthly USD: 29 → 35" in markdown
     )
     assert f"| pro | monthly | USD | base price | 29.00 | 35.00 | {pct(29, 35)} |" in markdown
-    data = json.loads(run_diff(run_cli, tmp_path, new, "--format", "json").stdout)
+    data = json.loads(run_diff(run_cli, tmp_path, new, "--output-format", "json").stdout)
     assert data["summary"] == {"breaking": 1, "customer-visible": 1, "internal": 2}
     assert [(c["id"], c["class"]) for c in data["changes"]] == [
         ("pro", "breaking"),
@@ -350,7 +351,9 @@ def test_usage_errors(run_cli, tmp_path):
     assert run_cli(["diff", str(a), str(a), str(a)]).exit_code == 2
     assert run_cli(["diff", str(a), str(a), "--against", "HEAD"]).exit_code == 2
     result = run_cli(["diff", str(tmp_path / "missing.yaml"), str(a)])
-    assert result.exit_code == 3 and "old:" in result.stderr
+    assert result.exit_code == 2 and "old:" in result.stderr  # a missing path is a usage error
+    result = run_cli(["diff", "--against", "HEAD", str(tmp_path / "nosuch.yaml")])
+    assert result.exit_code == 2 and 'new: "' in result.stderr and "does not exist" in result.stderr
 
 
 # -- git sides ----------------------------------------------------------------------------------
@@ -418,7 +421,7 @@ def test_against_head_1_and_rev_path_sides(run_cli, tmp_path, monkeypatch):
     repo.commit("fewer seats")
     monkeypatch.chdir(repo.root)
     for args in (["pricing", "--against", "HEAD~1"], ["HEAD~1:pricing", "HEAD:pricing"]):
-        result = run_cli(["diff", *args, "--format", "json", "--no-quotes"])
+        result = run_cli(["diff", *args, "--output-format", "json", "--no-quotes"])
         assert result.exit_code == 0, result.stderr
         assert ("plan", "pro", "limit-lowered", "breaking") in keyed(
             json.loads(result.stdout)["changes"]
@@ -440,7 +443,9 @@ def test_directory_catalog_from_a_subdirectory(run_cli, tmp_path, monkeypatch):
     repo.commit("split catalog")
     (repo.root / "services/billing/pricing/plans/legacy.yaml").unlink()
     monkeypatch.chdir(repo.root / "services" / "billing")
-    result = run_cli(["diff", "pricing", "--against", "HEAD", "--format", "json", "--no-quotes"])
+    result = run_cli(
+        ["diff", "pricing", "--against", "HEAD", "--output-format", "json", "--no-quotes"]
+    )
     assert result.exit_code == 0, result.stderr
     assert keyed(json.loads(result.stdout)["changes"]) == {
         ("plan", "legacy", "plan-removed", "breaking")
@@ -508,3 +513,28 @@ def test_inherited_removal_names_where_it_comes_from(run_cli, tmp_path):
     messages = {c["id"]: c["message"] for c in changes if c["kind"] == "entitlement-removed"}
     assert set(messages) == {"free", "pro", "team", "beta"}  # every plan on the ladder above free
     assert 'through "free"' in messages["team"] and "through" not in messages["free"]
+
+
+def test_a_charge_change_quotes_its_witness_in_whole_cents(run_cli, tmp_path):
+    """0.0027 → 0.0029 a call past 100,000 included: the witness is shown as billed, to the
+    cent (never "0.0054 → 0.0058"), at a usage where the cents differ."""
+    calls = {"model": "per_unit", "included": 100000}
+    old = changed(
+        _set("plans/pro/charges", {"api-calls": {**calls, "unit_price": _every("0.0027")}})
+    )
+    new = changed(
+        _set("plans/pro/charges", {"api-calls": {**calls, "unit_price": _every("0.0029")}})
+    )
+    old_path = write(tmp_path / "old.yaml", old)
+    new_path = write(tmp_path / "new.yaml", new)
+    result = run_cli(["diff", str(old_path), str(new_path), "--no-quotes"])
+    line = next(text for text in result.stdout.splitlines() if "costs more at" in text)
+    amounts = re.search(r"\((\w+) (\w+): ([0-9.]+) → ([0-9.]+)\)", line)
+    assert amounts, line
+    for amount in amounts.group(3, 4):
+        assert re.fullmatch(r"[0-9]+\.[0-9]{2}", amount), line  # USD and EUR: two decimals
+    assert amounts.group(3) != amounts.group(4), line
+
+
+def _every(amount: str) -> dict:
+    return {period: {"USD": amount, "EUR": amount} for period in ("monthly", "annual")}

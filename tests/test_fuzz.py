@@ -28,17 +28,27 @@ import json
 import os
 import sys
 import tempfile
+from datetime import datetime, timedelta, timezone
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, localcontext
 from pathlib import Path
 
 import pytest
 from babel.numbers import get_currency_precision
-from fuzz.strategies import PERIODS, Text, apply_mutation, catalogs, mutations, to_yaml
+from fuzz.strategies import (
+    CONTROL,
+    PERIODS,
+    Text,
+    apply_mutation,
+    catalogs,
+    mutations,
+    to_yaml,
+)
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
 from pricegen import compile_catalog, emit
-from pricegen.diagnostics import Severity
+from pricegen.config import Config
+from pricegen.diagnostics import Severity, format_text
 from pricegen.runtime import load_evaluator
 from pricegen.targets import render
 
@@ -231,26 +241,32 @@ def test_quotes_follow_the_rules(catalog, data):
 
     quantity = st.one_of(st.integers(0, 3000), st.just(10**15))
     quantities, usage, expected, beyond = {}, {}, {}, False
+    charges = plan.get("charges") or {}
+    for fid, charge in charges.items():
+        fluctuating = features[fid].get("meter", "incremental") == "fluctuating"
+        billing = charge.get("billing", "in_advance" if fluctuating else "in_arrears")
+        q = data.draw(quantity, label=f"quantity of {fid}")
+        (quantities if billing == "in_advance" else usage)[fid] = q
+    addons = _quotable_addons(catalog, plan_id, data.draw)
+    sub = module.Subscription(
+        plan=plan_id, period=period, currency=currency, quantities=quantities, addons=addons
+    )
+    for fid, q in usage.items():  # usage beyond a hard limit is refused (tests/test_agreement.py)
+        grant = module.entitlements(sub)[fid]
+        if grant.limit is not None and not grant.soft:
+            usage[fid] = min(q, grant.limit)
     with localcontext() as context:
         context.prec = 100  # exact: every catalog number has at most 40 digits
         expected["plan"] = rounded(price(plan["price"]) if "price" in plan else Decimal(0))
-        for fid, charge in (plan.get("charges") or {}).items():
-            fluctuating = features[fid].get("meter", "incremental") == "fluctuating"
-            billing = charge.get("billing", "in_advance" if fluctuating else "in_arrears")
-            q = data.draw(quantity, label=f"quantity of {fid}")
-            (quantities if billing == "in_advance" else usage)[fid] = q
-            amount = expected_charge(charge, q, price)
+        for fid, charge in charges.items():
+            amount = expected_charge(charge, {**quantities, **usage}[fid], price)
             if amount is None:
                 beyond = True
             else:
                 expected[fid] = rounded(amount)
-        addons = _quotable_addons(catalog, plan_id, data.draw)
         for aid, count in addons.items():
             expected[f"addon:{aid}"] = rounded(price(catalog["addons"][aid]["price"]) * count)
         total = sum(expected.values(), Decimal(0))
-    sub = module.Subscription(
-        plan=plan_id, period=period, currency=currency, quantities=quantities, addons=addons
-    )
     if beyond:
         with pytest.raises(module.QuantityOutOfRangeError):
             module.quote(sub, usage=usage)
@@ -275,6 +291,9 @@ def test_mutations_end_in_a_diagnostic_inside_the_file_or_in_outputs(catalog, mu
         render(build.catalog)  # generates: the evaluator, docs (with worked examples), tables
         return
     assert errors, f"{mutation}: not ok, but no error"
+    shown = format_text(build.diagnostics)  # what a terminal gets: one line each, no controls
+    assert shown.count("\n") == len(build.diagnostics), (str(mutation), shown)
+    assert not any(c in shown.replace("\n", "") for c in CONTROL), (str(mutation), shown)
     lines = raw.decode("utf-8", "replace").removeprefix("\ufeff").split("\n")
     for d in errors:
         assert d.path == "pricing.yaml", d
@@ -360,3 +379,63 @@ def test_an_unclosed_flow_at_the_end_points_inside_the_file(tmp_path, text):
     lines = text.split("\n")
     assert problem.rule == "YAML_SYNTAX" and problem.line <= len(lines)
     assert problem.col <= len(lines[problem.line - 1]) + 1
+
+
+# -- moments anywhere in time -------------------------------------------------------------
+
+OFFSETS = [timezone(timedelta(hours=h, minutes=m)) for h, m in ((0, 0), (14, 0), (-12, 0), (5, 30))]
+MOMENTS = st.datetimes(
+    min_value=datetime(1, 1, 1),
+    max_value=datetime(9999, 12, 31, 23, 59, 59),
+    timezones=st.sampled_from(OFFSETS),
+)
+EDGES = st.sampled_from(
+    [datetime(1, 1, 1, tzinfo=o) for o in OFFSETS]
+    + [datetime(9999, 12, 31, 23, 59, tzinfo=o) for o in OFFSETS]
+)
+
+
+@fuzz(quick=40)
+@given(catalogs(), st.data())
+def test_moments_anywhere_in_time_end_in_an_answer_or_a_pricing_error(catalog, data):
+    """Years 1 and 9999, any offset: never OverflowError, ValueError or a bare exception."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "pricing.yaml"
+        path.write_text(to_yaml(catalog), "utf-8")
+        build = compile_catalog(path)
+    module = load_evaluator(build.catalog, Config(include_drafts=True))
+    moments = st.one_of(MOMENTS, EDGES)
+    for _ in range(10):
+        plan_id = data.draw(st.sampled_from(sorted(module.PLANS)))
+        plan = build.catalog.plans[plan_id]
+        started, now = data.draw(moments), data.draw(st.one_of(st.none(), moments))
+        feature = data.draw(st.sampled_from(sorted(module.FEATURES)))
+        bought = {c.feature: 1 for c in plan.charges if c.billing == "in_advance"}
+        sub, problem = _outcome(
+            module.Subscription,
+            plan=plan_id,
+            quantities=bought,
+            trial=plan.trial is not None,
+            started_at=started,
+        )
+        if problem is not None:
+            assert isinstance(problem, module.PricingError), repr(problem)
+            continue
+        for call, *args in (
+            (module.check, sub, feature, 0, 1, now),
+            (module.allowed, sub, feature, 0, 1, now),
+            (module.entitlements, sub, now),
+            (module.quote, sub, None, now),
+            (module.phase, sub, now),
+            (module.reset_window, "month", "calendar", started, now or started),
+            (module.reset_window, "week", "sunday", started, now or started),
+        ):
+            _, problem = _outcome(call, *args)
+            assert problem is None or isinstance(problem, module.PricingError), repr(problem)
+
+
+def _outcome(call, *args, **kwargs):
+    try:
+        return call(*args, **kwargs), None
+    except Exception as exc:  # checked by the caller: only PricingError may escape
+        return None, exc

@@ -19,9 +19,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 from evaluator_support import REPO, example_catalogs, example_id
 
 from pricegen import __version__, compile_catalog, model
+from pricegen.pipeline import compile_environments
 from pricegen.targets import render
 
 EXAMPLES = [pytest.param(c, id=example_id(c)) for c in example_catalogs()]
@@ -107,17 +109,36 @@ def _source_files(catalog: Path) -> list[Path]:
     return sorted(catalog.rglob("*.yaml")) if catalog.is_dir() else [catalog]
 
 
+def _digests(catalog: Path) -> dict:
+    """The source digest of each environment (None: a catalog without environments)."""
+    return {
+        name: build.catalog.source_sha256
+        for name, build in compile_environments(catalog).builds.items()
+    }
+
+
+def _environment_of(source: Path) -> str | None:
+    """The environment an overlay file patches; None for a base file."""
+    data = yaml.safe_load(source.read_text("utf-8"))
+    return data.get("environment") if isinstance(data, dict) else None
+
+
 @pytest.mark.parametrize("catalog", EXAMPLES)
 def test_digest_follows_every_source_file(catalog, tmp_path):
+    """A base file is in every environment's digest; an overlay only in its own."""
     copy = _copy(catalog, tmp_path)
-    before = compile_catalog(copy).catalog.source_sha256
-    assert compile_catalog(copy).catalog.source_sha256 == before
+    before = _digests(copy)
+    assert _digests(copy) == before
     for source in _source_files(copy):
+        overlay_of = _environment_of(source)
         original = source.read_bytes()
         source.write_bytes(original + b"# a comment changes the bytes\n")
-        assert compile_catalog(copy).catalog.source_sha256 != before, source
+        after = _digests(copy)
+        for name in before:
+            changed = overlay_of is None or overlay_of == name
+            assert (after[name] != before[name]) == changed, (source, name)
         source.write_bytes(original)
-    assert compile_catalog(copy).catalog.source_sha256 == before
+    assert _digests(copy) == before
 
 
 @pytest.mark.parametrize("catalog", EXAMPLES)
@@ -237,7 +258,7 @@ def test_quote_json_is_the_modules_to_dict(imported, run_cli):
     catalog, module = imported
     flags, kwargs, usage = _arguments(module)
     args = ["quote", str(catalog), *flags, *[f"--usage={k}={v}" for k, v in usage.items()]]
-    result = run_cli([*args, "--json"])
+    result = run_cli([*args, "--output-format", "json"])
     assert result.exit_code == 0, result.stderr
     expected = module.quote(module.Subscription(**kwargs), usage=usage).to_dict()
     assert json.loads(result.stdout) == expected
@@ -254,7 +275,7 @@ def test_check_json_is_the_modules_to_dict(imported, run_cli):
     timing = ["--started-at", "2026-01-31T10:00:00Z", "--at", "2026-02-15T00:00:00Z"]
     for feature in module.FEATURES:
         args = ["check", str(catalog), *flags, *timing, "--feature", feature, "--usage", "3"]
-        result = run_cli([*args, "--json"])
+        result = run_cli([*args, "--output-format", "json"])
         assert result.exit_code == 0, result.stderr
         expected = module.check(sub, feature, usage=3, now=now).to_dict()
         assert json.loads(result.stdout) == expected, feature
@@ -303,7 +324,18 @@ def test_bad_arguments_exit_3_with_one_line(run_cli, args, error):
 
 
 def test_a_denied_check_is_an_answer_not_an_error(run_cli):
-    args = ["check", _saas(), "--plan", "free", "--feature", "seats", "--usage", "5", "--json"]
+    args = [
+        "check",
+        _saas(),
+        "--plan",
+        "free",
+        "--feature",
+        "seats",
+        "--usage",
+        "5",
+        "--output-format",
+        "json",
+    ]
     result = run_cli(args)
     assert result.exit_code == 0
     data = json.loads(result.stdout)

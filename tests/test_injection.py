@@ -13,9 +13,11 @@ import csv
 import io
 import json
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
+import pricegen
 from pricegen import compile_catalog
 from pricegen.runtime import load_evaluator
 from pricegen.targets import render
@@ -117,11 +119,15 @@ def test_html_has_only_its_own_scripts(outputs):
     parser = ScriptCollector()
     parser.feed(files["pricing.html"])
     kinds = [attrs.get("type") for attrs, _ in parser.scripts]
-    assert kinds == ["application/json", None]  # the data island and our own code
+    # the data island, our own code, and the generated evaluator with the calculator
+    assert kinds == ["application/json", None, "module"]
     assert "alert" not in parser.scripts[1][1]
+    module = next(text for path, text in files.items() if path.endswith(".mjs"))
+    calculator = (Path(pricegen.__file__).parent / "render/templates/calculator.js").read_text()
+    assert parser.scripts[2][1] == f"\n{module}\n{calculator}\n"  # that text, nothing else
     assert parser.handlers == []  # no <img>, no on* attribute came from the catalog
     data = json.loads(parser.scripts[0][1])
-    assert data["prices"]["pro"]["monthly"]["USD"]["amount"] == "10"
+    assert data["prices"]["plan:pro"]["monthly"]["USD"]["amount"] == "10"
 
 
 def test_html_shows_the_text_escaped(outputs):

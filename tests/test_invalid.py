@@ -35,10 +35,12 @@ from conftest import case_dirs, catalog_in, invoke
 
 from pricegen import compile_catalog
 from pricegen.diagnostics import Severity, format_text, summary
+from pricegen.ruledocs import doc_link
 from pricegen.rules import RULES
 
 INVALID = case_dirs("invalid")
 RULE_IDS = {rule.id for rule in RULES}
+TEXT_KEYS = ("path", "line", "col", "severity", "message", "rule")
 WARNINGS = sorted(rule.id for rule in RULES if rule.severity is Severity.WARNING)
 TEXT_LINE = re.compile(
     r"^(?P<path>[^\s:]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning): "
@@ -89,7 +91,11 @@ def run_case(case: Path, spec: dict) -> tuple[str, list[dict]]:
         assert result.stdout == ""
         as_json = invoke([*command, "--error-format", "json"])
         assert as_json.exit_code == 3, as_json.output
-        assert json.loads(as_json.stdout) == diagnostics
+        items = json.loads(as_json.stdout)
+        assert [{key: item[key] for key in TEXT_KEYS} for item in items] == diagnostics
+        for item in items:  # JSON adds where the problem ends, and where its rule is explained
+            assert (item["end_line"], item["end_col"]) >= (item["line"], item["col"]), item
+            assert item["doc"] == doc_link(item["rule"]), item
     return result.stderr, diagnostics
 
 

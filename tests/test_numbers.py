@@ -291,3 +291,52 @@ def test_odd_plain_words_are_names_as_written(tmp_path, word):
 def test_whole_numbers_stay_whole(tmp_path, field, written):
     message = refused(tmp_path, ("SCHEMA", "ENTITLEMENT_TYPE_MISMATCH"), **{field: written})
     assert "whole" in message
+
+
+# -- counts near the evaluator's bound: the docs' worked examples stay within it -----------
+
+NINES = "9" * 30  # 10^30 - 1: valid, and just below the evaluator's largest quantity
+
+
+def _worked_example(tmp_path, charge: str) -> str:
+    path = tmp_path / "pricing.yaml"
+    path.write_text(
+        "pricegen: 1\n"
+        "product: {id: acme, name: Acme, currencies: [USD], billing_periods: [monthly]}\n"
+        "features: {seats: {name: Seats, type: metered, meter: fluctuating, unit: [seat, seats]}}\n"
+        f"plans: {{pro: {{name: Pro, charges: {{seats: {charge}}}}}}}\n",
+        "utf-8",
+    )
+    build = compile_catalog(path)
+    assert build.ok, build.diagnostics
+    models = render(build.catalog)["docs/pricing-models.md"]  # generate used to raise here
+    return next(line for line in models.splitlines() if line.startswith("Example: "))
+
+
+def test_a_block_size_near_10_to_the_30_has_a_worked_example_in_range(tmp_path):
+    """Issue 12: 2.5 blocks of 5 × 10^29 seats is past 10^30; the example quotes 10^30."""
+    line = _worked_example(
+        tmp_path, "{model: package, block_size: 5" + "0" * 29 + ", block_price: 12}"
+    )
+    # 10^30 seats are exactly 2 blocks: 2 × $12
+    assert line.startswith("Example: 1,000,000,000,000,000,000,000,000,000,000 seats: 2 blocks")
+    assert line.endswith("= **$24.00**")
+
+
+def test_an_included_count_of_30_nines_has_a_worked_example_in_range(tmp_path):
+    line = _worked_example(tmp_path, f"{{model: per_unit, included: {NINES}, unit_price: 1}}")
+    assert "1 billable" in line and line.endswith("= **$1.00**")  # 10^30 − (10^30 − 1) = 1 seat
+
+
+def test_a_tier_bound_of_30_nines_has_a_worked_example_in_range(tmp_path):
+    line = _worked_example(
+        tmp_path,
+        f"{{model: graduated, tiers: [{{up_to: {NINES}, unit_price: 1}}, {{unit_price: 2}}]}}",
+    )
+    # 10^30 seats: 10^30 − 1 at $1, then 1 at $2 = 10^30 + 1 dollars
+    assert line.endswith("= **$1,000,000,000,000,000,000,000,000,000,001.00**")
+
+
+def test_counts_far_past_10_to_the_30_still_generate(tmp_path):
+    line = _worked_example(tmp_path, f"{{model: per_unit, included: 1{'0' * 40}, unit_price: 1}}")
+    assert line.endswith("= **$0.00**")  # no quantity the evaluator accepts reaches the charge

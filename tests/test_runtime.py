@@ -200,7 +200,13 @@ def pricing(catalog):
     return load_evaluator(catalog)
 
 
+IN_ADVANCE = {"pro": "seats", "beta": "seats"}  # the plans of CATALOG that sell seats
+
+
 def sub(pricing, plan="pro", **kwargs):
+    """A subscription; one that must buy seats in advance buys one unless told otherwise."""
+    if plan in IN_ADVANCE and "quantities" not in kwargs:
+        kwargs["quantities"] = {IN_ADVANCE[plan]: 1}
     return pricing.Subscription(plan=plan, **kwargs)
 
 
@@ -215,9 +221,10 @@ def test_inheritance_gives_each_plan_its_ancestors_entitlements(pricing):
     assert free["api-calls"].limit == 1000 and free["api-calls"].reset == "month"
     assert "sso" not in free
 
-    pro = pricing.entitlements(sub(pricing, "pro"))
+    pro = pricing.entitlements(sub(pricing, "pro", quantities={"seats": 7}))
     assert pro["sso"].type == "boolean"
-    assert pro["seats"].limit == 3 and pro["seats"].sources == ("free",)  # inherited from free
+    assert pro["seats"].limit == 7 and pro["seats"].sources == ("quantity",)  # bought
+    assert pro["seats"].reset is None  # free's seats: the quantity replaces only the limit
     assert pro["projects"].limit == 10 and pro["projects"].sources == ("pro",)
     assert pro["api-calls"].limit == 100000 and pro["api-calls"].soft
     assert pro["data-retention"].value == Decimal(30)
@@ -344,7 +351,8 @@ def test_check_denies_instead_of_raising(pricing, addons, reason):
 def test_check_of_unknown_plan_or_feature_denies(pricing):
     assert pricing.check(sub(pricing, "nope"), "seats").reason == "unknown_plan"
     assert pricing.check(sub(pricing, "free"), "nope").reason == "unknown_feature"
-    assert pricing.check(sub(pricing, "free"), None).reason == "unknown_feature"
+    with pytest.raises(pricing.InvalidArgumentError, match="feature must be a feature id"):
+        pricing.check(sub(pricing, "free"), None)  # a bug in the caller, not a denial
 
 
 # -- lifecycle, custom and variable -------------------------------------------
@@ -473,9 +481,18 @@ def test_defaults_are_the_first_currency_and_period(pricing):
     assert (quote.currency, quote.period, quote.total) == ("USD", "monthly", Decimal("59.00"))
 
 
-def test_in_advance_quantity_is_required_to_quote(pricing):
-    with pytest.raises(pricing.QuantityMissingError, match="seats"):
-        pricing.quote(sub(pricing))
+def test_in_advance_quantity_is_required_by_every_call(pricing):
+    """check() and quote() agree: a subscription without its seats is refused by both."""
+    without = pricing.Subscription(plan="pro")
+    for call in (
+        lambda: pricing.quote(without),
+        lambda: pricing.check(without, "seats"),
+        lambda: pricing.check(without, "sso"),
+        lambda: pricing.allowed(without, "seats"),
+        lambda: pricing.entitlements(without),
+    ):
+        with pytest.raises(pricing.QuantityMissingError, match="seats"):
+            call()
 
 
 def test_quantity_for_a_feature_not_sold_in_advance_is_refused(pricing):
@@ -525,24 +542,36 @@ def test_credits_trial_denies_once_the_budget_is_spent(pricing):
 
 
 def test_credits_trial_pays_usage_up_to_the_budget(pricing):
-    quote = pricing.quote(sub(pricing, "payg", trial=True), usage={"api-calls": 5_000})
-    # 5,000 x 0.01 = 50.00, minus 30.00 of credits = 20.00
+    quote = pricing.quote(sub(pricing, "payg", trial=True), usage={"api-calls": 3_000})
+    # 3,000 x 0.01 = 30.00, all of it paid by the 30.00 of credits
     assert [(line.item, line.amount) for line in quote.lines] == [
         ("plan", Decimal("0.00")),
-        ("api-calls", Decimal("50.00")),
+        ("api-calls", Decimal("30.00")),
         ("trial-credits", Decimal("-30.00")),
     ]
-    assert quote.total == Decimal("20.00")
-    # credits pay for usage only, not for add-ons: 20.00 + excel export 3.00
+    assert quote.total == Decimal("0.00")
+    # credits pay for usage only, not for add-ons: 0.00 + excel export 3.00
     with_addon = sub(pricing, "payg", trial=True, addons={"exports": 1})
-    quote = pricing.quote(with_addon, usage={"api-calls": 5_000})
+    quote = pricing.quote(with_addon, usage={"api-calls": 3_000})
     assert quote.lines[-1] == pricing.Line(
         "trial-credits", "Trial credits (budget $30.00)", 1, Decimal("-30.00")
     )
-    assert quote.total == Decimal("23.00")
+    assert quote.total == Decimal("3.00")
     # a budget larger than the usage pays all of it and no more: 10.00 - 10.00 + 3.00
     quote = pricing.quote(with_addon, usage={"api-calls": 1_000})
     assert quote.lines[-1].amount == Decimal("-10.00") and quote.total == Decimal("3.00")
+
+
+def test_trial_usage_beyond_the_budget_is_refused_as_check_denies_it(pricing):
+    trial = sub(pricing, "payg", trial=True)
+    # 5,000 calls x 0.01 = 50.00: 20.00 more than the 30.00 budget
+    with pytest.raises(pricing.TrialBudgetExceededError, match=r"\$50\.00, \$20\.00 more"):
+        pricing.quote(trial, usage={"api-calls": 5_000})
+    assert pricing.check(trial, "api-calls", usage=0, requested=5_000).reason == "budget_exceeded"
+    # one cent over: 3,001 calls cost 30.01
+    with pytest.raises(pricing.TrialBudgetExceededError, match=r"\$0\.01 more"):
+        pricing.quote(trial, usage={"api-calls": 3_001})
+    assert pricing.TrialBudgetExceededError.reason == "budget_exceeded"
 
 
 def test_trial_plan_gives_the_most_generous_value(pricing):
@@ -793,15 +822,21 @@ def test_quotes_pickle_and_show_their_fields_once_described(pricing, monkeypatch
 
 
 def test_a_sheet_is_compiled_once_per_plan_period_and_currency(pricing):
-    class Falsy:
-        def __bool__(self):
-            return False
-
     pricing.quote(sub(pricing, quantities={"seats": 2}))
     sheets = len(pricing._SHEETS)
-    for _ in range(50):  # each a new key as given, the same plan, period and currency
-        pricing.quote(sub(pricing, period=Falsy(), currency=Falsy(), quantities={"seats": 2}))
+    for seats in range(50):  # new subscriptions, the same plan, period and currency
+        pricing.quote(sub(pricing, period="monthly", currency="USD", quantities={"seats": seats}))
     assert len(pricing._SHEETS) == sheets
+
+
+@pytest.mark.parametrize("falsy", ["", 0, False, []])
+def test_a_falsy_period_or_currency_is_refused_not_taken_for_the_default(pricing, falsy):
+    error = pricing.UnknownPeriodError if falsy == "" else pricing.InvalidArgumentError
+    with pytest.raises(error):
+        pricing.quote(sub(pricing, period=falsy))
+    error = pricing.UnknownCurrencyError if falsy == "" else pricing.InvalidArgumentError
+    with pytest.raises(error):
+        pricing.quote(sub(pricing, currency=falsy))
 
 
 def test_allowed_validates_arguments_before_the_subscription_like_check(pricing):
@@ -846,13 +881,13 @@ def test_quote_restores_the_callers_decimal_context_even_when_it_fails(pricing):
         pricing.quote(sub(pricing, quantities={"seats": 2}))
         assert getcontext() is mine and mine.prec == 5
         with pytest.raises(pricing.QuantityMissingError):
-            pricing.quote(sub(pricing))
+            pricing.quote(sub(pricing, quantities={}))
         assert getcontext() is mine and mine.prec == 5
 
 
-def test_an_unhashable_currency_is_an_unknown_currency(pricing):
-    with pytest.raises(pricing.UnknownCurrencyError):
-        pricing.quote(sub(pricing, currency=["USD"], quantities={"seats": 2}))
+def test_a_currency_that_is_not_a_string_is_refused(pricing):
+    with pytest.raises(pricing.InvalidArgumentError, match="currency must be an id"):
+        sub(pricing, currency=["USD"], quantities={"seats": 2})
 
 
 def test_equal_subscriptions_are_equal_and_hash_alike(pricing):

@@ -380,7 +380,9 @@ def test_example_quotes_as_text(monkeypatch):
 
 def test_example_quotes_as_json_mirror_to_dict(module, monkeypatch):
     monkeypatch.chdir(EXAMPLE)
-    result = invoke(["quote", "pricing", "--scenarios", "scenarios.yaml", "--json"])
+    result = invoke(
+        ["quote", "pricing", "--scenarios", "scenarios.yaml", "--output-format", "json"]
+    )
     assert result.exit_code == 0
     payload = json.loads(result.stdout)
     entries = payload["scenarios"]
@@ -411,7 +413,9 @@ def test_example_quotes_as_json_mirror_to_dict(module, monkeypatch):
 
 def test_example_quotes_as_markdown(monkeypatch):
     monkeypatch.chdir(EXAMPLE)
-    result = invoke(["quote", "pricing", "--scenarios", "scenarios.yaml", "--markdown"])
+    result = invoke(
+        ["quote", "pricing", "--scenarios", "scenarios.yaml", "--output-format", "markdown"]
+    )
     assert result.exit_code == 0
     text = result.stdout
     assert text.startswith(
@@ -448,7 +452,11 @@ def test_a_refused_scenario_is_its_own_error(tmp_path, monkeypatch):
         "    plan: team\n"
         "    quantities: {seats: 5}\n",
     )
-    for output, flag in (("text", []), ("json", ["--json"]), ("markdown", ["--markdown"])):
+    for output, flag in (
+        ("text", []),
+        ("json", ["--output-format", "json"]),
+        ("markdown", ["--output-format", "markdown"]),
+    ):
         result = invoke(["quote", "pricing", "--scenarios", "scenarios.yaml", *flag])
         assert result.exit_code == 3, output
         assert result.stderr == "scenarios.yaml: 2 scenarios, 1 quoted, 1 refused.\n"

@@ -12,11 +12,15 @@ should cost nothing there unless it is configured.
 
 from __future__ import annotations
 
+TYPE_CHECKING = False  # not typing's: importing typing would cost `pricegen --version` 3 ms
+if TYPE_CHECKING:  # for type checkers; at run time __getattr__ imports on first use
+    from .pipeline import Build, compile_catalog
+
 __version__ = "0.1.0"
 __all__ = ["Build", "compile_catalog", "__version__"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     if name in ("Build", "compile_catalog"):
         from . import pipeline
 

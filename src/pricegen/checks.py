@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import cache
 
 from .diagnostics import Diagnostic, did_you_mean, error
 from .merge import Entry, RawCatalog
@@ -31,11 +30,11 @@ MODEL_FIELDS = {
 MODEL_SPECIFIC = set().union(*MODEL_FIELDS.values())
 
 
-@cache
 def iso_currencies() -> frozenset[str]:
-    from babel.numbers import list_currencies
+    """The currency codes CLDR knows (``currencies.py``, pricegen's copy of Babel's)."""
+    from .currencies import CODES
 
-    return frozenset(list_currencies())
+    return CODES
 
 
 def check(raw: RawCatalog) -> list[Diagnostic]:
@@ -91,7 +90,7 @@ def _check_references(raw: RawCatalog) -> Iterator[Diagnostic]:
             others = [p for p in raw.plans if p != plan.id]
             message = (
                 f'Plan "{plan.id}" extends unknown plan "{parent}"'
-                f"{did_you_mean(parent, others, 'plans')}"
+                f"{_other_than(plan.id, parent, others, 'plan')}"
             )
             yield error(plan.loc("extends"), "PLAN_EXTENDS_UNKNOWN", message)
         yield from _unknown_features(raw, plan, "entitlements")
@@ -111,9 +110,17 @@ def _check_references(raw: RawCatalog) -> Iterator[Diagnostic]:
                     others = [a for a in raw.addons if a != addon.id]
                     message = (
                         f'Add-on "{addon.id}" {field} unknown add-on "{other}"'
-                        f"{did_you_mean(other, others, 'add-ons')}"
+                        f"{_other_than(addon.id, other, others, 'add-on')}"
                     )
                     yield error(addon.loc(field, index), "ADDON_UNKNOWN", message)
+
+
+def _other_than(own: str, name: str, others: list[str], noun: str) -> str:
+    """The hint for a reference to another item: the close ones among the others, or,
+    when the item making the reference is the only one declared, just that."""
+    if others:
+        return did_you_mean(name, others, f"{noun}s")
+    return f'; expected another declared {noun}, but "{own}" is the only one.'
 
 
 def _check_cycles(raw: RawCatalog) -> Iterator[Diagnostic]:
@@ -172,6 +179,7 @@ def _check_defaults(raw: RawCatalog) -> Iterator[Diagnostic]:
 
 
 def _check_trials(raw: RawCatalog) -> Iterator[Diagnostic]:
+    yield from _trial_end_target(raw)
     for plan in raw.plans.values():
         trial = plan.get("trial")
         if trial is not None and not any(k in trial for k in ("days", "months", "credits")):
@@ -295,7 +303,7 @@ def _type_problem(kind: str, value) -> str | None:
 
 def _enum_values(feature: Entry, entry: Entry, value):
     """Each unknown value is reported at the value itself."""
-    path = ("entitlements", feature.id)
+    path: tuple[str, ...] = ("entitlements", feature.id)
     if isinstance(value, dict):
         value, path = value.get("values"), (*path, "values")
     if not isinstance(value, list):
@@ -398,7 +406,8 @@ def _tiers(plan: Entry, feature_id: str, charge) -> Iterator[Diagnostic]:
 
 def _tier_prices(plan: Entry, path: tuple, name: str, model: str, tier) -> Iterator[Diagnostic]:
     if model == "stairstep":
-        needed, unused = '"price"', ("unit_price", "flat_price")
+        unused: tuple[str, ...] = ("unit_price", "flat_price")
+        needed = '"price"'
         missing = "price" not in tier
     else:
         needed, unused = "unit_price, flat_price or both", ("price",)
@@ -448,7 +457,7 @@ def _charge_price_paths(charge) -> Iterator[tuple]:
 
 def _addon_periods(raw: RawCatalog, addon: Entry) -> tuple[str, ...]:
     """An add-on is sold in every period of every plan it is compatible with."""
-    wanted = set()
+    wanted: set[str] = set()
     for plan_id in addon.get("plans") or ():
         if plan_id in raw.plans:
             wanted.update(plan_periods(raw, raw.plans[plan_id]))
@@ -515,15 +524,26 @@ def _check_addons(raw: RawCatalog) -> Iterator[Diagnostic]:
                 f'Add-on "{addon.id}" is compatible with no plan; expected at least one plan id.'
             )
             yield error(addon.loc("plans"), "ADDON_NO_PLAN", message)
-        requires = addon.get("requires") or []
-        excludes = set(addon.get("excludes") or [])
-        for index, other in enumerate(requires):
-            if other == addon.id or other in excludes:
-                reason = "itself" if other == addon.id else f'"{other}", which it also excludes'
+        for index, other in enumerate(addon.get("requires") or []):
+            reason = _requires_conflict(raw, addon, other)
+            if reason:
                 message = (
                     f'Add-on "{addon.id}" requires {reason}; expected a requirement it can meet.'
                 )
                 yield error(addon.loc("requires", index), "ADDON_REQUIRES_CONFLICT", message)
+
+
+def _requires_conflict(raw: RawCatalog, addon: Entry, other: str) -> str | None:
+    """Why ``addon`` can never have ``other`` beside it, if it cannot: ``excludes``
+    works both ways round, whichever add-on lists it."""
+    if other == addon.id:
+        return "itself"
+    if other in (addon.get("excludes") or []):
+        return f'"{other}", which it also excludes'
+    target = raw.addons.get(other)
+    if target is not None and addon.id in (target.get("excludes") or []):
+        return f'"{other}", which excludes it'
+    return None
 
 
 def _quoted(items) -> str:
@@ -539,3 +559,19 @@ def _shown(value) -> str:
 
 def _article(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
+
+
+def _trial_end_target(raw: RawCatalog) -> Iterator[Diagnostic]:
+    """A trial that ends in a downgrade needs a default plan to downgrade to."""
+    if raw.product.get("trial_end", "downgrade") != "downgrade":
+        return
+    if any(p.get("default") for p in raw.plans.values()):
+        return
+    trialled = [p for p in raw.plans.values() if p.get("trial") is not None]
+    if trialled:
+        names = _quoted([p.id for p in trialled])
+        message = (
+            f"Trials of {names} end in a downgrade to the default plan, but no plan is the "
+            "default; expected one plan with default: true, or product.trial_end: cancel."
+        )
+        yield error(trialled[0].loc("trial", key=True), "TRIAL_END_NO_DEFAULT", message)

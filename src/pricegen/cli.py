@@ -1,38 +1,64 @@
 """The command line: flags become calls, results become exit codes.
 
 Exit codes: 0 ok; 1 stale outputs under ``--check``; 2 usage error; 3 the
-catalog (or a quote's arguments) has errors. Anything else is a bug.
+catalog (or a quote's arguments) has errors; 123 a bug in pricegen. The
+conventions every command shares (``-`` for standard input, settings
+files, ``-q``/``-v``, colour, internal errors) live in ``cli_common``.
+
+Heavy modules (the renderers, the evaluator, the review commands' cores)
+are imported by the commands that use them, so that ``pricegen validate``
+and shell completion start quickly.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import __version__, emit, present
-from .config import Config, locale_problem, module_name_problem
-from .diagnostics import FORMATTERS, summary
-from .pipeline import Build, compile_catalog
-from .rules import RULES
-from .starter import STARTER_CATALOG
-from .targets import render
-
-EXIT_OK, EXIT_STALE, EXIT_USAGE, EXIT_CATALOG = 0, 1, 2, 3
-DEFAULT_CATALOG = "pricing"
-
-catalog_argument = click.argument(
-    "catalog",
-    default=DEFAULT_CATALOG,
-    type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=str),
+from . import __version__
+from .cli_common import (
+    DEFAULT_CATALOG,
+    EXIT_CATALOG,
+    EXIT_OK,
+    EXIT_USAGE,
+    PricegenGroup,
+    apply_settings,
+    bad_setting,
+    catalog_argument,
+    catalog_label,
+    compile_input,
+    compile_inputs,
+    info,
+    ok_line,
+    output_format_option,
+    verbosity_options,
 )
+from .cli_common import (
+    EXIT_FAIL as EXIT_STALE,
+)
+from .cli_common import (
+    report as report_diagnostics,
+)
+from .cli_env import env_option
+from .config import Config, locale_problem, module_name_problem
+from .diagnostics import FORMATTERS
+from .environments import ALL
+from .escape import one_line
+
+if TYPE_CHECKING:
+    from .pipeline import Build, Builds
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def diagnostic_options(command):
+def diagnostic_options(command: F) -> F:
     command = click.option("--strict", is_flag=True, help="Treat warnings as errors.")(command)
     return click.option(
         "--error-format",
@@ -40,36 +66,51 @@ def diagnostic_options(command):
         default="text",
         show_default=True,
         help=(
-            "text: path:line:col lines on stderr; json and github (Actions annotations) on stdout."
+            "text: path:line:col lines on stderr; on stdout, json, github (Actions "
+            "annotations) and sarif (SARIF 2.1.0, for code scanning)."
         ),
     )(command)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=PricegenGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="pricegen")
-def main() -> None:
+@click.option(
+    "--config",
+    metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False, path_type=str),
+    default=None,
+    help="Read settings from FILE, not the nearest pricegen.toml or pyproject.toml.",
+)
+@click.option("--no-config", is_flag=True, help="Ignore settings files.")
+@verbosity_options
+@click.pass_context
+def main(ctx: click.Context, config: str | None, no_config: bool) -> None:
     """pricegen compiles a pricing catalog (YAML) into an evaluator, docs and tables.
+
+    Settings (catalog, out, module, locale, include-drafts, env) come from
+    pricegen.toml, or [tool.pricegen] in pyproject.toml, in this directory or
+    the nearest parent that has one; flags on the command line win.
 
     \b
     Examples:
       pricegen validate pricing/
       pricegen generate pricing/ -o generated/
       pricegen generate pricing/ -o generated/ --check --diff
+      cat pricing.yaml | pricegen validate - --stdin-filename pricing.yaml
     """
+    apply_settings(ctx, config, no_config)
 
 
-def report(build: Build, error_format: str) -> None:
+def report(build: Build | Builds, error_format: str) -> None:
     """Print diagnostics in the chosen format; text goes to stderr with a summary."""
-    if error_format == "text":
-        if build.diagnostics:
-            click.echo(FORMATTERS["text"](build.diagnostics), err=True, nl=False)
-            click.echo(summary(build.diagnostics), err=True)
-    else:
-        click.echo(FORMATTERS[error_format](build.diagnostics), nl=False)
+    report_diagnostics(build.diagnostics, error_format, build.sources)
 
 
-def compile_or_exit(catalog: str, strict: bool, error_format: str) -> Build:
-    build = compile_catalog(catalog, strict=strict)
+def compile_or_exit(catalog: str, strict: bool, error_format: str, env: str | None = None) -> Build:
+    build = compile_input(catalog, strict=strict, env=env)
     report(build, error_format)
     if not build.ok:
         sys.exit(EXIT_CATALOG)
@@ -78,23 +119,38 @@ def compile_or_exit(catalog: str, strict: bool, error_format: str) -> Build:
 
 @main.command()
 @catalog_argument
+@env_option(every=True, help="Check only this environment [default: all of them].")
 @diagnostic_options
-def validate(catalog: str, strict: bool, error_format: str) -> None:
+@verbosity_options
+def validate(catalog: str, env: str | None, strict: bool, error_format: str) -> None:
     """Check the catalog against the schema and the semantic rules; write nothing.
+
+    A catalog with environments is checked in every one of them.
 
     \b
     Examples:
       pricegen validate pricing.yaml
       pricegen validate pricing/ --strict --error-format github
+      pricegen validate pricing/ --error-format sarif > pricegen.sarif
+      pricegen validate - --stdin-filename pricing.yaml < pricing.yaml
     """
-    build = compile_or_exit(catalog, strict, error_format)
-    model = build.catalog
+    builds = compile_inputs(catalog, strict=strict, env=env)
+    report(builds, error_format)
+    if not builds.ok:
+        sys.exit(EXIT_CATALOG)
     if error_format == "text":
-        counts = (
-            f"{_count(model.plans, 'plan')}, {_count(model.features, 'feature')}, "
-            f"{_count(model.addons, 'add-on')}"
-        )
-        click.echo(f"{catalog}: ok ({counts}).", err=True)
+        counts = [
+            f"{name}: {_counts(build.catalog)}" if name else _counts(build.catalog)
+            for name, build in builds.builds.items()
+        ]
+        ok_line(f"{catalog_label(catalog)}: ok ({'; '.join(counts)}).")
+
+
+def _counts(model: Any) -> str:
+    return (
+        f"{_count(model.plans, 'plan')}, {_count(model.features, 'feature')}, "
+        f"{_count(model.addons, 'add-on')}"
+    )
 
 
 def _count(items, noun: str) -> str:
@@ -126,9 +182,23 @@ def _count(items, noun: str) -> str:
     default=None,
     help="Locale for money in docs and tables, e.g. de_DE [default: the product's].",
 )
+@env_option(
+    every=True,
+    help="Environment to compile [default: the production one], or all: each into OUT/NAME/.",
+)
 @diagnostic_options
+@verbosity_options
 def generate(
-    catalog, out, check, show_diff, module, include_drafts, locale, strict, error_format
+    catalog: str,
+    out: Path,
+    check: bool,
+    show_diff: bool,
+    module: str | None,
+    include_drafts: bool,
+    locale: str | None,
+    env: str | None,
+    strict: bool,
+    error_format: str,
 ) -> None:
     """Compile the catalog and write every output into OUT.
 
@@ -136,15 +206,29 @@ def generate(
     Examples:
       pricegen generate pricing/ -o generated/
       pricegen generate pricing/ -o generated/ --check --diff   # in CI
+      pricegen generate pricing/ -o generated/ --module acme_pricing --locale de_DE
+      pricegen generate pricing/ --env staging -o generated/staging/
+      pricegen generate pricing/ --env all -o generated/         # generated/<env>/
     """
+    from . import emit
+    from .environments import render_environments
+    from .targets import render
+
     if module is not None and (problem := module_name_problem(module)):
-        raise click.BadParameter(problem, param_hint="--module")
+        raise bad_setting("module", "--module", problem)
     if locale is not None and (problem := locale_problem(locale)):
-        raise click.BadParameter(problem, param_hint="--locale")
-    build = compile_or_exit(catalog, strict, error_format)
-    files = render(
-        build.catalog, Config(module=module, include_drafts=include_drafts, locale=locale)
-    )
+        raise bad_setting("locale", "--locale", problem)
+    config = Config(module=module, include_drafts=include_drafts, locale=locale)
+    if env == ALL:
+        builds = compile_inputs(catalog, strict=strict, env=env)
+        report(builds, error_format)
+        if not builds.ok:
+            sys.exit(EXIT_CATALOG)
+        files = render_environments(builds, config)
+    else:
+        build = compile_or_exit(catalog, strict, error_format, env)
+        assert build.catalog is not None  # compile_or_exit exits on errors
+        files = render(build.catalog, config)
     try:
         if check or show_diff:
             files = emit.with_manifest(files)
@@ -153,7 +237,7 @@ def generate(
                 click.echo(emit.unified_diff(out, files, changes), nl=False)
             for line in emit.check_messages(changes):
                 click.echo(line, err=True)
-            click.echo(emit.summary(changes, check=True), err=True)
+            info(emit.summary(changes, check=True))
             sys.exit(EXIT_STALE if changes.changed and check else EXIT_OK)
         changes = emit.write(out, files)
     except (emit.UnsafePathError, OSError) as exc:
@@ -161,12 +245,29 @@ def generate(
         where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
         click.echo(f"{out}: error: {reason}{where}", err=True)
         sys.exit(EXIT_USAGE)
-    click.echo(emit.summary(changes, check=False), err=True)
+    info(emit.summary(changes, check=False))
 
 
 @main.command()
-def schema() -> None:
-    """Print the JSON Schema of catalog files, for editors and other tools."""
+@click.option(
+    "--scenarios",
+    "of_scenarios",
+    is_flag=True,
+    help="The schema of scenarios files (quote --scenarios) instead.",
+)
+def schema(of_scenarios: bool) -> None:
+    """Print the JSON Schema of catalog files, for editors and other tools.
+
+    \b
+    Examples:
+      pricegen schema > pricegen.schema.json
+      pricegen schema --scenarios > scenarios.schema.json
+    """
+    if of_scenarios:
+        from .scenarios.loading import schema_text as scenarios_schema_text
+
+        click.echo(scenarios_schema_text(), nl=False)
+        return
     from .validate import schema_text
 
     click.echo(schema_text(), nl=False)
@@ -175,7 +276,16 @@ def schema() -> None:
 @main.command()
 def rules() -> None:
     """List every diagnostic rule with its category, severity and purpose.
-    Lint rules follow, category lint/..."""
+
+    Lint rules follow, category lint/...
+
+    \b
+    Examples:
+      pricegen rules
+      pricegen rules | grep '^SCENARIO_'
+    """
+    from .rules import RULES
+
     width = max(len(rule.id) for rule in RULES)
     for rule in RULES:
         click.echo(
@@ -190,6 +300,7 @@ def rules() -> None:
 @click.argument(
     "directory", default=DEFAULT_CATALOG, type=click.Path(file_okay=False, path_type=Path)
 )
+@verbosity_options
 def init(directory: Path) -> None:
     """Scaffold a small starter catalog that validates, with the schema beside it.
 
@@ -197,6 +308,8 @@ def init(directory: Path) -> None:
     Example:
       pricegen init pricing && pricegen validate pricing
     """
+    from . import emit
+    from .starter import STARTER_CATALOG
     from .validate import schema_text
 
     targets = {
@@ -210,7 +323,7 @@ def init(directory: Path) -> None:
         )
     for path, content in targets.items():
         emit.atomic_write(path, content)
-        click.echo(f"created {path}", err=True)
+        info(f"created {path}")
 
 
 # -- quote and check: run the generated evaluator -------------------------------
@@ -229,12 +342,17 @@ def _number(text: str):
 
 
 def _pairs(ctx, param, values) -> dict:
+    """KEY=VALUE options as a dict; a key given twice is refused, never "the last wins"."""
     result = {}
     for item in values:
         key, sep, value = item.partition("=")
         if not sep or not key or not value:
             raise click.BadParameter(
                 f'"{item}" is not KEY=VALUE, e.g. seats=20.', ctx=ctx, param=param
+            )
+        if key in result:
+            raise click.BadParameter(
+                f'"{key}" is given twice; expected each {key}=... once.', ctx=ctx, param=param
             )
         result[key] = _number(value)
     return result
@@ -256,7 +374,7 @@ def _moment(ctx, param, value):
     return moment
 
 
-def subscription_options(command):
+def subscription_options(command: F) -> F:
     options = [
         click.option("--plan", default=None, help="Plan id (required unless --scenarios)."),
         click.option("--period", default=None, help="Billing period [default: the plan's first]."),
@@ -295,12 +413,6 @@ def subscription_options(command):
             "--existing", is_flag=True, help="A subscription made before its plan was archived."
         ),
         click.option("--trial", is_flag=True, help="The plan is being trialled."),
-        click.option(
-            "--json",
-            "as_json",
-            is_flag=True,
-            help="Print to_dict() as JSON (money as decimal strings).",
-        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -321,16 +433,17 @@ def _subscription(module, opts: dict):
     )
 
 
-def _run_evaluator(catalog: str, action):
+def _run_evaluator(catalog: str, action, env: str | None = None):
     """Compile, load the generated module, run ``action``; PricingError exits 3."""
     from .runtime import load_evaluator
 
-    build = compile_or_exit(catalog, False, "text")
+    build = compile_or_exit(catalog, False, "text", env)
+    assert build.catalog is not None  # compile_or_exit exits on errors
     module = load_evaluator(build.catalog, Config(include_drafts=True))
     try:
         return module, action(module)
     except module.PricingError as exc:
-        click.echo(f"error: {exc} [{type(exc).__name__}]", err=True)
+        click.echo(f"error: {one_line(str(exc))} [{type(exc).__name__}]", err=True)
         sys.exit(EXIT_CATALOG)
 
 
@@ -351,43 +464,62 @@ def _run_evaluator(catalog: str, action):
     default=None,
     help="Quote every subscription in a scenarios file instead.",
 )
-@click.option(
-    "--markdown",
-    "as_markdown",
-    is_flag=True,
-    help="With --scenarios: a Markdown table, e.g. for a pull-request comment.",
+@output_format_option(
+    ("text", "json", "markdown"),
+    {"--json": "json", "--markdown": "markdown"},
+    "text, json (to_dict(), money as decimal strings), or with --scenarios markdown "
+    "(a table for a pull-request comment).",
 )
-def quote(catalog, usage, as_json, scenarios, as_markdown, **opts) -> None:
+@click.option(
+    "--at",
+    "at",
+    callback=_moment,
+    default=None,
+    help="The moment of the quote, ISO 8601 with timezone: a trial that has ended is "
+    "quoted as downgraded or cancelled.",
+)
+@env_option()
+@verbosity_options
+def quote(catalog, usage, scenarios, output_format, at, env, **opts) -> None:
     """Price one subscription for one period, line by line.
 
     \b
     Examples:
       pricegen quote pricing/ --plan pro --period annual --currency EUR \\
           --quantity seats=20 --usage api-calls=1500000 --addon extra-seats=2
-      pricegen quote pricing/ --plan pro --quantity seats=5 --json
-      pricegen quote pricing/ --scenarios scenarios.yaml --markdown
+      pricegen quote pricing/ --plan pro --quantity seats=5 --output-format json
+      pricegen quote pricing/ --plan pro --quantity seats=5 --trial \\
+          --started-at 2026-01-01T00:00:00Z --at 2026-02-01T00:00:00Z
+      pricegen quote pricing/ --scenarios scenarios.yaml --output-format markdown
     """
+    if output_format == "markdown" and scenarios is None:
+        raise click.UsageError("markdown formats a --scenarios run; give --scenarios FILE.")
     if scenarios is not None:
         from .scenarios import run_cli
 
-        single = [
-            f"--{k.rstrip('s').replace('_', '-')}" for k, v in opts.items() if v and k != "as_json"
-        ]
+        single = [f"--{k.rstrip('s').replace('_', '-')}" for k, v in opts.items() if v]
+        if at is not None:
+            single.append("--at")
         if usage or single:
             raise click.UsageError(
                 "--scenarios quotes the subscriptions in the file; "
                 f"drop {', '.join(single or ['--usage'])}."
             )
 
-        output = "json" if as_json else "markdown" if as_markdown else "text"
-        sys.exit(run_cli(catalog, scenarios, output))
+        if catalog == "-":
+            raise click.UsageError("--scenarios reads the catalog from a path, not from '-'.")
+        sys.exit(run_cli(catalog, scenarios, output_format, env=env))
     if opts["plan"] is None:
         raise click.UsageError("Missing option '--plan' (or give --scenarios FILE).")
-    module, result = _run_evaluator(catalog, lambda m: m.quote(_subscription(m, opts), usage=usage))
-    if as_json:
+    from . import present
+
+    module, result = _run_evaluator(
+        catalog, lambda m: m.quote(_subscription(m, opts), usage=usage, now=at), env
+    )
+    if output_format == "json":
         click.echo(present.quote_json(result), nl=False)
     else:
-        click.echo(present.quote_text(result, module.format_money), nl=False)
+        click.echo(present.quote_text(result, module), nl=False)
 
 
 @main.command(name="check")
@@ -410,7 +542,12 @@ def quote(catalog, usage, as_json, scenarios, as_markdown, **opts) -> None:
     default=None,
     help="The moment of the check, ISO 8601 with timezone.",
 )
-def check_command(catalog, feature, usage, requested, at, as_json, **opts) -> None:
+@output_format_option(
+    ("text", "json"), {"--json": "json"}, "text, or json (to_dict(), money as decimal strings)."
+)
+@env_option()
+@verbosity_options
+def check_command(catalog, feature, usage, requested, at, output_format, env, **opts) -> None:
     """May this subscription use this feature now? Exit 0 either way; read the answer.
 
     \b
@@ -420,25 +557,25 @@ def check_command(catalog, feature, usage, requested, at, as_json, **opts) -> No
     """
     if opts["plan"] is None:
         raise click.UsageError("Missing option '--plan'.")
-    _, result = _run_evaluator(
+    from . import present
+
+    module, result = _run_evaluator(
         catalog,
         lambda m: m.check(
             _subscription(m, opts), feature, usage=usage, requested=requested, now=at
         ),
+        env,
     )
-    if as_json:
+    if output_format == "json":
         click.echo(present.decision_json(result), nl=False)
     else:
-        click.echo(present.decision_text(result), nl=False)
+        click.echo(present.decision_text(result, module), nl=False)
 
 
-from .cli_review import analyze, diff, lint  # noqa: E402
-
-main.add_command(diff)
-main.add_command(lint)
-main.add_command(analyze)
-
-from .cli_sql import rate, sql  # noqa: E402
-
-main.add_command(sql)
-main.add_command(rate)
+# The review commands import their cores only when run (see PricegenGroup).
+main.add_lazy_command("diff", "pricegen.cli_review:diff")
+main.add_lazy_command("lint", "pricegen.cli_review:lint")
+main.add_lazy_command("analyze", "pricegen.cli_review:analyze")
+main.add_lazy_command("conformance", "pricegen.cli_conformance:conformance_command")
+main.add_lazy_command("sql", "pricegen.cli_sql:sql")
+main.add_lazy_command("rate", "pricegen.cli_sql:rate")

@@ -9,8 +9,8 @@ command prints problems the same way.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from enum import Enum
 
 
@@ -31,13 +31,18 @@ class Diagnostic:
     rule: str
     message: str
     severity: Severity = Severity.ERROR
+    # Where the key or value ends (exclusive, as in SARIF and LSP); 0 until
+    # spans.with_ends() finds it for a machine format.
+    end_line: int = 0
+    end_col: int = 0
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
-    def to_dict(self) -> dict:
-        return {
+    def to_dict(self) -> dict[str, object]:
+        """The diagnostic as JSON data; end positions only once they are known."""
+        data: dict[str, object] = {
             "path": self.path,
             "line": self.line,
             "col": self.col,
@@ -45,6 +50,9 @@ class Diagnostic:
             "severity": self.severity.value,
             "message": self.message,
         }
+        if self.end_line:
+            data["end_line"], data["end_col"] = self.end_line, self.end_col
+        return data
 
 
 def error(loc: Location, rule: str, message: str) -> Diagnostic:
@@ -75,22 +83,45 @@ def normalize(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> lis
     """Sort and deduplicate; under ``strict`` every warning becomes an error."""
     items = set(diagnostics)
     if strict:
-        items = {
-            Diagnostic(d.path, d.line, d.col, d.rule, d.message, Severity.ERROR) for d in items
-        }
+        items = {replace(d, severity=Severity.ERROR) for d in items}
     return sorted(items)
 
 
-def format_text(diagnostics: Iterable[Diagnostic]) -> str:
+def _plain(text: str, _role: str) -> str:
+    return text
+
+
+def format_text(
+    diagnostics: Iterable[Diagnostic], *, paint: Callable[[str, str], str] = _plain
+) -> str:
+    """One line per diagnostic, whatever the catalog's text holds (see escape.py).
+
+    ``paint(text, role)`` styles the parts (roles: path, error, warning, rule),
+    for colour on a terminal; by default the text stays plain. Catalog text is
+    escaped before it is painted, so it cannot carry escape sequences of its own.
+    """
+    from .escape import one_line
+
     return "".join(
-        f"{d.path}:{d.line}:{d.col}: {d.severity.value}: {d.message} [{d.rule}]\n"
+        f"{paint(f'{one_line(d.path)}:{d.line}:{d.col}:', 'path')} "
+        f"{paint(d.severity.value + ':', d.severity.value)} {one_line(d.message)} "
+        f"{paint(f'[{d.rule}]', 'rule')}\n"
         for d in diagnostics
     )
 
 
 def format_json(diagnostics: Iterable[Diagnostic]) -> str:
-    payload = [d.to_dict() for d in diagnostics]
+    """A JSON array: each diagnostic's fields, its end when known, and its rule's ``doc``."""
+    from .ruledocs import doc_link
+
+    payload = [{**d.to_dict(), "doc": doc_link(d.rule)} for d in diagnostics]
     return json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def format_sarif(diagnostics: Iterable[Diagnostic]) -> str:
+    from .sarif import sarif_log
+
+    return json.dumps(sarif_log(list(diagnostics)), indent=2, ensure_ascii=False) + "\n"
 
 
 def _github_escape(text: str, *, prop: bool = False) -> str:
@@ -116,7 +147,12 @@ def format_github(diagnostics: Iterable[Diagnostic]) -> str:
     return "".join(lines)
 
 
-FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}
+FORMATTERS: dict[str, Callable[[list[Diagnostic]], str]] = {
+    "text": format_text,
+    "json": format_json,
+    "github": format_github,
+    "sarif": format_sarif,
+}
 
 
 def summary(diagnostics: list[Diagnostic]) -> str:

@@ -40,6 +40,7 @@ import shutil
 import stat
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -207,6 +208,29 @@ def _kind(mode: int) -> str:
 # -- planning -------------------------------------------------------------------------
 
 
+def check_output_directory(out: Path) -> None:
+    """UnsafePathError unless ``out`` is a directory, or can be made as one.
+
+    Says what is wrong with the path itself (a file where the directory
+    should be, a device, a file above it) before anything inside it is looked at.
+    """
+    out = Path(out)
+    for path in (out, *out.parents):
+        try:
+            mode = os.stat(path).st_mode  # the user named it: links are followed
+        except FileNotFoundError:
+            continue
+        except NotADirectoryError:
+            continue  # a parent is not a directory: found further up
+        if stat.S_ISDIR(mode):
+            return
+        what = "The output directory" if path == out else f'"{path}", above the output directory,'
+        raise UnsafePathError(
+            f"{what} is {_kind(mode)}, not a directory; expected a directory "
+            "(or a path where one can be made)."
+        )
+
+
 def plan(out: Path, files: dict[str, str]) -> Plan:
     """Compare ``files`` with the output directory; reads only, never writes.
 
@@ -214,10 +238,12 @@ def plan(out: Path, files: dict[str, str]) -> Plan:
     so that what is compared is a complete set.
     """
     out = Path(out)
+    check_output_directory(out)
     _roll_forward(_real(out))
     targets = {name: _owned_path(out, safe_relative(name), strict=True) for name in sorted(files)}
     result = Plan()
     for name, target in targets.items():
+        assert target is not None  # strict: an unsafe path raised instead
         current = _read(target)
         if current is None:
             result.create.append(name)
@@ -258,9 +284,66 @@ def write(out: Path, files: dict[str, str]) -> Plan:
     with _locked(real.parent):
         _recover(real)
         changes = plan(out, files)
+        if changes.changed:
+            _check_replaceable(real, changes)
         if changes.changed and (_cwd_inside(real) or not _swap_write(real, files, changes)):
             _write_in_place(real, files, changes)
     return changes
+
+
+# Inode flags (linux/fs.h): a file so marked cannot be replaced or removed, even by root.
+_FS_IOC_GETFLAGS = 0x80086601
+_FS_IMMUTABLE_FL, _FS_APPEND_FL = 0x10, 0x20
+
+
+def _check_replaceable(out: Path, changes: Plan) -> None:
+    """UnsafePathError, before anything is written, for an old file that cannot be replaced.
+
+    The swap leaves the old set to be removed after the new one is in place;
+    a file that cannot be removed (immutable, append-only, or in a directory
+    this process may not write) would leave a half-removed tree behind.
+    """
+    for name in changes.update + changes.delete:
+        path = out / name
+        for target in (path, *[out / p for p in PurePosixPath(name).parents if p.parts]):
+            problem = _unremovable(target)
+            if problem:
+                raise UnsafePathError(
+                    f'Cannot replace "{name}": {problem}; nothing was written '
+                    "(clear the flag or fix the permissions, then generate again)."
+                )
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            raise UnsafePathError(
+                f'Cannot replace "{name}": its directory is not writable; nothing was written.'
+            )
+
+
+def _unremovable(path: Path) -> str | None:
+    """Why ``path`` cannot be removed or renamed, as far as its inode flags tell."""
+    try:
+        import array
+        import fcntl
+    except ImportError:  # pragma: no cover - not Linux-like
+        return None
+    try:
+        fd = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        )
+    except OSError:
+        return None  # unreadable: the write itself will say what is wrong
+    try:
+        flags = array.array("i", [0])
+        fcntl.ioctl(fd, _FS_IOC_GETFLAGS, flags, True)
+    except OSError:
+        return None  # the file system keeps no such flags
+    finally:
+        os.close(fd)
+    shown = "it" if path.is_file() else f'the directory "{path.name}"'
+    if flags[0] & _FS_IMMUTABLE_FL:
+        return f"{shown} is immutable (chattr +i)"
+    if flags[0] & _FS_APPEND_FL:
+        return f"{shown} is append-only (chattr +a)"
+    return None
 
 
 def _real(out: Path) -> Path:
@@ -284,7 +367,7 @@ def _cwd_inside(out: Path) -> bool:
 
 
 @contextlib.contextmanager
-def _locked(directory: Path):
+def _locked(directory: Path) -> Iterator[None]:
     """An exclusive lock on the parent directory: one generate per output at a time."""
     try:
         import fcntl
@@ -341,6 +424,13 @@ def _swap_write(out: Path, files: dict[str, str], changes: Plan) -> bool:
             _rmtree(stage)  # else a journaled swap is half done: the next run rolls it forward
         raise
     _rmtree(stage)  # the old tree, after an exchange
+    if os.path.lexists(stage):  # _check_replaceable missed a reason; say so, never exit 0
+        raise OSError(
+            errno.EPERM,
+            "the new outputs are in place, but the old ones could not all be removed "
+            f"from {stage.name} beside the output directory; remove it by hand",
+            str(stage),
+        )
     return True
 
 
@@ -385,10 +475,10 @@ def _mirror(src: Path, dst: Path, prefix: str, skip: set[str]) -> None:
 # renameat2(2) flags and the "current directory" file descriptor.
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
-_renameat2 = None
+_renameat2: Callable[..., int] | bool | None = None  # None: not looked up yet
 
 
-def _renameat2_function():
+def _renameat2_function() -> Callable[..., int] | bool:
     global _renameat2
     if _renameat2 is None:
         try:
@@ -410,7 +500,7 @@ def _renameat2_function():
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically; False when the system cannot (then nothing happened)."""
     function = _renameat2_function()
-    if not function:
+    if isinstance(function, bool):  # False: the system has no renameat2
         return False
     if function(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
         return True
@@ -476,17 +566,26 @@ def _rmtree(path: Path) -> None:
     if os.path.islink(path):
         os.unlink(path)
     elif os.path.lexists(path):
+        force = _rmtree_inside(Path(path))
         if sys.version_info >= (3, 12):
-            shutil.rmtree(path, onexc=_force)
+            shutil.rmtree(path, onexc=force)
         else:
-            shutil.rmtree(path, onerror=_force)
+            shutil.rmtree(path, onerror=force)
 
 
-def _force(function, path, _exc) -> None:
-    """rmtree's second chance: make a read-only directory writable, then retry."""
-    with contextlib.suppress(OSError):
-        os.chmod(os.path.dirname(path), 0o700)
-        function(path)
+def _rmtree_inside(root: Path) -> Callable[[Callable[[str], object], str, object], None]:
+    """rmtree's second chance inside ``root``: make a read-only directory there writable,
+    then retry. Never a directory outside ``root``: the user's parent stays as it was."""
+
+    def force(function: Callable[[str], object], path: str, _exc: object) -> None:
+        parent = Path(os.path.dirname(path))
+        if parent != root and root not in parent.parents:
+            return
+        with contextlib.suppress(OSError):
+            os.chmod(parent, 0o700)
+            function(path)
+
+    return force
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -548,7 +647,7 @@ def check_messages(changes: Plan) -> list[str]:
 
 
 def unified_diff(out: Path, files: dict[str, str], changes: Plan) -> str:
-    chunks = []
+    chunks: list[str] = []
     for name in changes.create + changes.update + changes.delete:
         path = _owned_path(Path(out), PurePosixPath(name), strict=False)
         old = (_read(path) if path is not None else None) or ""

@@ -9,10 +9,10 @@ the inherited ones.
 from __future__ import annotations
 
 from dataclasses import replace
-
-from babel.numbers import get_currency_precision
+from typing import Any
 
 from .checks import plan_periods
+from .currencies import minor_units as default_minor_units
 from .merge import Entry, RawCatalog
 from .model import Addon, Catalog, Charge, Entitlement, Feature, Plan, Product, Tier, Trial
 from .money import PERIODS, Price, amount, expand_money, expand_price, order_price
@@ -30,7 +30,7 @@ def lower(raw: RawCatalog) -> Catalog:
 def _product(data) -> Product:
     currencies = tuple(data["currencies"])
     overrides = data.get("minor_units") or {}
-    minor_units = {c: overrides.get(c, get_currency_precision(c)) for c in currencies}
+    minor_units = {c: overrides.get(c, default_minor_units(c)) for c in currencies}
     return Product(
         id=data["id"],
         name=data["name"],
@@ -41,13 +41,20 @@ def _product(data) -> Product:
         rounding=data.get("rounding", "half_up"),
         minor_units=minor_units,
         locale=data.get("locale", "en_US"),
+        metadata=_metadata(data),
     )
+
+
+def _metadata(data) -> dict[str, str]:
+    """Passed through as written: text keys and text values, in author order."""
+    return dict(data.get("metadata") or {})
 
 
 def _feature(entry: Entry) -> Feature:
     unit = entry.get("unit")
     if isinstance(unit, str):
         unit = (unit, unit)
+    singular_plural: tuple[str, str] | None = (unit[0], unit[1]) if unit else None
     kind = entry.get("type")
     return Feature(
         id=entry.id,
@@ -55,20 +62,21 @@ def _feature(entry: Entry) -> Feature:
         description=entry.get("description", ""),
         group=entry.get("group", ""),
         type=kind,
-        unit=tuple(unit) if unit else None,
+        unit=singular_plural,
         values=tuple(entry.get("values") or ()),
         meter=entry.get("meter", "incremental") if kind == "metered" else None,
+        metadata=_metadata(entry.data),
         loc=entry.loc(key=True),
     )
 
 
-def entitlement(feature: Feature, value, source: str, loc) -> Entitlement:
+def entitlement(feature: Feature, value: Any, source: str, loc: Any) -> Entitlement:
     """Expand one entitlement shorthand for ``feature``; the checks passed already."""
     base = {"feature": feature.id, "type": feature.type, "source": source, "loc": loc}
     if value is False:
         return Entitlement(**base, granted=False)
-    full = value if isinstance(value, dict) else {}
-    common = {
+    full: Any = value if isinstance(value, dict) else {}
+    common: dict[str, Any] = {
         **base,
         "variable": bool(full.get("variable")),
         "behavior": full.get("behavior"),
@@ -76,13 +84,13 @@ def entitlement(feature: Feature, value, source: str, loc) -> Entitlement:
     if feature.type == "boolean":
         return Entitlement(**common, granted=full.get("enabled", True) if full else True)
     if feature.type == "config":
-        raw = full.get("value") if full else value
+        raw: Any = full.get("value") if full else value
         return Entitlement(**common, value=None if raw is None else amount(raw))
     if feature.type == "enum":
         chosen = full.get("values", ()) if full else value
         order = [v for v in feature.values if v in chosen]
         return Entitlement(**common, values=tuple(order))
-    limit = full.get("limit") if full else value
+    limit: Any = full.get("limit") if full else value
     return Entitlement(
         **common,
         limit=None if limit in (None, "unlimited") else int(limit),
@@ -133,6 +141,7 @@ def _plan(raw: RawCatalog, product: Product, features, entry: Entry) -> Plan:
             if fid in charges
         ),
         entitlements=_entitlements(features, entry),
+        metadata=_metadata(entry.data),
         loc=entry.loc(key=True),
     )
 
@@ -202,5 +211,6 @@ def _addon(raw: RawCatalog, product: Product, features, entry: Entry) -> Addon:
         excludes=tuple(entry.get("excludes") or ()),
         price=_price(entry.get("price"), periods, product) or {},
         entitlements=ents,
+        metadata=_metadata(entry.data),
         loc=entry.loc(key=True),
     )

@@ -8,6 +8,7 @@ diagnostics can point into it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .diagnostics import Diagnostic, Location, error
 from .source import SourceFile, YamlMap
@@ -27,7 +28,7 @@ class Entry:
     def loc(self, *path, key: bool = False) -> Location:
         return self.source.locate((self.section, self.id, *path), key=key)
 
-    def get(self, key: str, default=None):
+    def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)
 
 
@@ -51,13 +52,14 @@ def merge(sources: list[SourceFile]) -> tuple[RawCatalog | None, list[Diagnostic
     sections: dict[str, dict[str, Entry]] = {name: {} for name in SECTIONS}
     for source in sources:
         for section, entries in sections.items():
-            for entry_id, data in (source.data.get(section) or {}).items():
+            document: Any = source.data  # a mapping: the schema said so
+            for entry_id, data in (document.get(section) or {}).items():
                 entry = Entry(section, entry_id, data, source)
                 if entry_id in entries:
                     diagnostics.append(_duplicate(entries[entry_id], entry))
                 else:
                     entries[entry_id] = entry
-    if product is None:
+    if product is None or product_source is None:
         return None, diagnostics
     raw = RawCatalog(
         product,
@@ -113,7 +115,7 @@ def _extends_depths(plans: dict[str, Entry]) -> dict[str, int]:
     depths: dict[str, int] = {}
     for start in plans:
         path, on_path = [], set()
-        current = start
+        current: str | None = start
         while current in plans and current not in depths and current not in on_path:
             on_path.add(current)
             path.append(current)

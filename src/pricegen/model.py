@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
+from functools import cache
+from typing import Any
 
 from .diagnostics import Location
 from .money import Money, Price, text
@@ -21,6 +23,29 @@ NOWHERE = Location("<catalog>")
 
 def _loc() -> Location:
     return field(default=NOWHERE, compare=False, repr=False, metadata={"canonical": False})
+
+
+def _if_set(default_factory=None):
+    """A field written to the canonical data only when it has a value.
+
+    ``metadata`` and ``environment`` are new to the language; leaving them out
+    when unset keeps every output of a catalog that does not use them as it was.
+    """
+    if default_factory is None:
+        return field(default=None, metadata={"canonical": "if_set"})
+    return field(default_factory=default_factory, metadata={"canonical": "if_set"})
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The environment a catalog was resolved for (``product.environments``)."""
+
+    name: str
+    type: str  # production | non-production
+
+    @property
+    def is_production(self) -> bool:
+        return self.type == "production"
 
 
 @dataclass(frozen=True)
@@ -34,6 +59,8 @@ class Product:
     rounding: str
     minor_units: dict[str, int]
     locale: str
+    metadata: dict[str, str] = _if_set(dict)
+    environment: Environment | None = _if_set()
 
     @property
     def default_currency(self) -> str:
@@ -50,6 +77,7 @@ class Feature:
     unit: tuple[str, str] | None  # (singular, plural)
     values: tuple[str, ...]  # enum features
     meter: str | None  # fluctuating | incremental, metered features
+    metadata: dict[str, str] = _if_set(dict)
     loc: Location = _loc()
 
 
@@ -118,6 +146,7 @@ class Plan:
     price: Price | None
     charges: tuple[Charge, ...]
     entitlements: dict[str, Entitlement]  # effective, after inheritance
+    metadata: dict[str, str] = _if_set(dict)
     loc: Location = _loc()
 
     @property
@@ -137,6 +166,7 @@ class Addon:
     excludes: tuple[str, ...]
     price: Price
     entitlements: dict[str, Entitlement]
+    metadata: dict[str, str] = _if_set(dict)
     loc: Location = _loc()
 
 
@@ -153,9 +183,9 @@ def to_data(value: object) -> object:
     """Plain JSON-ready data: dataclasses to dicts, Decimal to decimal strings."""
     if is_dataclass(value) and not isinstance(value, type):
         return {
-            f.name: to_data(getattr(value, f.name))
-            for f in fields(value)
-            if f.metadata.get("canonical", True)
+            name: to_data(getattr(value, name))
+            for name, if_set in _canonical_fields(type(value))
+            if not if_set or getattr(value, name)
         }
     if isinstance(value, Decimal):
         return text(value)
@@ -166,7 +196,17 @@ def to_data(value: object) -> object:
     return value
 
 
-def canonical_data(catalog: Catalog) -> dict:
+@cache
+def _canonical_fields(cls: type) -> tuple[tuple[str, bool], ...]:
+    """(name, written only when set) of each field of ``cls`` in the canonical data."""
+    return tuple(
+        (f.name, f.metadata.get("canonical") == "if_set")
+        for f in fields(cls)
+        if f.metadata.get("canonical", True)
+    )
+
+
+def canonical_data(catalog: Catalog) -> dict[str, Any]:
     """The catalog as plain data. Key order is sorted on output, so the order
     of features, plans and add-ons is recorded explicitly in ``order``."""
     data = to_data(catalog)

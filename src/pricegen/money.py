@@ -19,7 +19,8 @@ Price = dict[str, Money]
 def amount(value: int | Decimal | str) -> Decimal:
     """A schema-valid amount (int, Decimal or decimal string) as a canonical Decimal."""
     result = value if isinstance(value, Decimal) else Decimal(str(value))
-    if result == result.to_integral_value() and result.as_tuple().exponent > 0:
+    exponent = result.as_tuple().exponent  # an int: amounts are finite
+    if result == result.to_integral_value() and isinstance(exponent, int) and exponent > 0:
         result = result.quantize(Decimal(1))  # 1E+3 -> 1000
     return result.copy_abs() if result.is_zero() else result
 
@@ -55,7 +56,8 @@ def expand_price(value: object, periods: tuple[str, ...], currencies: tuple[str,
     that lowering never fails.
     """
     if is_period_map(value):
-        return {p: expand_money(v, currencies) for p, v in value.items()}  # type: ignore[union-attr]
+        assert isinstance(value, dict)  # is_period_map says so
+        return {p: expand_money(v, currencies) for p, v in value.items()}
     money = expand_money(value, currencies)
     return {p: dict(money) for p in periods}
 

@@ -10,13 +10,20 @@ Configuration, in ``pyproject.toml`` (``[tool.pytest.ini_options]``),
 
     pricegen_catalog = "pricing"              # compile this catalog (file or directory)
     pricegen_scenarios = "scenarios.yaml"
+    pricegen_env = "staging"                  # optional: an environment of the catalog
     # or test the generated evaluator instead of compiling the catalog:
     # pricegen_module = "generated/acme_pricing.py"   (a file, or an importable module name)
 
 Paths are relative to the ini file's directory. ``--pricegen-catalog``,
-``--pricegen-module`` and ``--pricegen-scenarios`` override them, relative
-to the current directory; ``@pytest.mark.pricegen(catalog=..., module=...,
-scenarios=...)`` overrides them for one test, relative to its file.
+``--pricegen-module``, ``--pricegen-scenarios`` and ``--pricegen-env``
+override them, relative to the current directory;
+``@pytest.mark.pricegen(catalog=..., module=..., scenarios=..., env=...)``
+overrides them for one test, relative to its file.
+
+The environment is the one the marker or ``--pricegen-env`` names, else
+the one the scenarios file names (``environment:``), else ``pricegen_env``,
+else the catalog's default. A scenarios file that names another environment
+than the evaluator's is an error (spec/scenarios.md).
 
 The test, one per scenario, with syrupy's ``snapshot``::
 
@@ -67,6 +74,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="pricegen scenarios file for pricing_scenario tests.",
     )
+    group.addoption(
+        "--pricegen-env",
+        metavar="NAME",
+        default=None,
+        help="Environment of the catalog to compile (product.environments).",
+    )
     parser.addini(
         "pricegen_catalog",
         "pricegen catalog (file or directory), relative to the ini file.",
@@ -80,27 +93,48 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "pricegen_scenarios", "pricegen scenarios file, relative to the ini file.", default=""
     )
+    parser.addini(
+        "pricegen_env",
+        "Environment of the catalog, for scenarios files that name none.",
+        default="",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "pricegen(catalog=None, module=None, scenarios=None): the pricegen catalog or evaluator "
-        "module and scenarios file of this test's pricing_scenario "
+        "pricegen(catalog=None, module=None, scenarios=None, env=None): the pricegen catalog or "
+        "evaluator module, scenarios file and environment of this test's pricing_scenario "
         "(paths relative to the test file).",
     )
     config.stash[_CACHE] = {}
 
 
 class _Settings:
-    """Where the catalog (or module) and the scenarios come from, as absolute paths."""
+    """Where the catalog (or module) and the scenarios come from, as absolute paths,
+    and the environment asked for: ``env`` explicitly (marker, command line),
+    ``default_env`` for files that name none (the ini file)."""
 
-    def __init__(self, catalog: Path | None, module: str | Path | None, scenarios: Path | None):
+    def __init__(
+        self,
+        catalog: Path | None,
+        module: str | Path | None,
+        scenarios: Path | None,
+        env: str | None = None,
+        default_env: str | None = None,
+    ):
         self.catalog, self.module, self.scenarios = catalog, module, scenarios
+        self.env, self.default_env = env, default_env
 
     @property
     def key(self) -> tuple:
-        return (str(self.catalog), str(self.module), str(self.scenarios))
+        return (
+            str(self.catalog),
+            str(self.module),
+            str(self.scenarios),
+            self.env,
+            self.default_env,
+        )
 
 
 def _settings(
@@ -120,15 +154,24 @@ def _settings(
 
     def path(name: str) -> Path | None:
         raw, root = value(name)
-        return None if raw is None else (root / os.path.expanduser(str(raw))).resolve()
+        if raw is None or root is None:
+            return None
+        return (root / os.path.expanduser(str(raw))).resolve()
 
     raw_module, module_root = value("module")
     module: str | Path | None = None
     if raw_module is not None:
         raw_module = str(raw_module)
         is_file = raw_module.endswith(".py") or "/" in raw_module or os.sep in raw_module
+        assert module_root is not None  # value() gives a root with every value
         module = (module_root / raw_module).resolve() if is_file else raw_module
-    return _Settings(path("catalog"), module, path("scenarios"))
+    explicit = (marker.kwargs.get("env") if marker is not None else None) or config.getoption(
+        "--pricegen-env"
+    )
+    default = config.getini("pricegen_env") or None
+    return _Settings(
+        path("catalog"), module, path("scenarios"), str(explicit) if explicit else None, default
+    )
 
 
 _HOW_TO = (
@@ -148,6 +191,14 @@ class PricegenConfigError(Exception):
     """The plugin's configuration, the catalog or the scenarios file has problems."""
 
 
+class _UnknownEnvironment(PricegenConfigError):
+    """The environment to compile is not one the catalog declares."""
+
+    def __init__(self, message: str, cause) -> None:
+        super().__init__(message)
+        self.cause = cause
+
+
 def _shown(config: pytest.Config, path: Path) -> str:
     """A path as the user would type it from where pytest was started."""
     try:
@@ -156,13 +207,13 @@ def _shown(config: pytest.Config, path: Path) -> str:
         return str(path)
 
 
-def _evaluator(config: pytest.Config, settings: _Settings):
-    """The evaluator module: imported, or compiled from the catalog (cached)."""
+def _evaluator(config: pytest.Config, settings: _Settings, env: str | None = None):
+    """The evaluator module: imported, or compiled from the catalog for ``env`` (cached)."""
     cache = config.stash[_CACHE]
-    key = ("evaluator", str(settings.module), str(settings.catalog))
+    key = ("evaluator", str(settings.module), str(settings.catalog), env)
     if key not in cache:
         try:
-            cache[key] = (_load_evaluator(config, settings), None)
+            cache[key] = (_load_evaluator(config, settings, env), None)
         except PricegenConfigError as exc:
             cache[key] = (None, exc)
     module, problem = cache[key]
@@ -171,9 +222,11 @@ def _evaluator(config: pytest.Config, settings: _Settings):
     return module
 
 
-def _load_evaluator(config: pytest.Config, settings: _Settings):
+def _load_evaluator(config: pytest.Config, settings: _Settings, env: str | None):
     if settings.module is not None:
-        return _import_evaluator(config, settings.module)
+        module = _import_evaluator(config, settings.module)
+        _check_module_environment(module, settings)
+        return module
     if settings.catalog is None:
         raise PricegenConfigError(f"pricegen: no catalog to quote; {_HOW_TO}")
     if not settings.catalog.exists():
@@ -183,14 +236,31 @@ def _load_evaluator(config: pytest.Config, settings: _Settings):
         )
     from .config import Config
     from .diagnostics import format_text, summary
-    from .pipeline import compile_catalog
+    from .pipeline import UnknownEnvironmentError, compile_catalog
     from .runtime import load_evaluator
 
-    build = compile_catalog(settings.catalog, display=_shown(config, settings.catalog))
+    try:
+        build = compile_catalog(settings.catalog, display=_shown(config, settings.catalog), env=env)
+    except UnknownEnvironmentError as exc:
+        raise _UnknownEnvironment(f"pricegen: {exc} (pricegen_env, --pricegen-env)", exc) from None
     if not build.ok:
         text = format_text(build.diagnostics) + summary(build.diagnostics)
         raise PricegenConfigError(f"pricegen: the catalog has errors:\n{text}")
+    assert build.catalog is not None  # build.ok
     return load_evaluator(build.catalog, Config(include_drafts=True))
+
+
+def _check_module_environment(module, settings: _Settings) -> None:
+    """A generated module is for one environment; asking for another is a mistake."""
+    wanted = settings.env or settings.default_env
+    actual = getattr(module, "ENVIRONMENT", None)
+    if wanted is not None and wanted != actual:
+        shown = f'"{actual}"' if actual is not None else "a catalog without environments"
+        raise PricegenConfigError(
+            f"pricegen: the evaluator module {getattr(module, '__file__', module)} is generated "
+            f'for {shown}, not "{wanted}"; expected the module of "{wanted}" '
+            "(pricegen generate --env), or no pricegen_env."
+        )
 
 
 def _import_evaluator(config: pytest.Config, module: str | Path):
@@ -230,6 +300,7 @@ def _import_file(path: Path):
     if existing is not None or not name.isidentifier():
         name = f"_pricegen_evaluator_{abs(hash(str(path))):x}"
     spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None  # a .py file path always has both
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses look their module up while classes are built
     try:
@@ -266,17 +337,38 @@ def _load_suite(config: pytest.Config, settings: _Settings):
             f"pricegen: the scenarios file {_shown(config, settings.scenarios)} does not exist; "
             "expected a scenarios file (pricegen_scenarios)."
         )
-    module = _evaluator(config, settings)
     from .diagnostics import format_text, has_errors, summary
     from .scenarios import load
 
-    scenarios, diagnostics = load(
-        settings.scenarios, module.CATALOG, _shown(config, settings.scenarios)
-    )
+    shown = _shown(config, settings.scenarios)
+    env, where = _environment(settings, shown)
+    try:
+        module = _evaluator(config, settings, env)
+    except _UnknownEnvironment as exc:
+        if where is None:
+            raise
+        from .scenarios.suite import undeclared_message
+
+        text = f"{where}: error: {undeclared_message(exc.cause)} [SCENARIO_ENVIRONMENT_MISMATCH]"
+        raise PricegenConfigError(
+            f"pricegen: the scenarios file has errors:\n{text}\n1 error"
+        ) from None
+    scenarios, diagnostics = load(settings.scenarios, module.CATALOG, shown)
     if has_errors(diagnostics):
         text = format_text(diagnostics) + summary(diagnostics)
         raise PricegenConfigError(f"pricegen: the scenarios file has errors:\n{text}")
     return module, [PricingScenario(s, module) for s in scenarios]
+
+
+def _environment(settings: _Settings, shown: str):
+    """(environment to compile, where the scenarios file names it or None): the one
+    asked for explicitly, else the scenarios file's, else the ini file's."""
+    if settings.env is not None or settings.module is not None:
+        return settings.env or settings.default_env, None
+    from .scenarios.suite import file_environment
+
+    named, where = file_environment(settings.scenarios, shown)
+    return (named, where) if named else (settings.default_env, None)
 
 
 # -- the scenarios as tests ---------------------------------------------------------
@@ -374,7 +466,8 @@ def pricing_scenarios(pytestconfig) -> list[PricingScenario]:
 @pytest.fixture(scope="session")
 def pricing_evaluator(pytestconfig):
     """The configured evaluator module: compiled from the catalog, or imported."""
+    settings = _settings(pytestconfig)
     try:
-        return _evaluator(pytestconfig, _settings(pytestconfig))
+        return _evaluator(pytestconfig, settings, settings.env or settings.default_env)
     except PricegenConfigError as exc:
         pytest.fail(str(exc), pytrace=False)

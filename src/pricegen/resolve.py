@@ -30,7 +30,94 @@ def resolve(catalog: Catalog) -> tuple[Catalog, list[Diagnostic]]:
         diagnostics.extend(_inherited_variables(plan, entitlements))
         ancestors = (parent.id, *parent.ancestors) if parent else ()
         resolved[plan_id] = replace(plan, entitlements=entitlements, ancestors=ancestors)
-    return replace(catalog, plans=resolved), diagnostics
+    granted = {}
+    for plan_id in order:  # after inheritance: a grant by charge is not inherited
+        own = catalog.plans[plan_id]
+        plan, problems = _grant_charged_features(resolved[plan_id], own, catalog)
+        diagnostics.extend(problems)
+        granted[plan_id] = plan
+    result = replace(catalog, plans=granted)
+    diagnostics.extend(_addon_reset_mismatches(result))
+    return result, diagnostics
+
+
+def _grant_charged_features(plan: Plan, own: Plan, catalog: Catalog):
+    """A pay-as-you-go charge grants its feature: unlimited, unless an entitlement limits it.
+
+    That is what the charge means (Stigg's pay-as-you-go), so that check() and
+    quote() agree and tables show the feature. A plan that removes the feature
+    it charges for (``feature: false``) contradicts itself: an error. In-advance
+    charges need nothing here: the quantity bought becomes the limit.
+    """
+    entitlements = dict(plan.entitlements)
+    problems = []
+    for charge in plan.charges:
+        fid = charge.feature
+        if charge.billing != "in_arrears" or fid in entitlements:
+            continue
+        removed = own.entitlements.get(fid)
+        if removed is not None and not removed.granted:
+            message = (
+                f'Plan "{plan.id}" charges for "{fid}" on usage but removes it ({fid}: false); '
+                "expected the feature granted, or the charge dropped."
+            )
+            problems.append(error(removed.loc, "CHARGE_FEATURE_REMOVED", message))
+            continue
+        entitlements[fid] = Entitlement(
+            feature=fid, type="metered", unlimited=True, source=plan.id, loc=plan.loc
+        )
+    ordered = {fid: entitlements[fid] for fid in catalog.features if fid in entitlements}
+    return replace(plan, entitlements=ordered), problems
+
+
+def _addon_reset_mismatches(catalog: Catalog) -> list[Diagnostic]:
+    """An add-on grant with its own reset, on a plan whose grant resets otherwise, is an error.
+
+    The evaluator keeps one usage window per feature; folding a daily add-on
+    allowance into a monthly window would change what it means. A grant
+    without ``reset`` follows the plan's window.
+    """
+    problems = []
+    for addon in catalog.addons.values():
+        for fid, extra in addon.entitlements.items():
+            if extra.type != "metered" or extra.reset is None:
+                continue
+            for plan_id in addon.plans:
+                base = (
+                    catalog.plans[plan_id].entitlements.get(fid)
+                    if plan_id in catalog.plans
+                    else None
+                )
+                if base is None or (base.reset, base.reset_anchor) == (
+                    extra.reset,
+                    extra.reset_anchor,
+                ):
+                    continue
+                problems.append(
+                    error(
+                        extra.loc,
+                        "ADDON_RESET_MISMATCH",
+                        _reset_message(addon.id, plan_id, fid, base, extra),
+                    )
+                )
+                break
+    return problems
+
+
+def _reset_message(
+    addon_id: str, plan_id: str, fid: str, base: Entitlement, extra: Entitlement
+) -> str:
+    def window(ent: Entitlement) -> str:
+        if ent.reset is None:
+            return "never"
+        anchor = "" if ent.reset_anchor == "subscription_start" else f" ({ent.reset_anchor})"
+        return f"every {ent.reset}{anchor}"
+
+    return (
+        f'Add-on "{addon_id}" resets "{fid}" {window(extra)}, but plan "{plan_id}" resets it '
+        f"{window(base)}; expected the same reset and anchor as the plan, or no reset on the "
+        "add-on's grant (it then follows the plan's window)."
+    )
 
 
 def _cycles(plans: dict[str, Plan]) -> list[Diagnostic]:
@@ -51,7 +138,7 @@ def find_cycles(parents: dict[str, str | None]) -> list[list[str]]:
     cycles, reported = [], set()
     for start in order:
         chain, seen = [], set()
-        current = start
+        current: str | None = start
         while current in parents and current not in seen:
             seen.add(current)
             chain.append(current)

@@ -144,13 +144,67 @@ RULES: tuple[Rule, ...] = (
         "ADDON_REQUIRES_CONFLICT",
         "value",
         _E,
-        "An add-on neither requires itself nor requires what it excludes.",
+        "An add-on neither requires itself nor an add-on it excludes (either way round).",
     ),
     Rule(
         "TRIAL_EMPTY", "value", _E, "A trial has a duration (days or months) or a budget (credits)."
     ),
     Rule(
         "BILLING_PERIOD_UNDECLARED", "value", _E, "A plan sells only the product's billing periods."
+    ),
+    Rule(
+        "TRIAL_END_NO_DEFAULT",
+        "value",
+        _E,
+        "Trials that end in a downgrade have a default plan to downgrade to.",
+    ),
+    Rule(
+        "CHARGE_FEATURE_REMOVED",
+        "value",
+        _E,
+        "A plan does not charge for a feature it removes (feature: false).",
+    ),
+    Rule(
+        "ADDON_RESET_MISMATCH",
+        "value",
+        _E,
+        "An add-on's grant resets like the plan's grant of the same feature, on every plan "
+        "it works with.",
+    ),
+    # Environments and overlays; see spec/language.md, Environments
+    Rule(
+        "OVERLAY_SCHEMA",
+        "environment",
+        _E,
+        "An overlay file matches its JSON Schema (overlay.schema.json).",
+    ),
+    Rule(
+        "ENVIRONMENT_PRODUCTION_MULTIPLE",
+        "environment",
+        _E,
+        "At most one environment is production.",
+    ),
+    Rule(
+        "OVERLAY_ENVIRONMENT_UNKNOWN",
+        "environment",
+        _E,
+        "An overlay names an environment the product declares.",
+    ),
+    Rule("OVERLAY_DUPLICATE", "environment", _E, "An environment has at most one overlay file."),
+    Rule(
+        "OVERLAY_ADD_IN_PRODUCTION",
+        "environment",
+        _E,
+        "Only overlays of non-production environments add entries.",
+    ),
+    Rule(
+        "OVERLAY_ID_UNKNOWN", "environment", _E, "An overlay patches ids the base catalog defines."
+    ),
+    Rule(
+        "OVERLAY_REMOVE_MISSING",
+        "environment",
+        _E,
+        "A null in an overlay removes a key the base catalog has.",
     ),
     # Inheritance warnings
     Rule(
@@ -161,6 +215,14 @@ RULES: tuple[Rule, ...] = (
         "inheritance",
         _W,
         "A child plan does not drop a feature it inherits.",
+    ),
+    # pricegen analyze; see spec/review.md and spec/limits.md
+    Rule(
+        "ANALYZE_TOO_COMPLEX",
+        "analyze",
+        _E,
+        "analyze answers within its bounds of work and memory (spec/limits.md), "
+        "or stops and says which it met.",
     ),
     # Scenarios files (pricegen quote --scenarios, the pytest plugin); see spec/scenarios.md
     Rule(
@@ -228,6 +290,12 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "SCENARIO_TRIAL_NONE", "scenarios", _E, "Only plans that offer a trial are quoted in trial."
+    ),
+    Rule(
+        "SCENARIO_ENVIRONMENT_MISMATCH",
+        "scenarios",
+        _E,
+        "A scenarios file's environment is the one its evaluator was generated for.",
     ),
 )
 

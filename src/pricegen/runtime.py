@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import types
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from .config import Config
@@ -32,7 +33,7 @@ def load_source(source: str, module_name: str) -> types.ModuleType:
 
 
 @contextmanager
-def _registered(name: str, module: types.ModuleType):
+def _registered(name: str, module: types.ModuleType) -> Iterator[None]:
     """dataclasses look their module up in sys.modules while the class is built."""
     sys.modules[name] = module
     try:

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -38,7 +39,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 _DEPTH_MESSAGE = f"Nesting is deeper than {MAX_DEPTH} levels; expected a flatter document."
 
 
-class YamlMap(dict):
+class YamlMap(dict[str, Any]):
     """A mapping that knows the position of each key and of each value."""
 
     __slots__ = ("marks",)
@@ -48,7 +49,28 @@ class YamlMap(dict):
         self.marks: dict[str, tuple[int, int, int, int]] = {}
 
 
-class YamlList(list):
+class PatchedMap(YamlMap):
+    """A mapping an overlay patched: each key remembers which file wrote it.
+
+    ``origins`` maps a key the overlay wrote (its marks are the overlay's) to
+    the overlay's display path; ``removed`` maps a key the overlay removed with
+    ``null`` to that null's (path, line, col); ``merged`` maps a key whose map
+    both files wrote (inside an entry or the product) to the overlay's (path,
+    key line, key col, value line, value col). Other keys are the base file's.
+    So a diagnostic about a value the overlay wrote or removed points at the
+    overlay.
+    """
+
+    __slots__ = ("origins", "removed", "merged")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.origins: dict[str, str] = {}
+        self.removed: dict[str, tuple[str, int, int]] = {}
+        self.merged: dict[str, tuple[str, int, int, int, int]] = {}
+
+
+class YamlList(list[Any]):
     """A sequence that knows the position of each item."""
 
     __slots__ = ("marks",)
@@ -72,21 +94,35 @@ class SourceFile:
         """Position of the value at ``json_path`` (or of its key, with ``key``).
 
         Walks as deep as the path exists, so a missing child reports its parent.
+        In data an overlay patched, a key follows the file that wrote it, a key
+        the overlay removed is found at its ``null``, and a map both files wrote
+        is found at the overlay when the overlay removed keys from it (what is
+        wrong with it then is most likely what went missing). Entries and the
+        product stay where the base file defines them, so that the model's
+        ``loc`` of an entry always names the file that holds its data.
         """
-        line, col = 1, 1
+        path, line, col = self.path, 1, 1
         node = self.data
         last = len(json_path) - 1
         for depth, step in enumerate(json_path):
             if isinstance(node, YamlMap) and step in node.marks:
-                kline, kcol, vline, vcol = node.marks[step]
+                marks, child = node.marks[step], node[step]
+                if type(node) is PatchedMap:
+                    path = node.origins.get(step, path)
+                    if depth == last and type(child) is PatchedMap and child.removed:
+                        path, *marks = node.merged.get(step, (path, *marks))
+                kline, kcol, vline, vcol = marks
                 line, col = (kline, kcol) if key and depth == last else (vline, vcol)
-                node = node[step]
+                node = child
             elif isinstance(node, YamlList) and isinstance(step, int) and step < len(node):
                 line, col = node.marks[step]
                 node = node[step]
+            elif type(node) is PatchedMap and step in node.removed:
+                path, line, col = node.removed[step]
+                break
             else:
                 break
-        return Location(self.path, line, col)
+        return Location(path, line, col)
 
 
 class _LoadError(Exception):
@@ -225,7 +261,7 @@ class _Builder:
         """Build one node; returns (value, node count)."""
         line, col = _mark(event)
         if isinstance(event, yaml.AliasEvent):
-            return self._alias(event.anchor, line, col)
+            return self._alias(str(event.anchor), line, col)
         self._count(1, line, col)
         if depth > MAX_DEPTH:
             raise _LoadError("YAML_DEPTH_LIMIT", _DEPTH_MESSAGE, line, col)
@@ -239,8 +275,9 @@ class _Builder:
             value, size = self._sequence(events, depth)
         else:  # pragma: no cover - the parser guarantees a node event here
             raise _LoadError("YAML_SYNTAX", f"Unexpected {type(event).__name__}.", line, col)
-        if getattr(event, "anchor", None):
-            self.anchors[event.anchor] = (value, size)
+        anchor = getattr(event, "anchor", None)
+        if anchor:
+            self.anchors[anchor] = (value, size)
         return value, size
 
     def _alias(self, anchor: str, line: int, col: int):
@@ -352,6 +389,8 @@ def _short_tag(tag: str) -> str:
 
 def _mark(event: yaml.Event) -> tuple[int, int]:
     mark = event.start_mark
+    if mark is None:  # pragma: no cover - the parser marks every event
+        return 1, 1
     return mark.line + 1, mark.column + 1
 
 
@@ -575,9 +614,16 @@ def load_file(
         return None, [
             error(Location(display), "FILE_UNREADABLE", f"{reason}; expected a readable file.")
         ]
+    return load_bytes(raw, display, budget=budget)
+
+
+def load_bytes(
+    raw: bytes, display: str, *, budget: list[int] | None = None
+) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """Decode and parse one file's bytes, already read (from a file or standard input)."""
     text, problem = _decode(raw, display)
-    if problem:
-        return None, [problem]
+    if problem or text is None:
+        return None, [problem] if problem else []
     data, diagnostics = parse_text(text, display, budget=budget)
     if diagnostics:
         return None, diagnostics
@@ -586,6 +632,30 @@ def load_file(
         return None, [error(Location(display), "YAML_EMPTY", message)]
     digest = hashlib.sha256(raw).hexdigest()
     return SourceFile(display, text, data, digest), []
+
+
+def load_stream(stream: BinaryIO, display: str) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """Load a one-file catalog from a stream (standard input), as ``load`` loads a file.
+
+    The file's name for the source digest is the last part of ``display``,
+    so ``pricegen generate - --stdin-filename pricing.yaml < pricing.yaml``
+    writes the very bytes ``pricegen generate pricing.yaml`` writes.
+    """
+    try:
+        raw = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return [], [error(Location(display), "FILE_UNREADABLE", f"{reason}; expected a catalog.")]
+    if len(raw) > MAX_FILE_BYTES:
+        message = (
+            f"The input is more than {MAX_FILE_BYTES:,} bytes; expected at most "
+            f"{MAX_FILE_BYTES:,} bytes (split the catalog over several files)."
+        )
+        return [], [error(Location(display), "FILE_TOO_LARGE", message)]
+    source, diagnostics = load_bytes(raw, display, budget=[MAX_NODES])
+    if source is None:
+        return [], diagnostics
+    return [replace(source, name=display.replace("\\", "/").rsplit("/", 1)[-1])], diagnostics
 
 
 def _not_regular(file: Path) -> str | None:

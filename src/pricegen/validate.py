@@ -10,21 +10,28 @@ the author evidently meant.
 from __future__ import annotations
 
 import json
+import numbers
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 from itertools import chain, islice
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 
 from .diagnostics import Diagnostic, did_you_mean, error
 from .source import SourceFile
 
-_TYPE_NAMES = {
+if TYPE_CHECKING:  # jsonschema is imported only for a file the fast check rejects
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+
+JsonPath = tuple[str | int, ...]
+Message = tuple[str, bool, JsonPath]  # the text, whether it points at the key, where
+
+_TYPE_NAMES: dict[str, str] = {
     "object": "a mapping",
     "array": "a list",
     "string": "text",
@@ -37,12 +44,37 @@ _TYPE_NAMES = {
 
 def schema_text() -> str:
     """The packaged schema; spec/pricegen.schema.json links to the same file."""
-    return resources.files("pricegen").joinpath("schema/pricegen.schema.json").read_text("utf-8")
+    # A path beside this module, not importlib.resources: that imports tempfile and
+    # shutil, some 4 ms of every validate (pricegen is installed as files).
+    with open(os.path.join(os.path.dirname(__file__), "schema", "pricegen.schema.json"), "rb") as f:
+        return f.read().decode("utf-8")
+
+
+@cache
+def _schema() -> Any:
+    """The packaged schema as data, with patterns anchored at the end of the text."""
+    return _end_anchored(json.loads(schema_text()))
+
+
+def overlay_schema_text() -> str:
+    """The packaged schema of overlay files; spec/overlay.schema.json links to it."""
+    with open(os.path.join(os.path.dirname(__file__), "schema", "overlay.schema.json"), "rb") as f:
+        return f.read().decode("utf-8")
 
 
 @cache
 def _validator() -> Draft202012Validator:
-    schema = json.loads(schema_text())
+    from jsonschema import Draft202012Validator
+
+    Draft202012Validator.check_schema(json.loads(schema_text()))
+    return Draft202012Validator(_schema())
+
+
+@cache
+def _overlay_validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(overlay_schema_text())
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(_end_anchored(schema))
 
@@ -73,14 +105,19 @@ MAX_SCHEMA_ERRORS = 100
 
 def validate(sources: list[SourceFile]) -> tuple[list[SourceFile], list[Diagnostic]]:
     """Return the files that match the schema, and a diagnostic per violation (at most 100)."""
-    validator = _validator()
     fast = _fast_check()
-    valid, diagnostics = [], []
+    valid: list[SourceFile] = []
+    diagnostics: list[Diagnostic] = []
     for source in sources:
+        version = _format_version_problem(source)
+        if version is not None:
+            diagnostics.append(version)
+            continue
         if fast is not None and fast(source.data):
             valid.append(source)  # jsonschema would report nothing
             continue
-        errors = validator.iter_errors(source.data)  # lazy: stop once enough are reported
+        data: Any = source.data
+        errors = _validator().iter_errors(data)  # lazy: stop once enough are reported
         first = next(errors, None)
         if first is None:
             valid.append(source)
@@ -88,6 +125,48 @@ def validate(sources: list[SourceFile]) -> tuple[list[SourceFile], list[Diagnost
         room = max(MAX_SCHEMA_ERRORS - len(diagnostics), 0)
         diagnostics.extend(_diagnostic(e, source) for e in islice(chain([first], errors), room))
     return valid, diagnostics
+
+
+def validate_overlays(sources: list[SourceFile]) -> list[Diagnostic]:
+    """One OVERLAY_SCHEMA diagnostic per violation of an overlay's frame (at most 100).
+
+    The values an overlay sets are checked later, by the catalog schema, once
+    they are merged into the catalog (see overlay.py).
+    """
+    if not sources:
+        return []  # most catalogs: jsonschema is not even imported
+    validator, diagnostics = _overlay_validator(), []
+    for source in sources:
+        version = _format_version_problem(source)
+        if version is not None:
+            diagnostics.append(replace(version, rule="OVERLAY_SCHEMA"))
+            continue
+        room = max(MAX_SCHEMA_ERRORS - len(diagnostics), 0)
+        errors = islice(validator.iter_errors(source.data), room)
+        diagnostics.extend(_diagnostic(e, source, "OVERLAY_SCHEMA") for e in errors)
+    return diagnostics
+
+
+def _format_version_problem(source: SourceFile) -> Diagnostic | None:
+    """``pricegen: 1`` written as the integer 1, not 1.0, 1e0 or +1.
+
+    The loader reads numbers exactly, so 1.0 and 1e0 are decimals, which the
+    schema refuses; +1 is the integer 1 by value. A format version is a name
+    more than a number, so it is held to its written form.
+    """
+    data = source.data
+    if not isinstance(data, dict) or "pricegen" not in data or data["pricegen"] != 1:
+        return None  # absent or another value: the schema says what is wrong
+    loc = source.locate(("pricegen",))
+    line = source.text.split("\n", loc.line)[loc.line - 1] if loc.line else ""
+    written = re.match(r"[^\s,}\]#]*", line[loc.col - 1 :]).group()  # type: ignore[union-attr]
+    if written == "1":
+        return None
+    message = (
+        f"$.pricegen: {written} is not the format version; expected the whole number 1, "
+        "written as 1."
+    )
+    return error(loc, "SCHEMA", message)
 
 
 def show(value: object) -> str:
@@ -109,7 +188,7 @@ def show(value: object) -> str:
     return str(value)  # pragma: no cover
 
 
-def json_path(path) -> str:
+def json_path(path: Iterable[str | int]) -> str:
     text = "$"
     for step in path:
         text += f"[{step}]" if isinstance(step, int) else f".{step}"
@@ -136,46 +215,53 @@ def _pick(err: ValidationError) -> tuple[ValidationError, int, bool]:
     if err.validator not in ("anyOf", "oneOf") or not err.context:
         shape = err.validator in _SHAPE
         return err, 1, shape
-    branches: dict[int, list[tuple[ValidationError, int, bool]]] = {}
+    branches: dict[Any, list[tuple[ValidationError, int, bool]]] = {}  # branch index -> picks
     for sub in err.context:
         branches.setdefault(sub.relative_schema_path[0], []).append(_pick(sub))
-    candidates = []
+    candidates: list[tuple[int, bool, int, Any, ValidationError]] = []
     for index, picks in sorted(branches.items()):
         here = [p for p in picks if len(p[0].absolute_path) == len(err.absolute_path)]
         if here and all(p[2] for p in here):
             continue  # the value is not of this branch's shape
         count = sum(p[1] for p in picks)
-        chosen = min(picks, key=lambda p: (p[2], -len(p[0].absolute_path)))
-        candidates.append((count, chosen[2], -len(chosen[0].absolute_path), index, chosen[0]))
+        pick = min(picks, key=lambda p: (p[2], -len(p[0].absolute_path)))
+        candidates.append((count, pick[2], -len(pick[0].absolute_path), index, pick[0]))
     if not candidates:
         return err, 1, True
     count, shape, _, _, chosen = min(candidates, key=lambda c: c[:4])
     return chosen, count, False
 
 
-def _diagnostic(err: ValidationError, source: SourceFile) -> Diagnostic:
+def _diagnostic(err: ValidationError, source: SourceFile, rule: str = "SCHEMA") -> Diagnostic:
     if err.validator in ("anyOf", "oneOf"):
         err = _best(err)
     path = tuple(err.absolute_path)
     message, on_key, path = _message(err, path)
     loc = source.locate(path, key=on_key)
-    return error(loc, "SCHEMA", f"{json_path(path)}: {message}")
+    return error(loc, rule, f"{json_path(path)}: {message}")
 
 
-def _message(err: ValidationError, path: tuple) -> tuple[str, bool, tuple]:
+def _message(err: ValidationError, path: JsonPath) -> Message:
     """(sentence, whether to point at the key, path to point at)."""
-    kind, expected, instance = err.validator, err.validator_value, err.instance
+    kind: Any = err.validator  # jsonschema's stubs allow "unset"; a reported error has each
+    expected: Any = err.validator_value
+    instance: Any = err.instance
     described = err.schema.get("description") if isinstance(err.schema, dict) else None
     if "propertyNames" in err.absolute_schema_path and isinstance(instance, str):
         return _bad_key(instance, kind, expected, described, path)
     if kind == "required":
         missing = [k for k in expected if k not in instance]
         hint = f" ({described.rstrip('.')})" if described else ""
+        if missing[0] in getattr(instance, "removed", ()):  # an overlay's null: point at it
+            message = (
+                f'missing key "{missing[0]}", which the overlay removes; expected it here{hint}.'
+            )
+            return message, True, path + (missing[0],)
         return f'missing key "{missing[0]}"; expected it in this mapping{hint}.', False, path
     if kind == "additionalProperties":
         return _unknown_key(err, path)
     if kind == "type":
-        wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in _as_list(expected))
+        wanted = " or ".join(_TYPE_NAMES.get(t, str(t)) for t in _as_list(expected))
         return f"expected {wanted}, got {show(instance)}.", False, path
     if kind == "enum":
         options = ", ".join(show(v) for v in expected)
@@ -196,7 +282,7 @@ def _message(err: ValidationError, path: tuple) -> tuple[str, bool, tuple]:
     return _bound_message(kind, expected, instance, described), False, path
 
 
-def _bound_message(kind: str, expected, instance, described: str | None) -> str:
+def _bound_message(kind: str, expected: Any, instance: Any, described: str | None) -> str:
     numbers = {
         "minimum": "at least",
         "maximum": "at most",
@@ -226,7 +312,7 @@ def _bound_message(kind: str, expected, instance, described: str | None) -> str:
     return f"{show(instance)} is not valid here ({kind})."  # pragma: no cover
 
 
-def _forbidden(expected, instance, described, path: tuple) -> tuple[str, bool, tuple]:
+def _forbidden(expected: Any, instance: Any, described: str | None, path: JsonPath) -> Message:
     """A ``not: {required: [key]}`` rule: point at the key that must go."""
     keys = expected.get("required", []) if isinstance(expected, dict) else []
     present = [k for k in keys if isinstance(instance, dict) and k in instance]
@@ -241,7 +327,7 @@ def _alternatives(err: ValidationError) -> str:
     options: list[str] = []
     for sub in err.context or ():
         if sub.validator == "type":
-            names = [_TYPE_NAMES.get(t, t) for t in _as_list(sub.validator_value)]
+            names = [_TYPE_NAMES.get(t, str(t)) for t in _as_list(sub.validator_value)]
         elif sub.validator == "const":
             names = [show(sub.validator_value)]
         else:
@@ -252,14 +338,16 @@ def _alternatives(err: ValidationError) -> str:
     return options[0] if len(options) == 1 else f"{', '.join(options[:-1])} or {options[-1]}"
 
 
-def _unknown_key(err: ValidationError, path: tuple) -> tuple[str, bool, tuple]:
-    allowed = sorted(err.schema.get("properties", {}))
-    extra = sorted(k for k in err.instance if k not in allowed)[0]
+def _unknown_key(err: ValidationError, path: JsonPath) -> Message:
+    schema: Any = err.schema
+    instance: Any = err.instance
+    allowed = sorted(schema.get("properties", {}))
+    extra = sorted(k for k in instance if k not in allowed)[0]
     hint = did_you_mean(extra, allowed, "keys")
     return f'unknown key "{extra}"{hint}', True, path + (extra,)
 
 
-def _bad_key(key: str, kind: str, expected, described, path: tuple) -> tuple[str, bool, tuple]:
+def _bad_key(key: str, kind: str, expected: Any, described: str | None, path: JsonPath) -> Message:
     """propertyNames errors carry the bad key as their instance; point at that key."""
     if kind == "enum":
         options = ", ".join(show(v) for v in expected)
@@ -274,7 +362,7 @@ def _trim(hint: str) -> str:
     return hint if hint.startswith("; did you mean") else "."
 
 
-def _as_list(value) -> list:
+def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
@@ -290,8 +378,13 @@ def _as_list(value) -> list:
 # modelled here are answered by jsonschema itself, and a schema whose
 # references this does not model switches the fast check off altogether.
 # tests/bench/test_fast_validity.py holds the two verdicts equal.
+#
+# The compiler reads the schema as data and needs jsonschema only for the
+# keywords it delegates, which the shipped schema does not use: a catalog
+# that validates never imports jsonschema (some 40 ms of start-up).
 
-Check = Callable[[object], bool]
+Check = Callable[[Any], bool]
+Schema = dict[str, Any]
 
 # Keywords that change how references resolve: supported only as the root's
 # own $id and $schema; anywhere else the fast check is not used at all.
@@ -321,15 +414,65 @@ def _never(_instance: object) -> bool:
 def _fast_check() -> Check | None:
     """A predicate equal to ``_validator().is_valid``, or None when the schema is out of reach."""
     try:
-        return _Compiler(_validator()).root()
+        return _Compiler(_schema()).root()
     except _NotCompilable:
         return None
 
 
+# Draft 2020-12's keywords, as jsonschema's Draft202012Validator.VALIDATORS has them.
+_DRAFT_2020_12_KEYWORDS = frozenset(
+    {
+        "$dynamicRef", "$ref", "additionalProperties", "allOf", "anyOf", "const", "contains",
+        "dependentRequired", "dependentSchemas", "enum", "exclusiveMaximum", "exclusiveMinimum",
+        "format", "if", "items", "maxItems", "maxLength", "maxProperties", "maximum",
+        "minItems", "minLength", "minProperties", "minimum", "multipleOf", "not", "oneOf",
+        "pattern", "patternProperties", "prefixItems", "properties", "propertyNames",
+        "required", "type", "unevaluatedItems", "unevaluatedProperties", "uniqueItems",
+    }
+)  # fmt: skip
+
+
+def _json_equal(one: object, two: object) -> bool:
+    """Equality as jsonschema's ``equal`` has it: true is not 1, lists and maps by item."""
+    if one is two:
+        return True
+    if isinstance(one, str) or isinstance(two, str):
+        return one == two
+    if isinstance(one, list | tuple) and isinstance(two, list | tuple):
+        return len(one) == len(two) and all(map(_json_equal, one, two))
+    if isinstance(one, dict) and isinstance(two, dict):
+        return len(one) == len(two) and all(
+            key in two and _json_equal(value, two[key]) for key, value in one.items()
+        )
+    if isinstance(one, bool) or isinstance(two, bool):
+        return type(one) is type(two) and one == two
+    return one == two
+
+
+def _is_integer(instance: object) -> bool:
+    if isinstance(instance, bool):
+        return False
+    return isinstance(instance, int) or (isinstance(instance, float) and instance.is_integer())
+
+
+# Draft 2020-12's types as jsonschema's type checker defines them: bool is no
+# number, a float with an integral value is an integer, a Decimal never is.
+_TYPE_TESTS: dict[str, Check] = {
+    "array": lambda instance: isinstance(instance, list),
+    "boolean": lambda instance: isinstance(instance, bool),
+    "integer": _is_integer,
+    "null": lambda instance: instance is None,
+    "number": lambda instance: (
+        isinstance(instance, numbers.Number) and not isinstance(instance, bool)
+    ),
+    "object": lambda instance: isinstance(instance, dict),
+    "string": lambda instance: isinstance(instance, str),
+}
+
+
 class _Compiler:
-    def __init__(self, validator: Draft202012Validator) -> None:
-        self.validator = validator
-        self.schema = validator.schema
+    def __init__(self, schema: Any) -> None:
+        self.schema = schema
         # The root as a subschema: its own $id and $schema only set the scope.
         self.root_schema = (
             {k: v for k, v in self.schema.items() if k not in _ROOT_ONLY}
@@ -346,30 +489,29 @@ class _Compiler:
         return self.compile(self.root_schema)
 
     def type_test(self, name: str) -> Check:
-        """jsonschema's own type check, remembered per Python type.
-
-        Its verdicts depend on the type alone, except that some versions count
-        a float with an integral value as an integer; floats are never cached.
-        """
-        is_type = self.validator.is_type
-        known: dict[type, bool] = {}
-
-        def test(instance: object) -> bool:
-            cls = type(instance)
-            verdict = known.get(cls)
-            if verdict is None:
-                verdict = is_type(instance, name)
-                if cls is not float:
-                    known[cls] = verdict
-            return verdict
-
+        """The type check jsonschema makes for ``name``; an unknown name is jsonschema's."""
+        test = _TYPE_TESTS.get(name) if isinstance(name, str) else None
+        if test is None:
+            raise _NotCompilable
         return test
 
-    def delegate(self, schema: dict) -> Check:
-        """jsonschema decides this subschema (refs still resolve against the root)."""
-        return self.validator.evolve(schema=schema).is_valid
+    def delegate(self, schema: Schema) -> Check:
+        """jsonschema decides this subschema (refs still resolve against the root).
 
-    def compile(self, schema) -> Check:
+        jsonschema is imported on the first value this check sees.
+        """
+        root, judge = self.schema, list[Check]()
+
+        def check(instance: object) -> bool:
+            if not judge:
+                from jsonschema import Draft202012Validator
+
+                judge.append(Draft202012Validator(root).evolve(schema=schema).is_valid)
+            return judge[0](instance)
+
+        return check
+
+    def compile(self, schema: Any) -> Check:
         if schema is True:
             return _always
         if schema is False:
@@ -378,7 +520,7 @@ class _Compiler:
             raise _NotCompilable
         checks: list[Check] = []
         for keyword, value in schema.items():
-            if keyword not in self.validator.VALIDATORS:
+            if keyword not in _DRAFT_2020_12_KEYWORDS:
                 continue  # annotations, $defs, and then/else (applied by "if")
             if keyword == "additionalProperties" and "properties" in schema:
                 continue  # compiled together with "properties"
@@ -388,7 +530,7 @@ class _Compiler:
             checks.append(make(self, value, schema))
         return _all(checks)
 
-    def ref(self, ref: str, _schema: dict) -> Check:
+    def ref(self, ref: str, _schema: Schema) -> Check:
         if not isinstance(ref, str) or not (ref == "#" or ref.startswith("#/")):
             raise _NotCompilable
         if ref not in self.refs:
@@ -398,7 +540,7 @@ class _Compiler:
             self.refs[ref] = slot[0]
         return self.refs[ref]
 
-    def pointer(self, ref: str):
+    def pointer(self, ref: str) -> Any:
         target = self.schema
         for token in ref[2:].split("/") if ref != "#" else ():
             token = unquote(token).replace("~1", "/").replace("~0", "~")
@@ -410,68 +552,68 @@ class _Compiler:
 
     # -- objects
 
-    def members(self, _value, schema: dict) -> Check:
+    def members(self, _value: Any, schema: Schema) -> Check:
         """properties and additionalProperties in one pass over the mapping."""
         props = {name: self.compile(sub) for name, sub in schema.get("properties", {}).items()}
         extra = self.compile(schema.get("additionalProperties", True))
-        extra = None if extra is _always else extra
+        extra_or_none = None if extra is _always else extra
         is_object = self.is_object
 
-        def check(instance) -> bool:
+        def check(instance: Any) -> bool:
             if not is_object(instance):
                 return True
             for key, value in instance.items():
-                test = props.get(key, extra)
+                test = props.get(key, extra_or_none)
                 if test is not None and not test(value):
                     return False
             return True
 
         return check
 
-    def required(self, names, _schema: dict) -> Check:
+    def required(self, names: Any, _schema: Schema) -> Check:
         names, is_object = tuple(names), self.is_object
         return lambda instance: not is_object(instance) or all(n in instance for n in names)
 
-    def property_names(self, sub, _schema: dict) -> Check:
+    def property_names(self, sub: Any, _schema: Schema) -> Check:
         test, is_object = self.compile(sub), self.is_object
         return lambda instance: not is_object(instance) or all(test(k) for k in instance)
 
-    def min_properties(self, bound, _schema: dict) -> Check:
+    def min_properties(self, bound: Any, _schema: Schema) -> Check:
         is_object = self.is_object
         return lambda instance: not is_object(instance) or len(instance) >= bound
 
-    def max_properties(self, bound, _schema: dict) -> Check:
+    def max_properties(self, bound: Any, _schema: Schema) -> Check:
         is_object = self.is_object
         return lambda instance: not is_object(instance) or len(instance) <= bound
 
     # -- arrays
 
-    def items(self, sub, schema: dict) -> Check:
+    def items(self, sub: Any, schema: Schema) -> Check:
         test, is_array = self.compile(sub), self.is_array
         prefix = len(schema.get("prefixItems", []))
         return lambda instance: not is_array(instance) or all(test(i) for i in instance[prefix:])
 
-    def prefix_items(self, subs, _schema: dict) -> Check:
+    def prefix_items(self, subs: Any, _schema: Schema) -> Check:
         tests, is_array = [self.compile(sub) for sub in subs], self.is_array
         return lambda instance: (
             not is_array(instance)
             or all(test(item) for item, test in zip(instance, tests, strict=False))
         )
 
-    def min_items(self, bound, _schema: dict) -> Check:
+    def min_items(self, bound: Any, _schema: Schema) -> Check:
         is_array = self.is_array
         return lambda instance: not is_array(instance) or len(instance) >= bound
 
-    def max_items(self, bound, _schema: dict) -> Check:
+    def max_items(self, bound: Any, _schema: Schema) -> Check:
         is_array = self.is_array
         return lambda instance: not is_array(instance) or len(instance) <= bound
 
-    def unique_items(self, unique, _schema: dict) -> Check:
+    def unique_items(self, unique: Any, _schema: Schema) -> Check:
         if not unique:
             return _always
         slow, is_array = self.delegate({"uniqueItems": True}), self.is_array
 
-        def check(instance) -> bool:
+        def check(instance: Any) -> bool:
             if not is_array(instance):
                 return True
             if all(type(item) is str for item in instance):
@@ -482,82 +624,84 @@ class _Compiler:
 
     # -- strings and numbers
 
-    def pattern(self, regex: str, _schema: dict) -> Check:
+    def pattern(self, regex: str, _schema: Schema) -> Check:
         search, is_string = re.compile(regex).search, self.is_string
         return lambda instance: not is_string(instance) or search(instance) is not None
 
-    def min_length(self, bound, _schema: dict) -> Check:
+    def min_length(self, bound: Any, _schema: Schema) -> Check:
         is_string = self.is_string
         return lambda instance: not is_string(instance) or len(instance) >= bound
 
-    def max_length(self, bound, _schema: dict) -> Check:
+    def max_length(self, bound: Any, _schema: Schema) -> Check:
         is_string = self.is_string
         return lambda instance: not is_string(instance) or len(instance) <= bound
 
-    def minimum(self, bound, _schema: dict) -> Check:
+    def minimum(self, bound: Any, _schema: Schema) -> Check:
         is_number = self.is_number
         return lambda instance: not is_number(instance) or not instance < bound
 
-    def maximum(self, bound, _schema: dict) -> Check:
+    def maximum(self, bound: Any, _schema: Schema) -> Check:
         is_number = self.is_number
         return lambda instance: not is_number(instance) or not instance > bound
 
-    def exclusive_minimum(self, bound, _schema: dict) -> Check:
+    def exclusive_minimum(self, bound: Any, _schema: Schema) -> Check:
         is_number = self.is_number
         return lambda instance: not is_number(instance) or not instance <= bound
 
-    def exclusive_maximum(self, bound, _schema: dict) -> Check:
+    def exclusive_maximum(self, bound: Any, _schema: Schema) -> Check:
         is_number = self.is_number
         return lambda instance: not is_number(instance) or not instance >= bound
 
     # -- any value
 
-    def type(self, names, _schema: dict) -> Check:
+    def type(self, names: Any, _schema: Schema) -> Check:
         tests = [self.type_test(name) for name in (names if isinstance(names, list) else [names])]
         if len(tests) == 1:
             return tests[0]
         return lambda instance: any(test(instance) for test in tests)
 
-    def enum(self, options, _schema: dict) -> Check:
-        slow = self.delegate({"enum": options})
+    def enum(self, options: Any, _schema: Schema) -> Check:
+        if not isinstance(options, list):
+            raise _NotCompilable
         if not all(type(option) is str for option in options):
-            return slow
+            return lambda instance: any(_json_equal(option, instance) for option in options)
         texts = frozenset(options)
         # jsonschema's equal() compares a string to anything with ==.
-        return lambda instance: instance in texts if type(instance) is str else slow(instance)
+        return lambda instance: instance in texts if type(instance) is str else False
 
-    def const(self, expected, _schema: dict) -> Check:
-        slow = self.delegate({"const": expected})
+    def const(self, expected: Any, _schema: Schema) -> Check:
         if type(expected) not in (str, int):
-            return slow
+            return lambda instance: _json_equal(instance, expected)
         kind = type(expected)
-        return lambda instance: instance == expected if type(instance) is kind else slow(instance)
+        return lambda instance: (
+            instance == expected if type(instance) is kind else _json_equal(instance, expected)
+        )
 
     # -- combinations
 
-    def all_of(self, subs, _schema: dict) -> Check:
+    def all_of(self, subs: Any, _schema: Schema) -> Check:
         return _all([self.compile(sub) for sub in subs])
 
-    def any_of(self, subs, _schema: dict) -> Check:
+    def any_of(self, subs: Any, _schema: Schema) -> Check:
         tests = [self.compile(sub) for sub in subs]
         return lambda instance: any(test(instance) for test in tests)
 
-    def one_of(self, subs, _schema: dict) -> Check:
+    def one_of(self, subs: Any, _schema: Schema) -> Check:
         tests = [self.compile(sub) for sub in subs]
         return lambda instance: sum(1 for test in tests if test(instance)) == 1
 
-    def not_(self, sub, _schema: dict) -> Check:
+    def not_(self, sub: Any, _schema: Schema) -> Check:
         test = self.compile(sub)
         return lambda instance: not test(instance)
 
-    def if_(self, sub, schema: dict) -> Check:
+    def if_(self, sub: Any, schema: Schema) -> Check:
         condition = self.compile(sub)
         then = self.compile(schema.get("then", True))
         otherwise = self.compile(schema.get("else", True))
         return lambda instance: then(instance) if condition(instance) else otherwise(instance)
 
 
-_KEYWORDS: dict[str, Callable[[_Compiler, object, dict], Check]] = {
+_KEYWORDS: dict[str, Callable[[_Compiler, Any, Schema], Check]] = {
     "$ref": _Compiler.ref,
     "properties": _Compiler.members,
     "additionalProperties": _Compiler.members,
@@ -593,10 +737,10 @@ def _all(checks: list[Check]) -> Check:
         return _always
     if len(checks) == 1:
         return checks[0]
-    checks = tuple(checks)
+    every_check = tuple(checks)
 
-    def every(instance) -> bool:
-        for check in checks:
+    def every(instance: Any) -> bool:
+        for check in every_check:
             if not check(instance):
                 return False
         return True

@@ -10,12 +10,16 @@ The catalog has five plans and ``--addons`` add-ons (24 by default) tied by
   storage>=450`` (monthly, USD);
 
 then the whole command (compile, analyze, evaluator quote) as a user runs it,
-the example catalogs, and a scaling table up to 8× the add-ons, which shows
-that time grows about linearly, not as 2^n.
+the example catalogs, a scaling table up to 32× the add-ons, which shows
+that time grows about linearly, not as 2^n, and issue 12's hub of legs (a
+hub excluding n add-ons that each exclude their own leaf) as a whole
+command in a fresh process, with its peak memory.
 
 Usage::
 
-    python tests/bench/bench_analyze.py [--addons 24] [--reps 5] [--sizes 24,48,96,192]
+    python tests/bench/bench_analyze.py [--addons 24] [--reps 5] [--sizes 24,48,...]
+                                        [--legs 18,100,1000]
+    python tests/bench/bench_analyze.py --bounds    # the analyze rows of spec/limits.md
 """
 
 from __future__ import annotations
@@ -135,10 +139,7 @@ def run(n_addons: int, reps: int, verbose: bool) -> float:
         wanted = [analyze.parse_requirement(r, model) for r in REQUIREMENTS]
         t_space, space = best_of(reps, lambda: analyze.configuration_space(model))
         pairs = [(p, c) for p in model.product.billing_periods for c in model.product.currencies]
-        t_ext, _ = best_of(
-            reps,
-            lambda: [analyze.extreme(model, p, c, most=m) for p, c in pairs for m in (False, True)],
-        )
+        t_ext, _ = best_of(reps, lambda: analyze.extremes(model, pairs))
         t_buy, answer = best_of(
             reps, lambda: analyze.cheapest_purchase(model, wanted, "monthly", "USD")
         )
@@ -160,12 +161,158 @@ def run(n_addons: int, reps: int, verbose: bool) -> float:
         return total
 
 
+HUB_CHILD = """
+import resource, sys, time
+from click.testing import CliRunner
+from pricegen.cli import main
+started = time.perf_counter()
+result = CliRunner().invoke(main, ["analyze", sys.argv[1]])
+elapsed = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(f"{result.exit_code} {elapsed:.3f} {peak:.0f}")
+"""
+
+
+def hub_with_legs(legs: int) -> dict:
+    """Issue 12's catalog: a hub excluding x0..x(n-1), each xi excluding its own yi;
+    one plan, one period, price 1 on each add-on."""
+    addons = {"hub": {"name": "Hub", "plans": ["p"], "price": 1,
+                      "excludes": [f"x{i}" for i in range(legs)]}}  # fmt: skip
+    for i in range(legs):
+        addons[f"x{i}"] = {"name": f"X{i}", "plans": ["p"], "price": 1, "excludes": [f"y{i}"]}
+        addons[f"y{i}"] = {"name": f"Y{i}", "plans": ["p"], "price": 1}
+    return {"pricegen": 1, "product": {"id": "t", "name": "T", "currencies": ["USD"],
+            "billing_periods": ["monthly"]}, "features": {"f": {"name": "F", "type": "boolean"}},
+            "plans": {"p": {"name": "P", "price": 1, "entitlements": {"f": True}}},
+            "addons": addons}  # fmt: skip
+
+
+def hub(legs_list: list[int], reps: int) -> None:
+    """The whole command in a fresh process per run: best time, and its peak RSS."""
+    import subprocess
+
+    print("\nhub with legs (issue 12), whole command in a fresh process, best of runs:")
+    with tempfile.TemporaryDirectory() as tmp:
+        for legs in legs_list:
+            path = Path(tmp) / f"hub{legs}.yaml"
+            path.write_text(yaml.safe_dump(hub_with_legs(legs), sort_keys=False), "utf-8")
+            runs = []
+            for _ in range(reps):
+                out = subprocess.run(
+                    [sys.executable, "-c", HUB_CHILD, str(path)],
+                    capture_output=True, text=True, check=True,
+                ).stdout.split()  # fmt: skip
+                runs.append((float(out[1]), float(out[2]), out[0]))
+            t, rss, code = min(runs)
+            print(f"  {legs:>5} legs ({2 * legs + 1:>5} add-ons) {ms(t)}  peak RSS {rss:.0f} MB"
+                  f"  exit {code}")  # fmt: skip
+
+
+def _one_plan(addons: dict, features: dict | None = None, plan: dict | None = None) -> dict:
+    return {"pricegen": 1, "product": {"id": "t", "name": "T", "currencies": ["USD"],
+            "billing_periods": ["monthly"]},
+            "features": features or {"f": {"name": "F", "type": "boolean"}},
+            "plans": {"p": plan or {"name": "P", "price": 1, "entitlements": {"f": True}}},
+            "addons": addons}  # fmt: skip
+
+
+def _addons(n: int, edges, **extra) -> dict:
+    """n add-ons a0..; ``edges`` are (a, "requires"|"excludes", b) by index."""
+    addons = {f"a{i}": {"name": f"A{i}", "plans": ["p"], "price": 1 + i % 7, **extra}
+              for i in range(n)}  # fmt: skip
+    for a, kind, b in edges:
+        addons[f"a{a}"].setdefault(kind, []).append(f"a{b}")
+    return addons
+
+
+def bound_inputs() -> list[tuple[str, dict, list[str]]]:
+    """(what, catalog, extra arguments): shapes up to analyze's bound, and past it."""
+    import random
+
+    rng = random.Random(12)
+    tree = [(i, rng.choice(["requires", "excludes"]), rng.randrange(i)) for i in range(1, 4000)]
+    grid = [(i, "excludes", j) for i in range(144) for j in (i - 1, i - 12)
+            if j >= 0 and (j != i - 1 or i % 12)]  # fmt: skip
+    pairs = set()
+    while len(pairs) < 750:
+        a, b = rng.sample(range(1000), 2)
+        pairs.add((max(a, b), min(a, b)))
+    sparse = [(a, rng.choice(["requires", "excludes", "excludes"]), b) for a, b in sorted(pairs)]
+    legacy = [(i, "excludes", 18 + j) for i in range(18) for j in range(18)]
+    seats = {"seats": {"name": "Seats", "type": "metered", "meter": "fluctuating"}}
+    per_seat = {
+        "name": "P",
+        "price": 1,
+        "charges": {"seats": {"model": "per_unit", "unit_price": 10}},
+    }
+    one_seat = {"seats": {"limit": 1}}
+    huge = {"one-seat": {"name": "One seat", "plans": ["p"], "price": 9,
+                         "max_quantity": 10**29, "entitlements": one_seat}}  # fmt: skip
+    return [
+        ("issue 12's hub of 18 legs (37 add-ons)", hub_with_legs(18), []),
+        ("a hub of 1,000 legs (2,001 add-ons)", hub_with_legs(1000), []),
+        ("4,000 add-ons, no requires or excludes", _one_plan(_addons(4000, [])), []),
+        ("a random tree of 4,000 add-ons", _one_plan(_addons(4000, tree)), []),
+        ("1,000 add-ons, 750 random requires/excludes", _one_plan(_addons(1000, sparse)), []),
+        ("the bench catalog with 768 add-ons, 5 requirements", build_catalog(768),
+         [x for r in REQUIREMENTS for x in ("--require", r)]),
+        ("an exclusive group of 40", _one_plan(_addons(40, [(i, "excludes", j)
+         for i in range(40) for j in range(i)])), []),
+        ("a 12 × 12 grid of exclusions (144 add-ons)", _one_plan(_addons(144, grid)), []),
+        ("18 add-ons each excluding 18 others", _one_plan(_addons(36, legacy)), []),
+        ("an exclusive group of 60", _one_plan(_addons(60, [(i, "excludes", j)
+         for i in range(60) for j in range(i)])), []),
+        ("max_quantity 10^29 against seats>=10^28", _one_plan(huge, seats, per_seat),
+         ["--require", "seats>=" + "1" + "0" * 28]),
+    ]  # fmt: skip
+
+
+BOUND_CHILD = """
+import resource, sys, time
+from click.testing import CliRunner
+from pricegen.cli import main
+started = time.perf_counter()
+result = CliRunner().invoke(main, ["analyze", *sys.argv[1:]])
+elapsed = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+rule = "ANALYZE_TOO_COMPLEX" if "ANALYZE_TOO_COMPLEX" in result.stderr else ""
+bound = result.stderr.split("bound of ")[1].split(";")[0] if rule else ""
+print(f"{result.exit_code}|{elapsed:.2f}|{peak:.0f}|{bound}")
+"""
+
+
+def bounds(reps: int) -> None:
+    """Each input as a whole command in a fresh process (best of ``reps``), Markdown."""
+    import subprocess
+
+    print("\n| Input | Result | Time | Peak RSS |\n|---|---|---:|---:|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for what, data, extra in bound_inputs():
+            path = Path(tmp) / "pricing.yaml"
+            path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+            runs = []
+            for _ in range(reps):
+                out = subprocess.run(
+                    [sys.executable, "-c", BOUND_CHILD, str(path), *extra],
+                    capture_output=True, text=True, check=True,
+                ).stdout.strip().split("|")  # fmt: skip
+                runs.append((float(out[1]), float(out[2]), out[0], out[3]))
+            t, rss, code, bound = min(runs)
+            result = f"`ANALYZE_TOO_COMPLEX` ({bound}), exit {code}" if bound else f"exit {code}"
+            print(f"| {what} | {result} | {t:.2f} s | {rss:.0f} MB |")
+
+
 def main_(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--addons", type=int, default=24)
     parser.add_argument("--reps", type=int, default=5)
-    parser.add_argument("--sizes", default="24,48,96,192")
+    parser.add_argument("--sizes", default="24,48,96,192,384,768")
+    parser.add_argument("--legs", default="18,100,1000")
+    parser.add_argument("--bounds", action="store_true", help="only the table of bound costs")
     args = parser.parse_args(argv)
+    if args.bounds:
+        bounds(min(args.reps, 3))
+        return 0
     print(f"Python {sys.version.split()[0]}")
     run(args.addons, args.reps, verbose=True)
     print("\nexamples (whole command: compile + analysis):")
@@ -181,6 +328,7 @@ def main_(argv: list[str] | None = None) -> int:
         ratio = f"   ×{t / previous:.2f} for ×2 add-ons" if previous else ""
         print(f"  {size:>4} add-ons {ms(t)}{ratio}")
         previous = t
+    hub([int(n) for n in args.legs.split(",")], min(args.reps, 3))
     return 0
 
 

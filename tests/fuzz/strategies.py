@@ -179,10 +179,14 @@ def _catalog(draw) -> dict:
             draw, pid, index, plan_ids, default_id, features, periods, currencies, plans
         )
 
+    if default_id is None and any("trial" in plan for plan in plans.values()):
+        product["trial_end"] = "cancel"  # a downgrade needs a default plan (TRIAL_END_NO_DEFAULT)
+
     addons = {}
-    addon_ids = draw(ids(0, 3))
+    addon_ids = draw(ids(0, 5))
+    graph = draw(addon_graphs(addon_ids))
     for aid in addon_ids:
-        addons[aid] = _addon(draw, aid, addon_ids, plans, features, periods, currencies)
+        addons[aid] = _addon(draw, aid, graph[aid], plans, features, periods, currencies)
 
     catalog = {"pricegen": 1, "product": product, "features": features, "plans": plans}
     if addons or draw(st.booleans()):
@@ -250,6 +254,9 @@ def _plan(draw, pid, index, plan_ids, default_id, features, periods, currencies,
     if priced and metered and draw(st.booleans()):
         chosen = draw(st.lists(st.sampled_from(metered), min_size=1, unique=True))
         plan["charges"] = {fid: _charge(draw, own_periods, currencies) for fid in chosen}
+        for fid in chosen:  # a plan cannot charge for what it removes (CHARGE_FEATURE_REMOVED)
+            if ents.get(fid) is False:
+                del ents[fid]
     return plan
 
 
@@ -330,7 +337,7 @@ def _charge(draw, periods, currencies) -> dict:
     return charge
 
 
-def _addon(draw, aid, addon_ids, plans, features, periods, currencies) -> dict:
+def _addon(draw, aid, relations, plans, features, periods, currencies) -> dict:
     plan_ids = list(plans)
     compatible = draw(st.lists(st.sampled_from(plan_ids), min_size=1, unique=True))
     addon: dict = {"name": draw(texts()), "plans": compatible}
@@ -340,13 +347,7 @@ def _addon(draw, aid, addon_ids, plans, features, periods, currencies) -> dict:
         addon["status"] = draw(st.sampled_from(["draft", "archived", "published"]))
     if draw(st.booleans()):
         addon["max_quantity"] = draw(st.integers(1, 100))
-    others = [a for a in addon_ids if a != aid]
-    if others and draw(st.booleans()):
-        addon["requires"] = draw(st.lists(st.sampled_from(others), max_size=2, unique=True))
-    if others and draw(st.booleans()):
-        rest = [a for a in others if a not in addon.get("requires", [])]
-        if rest:
-            addon["excludes"] = draw(st.lists(st.sampled_from(rest), max_size=2, unique=True))
+    addon.update({field: ids for field, ids in relations.items() if ids})
     sold = set()
     for pid in compatible:
         sold.update(plans[pid].get("billing_periods", periods))
@@ -355,10 +356,98 @@ def _addon(draw, aid, addon_ids, plans, features, periods, currencies) -> dict:
     ents = {}
     for fid, feature in features.items():
         if draw(st.integers(0, 2)) == 0:
-            ents[fid] = _entitlement(draw, feature, custom=False, addon=True)
+            ent = _entitlement(draw, feature, custom=False, addon=True)
+            if isinstance(ent, dict) and _planned(plans, fid):
+                # its window is the plan's (ADDON_RESET_MISMATCH otherwise)
+                ent = {k: v for k, v in ent.items() if k not in ("reset", "reset_anchor")}
+            ents[fid] = ent
     if ents:
         addon["entitlements"] = ents
     return addon
+
+
+def _planned(plans: dict, fid: str) -> bool:
+    """Whether any plan grants or charges for ``fid``."""
+    return any(
+        fid in (plan.get("entitlements") or {}) or fid in (plan.get("charges") or {})
+        for plan in plans.values()
+    )
+
+
+# -- add-on graphs ---------------------------------------------------------------------
+
+GRAPH_SHAPES = ("none", "chain", "tree", "star", "legs", "clique", "random")
+
+
+@st.composite
+def addon_graphs(draw, addon_ids: list[str]) -> dict[str, dict[str, list[str]]]:
+    """``requires`` and ``excludes`` among ``addon_ids``, shaped as a chain, a tree,
+    a star, a hub whose legs each have a leg of their own (the shape that once made
+    analyze exponential), a clique (an exclusive group, or add-ons that all require
+    each other), or random edges: ``{id: {"requires": [...], "excludes": [...]}}``.
+
+    Each edge is a requirement (either way) or an exclusion; an add-on never
+    requires one that excludes it, either way round (``ADDON_REQUIRES_CONFLICT``),
+    but longer chains that make an add-on impossible to buy do occur.
+    """
+    graph = {a: {"requires": [], "excludes": []} for a in addon_ids}
+    for a, b in _shape_edges(draw, addon_ids):
+        kind = draw(st.sampled_from(["requires", "required-by", "excludes"]))
+        if kind == "required-by":
+            a, b = b, a
+        if kind == "excludes":
+            if b not in graph[a]["requires"] and a not in graph[b]["requires"]:
+                graph[a]["excludes"].append(b)
+        elif b not in graph[a]["excludes"] and a not in graph[b]["excludes"]:
+            graph[a]["requires"].append(b)
+    if draw(st.booleans()):
+        _close_a_chain(draw, graph)
+    for relations in graph.values():
+        for field in relations:
+            relations[field] = list(dict.fromkeys(relations[field]))
+    return graph
+
+
+def _close_a_chain(draw, graph: dict) -> None:
+    """An exclusion between an add-on and one its requires reach only through others:
+    valid, but nobody can buy the add-on (what ``ADDON_NEVER_BOUGHT`` is for)."""
+    candidates = []
+    for a in graph:
+        reached, frontier = set(), list(graph[a]["requires"])
+        while frontier:
+            b = frontier.pop()
+            if b not in reached and b != a:
+                reached.add(b)
+                frontier.extend(graph[b]["requires"])
+        far = [b for b in sorted(reached) if b not in graph[a]["requires"]]
+        far = [b for b in far if a not in graph[b]["requires"]]
+        candidates += [(a, b) for b in far]
+    if candidates:
+        a, b = draw(st.sampled_from(candidates))
+        graph[b]["excludes"].append(a)
+
+
+def _shape_edges(draw, ids: list[str]) -> list[tuple[str, str]]:
+    if len(ids) < 2:
+        return []
+    shape = draw(st.sampled_from(GRAPH_SHAPES))
+    n = len(ids)
+    if shape == "chain":
+        return [(ids[i], ids[i - 1]) for i in range(1, n)]
+    if shape == "tree":
+        return [(ids[i], ids[draw(st.integers(0, i - 1))]) for i in range(1, n)]
+    if shape == "star":
+        return [(ids[0], other) for other in ids[1:]]
+    if shape == "legs":
+        legs = ids[1 : 1 + n // 2]
+        feet = ids[1 + len(legs) :]
+        return [(ids[0], leg) for leg in legs] + list(zip(legs, feet, strict=False))
+    if shape == "clique":
+        return [(ids[i], ids[j]) for i in range(n) for j in range(i)]
+    if shape == "random":
+        pairs = [(ids[i], ids[j]) for i in range(n) for j in range(i)]
+        return draw(st.lists(st.sampled_from(pairs), max_size=2 * n, unique=True))
+    return []
 
 
 # -- writing YAML ---------------------------------------------------------------------
@@ -451,7 +540,11 @@ MUTATIONS = (
     "random_bytes",
     "truncate",
     "swap_lines",
+    "control_key",
 )
+
+# Characters that must never reach a terminal raw: line breaks, escapes, bidi overrides.
+CONTROL = "\n\r\t\x00\x07\x1b\x7f\x85\u2028\u2029\u202e\u2066"
 
 
 @dataclass(frozen=True)
@@ -527,6 +620,8 @@ def apply_mutation(catalog: dict, mutation: Mutation) -> bytes:
         _dangle(data, rng)
     elif kind == "cycle":
         _cycle(data, rng)
+    elif kind == "control_key":
+        _control_key(data, rng)
     text = to_yaml(data)
     if kind == "duplicate_key":
         text = _duplicate_line(text, rng)
@@ -561,6 +656,18 @@ def _dangle(data: dict, rng: random.Random) -> None:
     else:
         addon = addons[rng.choice(list(addons))]
         addon["requires"] = [*addon.get("requires", []), unknown]
+
+
+def _control_key(data: dict, rng: random.Random) -> None:
+    """A quoted key holding control characters, e.g. a forged diagnostic line, somewhere.
+
+    to_yaml writes keys as they are, so the key is given in its quoted YAML form.
+    """
+    mappings = [p for p, v in _paths(data) if isinstance(v, dict)]
+    target = _parent(data, (*rng.choice(mappings), None)) if mappings else data
+    pieces = [rng.choice(CONTROL) for _ in range(rng.randint(1, 4))]
+    text = "x" + "".join(pieces) + "forged.yaml:9:9: error: forged [SCHEMA]" + rng.choice(CONTROL)
+    target[_quote(text)] = rng.choice([1, "v", True, None])
 
 
 def _cycle(data: dict, rng: random.Random) -> None:

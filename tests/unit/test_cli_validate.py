@@ -68,7 +68,12 @@ def test_json_format_is_a_json_list_on_stdout(monkeypatch):
     [item] = json.loads(result.stdout)
     assert item["rule"] == "PLAN_EXTENDS_UNKNOWN" and item["severity"] == "error"
     assert (item["path"], item["line"], item["col"]) == ("pricing.yaml", 21, 14)
-    assert set(item) == {"path", "line", "col", "rule", "severity", "message"}
+    assert set(item) == {
+        "path", "line", "col", "end_line", "end_col", "rule", "severity", "message", "doc"
+    }  # fmt: skip
+    # `extends: premium` at 21:14: the range ends after the 7 letters of "premium".
+    assert (item["end_line"], item["end_col"]) == (21, 21)
+    assert item["doc"] == "spec/language.md#plan_extends_unknown"
 
 
 def test_json_format_of_a_valid_catalog_is_an_empty_list(monkeypatch):

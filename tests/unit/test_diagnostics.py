@@ -96,6 +96,7 @@ def test_json_format_is_a_list_of_objects():
             "rule": "SCHEMA",
             "severity": "error",
             "message": "Café «x».",
+            "doc": "spec/language.md#schema",
         },
         {
             "path": "a.yaml",
@@ -104,9 +105,25 @@ def test_json_format_is_a_list_of_objects():
             "rule": "SCHEMA",
             "severity": "warning",
             "message": "m.",
+            "doc": "spec/language.md#schema",
         },
     ]
     assert json.loads(format_json([])) == []
+
+
+def test_json_format_has_end_positions_once_known_and_null_docs_for_unknown_rules():
+    item = Diagnostic("a.yaml", 2, 3, "NO_SUCH_RULE", "m.", E, end_line=2, end_col=9)
+    [data] = json.loads(format_json([item]))
+    assert (data["end_line"], data["end_col"], data["doc"]) == (2, 9, None)
+
+
+def test_text_format_paints_each_part_by_role():
+    item = d("p.yaml", 3, 7, "PLAN_UNKNOWN", "Unknown plan.", W)
+    painted = format_text([item], paint=lambda text, role: f"<{role}>{text}</{role}>")
+    assert painted == (
+        "<path>p.yaml:3:7:</path> <warning>warning:</warning> Unknown plan. "
+        "<rule>[PLAN_UNKNOWN]</rule>\n"
+    )
 
 
 def test_github_format_is_a_workflow_command():

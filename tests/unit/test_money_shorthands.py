@@ -9,7 +9,9 @@ from pricegen.runtime import load_evaluator
 
 BASE = """\
 pricegen: 1
-product: {id: shop, name: Shop, currencies: [USD, EUR], billing_periods: [monthly, annual]}
+product:
+  {id: shop, name: Shop, currencies: [USD, EUR], billing_periods: [monthly, annual],
+   trial_end: cancel}
 features:
   seats: {name: Seats, type: metered, unit: [seat, seats]}
 plans:

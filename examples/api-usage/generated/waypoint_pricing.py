@@ -10,6 +10,11 @@ immutable, so it is safe to share across threads.
                        quantities={"seats": 20}, addons={})
     check(sub, "seats", usage=19).has_access
     quote(sub, usage={"api-calls": 1_500_000}).total
+
+Every answer is for one moment: pass ``now`` (a timezone-aware datetime) and a
+subscription's ``started_at``, and a trial that has ended is treated as the
+catalog says (downgraded to the default plan, or cancelled). Without ``now``,
+a trial subscription is in its trial.
 """
 
 from __future__ import annotations
@@ -25,28 +30,33 @@ from decimal import (
     ROUND_UP,
     Context,
     Decimal,
-    getcontext,
-    localcontext,
-    setcontext,
 )
 from enum import Enum, StrEnum
 from functools import lru_cache, partial
 from types import MappingProxyType
+from typing import Any
 
 __all__ = [
     "ADDONS",
     "CATALOG",
+    "ENVIRONMENT",
     "FEATURES",
+    "IS_PRODUCTION",
     "PLANS",
     "AddonNotCompatibleError",
     "AddonQuantityExceededError",
     "AddonRequirementMissingError",
     "Decision",
     "Entitlement",
+    "FeatureNotInPlanError",
+    "InvalidAmountError",
+    "InvalidArgumentError",
+    "InvalidMomentError",
     "InvalidQuantityError",
     "InvalidResetError",
     "Line",
     "NaiveDatetimeError",
+    "Phase",
     "PlanArchivedError",
     "PlanNotQuotableError",
     "PricingError",
@@ -55,17 +65,23 @@ __all__ = [
     "Quote",
     "Reason",
     "Subscription",
+    "SubscriptionCancelledError",
+    "TrialBudgetExceededError",
     "TrialNotOfferedError",
     "UnknownAddonError",
     "UnknownCurrencyError",
     "UnknownFeatureError",
     "UnknownPeriodError",
     "UnknownPlanError",
+    "UsageLimitExceededError",
     "VariableEntitlementMissingError",
+    "VariableEntitlementUnknownError",
     "allowed",
     "check",
     "entitlements",
     "format_money",
+    "format_number",
+    "phase",
     "quote",
     "reset_window",
     "round_money",
@@ -74,7 +90,7 @@ __all__ = [
 # -- data: begin. The catalog as JSON text, parsed on import or on first use --
 GENERATOR = "pricegen 0.1.0"
 SOURCE_SHA256 = "498b412d9cd893a4af1c2c3f65d288cecd8cc16cb9200abcd5f54885aafd7bfe"
-_PRODUCT_SOURCE = '{"id":"waypoint","name":"Waypoint Geocoding API","description":"Forward and reverse geocoding, address autocomplete and batch geocoding over a single REST API.","currencies":["USD","EUR","JPY"],"billing_periods":["monthly"],"trial_end":"downgrade","rounding":"half_up","minor_units":{"USD":2,"EUR":2,"JPY":0},"locale":"en_US","default_plan":"sandbox","money_formats":{"USD":["$","",",","."],"EUR":["\\u20ac","",",","."],"JPY":["\\u00a5","",",","."]}}'  # noqa: E501
+_PRODUCT_SOURCE = '{"id":"waypoint","name":"Waypoint Geocoding API","description":"Forward and reverse geocoding, address autocomplete and batch geocoding over a single REST API.","currencies":["USD","EUR","JPY"],"billing_periods":["monthly"],"trial_end":"downgrade","rounding":"half_up","minor_units":{"USD":2,"EUR":2,"JPY":0},"locale":"en_US","default_plan":"sandbox","money_formats":{"USD":{"positive":["$",""],"negative":["-$",""],"group":",","decimal":".","grouping":[3,3]},"EUR":{"positive":["\\u20ac",""],"negative":["-\\u20ac",""],"group":",","decimal":".","grouping":[3,3]},"JPY":{"positive":["\\u00a5",""],"negative":["-\\u00a5",""],"group":",","decimal":".","grouping":[3,3]}},"number_format":{"group":",","decimal":".","grouping":[3,3]}}'  # noqa: E501
 _FEATURES_SOURCE = '{"geocodes":{"id":"geocodes","name":"Geocoding requests","description":"Forward (address to coordinates) and reverse (coordinates to address) lookups.","group":"Geocoding","type":"metered","unit":["request","requests"],"values":[],"meter":"incremental"},"autocomplete":{"id":"autocomplete","name":"Autocomplete sessions","description":"A session runs from the first keystroke to the selected address, however many keystrokes it takes.","group":"Geocoding","type":"metered","unit":["session","sessions"],"values":[],"meter":"incremental"},"batch-rows":{"id":"batch-rows","name":"Batch geocoding","description":"Rows geocoded by uploading a CSV file, processed asynchronously.","group":"Geocoding","type":"metered","unit":["row","rows"],"values":[],"meter":"incremental"},"stored-results":{"id":"stored-results","name":"Stored results","description":"Geocoding results kept permanently in your own database (storage rights), counted at month end.","group":"Geocoding","type":"metered","unit":["result","results"],"values":[],"meter":"fluctuating"},"datasets":{"id":"datasets","name":"Data sources","description":"Address and boundary datasets that results are drawn from.","group":"Data","type":"enum","unit":null,"values":["openstreetmap","openaddresses","rooftop","parcels"],"meter":null},"rate-limit":{"id":"rate-limit","name":"Rate limit","description":"Sustained requests per second across all keys of the account.","group":"Platform","type":"config","unit":["request/s","requests/s"],"values":[],"meter":null},"api-keys":{"id":"api-keys","name":"API keys","description":"Keys that can be issued at the same time, each with its own referrer and IP restrictions.","group":"Platform","type":"metered","unit":["key","keys"],"values":[],"meter":"fluctuating"},"uptime-sla":{"id":"uptime-sla","name":"Uptime SLA","description":"99.95% monthly availability, with service credits below it.","group":"Platform","type":"boolean","unit":null,"values":[],"meter":null},"support":{"id":"support","name":"Support","description":"Ways to reach the Waypoint engineers.","group":"Support","type":"enum","unit":null,"values":["docs","email","shared-slack"],"meter":null}}'  # noqa: E501
 _PLAN_SOURCES = {
     "sandbox": '{"id":"sandbox","name":"Sandbox","description":"Free daily quota for prototypes and side projects. No card needed.","status":"published","default":true,"custom":false,"extends":null,"ancestors":[],"billing_periods":["monthly"],"trial":null,"price":null,"charges":[],"entitlements":{"geocodes":{"limit":2500,"reset":"day","reset_anchor":"calendar"},"autocomplete":{"limit":250,"reset":"day","reset_anchor":"calendar"},"datasets":{"values":["openstreetmap","openaddresses"]},"rate-limit":{"value":"5"},"api-keys":{"limit":2},"support":{"values":["docs"]}}}',  # noqa: E501
@@ -106,12 +122,26 @@ class Reason(StrEnum):
     ADDON_NOT_COMPATIBLE = "addon_not_compatible"
     ADDON_QUANTITY_EXCEEDED = "addon_quantity_exceeded"
     ADDON_REQUIREMENT_MISSING = "addon_requirement_missing"
+    SUBSCRIPTION_CANCELLED = "subscription_cancelled"
+
+
+class Phase(StrEnum):
+    """Where a subscription is at a moment: the one input every answer reads."""
+
+    TRIALING = "trialing"  # until the trial ends
+    ACTIVE = "active"  # a paid subscription
+    DOWNGRADED = "downgraded"  # after its trial, on the default plan
+    CANCELLED = "cancelled"  # after its trial, with trial_end: cancel
 
 
 class PricingError(ValueError):
     """Base of every error this module raises for bad arguments."""
 
     reason: Reason | None = None
+
+
+class InvalidArgumentError(PricingError, TypeError):
+    """An argument of the wrong type, e.g. quantities=None or trial="yes"."""
 
 
 class UnknownPlanError(PricingError):
@@ -170,8 +200,45 @@ class VariableEntitlementMissingError(PricingError):
     pass
 
 
+class VariableEntitlementUnknownError(PricingError):
+    """A value for an entitlement that the plan does not leave variable."""
+
+
+class FeatureNotInPlanError(PricingError):
+    """quote() of usage that check() denies as not_in_plan."""
+
+    reason = Reason.NOT_IN_PLAN
+
+
+class UsageLimitExceededError(PricingError):
+    """quote() of more usage than check() can allow in one billing period."""
+
+    reason = Reason.USAGE_LIMIT_EXCEEDED
+
+
+class TrialBudgetExceededError(PricingError):
+    """quote() of trial usage that costs more than the trial's credits."""
+
+    reason = Reason.BUDGET_EXCEEDED
+
+
+class SubscriptionCancelledError(PricingError):
+    """quote() of a subscription whose trial ended with trial_end: cancel."""
+
+    reason = Reason.SUBSCRIPTION_CANCELLED
+
+
 class NaiveDatetimeError(PricingError):
     pass
+
+
+class InvalidMomentError(PricingError):
+    """A moment that cannot be placed: out of range, before the start, or a
+    trial's end asked for without its start."""
+
+
+class InvalidAmountError(PricingError):
+    """An amount of money that is not a finite number within range."""
 
 
 class TrialNotOfferedError(PricingError):
@@ -185,7 +252,7 @@ class InvalidResetError(PricingError):
 # -- values ---------------------------------------------------------------------
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     """to_dict() values: Decimal and datetime as strings, everything else as is."""
     if isinstance(value, Decimal):
         return format(value, "f")
@@ -204,8 +271,9 @@ class _Plain:
     """Shared to_dict() for the frozen result types: sorted keys, plain values."""
 
     __slots__ = ()
+    __dataclass_fields__: Mapping[str, object]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             name: _plain(getattr(self, name))
             for name in sorted(self.__dataclass_fields__)
@@ -230,7 +298,12 @@ class Entitlement(_Plain):
 
 @dataclass(frozen=True)
 class Decision(_Plain):
-    """The answer of check(): may this subscription use this feature now?"""
+    """The answer of check(): may this subscription use this feature now?
+
+    ``phase`` is the subscription's phase at the check's moment (None when the
+    subscription could not be placed, e.g. an unknown plan), and
+    ``trial_ends_at`` the end of its trial when that is known.
+    """
 
     feature: str
     has_access: bool
@@ -247,6 +320,8 @@ class Decision(_Plain):
     reset: str | None
     window_start: datetime | None
     window_end: datetime | None
+    phase: Phase | None
+    trial_ends_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -258,7 +333,7 @@ class Line(_Plain):
     quantity: int
     amount: Decimal
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, object]:
         """Pickle and copy the four fields, the description formatted."""
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
@@ -271,31 +346,35 @@ class _Description:
     "_describe"; Line(...) itself stores the text as usual.
     """
 
-    def __get__(self, line, owner=None):
-        fields = {} if line is None else line.__dict__
+    def __get__(self, line: Line | None, owner: type | None = None) -> str:
+        fields: dict[str, Any] = {} if line is None else line.__dict__
         recipe = fields.get("_describe")
         if recipe is None:  # another thread formatted it, or a line without fields
             if "description" in fields:
-                return fields["description"]
+                return str(fields["description"])
             raise AttributeError("description")
         text, *args = recipe
         fields["description"] = description = text(*args)
         fields.pop("_describe", None)
-        return description
+        return str(description)
 
 
-Line.description = _Description()
+Line.description = _Description()  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
 class Quote(_Plain):
+    """What a subscription costs for one period, in the phase it is in."""
+
     currency: str
     period: str
     plan: str
     lines: tuple[Line, ...]
     total: Decimal
+    phase: Phase
+    trial_ends_at: datetime | None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = _Plain.to_dict(self)
         data["lines"] = [line.to_dict() for line in self.lines]
         return data
@@ -304,7 +383,7 @@ class Quote(_Plain):
 _new, _set = object.__new__, object.__setattr__
 
 
-def _record(cls, fields: dict):
+def _record(cls: type, fields: dict[str, Any]) -> Any:
     """A Decision, Line or Quote made from its complete field dict, skipping __init__.
 
     A frozen dataclass's __init__ sets each field through object.__setattr__,
@@ -316,18 +395,24 @@ def _record(cls, fields: dict):
     return record
 
 
-def _replace(ent: Entitlement, **changes) -> Entitlement:
+def _replace(ent: Entitlement, **changes: object) -> Entitlement:
     """dataclasses.replace() for an Entitlement, without __init__ (see _record)."""
-    return _record(Entitlement, {**ent.__dict__, **changes})
+    result: Entitlement = _record(Entitlement, {**ent.__dict__, **changes})
+    return result
 
 
 def _line(item: str, description: str, quantity: int, amount: Decimal) -> Line:
     fields = {"item": item, "description": description, "quantity": quantity}
     fields["amount"] = amount
-    return _record(Line, fields)
+    result: Line = _record(Line, fields)
+    return result
 
 
-@dataclass(frozen=True)
+_MAPPINGS = ("quantities", "addons", "variables")
+_NOTHING: Mapping[str, Any] = MappingProxyType({})  # every empty mapping argument
+
+
+@dataclass(frozen=True, init=False)
 class Subscription:
     """A customer's subscription: what was bought, and since when.
 
@@ -336,25 +421,71 @@ class Subscription:
     plans; ``existing`` marks a subscription made before its plan was
     archived; ``trial`` means the plan is being trialled; ``trial_plan`` is
     another plan trialled alongside this one (the most generous value wins).
+    Types are checked here; what the ids and numbers mean, on first use.
     """
 
     plan: str
     period: str | None = None
     currency: str | None = None
-    quantities: Mapping[str, int] = field(default_factory=dict)
-    addons: Mapping[str, int] = field(default_factory=dict)
-    variables: Mapping[str, object] = field(default_factory=dict)
+    quantities: Mapping[str, int] = field(default_factory=lambda: _NOTHING)
+    addons: Mapping[str, int] = field(default_factory=lambda: _NOTHING)
+    variables: Mapping[str, object] = field(default_factory=lambda: _NOTHING)
     started_at: datetime | None = None
     existing: bool = False
     trial: bool = False
     trial_plan: str | None = None
-    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _cache: dict[Any, Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
-    def __post_init__(self) -> None:
-        for name in ("quantities", "addons", "variables"):
-            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
-        if self.started_at is not None:
-            _aware(self.started_at, "started_at")
+    def __init__(
+        self,
+        plan: str,
+        period: str | None = None,
+        currency: str | None = None,
+        quantities: Mapping[str, int] = _NOTHING,
+        addons: Mapping[str, int] = _NOTHING,
+        variables: Mapping[str, object] = _NOTHING,
+        started_at: datetime | None = None,
+        existing: bool = False,
+        trial: bool = False,
+        trial_plan: str | None = None,
+    ) -> None:
+        """Check the types and set every field at once: a new subscription per request
+        is the common case, so this is as lean as the checks allow."""
+        if type(plan) is not str:
+            _text_argument(plan, "plan", optional=False)
+        for name, value in (("period", period), ("currency", currency)):
+            if value is not None and type(value) is not str:
+                _text_argument(value, name, optional=True)
+        if trial_plan is not None and type(trial_plan) is not str:
+            _text_argument(trial_plan, "trial_plan", optional=True)
+        if type(existing) is not bool or type(trial) is not bool:
+            name, value = (
+                ("existing", existing)
+                if type(existing) is not bool
+                else ("trial", trial)
+            )
+            raise InvalidArgumentError(f"{name} must be True or False, got {value!r}.")
+        if started_at is not None:
+            _moment(started_at, "started_at")
+        _set(
+            self,
+            "__dict__",
+            {
+                "plan": plan,
+                "period": period,
+                "currency": currency,
+                "quantities": _id_map(quantities, "quantities"),
+                "addons": _id_map(addons, "addons"),
+                "variables": _id_map(variables, "variables"),
+                "started_at": started_at,
+                "existing": existing,
+                "trial": trial,
+                "trial_plan": trial_plan,
+                "_cache": {},
+            },
+        )
 
     def __hash__(self) -> int:
         """Equal subscriptions hash alike, so they can key a cache or a set."""
@@ -365,6 +496,63 @@ class Subscription:
                 if name != "_cache"
             )
         )
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle and copy the fields, with plain dicts and without the cache."""
+        state = {
+            name: value for name, value in self.__dict__.items() if name != "_cache"
+        }
+        for name in _MAPPINGS:
+            state[name] = dict(self.__dict__[name])
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        fields = dict(state)
+        for name in _MAPPINGS:
+            fields[name] = _id_map(fields[name], name)
+        fields["_cache"] = {}
+        _set(self, "__dict__", fields)
+
+
+def _text_argument(value: object, name: str, *, optional: bool) -> None:
+    if not (isinstance(value, str) or (optional and value is None)):
+        expected = "an id (a string) or None" if optional else "an id (a string)"
+        raise InvalidArgumentError(f"{name} must be {expected}, got {value!r}.")
+
+
+def _id_map(value: object, name: str) -> Mapping[str, Any]:
+    """A read-only copy of a mapping argument whose keys are ids and values hashable."""
+    if value is _NOTHING:
+        return _NOTHING
+    if type(value) is not dict:
+        if not isinstance(value, Mapping):
+            raise InvalidArgumentError(
+                f"{name} must be a mapping of id to number, e.g. {{'seats': 5}}; "
+                f"got {value!r}."
+            )
+        value = dict(value)
+    if not value:
+        return _NOTHING
+    try:
+        "".join(value)  # every key a string, in one C call
+        hash(tuple(value.values()))  # every value hashable, so the subscription is too
+    except TypeError:
+        _explain_id_map(value, name)
+    return MappingProxyType(value.copy())
+
+
+def _explain_id_map(value: dict[Any, Any], name: str) -> None:
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise InvalidArgumentError(
+                f"{name} keys must be ids (strings), got {key!r}."
+            )
+        try:
+            hash(item)
+        except TypeError:
+            raise InvalidArgumentError(
+                f"{name}[{key!r}] must be a number, got {item!r}."
+            ) from None
 
 
 # -- catalog access -------------------------------------------------------------
@@ -533,37 +721,238 @@ def _whole(value, what: str) -> int:
     return int(value)
 
 
+# -- phases: where a subscription is at a moment -----------------------------------
+
+
+def phase(sub: Subscription, now: datetime | None = None) -> Phase:
+    """The subscription's phase at ``now``: what entitlements(), check(),
+    allowed() and quote() all answer from.
+
+    A trial runs from ``started_at`` for its days or months (the earlier of
+    the two, months clamped to the month's end) and then ends as
+    ``product.trial_end`` says: downgraded to the default plan, or cancelled.
+    Without ``now``, a trial subscription is trialing.
+    """
+    return _state(sub, now).phase
+
+
+class _State:
+    """A subscription in one phase, with the answers that depend on it cached.
+
+    ``effective`` is the subscription whose plan applies: the subscription
+    itself, its downgrade to the default plan, or None when cancelled.
+    ``with_trial_plan`` says whether the plan trialled alongside still counts.
+    """
+
+    __slots__ = (
+        "phase",
+        "trial_ends_at",
+        "effective",
+        "with_trial_plan",
+        "rules",
+        "most",
+        "windows",
+        "usage",
+    )
+
+    def __init__(
+        self,
+        phase: Phase,
+        trial_ends_at: datetime | None,
+        effective: Subscription | None,
+        with_trial_plan: bool,
+    ) -> None:
+        self.phase, self.trial_ends_at = phase, trial_ends_at
+        self.effective, self.with_trial_plan = effective, with_trial_plan
+        self.rules: dict[str, Any] = {}  # feature -> check() rule or Reason
+        self.most: dict[str, int | None] = {}  # feature -> allowed() bound
+        self.windows: dict[str, tuple[datetime, datetime]] = {}  # feature -> window
+        self.usage: dict[str, Any] = {}  # feature -> how quote() takes its usage
+
+
+def _state(sub: Subscription, now: datetime | None) -> _State:
+    """The cached _State of ``sub`` at ``now``; an error for a moment it can't place."""
+    cache = sub._cache
+    if now is None:
+        state = cache.get("state")
+        if state is None:
+            state = cache["state"] = _new_state(sub, None)
+        return state  # type: ignore[no-any-return]
+    moment = _moment(now, "now")
+    if sub.started_at is not None and moment < sub.started_at:
+        raise InvalidMomentError(
+            f"now ({_iso(moment)}) is before the subscription started "
+            f"({_iso(sub.started_at)}); expected a moment after started_at."
+        )
+    if not sub.trial and sub.trial_plan is None:
+        return _state(sub, None)  # the same in every moment
+    key = _phase_key(sub, moment)
+    state = cache.get(key)
+    if state is None:
+        state = cache[key] = _new_state(sub, moment)
+    return state  # type: ignore[no-any-return]
+
+
+def _phase_key(sub: Subscription, moment: datetime) -> tuple[str, bool, bool]:
+    trial_over = sub.trial and _trial_over(sub, sub.plan, moment)
+    side_over = sub.trial_plan is not None and _trial_over(sub, sub.trial_plan, moment)
+    return ("state", trial_over, side_over)
+
+
+def _new_state(sub: Subscription, moment: datetime | None) -> _State:
+    if not sub.trial:
+        side = sub.trial_plan is not None and (
+            moment is None or not _trial_over(sub, sub.trial_plan, moment)
+        )
+        return _State(Phase.ACTIVE, None, sub, side)
+    ends = _trial_end(sub, sub.plan)
+    side = sub.trial_plan is not None and (
+        moment is None or not _trial_over(sub, sub.trial_plan, moment)
+    )
+    if moment is None or not _trial_over(sub, sub.plan, moment):
+        return _State(Phase.TRIALING, ends, sub, side)
+    if _PRODUCT["trial_end"] == "cancel":
+        return _State(Phase.CANCELLED, ends, None, False)
+    return _State(Phase.DOWNGRADED, ends, _downgraded(sub), False)
+
+
+def _trial_over(sub: Subscription, plan_id: str, moment: datetime) -> bool:
+    """Whether the trial of ``plan_id`` has ended by ``moment``; budgets never end."""
+    ends = _trial_end(sub, plan_id)
+    if ends is None and _trial_has_length(plan_id):
+        raise InvalidMomentError(
+            f"The trial of {plan_id!r} lasts a number of days or months; expected "
+            "started_at on the subscription to tell whether it has ended."
+        )
+    return ends is not None and moment >= ends
+
+
+def _trial_has_length(plan_id: str) -> bool:
+    trial = _offers_trial(plan_id, _plan(plan_id))["trial"]
+    return bool(trial.get("days") or trial.get("months"))
+
+
+def _trial_end(sub: Subscription, plan_id: str) -> datetime | None:
+    """started_at plus the trial's days or months, whichever is earlier; cached."""
+    key = ("trial_end", plan_id)
+    if key in sub._cache:
+        return sub._cache[key]  # type: ignore[no-any-return]
+    trial = _offers_trial(plan_id, _plan(plan_id))["trial"]
+    ends = None
+    if sub.started_at is not None and _trial_has_length(plan_id):
+        started = _moment(sub.started_at, "started_at")
+        ends_by: list[datetime] = []
+        try:
+            if trial.get("days"):
+                ends_by.append(started + timedelta(days=trial["days"]))
+            if trial.get("months"):
+                ends_by.append(_add_months(started, trial["months"]))
+        except (OverflowError, ValueError):
+            raise InvalidMomentError(
+                f"The trial of {plan_id!r} started at {_iso(started)} would end after "
+                "the year 9999; expected an earlier started_at."
+            ) from None
+        ends = min(ends_by)
+    sub._cache[key] = ends
+    return ends
+
+
+def _downgraded(sub: Subscription) -> Subscription:
+    """The subscription after its trial: the default plan, without what was bought.
+
+    Add-ons, quantities and variables belong to the trialled plan and end with
+    its trial; period and currency carry over where the default plan has them.
+    """
+    cached = sub._cache.get("downgraded")
+    if cached is None:
+        default_id = _PRODUCT["default_plan"]
+        default = _plan(default_id)
+        period = sub.period if sub.period in default["billing_periods"] else None
+        cached = Subscription(
+            plan=default_id,
+            period=period,
+            currency=sub.currency,
+            started_at=sub.started_at,
+        )
+        sub._cache["downgraded"] = cached
+    return cached  # type: ignore[no-any-return]
+
+
+def _iso(moment: datetime) -> str:
+    return str(_plain(moment))
+
+
 # -- entitlements ---------------------------------------------------------------
 
+_NO_ENTITLEMENTS: Mapping[str, Entitlement] = MappingProxyType({})
 
-def entitlements(sub: Subscription) -> Mapping[str, Entitlement]:
-    """The effective entitlements of a subscription, by feature id, in catalog order.
 
-    Computed once per Subscription object and cached on it.
+def entitlements(
+    sub: Subscription, now: datetime | None = None
+) -> Mapping[str, Entitlement]:
+    """The effective entitlements of a subscription at ``now``, by feature id.
+
+    In catalog order; none once a trial has ended in cancellation. Computed
+    once per Subscription object and phase, and cached on it.
     """
-    cached = sub._cache.get("entitlements")
+    return _state_entitlements(_state(sub, now))
+
+
+def _state_entitlements(state: _State) -> Mapping[str, Entitlement]:
+    sub = state.effective
+    if sub is None:
+        return _NO_ENTITLEMENTS
+    key = ("entitlements", state.with_trial_plan)
+    cached = sub._cache.get(key)
     if cached is None:
-        cached = MappingProxyType(_compute_entitlements(sub))
-        sub._cache["entitlements"] = cached
-    return cached
+        cached = MappingProxyType(_compute_entitlements(sub, state.with_trial_plan))
+        sub._cache[key] = cached
+    return cached  # type: ignore[no-any-return]
 
 
-def _compute_entitlements(sub: Subscription) -> dict:
-    plan = _plan(sub.plan)
-    if sub.trial:
-        _offers_trial(sub.plan, plan)
-    addons = _validated_addons(sub, plan)
-    grants = _plan_grants(sub, plan)
-    _apply_in_advance(sub, plan, grants)
+def _validated(
+    sub: Subscription,
+) -> tuple[Any, dict[str, int], list[Any], dict[str, Any]]:
+    """(plan, in-advance quantities, add-ons, variable grants) of a valid subscription.
+
+    Every check of what the subscription's ids and numbers mean happens here,
+    once, whichever function is called first; the result is cached on it.
+    """
+    cached = sub._cache.get("valid")
+    if cached is None:
+        plan = _plan(sub.plan)
+        if sub.trial:
+            _offers_trial(sub.plan, plan)
+        addons = _validated_addons(sub, plan)
+        variables = _variables(sub, plan)
+        quantities = _quantities(sub, plan)
+        if sub.trial_plan is not None:
+            _offers_trial(sub.trial_plan, _plan(sub.trial_plan))
+        cached = sub._cache["valid"] = (plan, quantities, addons, variables)
+    return cached  # type: ignore[no-any-return]
+
+
+def _compute_entitlements(
+    sub: Subscription, with_trial_plan: bool
+) -> dict[str, Entitlement]:
+    plan, quantities, addons, variables = _validated(sub)
+    grants = dict(_package_grants("plan", plan))
+    grants.update(variables)
+    for fid, quantity in quantities.items():  # the quantity bought becomes the limit
+        base = grants.get(fid) or _grant(fid, {"type": "metered", "source": sub.plan})
+        grants[fid] = _replace(
+            base, limit=quantity, unlimited=False, sources=("quantity",)
+        )
     _apply_addons(addons, grants)
-    if sub.trial_plan is not None:
-        trial = _offers_trial(sub.trial_plan, _plan(sub.trial_plan))
-        for fid, other in _plan_grants(sub, trial).items():
-            grants[fid] = _more_generous(grants.get(fid), other)
+    if with_trial_plan and sub.trial_plan is not None:
+        trial = _plan(sub.trial_plan)
+        for fid, other in _package_grants("plan", trial).items():
+            if not trial["entitlements"][fid].get("variable"):
+                grants[fid] = _more_generous(grants.get(fid), other)
     return {fid: grants[fid] for fid in FEATURES if fid in grants}
 
 
-def _offers_trial(plan_id: str, plan):
+def _offers_trial(plan_id: str, plan: Any) -> Any:
     if not plan["trial"]:
         raise TrialNotOfferedError(
             f"Plan {plan_id!r} has no trial; expected a plan that offers one."
@@ -571,12 +960,106 @@ def _offers_trial(plan_id: str, plan):
     return plan
 
 
-def _plan_grants(sub: Subscription, plan) -> dict:
-    grants = dict(_package_grants("plan", plan))
-    for fid, ent in plan["entitlements"].items():
-        if ent.get("variable"):
-            grants[fid] = _variable(sub, plan, fid, grants[fid])
-    return grants
+_FACTS: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}  # plan id -> facts
+
+
+def _plan_facts(plan: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """(in-advance charges by feature, variable entitlements): read once per plan.
+
+    Validating a subscription then costs what it bought, not the plan's size.
+    """
+    facts = _FACTS.get(plan["id"])
+    if facts is None:
+        charges = plan["charges"]
+        advance = {c["feature"]: c for c in charges if c["billing"] == "in_advance"}
+        ents = plan["entitlements"].items()
+        variable = tuple(fid for fid, ent in ents if ent.get("variable"))
+        facts = _FACTS[plan["id"]] = (advance, variable)  # idempotent under a race
+    return facts
+
+
+def _variables(sub: Subscription, plan: Any) -> dict[str, Entitlement]:
+    """The grants of a custom plan's variable entitlements, from sub.variables."""
+    variable = _plan_facts(plan)[1]
+    if not variable and not sub.variables:
+        return {}
+    for fid in sub.variables:
+        if fid not in variable:
+            raise VariableEntitlementUnknownError(
+                f"Plan {sub.plan!r} does not set {fid!r} per subscription; expected "
+                f"variables for {_options(variable)}."
+            )
+    grants = _package_grants("plan", plan)
+    return {fid: _variable(sub, fid, grants[fid]) for fid in variable}
+
+
+def _variable(sub: Subscription, fid: str, grant: Entitlement) -> Entitlement:
+    if fid not in sub.variables:
+        raise VariableEntitlementMissingError(
+            f"Plan {sub.plan!r} sets {fid!r} per subscription; "
+            f"expected variables={{{fid!r}: ...}}."
+        )
+    raw = sub.variables[fid]
+    what = f"Variable entitlement {fid!r}"
+    if grant.type == "metered":
+        if raw == "unlimited":
+            return _replace(
+                grant, limit=None, unlimited=True, sources=("subscription",)
+            )
+        limit = _whole(raw, what)
+        return _replace(grant, limit=limit, unlimited=False, sources=("subscription",))
+    number = isinstance(raw, int | Decimal) and not isinstance(raw, bool)
+    if not number or not Decimal(raw).is_finite() or raw < 0:
+        raise InvalidQuantityError(
+            f"{what} must be a number of at least 0, got {raw!r}."
+        )
+    if raw > _MAX_UNITS:
+        raise QuantityOutOfRangeError(
+            f"{what} must be at most {_MAX_UNITS:,}, got {raw:,}."
+        )
+    return _replace(grant, value=Decimal(raw), sources=("subscription",))
+
+
+def _quantities(sub: Subscription, plan: Any) -> dict[str, int]:
+    """The in-advance quantities: one for each in-advance charge, each within range."""
+    sold = _plan_facts(plan)[0]
+    for fid in sub.quantities:
+        if fid not in sold:
+            _feature(fid)  # an unknown id is an UnknownFeatureError
+            raise InvalidQuantityError(
+                f"Plan {sub.plan!r} does not sell {fid!r} in advance; expected "
+                f"quantities for {_options(sold)}."
+            )
+    quantities = {}
+    for fid, charge in sold.items():
+        if fid not in sub.quantities:
+            raise QuantityMissingError(
+                f"Plan {sub.plan!r} sells {fid!r} in advance; "
+                f"expected quantities={{{fid!r}: ...}}."
+            )
+        quantity = _whole(sub.quantities[fid], f"Quantity of {fid!r}")
+        _within_stairstep(charge, quantity)
+        quantities[fid] = quantity
+    return quantities
+
+
+def _stairstep_bound(charge: Any) -> int | None:
+    """The most units a charge can price: a bounded stairstep's last tier + included."""
+    if charge["model"] != "stairstep" or charge["tiers"][-1]["up_to"] is None:
+        return None
+    return int(charge["included"] + charge["tiers"][-1]["up_to"])
+
+
+def _within_stairstep(charge: Any, quantity: int) -> None:
+    bound = _stairstep_bound(charge)
+    if bound is not None and quantity > bound:
+        last = charge["tiers"][-1]["up_to"]
+        included = f"{charge['included']:,} included and " if charge["included"] else ""
+        raise QuantityOutOfRangeError(
+            f"{quantity:,} units of {charge['feature']!r} exceed the last stairstep "
+            "tier; "
+            f"expected at most {bound:,} ({included}up to {last:,} in the last tier)."
+        )
 
 
 _GRANTS: dict = {}  # ("plan" or "addon", id) -> {feature: Entitlement}; catalog-bounded
@@ -606,49 +1089,6 @@ def _grant(fid: str, ent) -> Entitlement:
         reset_anchor=ent.get("reset_anchor") or "subscription_start",
         sources=(ent["source"],),
     )
-
-
-def _variable(sub: Subscription, plan, fid: str, grant: Entitlement) -> Entitlement:
-    if fid not in sub.variables:
-        raise VariableEntitlementMissingError(
-            f"Plan {sub.plan!r} sets {fid!r} per subscription; "
-            f"expected variables={{{fid!r}: ...}}."
-        )
-    raw = sub.variables[fid]
-    if grant.type == "metered":
-        if raw == "unlimited":
-            return _replace(
-                grant, limit=None, unlimited=True, sources=("subscription",)
-            )
-        limit = _whole(raw, f"Variable entitlement {fid!r}")
-        return _replace(grant, limit=limit, unlimited=False, sources=("subscription",))
-    number = isinstance(raw, int | Decimal) and not isinstance(raw, bool)
-    if not number or not Decimal(raw).is_finite() or raw < 0:
-        raise InvalidQuantityError(
-            f"Variable entitlement {fid!r} must be a number, got {raw!r}."
-        )
-    return _replace(grant, value=Decimal(raw), sources=("subscription",))
-
-
-def _apply_in_advance(sub: Subscription, plan, grants: dict) -> None:
-    """The quantity bought in advance becomes the feature's limit."""
-    sold = {c["feature"] for c in plan["charges"] if c["billing"] == "in_advance"}
-    for fid in sub.quantities:
-        if fid not in sold:
-            _feature(fid)  # an unknown id is an UnknownFeatureError
-            raise InvalidQuantityError(
-                f"Plan {sub.plan!r} does not sell {fid!r} in advance; expected "
-                f"quantities for {_options(sold)}."
-            )
-    for charge in plan["charges"]:
-        fid = charge["feature"]
-        if charge["billing"] != "in_advance" or fid not in sub.quantities:
-            continue
-        quantity = _whole(sub.quantities[fid], f"Quantity of {fid!r}")
-        base = grants.get(fid) or _grant(fid, {"type": "metered", "source": sub.plan})
-        grants[fid] = _replace(
-            base, limit=quantity, unlimited=False, sources=("quantity",)
-        )
 
 
 def _validated_addons(sub: Subscription, plan) -> list:
@@ -782,22 +1222,31 @@ def check(
 ) -> Decision:
     """May ``sub`` use ``requested`` more units of ``feature``, having used ``usage``?
 
-    has_access = granted and (unlimited or soft or usage + requested <= limit).
-    Problems with the subscription itself (an unknown plan, an incompatible
-    add-on) deny with their reason rather than raise: a check fails closed.
+    has_access = granted and (unlimited or soft or usage + requested <= limit),
+    in the subscription's phase at ``now``. Problems with the subscription
+    itself (an unknown plan, an incompatible add-on) deny with their reason
+    rather than raise: a check fails closed.
     """
     if type(usage) is not int or not 0 <= usage <= _MAX_UNITS:
         usage = _whole(usage, "usage")
     if type(requested) is not int or not 0 <= requested <= _MAX_UNITS:
         requested = _whole(requested, "requested")
-    if now is not None:
-        _aware(now, "now")
+    if type(feature) is not str:
+        raise InvalidArgumentError(
+            f"feature must be a feature id (a string), got {feature!r}."
+        )
     try:
-        rule = sub._cache["rules"][feature]
-    except (KeyError, TypeError):
-        rule = _check_rule(sub, feature)
+        state = _state(sub, now)
+    except PricingError as exc:
+        if exc.reason is None:
+            raise
+        return _denied(feature, exc.reason, usage, requested, None)
+    try:
+        rule = state.rules[feature]
+    except KeyError:
+        rule = _check_rule(state, feature)
     if type(rule) is Reason:
-        return _denied(feature, rule, usage, requested)
+        return _denied(feature, rule, usage, requested, state)
     ent, template, limit, budget = rule
     fields = template.copy()
     fields["usage"], fields["requested"] = usage, requested
@@ -809,88 +1258,116 @@ def check(
                 fields["has_access"] = False
                 fields["reason"] = Reason.USAGE_LIMIT_EXCEEDED
     if (
-        budget
+        budget is not None
         and fields["has_access"]
-        and _budget_spent(sub, ent.feature, usage + requested)
+        and _over_budget(budget, usage + requested)
     ):
         fields["has_access"] = False
         fields["reason"] = Reason.BUDGET_EXCEEDED
-    if ent.reset and now is not None and sub.started_at is not None:
-        window = reset_window(ent.reset, ent.reset_anchor, sub.started_at, now)
-        fields["window_start"], fields["window_end"] = window
+    if ent.reset is not None and now is not None and sub.started_at is not None:
+        fields["window_start"], fields["window_end"] = _window(
+            state, ent, sub.started_at, now
+        )
     decision = _new(Decision)  # _record(), inlined: this is the hot path
     _set(decision, "__dict__", fields)
-    return decision
+    return decision  # type: ignore[no-any-return]
+
+
+def _window(
+    state: _State, ent: Entitlement, started_at: datetime, now: datetime
+) -> tuple[datetime, datetime]:
+    """The usage window at ``now``, kept per feature until ``now`` leaves it."""
+    window = state.windows.get(ent.feature)
+    if window is None or not window[0] <= now < window[1]:
+        window = reset_window(ent.reset or "", ent.reset_anchor, started_at, now)
+        state.windows[ent.feature] = window
+    return window
 
 
 def allowed(
-    sub: Subscription, feature: str, usage: int = 0, requested: int = 1
+    sub: Subscription,
+    feature: str,
+    usage: int = 0,
+    requested: int = 1,
+    now: datetime | None = None,
 ) -> bool:
-    """``check(sub, feature, usage, requested).has_access``, for hot paths.
+    """``check(sub, feature, usage, requested, now).has_access``, for hot paths.
 
-    The same answer without building a Decision: per subscription, each
-    feature's rule is reduced once to the most units it allows in total
+    The same answer without building a Decision: per subscription and phase,
+    each feature's rule is reduced once to the most units it allows in total
     (-1 when denied, _ALWAYS without a hard limit). Anything that needs more
     (a trial budget, bad arguments) goes through check().
     """
     if (
-        type(usage) is int is type(requested)
+        now is None
+        and type(usage) is int is type(requested)
         and 0 <= usage <= _MAX_UNITS >= requested >= 0
     ):
         try:
-            most = sub._cache["allowed"][feature]
+            most = sub._cache["state"].most[feature]
         except (KeyError, TypeError):
             most = _most_allowed(sub, feature)
         if most is not None:
             return usage + requested <= most
-    return check(sub, feature, usage, requested).has_access
+    return check(sub, feature, usage, requested, now).has_access
 
 
 _ALWAYS = 2 * _MAX_UNITS  # more than any valid usage + requested
 
 
-def _most_allowed(sub: Subscription, feature) -> int | None:
+def _most_allowed(sub: Subscription, feature: object) -> int | None:
     """allowed()'s rule: the most units in total, or None when only check() can tell."""
-    rule = _check_rule(sub, feature)
+    if type(feature) is not str:
+        return None  # check() says what is wrong
+    try:
+        state = _state(sub, None)
+    except PricingError as exc:
+        if exc.reason is None:
+            raise
+        return -1  # not cached: a subscription that cannot be placed has no state
+    rule = state.rules.get(feature) or _check_rule(state, feature)
     if type(rule) is Reason:
         most = -1
     else:
         ent, _, limit, budget = rule
-        most = None if budget else _ALWAYS if limit is None or ent.soft else limit
-    if type(feature) is str and feature in FEATURES:  # the set of wrong names is open
-        sub._cache.setdefault("allowed", {})[feature] = most
+        most = (
+            None
+            if budget is not None
+            else _ALWAYS
+            if limit is None or ent.soft
+            else limit
+        )
+    if feature in FEATURES:  # the set of wrong names is open
+        state.most[feature] = most
     return most
 
 
-def _check_rule(sub: Subscription, feature):
-    """What check() decides on, or the Reason it denies; cached per subscription.
+def _check_rule(state: _State, feature: str) -> Any:
+    """What check() decides on in this state, or the Reason it denies; cached.
 
     A rule is (entitlement, the Decision fields of a grant within its limit,
-    the limit that usage is held to or None, whether a trial budget applies).
+    the limit that usage is held to or None, the trial budget or None).
     """
-    rules = sub._cache.get("rules")
-    if rules is None:
-        rules = sub._cache["rules"] = {}
-    if type(feature) is str and feature in rules:
-        return rules[feature]
-    if not isinstance(feature, str) or feature not in FEATURES:
+    if feature not in FEATURES:
         return Reason.UNKNOWN_FEATURE  # not cached: the set of wrong names is open
+    sub = state.effective
     try:
-        plan = _plan(sub.plan)
-        if plan["status"] == "archived" and not sub.existing:
+        if sub is None:
+            rule: Any = Reason.SUBSCRIPTION_CANCELLED
+        elif _plan(sub.plan)["status"] == "archived" and not sub.existing:
             rule = Reason.PLAN_ARCHIVED
         else:
-            ent = entitlements(sub).get(feature)
-            rule = Reason.NOT_IN_PLAN if ent is None else _rule(sub, ent)
+            ent = _state_entitlements(state).get(feature)
+            rule = Reason.NOT_IN_PLAN if ent is None else _rule(state, sub, ent)
     except PricingError as exc:
         if exc.reason is None:
             raise
         rule = exc.reason
-    rules[feature] = rule
+    state.rules[feature] = rule
     return rule
 
 
-def _rule(sub: Subscription, ent: Entitlement):
+def _rule(state: _State, sub: Subscription, ent: Entitlement) -> tuple[Any, ...]:
     metered = ent.type == "metered"
     limit = (ent.limit or 0) if metered and not ent.unlimited else None
     template = {
@@ -909,13 +1386,18 @@ def _rule(sub: Subscription, ent: Entitlement):
         "reset": ent.reset,
         "window_start": None,
         "window_end": None,
+        "phase": state.phase,
+        "trial_ends_at": state.trial_ends_at,
     }
-    return ent, template, limit, metered and sub.trial
+    budget = _trial_budget(state, ent.feature) if metered else None
+    return ent, template, limit, budget
 
 
-def _denied(feature, reason: Reason, usage: int, requested: int) -> Decision:
+def _denied(
+    feature: str, reason: Reason, usage: int, requested: int, state: _State | None
+) -> Decision:
     return Decision(
-        feature=feature if isinstance(feature, str) else repr(feature),
+        feature=feature,
         has_access=False,
         reason=reason,
         limit=None,
@@ -930,25 +1412,36 @@ def _denied(feature, reason: Reason, usage: int, requested: int) -> Decision:
         reset=None,
         window_start=None,
         window_end=None,
+        phase=None if state is None else state.phase,
+        trial_ends_at=None if state is None else state.trial_ends_at,
     )
 
 
-def _budget_spent(sub: Subscription, feature: str, units: int) -> bool:
-    """A credits trial denies pay-as-you-go use that would cost more than the budget."""
+def _trial_budget(state: _State, feature: str) -> tuple[Any, Decimal] | None:
+    """(pay-as-you-go charge, credits) when a trial's budget covers ``feature``."""
+    sub = state.effective
+    if state.phase is not Phase.TRIALING or sub is None:
+        return None
     plan = _plan(sub.plan)
-    trial = plan["trial"]
-    if not trial or not trial.get("credits"):
-        return False
+    credits = plan["trial"].get("credits") if plan["trial"] else None
+    if not credits:
+        return None
     currency, _, _, _, _, charges = _sheet(sub, plan)
-    budget = trial["credits"].get(currency)
-    if budget is None:
-        return False
     for charge in charges:
         if charge.feature == feature and not charge.in_advance:
-            billable = max(units - charge.included, 0)
-            with localcontext(_MONEY):
-                return charge.price(billable) > budget
-    return False
+            return charge, credits[currency]
+    return None
+
+
+def _over_budget(budget: tuple[Any, Decimal], units: int) -> bool:
+    """Whether ``units`` of usage would cost more than the credits, as quote() bills it.
+
+    The line's rounded amount is compared, so check() and quote() draw the
+    line at the same cent.
+    """
+    charge, credits = budget
+    billable = max(units - charge.included, 0)
+    return bool(_round(charge.price(billable), charge.quantum) > credits)
 
 
 # -- money ----------------------------------------------------------------------
@@ -971,30 +1464,76 @@ def _known_currency(currency: str) -> str:
     return currency
 
 
+_MAX_AMOUNT = Decimal(10) ** 100  # a line is at most a 30-digit price x 10^30 units
+
+
+def _amount(amount: object) -> Decimal:
+    """An amount of money as Decimal: an int or a finite Decimal within range."""
+    if isinstance(amount, bool) or not isinstance(amount, int | Decimal):
+        raise InvalidArgumentError(
+            f"An amount must be a Decimal or an int, got {amount!r}; "
+            "expected e.g. Decimal('12.50')."
+        )
+    value = Decimal(amount)
+    if not value.is_finite() or value.copy_abs() >= _MAX_AMOUNT:
+        raise InvalidAmountError(
+            f"An amount must be a finite number below 10^100 in size, got {amount}."
+        )
+    return value
+
+
 def round_money(amount: Decimal, currency: str) -> Decimal:
     """Round a line item to the currency's minor unit, as the catalog says."""
-    return _round(amount, _QUANTA[_known_currency(currency)])
+    quantum = _QUANTA[_known_currency(currency)]
+    return _round(_amount(amount), quantum)
 
 
 def format_money(amount: Decimal, currency: str) -> str:
     """Locale-formatted money (CLDR patterns baked in at generation), e.g. $1,234.00.
 
     Shows at least the currency's minor unit, and more digits when a unit
-    price has them ($0.0027).
+    price has them ($0.0027). Affixes, symbols and grouping are the locale's
+    (en_IN groups 12,34,567.00; de_DE writes 1.234,00 $).
     """
-    formats = _PRODUCT["money_formats"][_known_currency(currency)]
-    prefix, suffix, group, decimal = formats
+    amount = _amount(amount)
+    form = _PRODUCT["money_formats"][_known_currency(currency)]
     # copy_abs() and normalize(_MONEY): abs() and normalize() round in the current
     # context, 28 digits by default, which would show 30-digit amounts wrongly.
     digits = max(
         _PRODUCT["minor_units"][currency],
         -amount.normalize(_MONEY).as_tuple().exponent,
     )
-    text = f"{amount.copy_abs():,.{digits}f}"
-    whole, _, fraction = text.partition(".")
-    body = whole.replace(",", group) + (decimal + fraction if fraction else "")
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{prefix}{body}{suffix}"
+    whole, _, fraction = f"{amount.copy_abs():.{digits}f}".partition(".")
+    body = _grouped(whole, form["group"], form["grouping"])
+    if fraction:
+        body += form["decimal"] + fraction
+    prefix, suffix = form["negative" if amount < 0 else "positive"]
+    return f"{prefix}{body}{suffix}"
+
+
+def format_number(n: int) -> str:
+    """A count as line descriptions write it, grouped in the catalog's locale: 1,000."""
+    form = _PRODUCT["number_format"]
+    sign, digits = ("-", str(-n)) if n < 0 else ("", str(n))
+    return sign + _grouped(digits, form["group"], form["grouping"])
+
+
+_num = format_number  # short, for the many counts in line descriptions
+
+
+def _grouped(digits: str, group: str, sizes) -> str:
+    """Digits grouped from the right: ``sizes[0]``, then ``sizes[1]`` (India: 3;2)."""
+    size = sizes[0]
+    if len(digits) <= size:
+        return digits
+    parts = [digits[-size:]]
+    digits = digits[:-size]
+    size = sizes[1]
+    while len(digits) > size:
+        parts.append(digits[-size:])
+        digits = digits[:-size]
+    parts.append(digits)
+    return group.join(reversed(parts))
 
 
 @lru_cache(maxsize=1024)
@@ -1010,18 +1549,30 @@ class _Charge:
     """One charge of a price sheet, with its prices chosen and money texts formatted.
 
     ``amount`` and ``explain`` are functions of billable units: the unrounded
-    amount, and the explanation a line item shows. ``amount`` uses plain
-    operators, so it runs with _MONEY as the decimal context; ``explain`` only
-    formats counts. Only a flat fee is charged for 0 billable units.
+    amount, and the explanation a line item shows. ``amount`` computes with
+    _MONEY's own methods (exact, whatever the caller's decimal context);
+    ``explain`` only formats counts. Only a flat fee is charged for 0 billable
+    units.
     """
 
-    __slots__ = ("feature", "in_advance", "included", "flat", "amount", "explain")
+    __slots__ = (
+        "feature",
+        "in_advance",
+        "included",
+        "flat",
+        "quantum",
+        "amount",
+        "explain",
+    )
 
-    def __init__(self, charge, amount, explain) -> None:
-        self.feature = charge["feature"]
-        self.in_advance = charge["billing"] == "in_advance"
-        self.included = charge["included"]
+    def __init__(
+        self, charge: Any, quantum: Decimal, amount: Any, explain: Any
+    ) -> None:
+        self.feature: str = charge["feature"]
+        self.in_advance: bool = charge["billing"] == "in_advance"
+        self.included: int = charge["included"]
         self.flat = charge["model"] == "flat"
+        self.quantum = quantum
         self.amount, self.explain = amount, explain
 
     def price(self, billable: int) -> Decimal:
@@ -1040,11 +1591,13 @@ def _compile_charge(charge, period: str, currency: str) -> _Charge:
     if model == "flat":
         price = _price_of(charge["price"], period, currency)
         text = f"flat {_money_text(price, currency)}"
-        return _Charge(charge, lambda q: price, lambda q: text)
+        return _Charge(charge, _QUANTA[currency], lambda q: price, lambda q: text)
     if model == "per_unit":
         unit = _price_of(charge["unit_price"], period, currency)
         each = f" × {_money_text(unit, currency)}"
-        return _Charge(charge, lambda q: unit * q, lambda q: f"{q:,}{each}")
+        return _Charge(
+            charge, _QUANTA[currency], partial(_mul, unit), lambda q: f"{_num(q)}{each}"
+        )
     if model == "package":
         return _package(charge, period, currency)
     if model == "stairstep":
@@ -1054,22 +1607,24 @@ def _compile_charge(charge, period: str, currency: str) -> _Charge:
         amount, explain = _graduated, _graduated_text
     else:
         amount, explain = _volume, _volume_text
-    return _Charge(charge, partial(amount, tiers), partial(explain, tiers))
+    return _Charge(
+        charge, _QUANTA[currency], partial(amount, tiers), partial(explain, tiers)
+    )
 
 
 def _package(charge, period: str, currency: str) -> _Charge:
     size, up = charge["block_size"], charge["rounding"] == "up"
     price = _price_of(charge["block_price"], period, currency)
-    each = f" of {size:,} × {_money_text(price, currency)}"
+    each = f" of {_num(size)} × {_money_text(price, currency)}"
 
     def blocks(q: int) -> int:
         return -(-q // size) if up else q // size
 
     def explain(q: int) -> str:
         n = blocks(q)
-        return f"{n:,} {'block' if n == 1 else 'blocks'}{each}"
+        return f"{_num(n)} {'block' if n == 1 else 'blocks'}{each}"
 
-    return _Charge(charge, lambda q: price * blocks(q), explain)
+    return _Charge(charge, _QUANTA[currency], lambda q: _mul(price, blocks(q)), explain)
 
 
 def _tier(tier, period: str, currency: str):
@@ -1103,11 +1658,21 @@ def _slices(tiers, q: int) -> list:
 
 
 def _graduated(tiers, q: int) -> Decimal:
-    return sum([units * unit + flat for units, unit, flat, _ in _slices(tiers, q)])
+    """Each tier charges the units inside it, plus its flat fee once reached."""
+    total, lower = _ZERO, 0
+    for upper, unit, flat, _ in tiers:
+        if q <= lower:
+            break
+        units = (q if upper is None or q < upper else upper) - lower
+        total = _add(total, _add(_mul(unit, units), flat))
+        if upper is None:
+            break
+        lower = upper
+    return total
 
 
 def _graduated_text(tiers, q: int) -> str:
-    return "; ".join([f"{units:,}{text}" for units, _, _, text in _slices(tiers, q)])
+    return "; ".join([f"{_num(n)}{text}" for n, _, _, text in _slices(tiers, q)])
 
 
 def _reached(tiers, q: int):
@@ -1120,57 +1685,60 @@ def _reached(tiers, q: int):
 
 def _volume(tiers, q: int) -> Decimal:
     _, unit, flat, _ = _reached(tiers, q)
-    return unit * q + flat
+    return _add(_mul(unit, q), flat)
 
 
 def _volume_text(tiers, q: int) -> str:
-    return f"{q:,}{_reached(tiers, q)[3]}"
+    return f"{_num(q)}{_reached(tiers, q)[3]}"
 
 
 def _stairstep(charge, period: str, currency: str) -> _Charge:
     steps = []
     for tier in charge["tiers"]:
         price, upper = _price_of(tier["price"], period, currency), tier["up_to"]
-        bound = f"up to {upper:,}" if upper is not None else "open tier"
+        bound = f"up to {_num(upper)}" if upper is not None else "open tier"
         steps.append((upper, price, f"tier {bound}: {_money_text(price, currency)}"))
 
     def step(q: int):
         for upper, price, text in steps:
             if upper is None or q <= upper:
                 return price, text
-        raise QuantityOutOfRangeError(
-            f"{q:,} units of {charge['feature']!r} exceed the last stairstep tier "
-            f"(up to {steps[-1][0]:,})."
+        raise AssertionError(
+            "quantities are held to the last stairstep tier before pricing"
         )
 
-    return _Charge(charge, lambda q: step(q)[0], lambda q: step(q)[1])
+    return _Charge(
+        charge, _QUANTA[currency], lambda q: step(q)[0], lambda q: step(q)[1]
+    )
 
 
 # -- quotes ---------------------------------------------------------------------
 
 
 def _currency(sub: Subscription) -> str:
-    return _known_currency(sub.currency or _PRODUCT["currencies"][0])
+    return _known_currency(
+        _PRODUCT["currencies"][0] if sub.currency is None else sub.currency
+    )
 
 
-def _period(sub: Subscription, plan) -> str:
-    period = sub.period or plan["billing_periods"][0]
+def _period(sub: Subscription, plan: Any) -> str:
+    period = plan["billing_periods"][0] if sub.period is None else sub.period
     if period not in plan["billing_periods"]:
         raise UnknownPeriodError(
             f"Plan {sub.plan!r} is not sold {period!r}; expected one of "
             f"{_options(plan['billing_periods'])}."
         )
-    return period
+    return str(period)
 
 
-_SHEETS: dict = {}  # (plan, period, currency) -> _sheet(); bounded by the catalog
+_SHEETS: dict[tuple[str, str, str], Any] = {}  # (plan, period, currency) -> _sheet()
 
 
-def _sheet(sub: Subscription, plan):
+def _sheet(sub: Subscription, plan: Any) -> Any:
     """The plan's price sheet in the subscription's period and currency.
 
     Compiled once and shared: (currency, period, rounding quantum, base line,
-    trial base line, charges).
+    trial base line, charges). The catalog bounds how many there are.
     """
     currency, period = _currency(sub), _period(sub, plan)
     key = (sub.plan, period, currency)
@@ -1191,64 +1759,91 @@ def _count(n: int, fid: str) -> str:
     """A count of the feature's units: "1 seat", "20 seats", "3 × Projects"."""
     unit = FEATURES[fid]["unit"]
     if not unit:
-        return f"{n:,} × {FEATURES[fid]['name']}"
-    return f"{n:,} {unit[0] if n == 1 else unit[1]}"
+        return f"{_num(n)} × {FEATURES[fid]['name']}"
+    return f"{_num(n)} {unit[0] if n == 1 else unit[1]}"
 
 
-def quote(sub: Subscription, usage: Mapping[str, int] | None = None) -> Quote:
-    """What ``sub`` costs for one period in one currency, line by line.
+def quote(
+    sub: Subscription,
+    usage: Mapping[str, int] | None = None,
+    now: datetime | None = None,
+) -> Quote:
+    """What ``sub`` costs for one period in one currency, line by line, at ``now``.
 
-    ``usage`` is the measured usage of in-arrears features in the period.
+    ``usage`` is the usage of in-arrears features measured in the period.
+    Usage that check() would deny is refused, never billed: a feature outside
+    the plan, more than a hard limit allows in one period, or trial usage
+    that costs more than the trial's credits.
     """
-    priced = sub._cache.get("quote") or _priced_subscription(sub)
-    currency, period, quantum, base, charges, addon_lines, credits = priced
-    usage = dict(usage) if usage else {}
-    for fid in usage:
-        if fid not in FEATURES:
-            _feature(fid)
-    caller = getcontext()
-    # Exact products and sums, the catalog's rounding. _MONEY itself, not a copy:
-    # threads share it, which only ORs its sticky flags, and nothing reads those.
-    setcontext(_MONEY)
-    try:
-        lines = [base]
-        for charge in charges:
-            lines.append(_charge_line(sub, charge, usage, quantum))
-        lines += addon_lines
-        if credits:
-            lines += _credit_lines(credits, charges, lines, currency)
-        total = sum([line.amount for line in lines])
-    finally:
-        setcontext(caller)
-    fields = {"currency": currency, "period": period, "plan": sub.plan}
+    state = _state(sub, now)
+    priced_sub = state.effective
+    if priced_sub is None:
+        raise SubscriptionCancelledError(
+            f"The trial of {sub.plan!r} ended at {_iso(state.trial_ends_at)} and the "
+            "subscription was cancelled (product.trial_end: cancel); nothing is billed."
+        )
+    priced = priced_sub._cache.get("quote") or _priced_subscription(priced_sub)
+    currency, period, quantum, template, usage_charges, fixed, credits = priced
+    measured = _measured(state, usage, period)
+    lines, total, spent = template.copy(), fixed, _ZERO
+    for (
+        index,
+        charge,
+    ) in usage_charges:  # in-arrears charges; the rest is priced already
+        line = _charge_line(charge, measured.get(charge.feature, 0), quantum)
+        lines[index] = line
+        spent = _add(spent, line.__dict__["amount"])
+    total = _add(total, spent)
+    if credits is not None and spent:
+        credit = _credit_line(credits, spent, currency)
+        lines.append(credit)
+        total = _add(total, credit.amount)
+    fields = {"currency": currency, "period": period, "plan": priced_sub.plan}
     fields["lines"], fields["total"] = tuple(lines), total
-    return _record(Quote, fields)
+    fields["phase"], fields["trial_ends_at"] = state.phase, state.trial_ends_at
+    result: Quote = _record(Quote, fields)
+    return result
 
 
-def _priced_subscription(sub: Subscription):
+def _priced_subscription(sub: Subscription) -> tuple[Any, ...]:
     """Everything quote() needs that depends on the subscription alone; cached on it.
 
-    Checking the subscription (plan, currency, period, add-ons, variables)
-    happens here, once. Lines that depend on usage are priced per call.
+    Checking the subscription (plan, currency, period, add-ons, variables,
+    quantities) happens here, once. So does pricing every line that does not
+    depend on usage: the base fee, the in-advance charges and the add-ons. A
+    quote then prices only its in-arrears charges: (currency, period, rounding
+    quantum, the lines with a hole for each in-arrears charge, those charges
+    with their places, the sum of the lines priced here, the trial's credits).
     """
     plan = _plan(sub.plan)
     _check_quotable(sub, plan)
     currency, period, quantum, base, trial, charges = _sheet(sub, plan)
-    entitlements(sub)  # validates add-ons and variables before pricing
-    addon_lines = tuple(
+    _, bought, addons, _ = _validated(sub)
+    template: list[Any] = [trial if sub.trial else base]
+    usage_charges = []
+    for charge in charges:
+        if charge.in_advance:
+            template.append(_charge_line(charge, bought[charge.feature], quantum))
+        else:
+            usage_charges.append((len(template), charge))
+            template.append(None)
+    template += [
         _addon_line(addon_id, addon, count, period, currency)
-        for addon_id, addon, count in _validated_addons(sub, plan)
-    )
+        for addon_id, addon, count in addons
+    ]
+    fixed = _ZERO
+    for line in template:
+        if line is not None:
+            fixed = _add(fixed, line.__dict__["amount"])
     credits = None
     if sub.trial and plan["trial"] and plan["trial"].get("credits"):
-        credits = plan["trial"]["credits"].get(currency, _ZERO)
-    priced = (currency, period, quantum, trial if sub.trial else base)
-    priced += (charges, addon_lines, credits)
+        credits = plan["trial"]["credits"].get(currency)
+    priced = (currency, period, quantum, template, tuple(usage_charges), fixed, credits)
     sub._cache["quote"] = priced
     return priced
 
 
-def _check_quotable(sub: Subscription, plan) -> None:
+def _check_quotable(sub: Subscription, plan: Any) -> None:
     if plan["custom"]:
         raise PlanNotQuotableError(
             f"Plan {sub.plan!r} is a custom plan with no list price; "
@@ -1263,55 +1858,194 @@ def _check_quotable(sub: Subscription, plan) -> None:
         raise PlanNotQuotableError(f"Plan {sub.plan!r} is a draft and is not sold yet.")
 
 
-def _charge_line(sub: Subscription, charge: _Charge, usage: dict, quantum) -> Line:
-    """The line of one charge; its description is formatted on first read."""
-    fid = charge.feature
-    if charge.in_advance:
-        if fid not in sub.quantities:
-            raise QuantityMissingError(
-                f"Plan {sub.plan!r} sells {fid!r} in advance; "
-                f"expected quantities={{{fid!r}: ...}}."
+_NO_USAGE: dict[str, int] = {}
+
+
+def _measured(state: _State, usage: object, period: str) -> dict[str, int]:
+    """The usage argument, checked as check() would: what quote() may bill."""
+    if usage is None:
+        return _NO_USAGE
+    if type(usage) is not dict and not isinstance(usage, Mapping):
+        raise InvalidArgumentError(
+            "usage must be a mapping of feature id to units, e.g. "
+            f"{{'api-calls': 1200}}; got {usage!r}."
+        )
+    measured = {}
+    for fid, units in usage.items():
+        if type(fid) is not str:
+            raise InvalidArgumentError(
+                f"usage keys must be feature ids (strings), got {fid!r}."
             )
-        quantity = sub.quantities[fid]
+        how = state.usage.get(fid) or _usage_rule(state, fid, period)
+        if type(units) is not int or not 0 <= units <= _MAX_UNITS:
+            units = _whole(units, f"Usage of {fid!r}")
+        if units > how[0]:
+            _refuse_usage(state, fid, units, how)
+        measured[fid] = units
+    return measured
+
+
+_USAGE: dict[
+    tuple[str, str, str], tuple[Any, ...]
+] = {}  # (plan, period, feature) -> rule
+
+
+def _usage_rule(state: _State, fid: str, period: str) -> tuple[Any, ...]:
+    """How quote() takes usage of ``fid`` in this state; cached on the state.
+
+    (the most units taken without a closer look, the refusal, the cap, the
+    charge). The cap is the most usage check() can allow in one billing
+    period: a hard limit times the usage windows one period can touch.
+    Usage of a feature the subscription's add-ons, variables and trial plan
+    leave alone follows the plan's own grant, so its rule is the plan's.
+    """
+    _feature(fid)  # an unknown id is an UnknownFeatureError, never cached
+    sub = state.effective
+    assert sub is not None  # quote() refuses a cancelled subscription first
+    plan = _plan(sub.plan)
+    if _touched(sub, fid):
+        how = _state_usage_rule(state, plan, fid, period)
     else:
-        quantity = usage.get(fid, 0)
-    if type(quantity) is not int or not 0 <= quantity <= _MAX_UNITS:
-        what = "Quantity" if charge.in_advance else "Usage"
-        quantity = _whole(quantity, f"{what} of {fid!r}")
+        key = (sub.plan, period, fid)
+        how = _USAGE.get(key) or _USAGE.setdefault(
+            key, _plan_usage_rule(plan, fid, period)
+        )
+    state.usage[fid] = how
+    return how
+
+
+def _touched(sub: Subscription, fid: str) -> bool:
+    """Whether anything but the plan decides ``fid``'s grant for this subscription."""
+    if sub.trial_plan is not None or fid in sub.variables:
+        return True
+    return any(fid in _addon(addon_id)["entitlements"] for addon_id in sub.addons)
+
+
+def _charge_of(plan: Any, fid: str) -> Any:
+    return next((c for c in plan["charges"] if c["feature"] == fid), None)
+
+
+def _plan_usage_rule(plan: Any, fid: str, period: str) -> tuple[Any, ...]:
+    charge = _charge_of(plan, fid)
+    if charge is not None and charge["billing"] == "in_advance":
+        return (0, "in_advance", None, charge)
+    return _usage_of(_package_grants("plan", plan).get(fid), charge, period)
+
+
+def _state_usage_rule(
+    state: _State, plan: Any, fid: str, period: str
+) -> tuple[Any, ...]:
+    charge = _charge_of(plan, fid)
+    if charge is not None and charge["billing"] == "in_advance":
+        return (0, "in_advance", None, charge)
+    rule = state.rules.get(fid) or _check_rule(state, fid)
+    if type(rule) is Reason:
+        return (0, rule, None, charge)
+    return _usage_of(rule[0], charge, period)
+
+
+def _usage_of(ent: Entitlement | None, charge: Any, period: str) -> tuple[Any, ...]:
+    if ent is None:
+        return (0, Reason.NOT_IN_PLAN, None, charge)
+    cap = None
+    if ent.type == "metered" and not ent.unlimited and not ent.soft:
+        cap = (ent.limit or 0) * _windows_per_period(
+            ent.reset, ent.reset_anchor, period
+        )
+    bound = _stairstep_bound(charge) if charge is not None else None
+    bounds = [b for b in (cap, bound) if b is not None]
+    return (min(bounds) if bounds else _MAX_UNITS, None, cap, charge)
+
+
+def _refuse_usage(state: _State, fid: str, units: int, how: tuple[Any, ...]) -> None:
+    """Refuse usage that check() would deny; quote() bills only what it allows."""
+    _, refusal, cap, charge = how
+    plan_id = state.effective.plan if state.effective is not None else "?"
+    if refusal == "in_advance":
+        raise InvalidQuantityError(
+            f"Plan {plan_id!r} sells {fid!r} in advance; expected it in the "
+            f"subscription's quantities, not in usage (got {units:,})."
+        )
+    if refusal is not None:  # a valid subscription's only refusal: not_in_plan
+        raise FeatureNotInPlanError(
+            f"Usage of {fid!r} ({units:,}) is denied by check() ({refusal.value}); "
+            f"expected no usage of a feature that plan {plan_id!r} does not include."
+        )
+    if cap is not None and units > cap:
+        raise UsageLimitExceededError(
+            f"{units:,} units of {fid!r} exceed what its hard limit allows in one "
+            f"billing period; expected at most {cap:,}."
+        )
+    _within_stairstep(charge, units)
+
+
+_PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
+_PERIOD_MOST_HOURS = {"monthly": 31 * 24, "quarterly": 92 * 24, "annual": 366 * 24}
+_RESET_HOURS = {"hour": 1, "day": 24, "week": 7 * 24}
+
+
+def _windows_per_period(reset: str | None, anchor: str, period: str) -> int:
+    """The most usage windows one billing period can touch.
+
+    Billing periods start at the subscription's start. Monthly and yearly
+    windows anchored there line up with them; calendar windows can cut a
+    period in two; hours, days and weeks are counted over its longest length.
+    """
+    if reset is None:
+        return 1
+    if reset in ("month", "year"):
+        months = 12 if reset == "year" else 1
+        windows = max(_PERIOD_MONTHS[period] // months, 1)
+        return windows if anchor == "subscription_start" else windows + 1
+    return -(-_PERIOD_MOST_HOURS[period] // _RESET_HOURS[reset]) + 1
+
+
+def _charge_line(charge: _Charge, quantity: int, quantum: Decimal) -> Line:
+    """The line of one charge; its description is formatted on first read."""
     included = charge.included
     billable = quantity - included if quantity > included else 0
     amount = charge.price(billable)
     line = _new(Line)  # _record(), inlined: this is the hot path
-    fields = {"item": fid, "quantity": quantity, "amount": amount.quantize(quantum)}
+    fields = {
+        "item": charge.feature,
+        "quantity": quantity,
+        "amount": _round(amount, quantum),
+    }
     fields["_describe"] = (_charge_text, charge, quantity, billable)
     _set(line, "__dict__", fields)
-    return line
+    return line  # type: ignore[no-any-return]
 
 
 def _charge_text(charge: _Charge, quantity: int, billable: int) -> str:
     what = _count(quantity, charge.feature)
     if charge.included:
-        what += f" ({charge.included:,} included, {billable:,} billable)"
+        what += f" ({_num(charge.included)} included, {_num(billable)} billable)"
     return f"{what}: {charge.explanation(billable)}"  # counts and money texts only
 
 
-def _addon_line(addon_id: str, addon, count: int, period: str, currency: str) -> Line:
+def _addon_line(
+    addon_id: str, addon: Any, count: int, period: str, currency: str
+) -> Line:
     unit = _price_of(addon["price"], period, currency) if addon["price"] else _ZERO
-    text = f"{addon['name']}: {count:,} × {_money_text(unit, currency)}"
+    text = f"{addon['name']}: {_num(count)} × {_money_text(unit, currency)}"
     amount = round_money(_mul(unit, count), currency)
     return _line(f"addon:{addon_id}", text, count, amount)
 
 
-def _credit_lines(budget: Decimal, charges, lines: list, currency: str) -> list:
-    """A credits trial pays for in-arrears (pay-as-you-go) lines up to its budget."""
-    usage = {charge.feature for charge in charges if not charge.in_advance}
-    spent = sum([line.amount for line in lines if line.item in usage])
-    credit = min(budget, spent)
-    if not credit:
-        return []
+def _credit_line(budget: Decimal, spent: Decimal, currency: str) -> Line:
+    """A credits trial pays for in-arrears (pay-as-you-go) lines, up to its budget.
+
+    Usage that costs more than the budget is refused, as check() denies it.
+    """
+    if spent > budget:
+        over = format_money(_MONEY.subtract(spent, budget), currency)
+        raise TrialBudgetExceededError(
+            f"Trial usage costs {format_money(spent, currency)}, {over} more than the "
+            f"trial's credits of {format_money(budget, currency)}; "
+            "expected usage within them."
+        )
     text = f"Trial credits (budget {_money_text(budget, currency)})"
-    amount = round_money(credit.copy_negate(), currency)
-    return [_line("trial-credits", text, 1, amount)]
+    return _line("trial-credits", text, 1, round_money(spent.copy_negate(), currency))
 
 
 # -- reset windows --------------------------------------------------------------
@@ -1332,7 +2066,8 @@ _FIXED = {
 }
 
 
-def _aware(moment, name: str) -> datetime:
+def _moment(moment: object, name: str) -> datetime:
+    """A timezone-aware datetime, in UTC: the only kind of moment evaluated."""
     if not isinstance(moment, datetime):
         raise NaiveDatetimeError(f"{name} must be a datetime, got {moment!r}.")
     if moment.tzinfo is None or moment.utcoffset() is None:
@@ -1340,7 +2075,13 @@ def _aware(moment, name: str) -> datetime:
             f"{name} must be timezone-aware, e.g. datetime(..., tzinfo=UTC); "
             f"got {moment}."
         )
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise InvalidMomentError(
+            f"{name} ({moment.isoformat()}) falls outside the years 1 to 9999 in UTC; "
+            "expected a moment within them."
+        ) from None
 
 
 def _days_in_month(year: int, month: int) -> int:
@@ -1371,12 +2112,16 @@ def _fixed_start(reset: str, anchor: str, started: datetime) -> datetime:
     return midnight - timedelta(days=(started.weekday() - weekday) % 7)
 
 
-def reset_window(reset: str, anchor: str, started_at: datetime, now: datetime):
+def reset_window(
+    reset: str, anchor: str, started_at: datetime, now: datetime
+) -> tuple[datetime, datetime]:
     """The usage window [start, end) containing ``now``; ``end`` is the next reset.
 
     Times are in UTC. Calendar anchors align to UTC boundaries (the top of
     the hour, midnight, Monday, the 1st, January 1st); a weekday anchor
-    aligns weekly resets to that day's midnight.
+    aligns weekly resets to that day's midnight. A calendar window may start
+    before the subscription did. A moment before ``started_at``, or a window
+    that would end after the year 9999, is an InvalidMomentError.
     """
     if reset not in _FIXED and reset not in ("month", "year"):
         raise InvalidResetError(
@@ -1387,13 +2132,36 @@ def reset_window(reset: str, anchor: str, started_at: datetime, now: datetime):
             f"Unknown reset anchor {anchor!r}; expected subscription_start, "
             "calendar or a weekday."
         )
-    started, now = _aware(started_at, "started_at"), _aware(now, "now")
-    if reset in _FIXED:
-        step = _FIXED[reset]
-        first = _fixed_start(reset, anchor, started)
-        count = max((now - first) // step, 0)
-        start = first + step * count
-        return start, start + step
+    started, moment = _moment(started_at, "started_at"), _moment(now, "now")
+    if moment < started:
+        raise InvalidMomentError(
+            f"now ({_iso(moment)}) is before started_at ({_iso(started)}); "
+            "expected a moment after the subscription started."
+        )
+    try:
+        if reset in _FIXED:
+            return _fixed_window(reset, anchor, started, moment)
+        return _month_window(reset, anchor, started, moment)
+    except (OverflowError, ValueError):  # datetime beyond the year 9999
+        raise InvalidMomentError(
+            f"The {reset} usage window at {_iso(moment)} would end after the year "
+            "9999; "
+            "expected an earlier moment."
+        ) from None
+
+
+def _fixed_window(
+    reset: str, anchor: str, started: datetime, now: datetime
+) -> tuple[datetime, datetime]:
+    step = _FIXED[reset]
+    first = _fixed_start(reset, anchor, started)
+    start = first + step * ((now - first) // step)
+    return start, start + step
+
+
+def _month_window(
+    reset: str, anchor: str, started: datetime, now: datetime
+) -> tuple[datetime, datetime]:
     months = 12 if reset == "year" else 1
     if anchor == "calendar":
         first = started.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
@@ -1419,3 +2187,8 @@ _QUANTA = {c: Decimal(1).scaleb(-d) for c, d in _PRODUCT["minor_units"].items()}
 # thread's context; elsewhere arithmetic names it. The caller's never applies.
 _MONEY = Context(prec=200, rounding=_ROUNDING[_PRODUCT["rounding"]])
 _mul, _add, _round = _MONEY.multiply, _MONEY.add, _MONEY.quantize
+# The environment this module was generated for (product.environments): its
+# name, or None for a catalog without environments, which serves customers.
+_ENVIRONMENT = _PRODUCT.get("environment") or {}
+ENVIRONMENT: str | None = _ENVIRONMENT.get("name")
+IS_PRODUCTION: bool = _ENVIRONMENT.get("type", "production") == "production"

@@ -7,15 +7,16 @@ add-ons exclude each other. Archived plans and add-ons sell to nobody new,
 and drafts only count with ``include_drafts``. In-advance quantities (seats)
 are unbounded, so they are not part of the count.
 
-One engine answers every question: a sweep over the add-ons in an order
-that follows the requires/excludes graph. Deciding an add-on (in or out)
-only ever constrains the undecided ones by *forcing* them in or out, so the
-state of the sweep is the pair of forced sets, plus, when a requirement is
-searched, how far the bought add-ons cover it (capped at the threshold). For
-chains, trees and groups of mutually exclusive add-ons the forced sets stay
-tiny, and unrelated add-ons never appear in the same set, so counting is
-linear in the number of add-ons rather than 2^n. Values are combined in a
-semiring: big-int counts (+, ×), or exact ``Decimal`` costs (min/max, +).
+One engine answers every question: dynamic programming over the
+requires/excludes graph of the add-ons (variable elimination in an order of
+small width, one connected component at a time), so that counting is linear
+in the number of add-ons for chains, trees, stars and exclusive groups
+rather than 2^n. Values are combined in a semiring: big-int counts (+, ×),
+or exact ``Decimal`` costs (min/max, +), optionally with how far the bought
+add-ons cover a requirement. Every step is counted against a budget, so a
+catalog too entangled to answer exactly stops with
+:class:`AnalysisTooComplex` instead of running on. Add-ons in no valid
+subscription are found by :mod:`.buyable`, which ``pricegen lint`` shares.
 
 Money here is the model's own arithmetic, rounded per line exactly as the
 generated evaluator rounds a quote, so that optimising the sum of lines
@@ -26,7 +27,9 @@ The modules, from the ground up:
 - :mod:`.arithmetic`: prices and charge amounts, rounded as the evaluator
   rounds; :mod:`.difference`: two charges compared over every quantity
   (also used by ``pricegen diff`` and ``pricegen lint``);
-- :mod:`.engine`: the sweep; :mod:`.purchase`: what is sold and what a
+- :mod:`.buyable`: which add-ons can be bought at all, and why not;
+  :mod:`.engine`: the dynamic programming; :mod:`.best`: the cheapest and
+  dearest choice as a semiring; :mod:`.purchase`: what is sold and what a
   purchase costs;
 - the questions: :mod:`.counting` (configuration space), :mod:`.extremes`
   (cheapest and most expensive), :mod:`.cheapest` (the cheapest purchase
@@ -44,12 +47,13 @@ from .arithmetic import (
     round_line,
     tier_starts,
 )
+from .buyable import Obstacle, excluded_by, obstacle, unbuyable
 from .cheapest import Answer, cheapest_purchase
 from .confirm import confirm_answer, meets, quote, subscription
-from .counting import Space, configuration_space, count_addon_sets
+from .counting import Space, addon_counts, configuration_space, count_addon_sets
 from .difference import Difference, charge_difference
-from .engine import Choices, State, sweep
-from .extremes import extreme
+from .engine import AnalysisTooComplex, Budget, Ring, solve
+from .extremes import extreme, extremes
 from .purchase import (
     Amounts,
     Purchase,
@@ -64,15 +68,18 @@ from .requirements import Requirement, RequirementError, behavior, parse_require
 
 __all__ = [
     "ZERO",
+    "AnalysisTooComplex",
     "Amounts",
     "Answer",
-    "Choices",
+    "Budget",
     "Difference",
+    "Obstacle",
     "Purchase",
     "Requirement",
     "RequirementError",
+    "Ring",
     "Space",
-    "State",
+    "addon_counts",
     "addon_line",
     "behavior",
     "breakpoints",
@@ -83,9 +90,12 @@ __all__ = [
     "configuration_space",
     "confirm_answer",
     "count_addon_sets",
+    "excluded_by",
     "extreme",
+    "extremes",
     "format_text",
     "meets",
+    "obstacle",
     "parse_requirement",
     "plan_lines",
     "price_of",
@@ -94,9 +104,10 @@ __all__ = [
     "round_line",
     "selling",
     "sold_addons",
+    "solve",
     "sold_plans",
     "subscription",
-    "sweep",
     "tier_starts",
     "to_json",
+    "unbuyable",
 ]

@@ -9,6 +9,7 @@ charge's shape changes, which is all the searches need to look at.
 
 from __future__ import annotations
 
+import functools
 from decimal import (
     ROUND_CEILING,
     ROUND_DOWN,
@@ -23,7 +24,9 @@ from decimal import (
 from ..model import Charge, Product
 from ..money import Price
 
-CONTEXT = Context(prec=60, rounding=ROUND_HALF_UP)
+# Exact for every amount a catalog can hold (100 digits) times every quantity (10^30),
+# summed over any number of lines: the evaluator's own money context.
+CONTEXT = Context(prec=200, rounding=ROUND_HALF_UP)
 _ROUNDING = {
     "half_up": ROUND_HALF_UP,
     "half_even": ROUND_HALF_EVEN,
@@ -31,6 +34,18 @@ _ROUNDING = {
     "down": ROUND_DOWN,
 }
 ZERO = Decimal(0)
+
+
+def exact(function):
+    """Run ``function`` in the analysis context, so that no sum or product is rounded
+    (Python's default context keeps 28 digits)."""
+
+    @functools.wraps(function)
+    def exactly(*args, **kwargs):
+        with localcontext(CONTEXT):
+            return function(*args, **kwargs)
+
+    return exactly
 
 
 def round_line(amount: Decimal, product: Product, currency: str) -> Decimal:

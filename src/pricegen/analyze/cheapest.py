@@ -1,7 +1,7 @@
 """The cheapest purchase that meets every requirement, and the best on each plan.
 
-Per plan, the sweep decides the add-ons that can help (and those they
-require), keeping for each state how far the add-ons cover each need and
+Per plan, the engine decides the add-ons that can help (and those they
+require), keeping for each *cover* (how far the add-ons cover each need)
 the cheapest way there. Each cover is then completed with the in-advance
 quantities that close the remaining gap; for volume and stairstep charges
 a larger quantity can cost less, so each tier's first quantity is tried too.
@@ -12,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Addon, Catalog
-from .arithmetic import ZERO, ceil_div, tier_starts
-from .engine import sweep
+from . import best
+from .arithmetic import ZERO, ceil_div, charge_amount, exact, round_line, tier_starts
+from .engine import Budget, components, solve
 from .needs import (
     NO_COVER,
     add_cover,
     contribution,
+    join_cover,
     need_of,
     quantity_needed,
     satisfied,
@@ -35,6 +37,7 @@ from .purchase import (
     usage_of,
 )
 from .requirements import Requirement
+from .usage import usage_requirements
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class Answer:
     ]  # the best purchase on each plan that can meet them, cheapest first
 
 
+@exact
 def cheapest_purchase(
     catalog: Catalog,
     requirements: list[Requirement],
@@ -58,46 +62,139 @@ def cheapest_purchase(
     *,
     amounts: Amounts | None = None,
     include_drafts: bool = False,
+    budget: Budget | None = None,
 ) -> Answer:
     amounts = amounts or Amounts()
+    budget = budget or Budget()
     found = []
     for plan in sold_plans(catalog, include_drafts):
         if period in plan.billing_periods and not plan.custom:
-            purchase = _cheapest_on(
-                catalog, plan, requirements, period, currency, amounts, include_drafts
+            budget.spend(1 + len(plan.charges))
+            purchase = best_on(
+                catalog, plan, requirements, period, currency, amounts, include_drafts, budget
             )
             if purchase is not None:
                 found.append(purchase)
-    order = list(catalog.plans)
-    found.sort(key=lambda p: (p.total, order.index(p.plan)))
+    rank = {pid: i for i, pid in enumerate(catalog.plans)}
+    found.sort(key=lambda p: (p.total, rank[p.plan]))
     return Answer(tuple(requirements), period, currency, found[0] if found else None, tuple(found))
 
 
-def _cheapest_on(
-    catalog, plan, requirements, period, currency, amounts, include_drafts
+def best_on(
+    catalog, plan, requirements, period, currency, amounts, include_drafts, budget, most=False
 ) -> Purchase | None:
+    """The cheapest (or, with ``most``, the dearest) purchase on ``plan`` that meets
+    ``requirements`` and whose usage quote() accepts; None if there is none."""
+    given = usage_of(plan, amounts)
+    requirements = [*requirements, *usage_requirements(plan, given, period)]
     needs = [need_of(plan, r, catalog.features[r.feature].type) for r in requirements]
     addons = priced_addons(catalog, plan, period, currency, include_drafts)
-    useful = {
-        aid for aid, a in addons.items() if any(contribution(a, n) for n in needs if still_open(n))
-    }
-    closure = _requires_closure(useful, addons)
-    addons = {aid: a for aid, a in addons.items() if aid in closure}
-    covers = sweep(
-        addons,
-        (ZERO, ()),
-        _requirement_choices(catalog, addons, needs, period, currency),
-        _cheaper,
-        extra=tuple(NO_COVER for _ in needs),
-    )
-    best = None
-    for cover, (cost, picks) in covers.items():
-        purchase = _complete(catalog, plan, needs, cover, cost, picks, period, currency, amounts)
-        if purchase is not None and (
-            best is None or (purchase.total, len(purchase.addons)) < (best.total, len(best.addons))
-        ):
-            best = purchase
-    return best
+    if not most:  # the cheapest buys only add-ons that help, and what they require
+        useful = {
+            aid
+            for aid, a in addons.items()
+            if any(contribution(a, n) for n in needs if still_open(n))
+        }
+        closure = _requires_closure(useful, addons)
+        addons = {aid: a for aid, a in addons.items() if aid in closure}
+    cover, cost, picks = [NO_COVER] * len(needs), ZERO, []
+    for block, members in _blocks(needs, addons):
+        choice = _best_in_block(
+            catalog, plan, [needs[i] for i in block], members, period, currency, amounts,
+            budget, most,
+        )  # fmt: skip
+        if choice is None:
+            return None
+        for i, c in zip(block, choice[0], strict=True):
+            cover[i] = c
+        cost += choice[1][0]
+        picks += best.picks_of(choice[1])
+    picks = sorted_picks(picks, list(catalog.addons))
+    return _complete(catalog, plan, needs, tuple(cover), cost, picks, period, currency, amounts)
+
+
+def _blocks(needs, addons: dict[str, Addon]) -> list[tuple[list[int], dict[str, Addon]]]:
+    """The requirements in groups that can be met independently, each with its add-ons.
+
+    Two requirements are in one group when they are on the same feature (one
+    quantity serves both) or some connected group of add-ons helps with both;
+    the cheapest purchase is then the cheapest way to meet each group, added
+    up, which keeps each search to the covers of its own requirements.
+    """
+    group = list(range(len(needs)))
+
+    def find(i):
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
+    def unite(indices):
+        roots = [find(i) for i in indices]
+        for r in roots[1:]:
+            group[r] = roots[0]
+
+    for feature in dict.fromkeys(n.req.feature for n in needs):
+        unite([i for i, n in enumerate(needs) if n.req.feature == feature])
+    helped, free = [], []
+    for members in components(addons):
+        touched = sorted(
+            {i for a in members for i, n in enumerate(needs)
+             if still_open(n) and contribution(addons[a], n) is not None}
+        )  # fmt: skip
+        if touched:
+            unite(touched)
+            helped.append((touched[0], members))
+        else:
+            free += members
+    blocks: dict[int, list[int]] = {}
+    for i in range(len(needs)):
+        blocks.setdefault(find(i), []).append(i)
+    found = []
+    for root, indices in blocks.items():
+        members = {a for first, m in helped if find(first) == root for a in m}
+        found.append((indices, {a: addons[a] for a in addons if a in members}))
+    if free:  # add-ons that help with nothing: only a dearest purchase buys them
+        found.append(([], {a: addons[a] for a in addons if a in set(free)}))
+    return found
+
+
+def _best_in_block(catalog, plan, needs, addons, period, currency, amounts, budget, most):
+    """(cover, value) of the cheapest (or dearest) way to meet ``needs`` with ``addons``
+    and the plan's in-advance quantities of their features; None if there is none."""
+    caps = [n.threshold if n.req.op == ">=" else None for n in needs]
+    bought = _bought(catalog, addons, needs, caps, period, currency, most)
+    join = lambda a, b: tuple(map(join_cover, a, b, caps))  # noqa: E731
+    unit = tuple(NO_COVER for _ in needs)
+    ring = best.ring(most, join=join, unit=unit, weight=1 + len(needs))
+    found = None
+    for cover, value in solve(addons, bought, ring, budget).items():
+        budget.spend(1 + len(plan.charges))
+        lines = _quantity_lines(catalog, plan, needs, cover, period, currency, amounts)
+        if lines is None:
+            continue
+        total = lines + value[0]
+        key = (-total if most else total, value[1], value[2], -value[3])
+        if found is None or key < found[0]:
+            found = (key, cover, value)
+    return None if found is None else found[1:]
+
+
+def _quantity_lines(catalog, plan, needs, cover, period, currency, amounts):
+    """The lines of the in-advance charges on the features of ``needs``, at the
+    quantities that meet them with this cover; None if they cannot be met."""
+    quantities = _quantities(catalog, plan, needs, cover, period, currency, amounts)
+    if quantities is None:
+        return None
+    total = ZERO
+    features = {n.req.feature for n in needs}
+    for charge in plan.charges:
+        if charge.billing == "in_advance" and charge.feature in features:
+            amount = charge_amount(charge, quantities[charge.feature], period, currency)
+            if amount is None:
+                return None
+            total += round_line(amount, catalog.product, currency)
+    return total
 
 
 def _requires_closure(ids: set[str], addons: dict[str, Addon]) -> set[str]:
@@ -111,40 +208,37 @@ def _requires_closure(ids: set[str], addons: dict[str, Addon]) -> set[str]:
     return closure
 
 
-def _requirement_choices(catalog, addons, needs, period, currency):
-    """Buying ``qty`` of an add-on: its line (computed once) and its effect on each need."""
-    caps = [n.threshold if n.req.op == ">=" else None for n in needs]
-    options = {}
-    for aid, addon in addons.items():
+def _bought(catalog, addons, needs, caps, period, currency, most=False):
+    """Buying ``qty`` of an add-on: its line and how far it alone covers each need.
+
+    Quantities beyond saturating every increment it feeds buy nothing more,
+    so they are not offered; the engine counts each one offered against its
+    budget, so a huge ``max_quantity`` ends in a clear stop, not a hang. The
+    dearest purchase buys ``max_quantity`` (prices are not negative).
+    """
+    rank = {aid: i for i, aid in enumerate(catalog.addons)}
+    empty = tuple(NO_COVER for _ in needs)
+
+    def bought(aid):
+        addon = addons[aid]
         effects = [
             (i, e)
             for i, n in enumerate(needs)
             if still_open(n) and (e := contribution(addon, n)) is not None
         ]
-        top = 1  # quantities beyond saturating every increment it feeds buy nothing
+        top = 1
         for i, e in effects:
             if e[0] == "increment" and e[4] and caps[i] is not None:
                 top = max(top, ceil_div(caps[i], e[4]))
-        options[aid] = [
-            (qty, addon_line(catalog, addon, qty, period, currency), effects)
-            for qty in range(1, min(top, addon.max_quantity) + 1)
-        ]
-
-    def choices(aid, cover, value):
-        cost, picks = value
-        for qty, line, effects in options[aid]:
-            new = list(cover)
+        offered = [addon.max_quantity] if most else range(1, min(top, addon.max_quantity) + 1)
+        for qty in offered:
+            cover = list(empty)
             for i, effect in effects:
-                new[i] = add_cover(cover[i], effect, qty, caps[i])
-            yield tuple(new), (cost + line, picks + ((aid, qty),))
+                cover[i] = add_cover(empty[i], effect, qty, caps[i])
+            line = addon_line(catalog, addon, qty, period, currency)
+            yield tuple(cover), best.leaf(aid, qty, line, rank[aid], len(rank))
 
-    return choices
-
-
-def _cheaper(a, b):
-    if a[0] != b[0]:
-        return a if a[0] < b[0] else b
-    return min(a, b, key=lambda v: (len(v[1]), v[1]))
+    return bought
 
 
 # -- completing a cover ----------------------------------------------------------------
@@ -153,51 +247,80 @@ def _cheaper(a, b):
 def _complete(
     catalog, plan, needs, cover, cost, picks, period, currency, amounts
 ) -> Purchase | None:
-    """Choose in-advance quantities and usage for a set of add-ons; None if unmet."""
-    quantities, usage = _amounts_for(plan, needs, cover, amounts)
-    options: dict[str, list[int]] = {}
-    for charge in plan.charges:
-        if charge.billing == "in_advance" and charge.model in ("volume", "stairstep"):
-            q = quantities[charge.feature]
-            options[charge.feature] = [q] + [s for s in tier_starts(charge) if s > q]
-    best = None
-    for chosen in _combinations(quantities, options):
-        if not all(
-            satisfied(n, c, chosen.get(n.req.feature)) for n, c in zip(needs, cover, strict=True)
-        ):
-            continue
-        lines = plan_lines(catalog, plan, period, currency, chosen, usage)
-        if lines is not None and (best is None or lines < best[0]):
-            best = (lines, chosen)
-    if best is None:
+    """The purchase of these add-ons with the quantities and usage that meet every
+    need; None if unmet."""
+    quantities = _quantities(catalog, plan, needs, cover, period, currency, amounts)
+    if quantities is None:
+        return None
+    usage = _usage_for(plan, needs, amounts)
+    lines = plan_lines(catalog, plan, period, currency, quantities, usage)
+    if lines is None:
         return None
     return Purchase(
-        plan.id,
-        period,
-        currency,
-        sorted_picks(picks, list(catalog.addons)),
-        tuple(best[1].items()),
-        tuple(usage.items()),
-        best[0] + cost,
-    )
+        plan.id, period, currency, picks, tuple(quantities.items()), tuple(usage.items()),
+        lines + cost,
+    )  # fmt: skip
 
 
-def _amounts_for(plan, needs, cover, amounts: Amounts) -> tuple[dict, dict]:
-    """(quantities, usage): those given, raised to what each need still lacks."""
+def _quantities(catalog, plan, needs, cover, period, currency, amounts) -> dict | None:
+    """In-advance quantities that meet ``needs`` with this cover; None if unmet.
+
+    Each charge is a line of its own and each need is on one feature, so the
+    quantity of each volume or stairstep charge (where buying more can cost
+    less) is chosen on its own: the cheapest of the least quantity that meets
+    its needs and the first quantity of each later tier.
+    """
     quantities = quantities_of(plan, amounts)
-    usage = usage_of(plan, amounts)
     for need, c in zip(needs, cover, strict=True):
+        fid = need.req.feature
+        if need.in_advance and need.type == "metered":
+            quantities[fid] = max(quantities[fid], quantity_needed(need, c))
+    features = {n.req.feature for n in needs}
+    for charge in plan.charges:
+        if (
+            charge.billing == "in_advance"
+            and charge.model in ("volume", "stairstep")
+            and charge.feature in features
+        ):
+            fid = charge.feature
+            q = quantities[fid]
+            options = [q] + [s for s in tier_starts(charge) if s > q]
+            chosen = _cheapest_quantity(catalog, charge, options, needs, cover, period, currency)
+            if chosen is None:
+                return None
+            quantities[fid] = chosen
+    if not all(
+        satisfied(n, c, quantities.get(n.req.feature)) for n, c in zip(needs, cover, strict=True)
+    ):
+        return None
+    return quantities
+
+
+def _cheapest_quantity(catalog, charge, options, needs, cover, period, currency) -> int | None:
+    """The option that meets every need on the charge's feature for the smallest line."""
+    found = None
+    for q in options:
+        if not all(
+            satisfied(n, c, q)
+            for n, c in zip(needs, cover, strict=True)
+            if n.req.feature == charge.feature
+        ):
+            continue
+        amount = charge_amount(charge, q, period, currency)
+        if amount is None:
+            continue
+        line = round_line(amount, catalog.product, currency)
+        if found is None or line < found[0]:
+            found = (line, q)
+    return None if found is None else found[1]
+
+
+def _usage_for(plan, needs, amounts: Amounts) -> dict:
+    """In-arrears usage: what is given, raised to each requirement on it (the customer
+    will use what they need, and pays for it)."""
+    usage = usage_of(plan, amounts)
+    for need in needs:
         fid = need.req.feature
         if need.type == "metered" and fid in usage:
             usage[fid] = max(usage[fid], need.threshold)
-        if need.in_advance and need.type == "metered":
-            quantities[fid] = max(quantities[fid], quantity_needed(need, c))
-    return quantities, usage
-
-
-def _combinations(quantities: dict[str, int], options: dict[str, list[int]]):
-    """Every mix of candidate quantities (only volume and stairstep charges have several)."""
-    mixes = [dict(quantities)]
-    for fid, values in options.items():
-        mixes = [{**m, fid: v} for m in mixes for v in values]
-    return mixes
+    return usage

@@ -4,6 +4,11 @@ The analysis computes with the model's arithmetic; the evaluator is what
 customers are charged by. Asking it about the answer (its total, and
 whether it meets each requirement) checks the analysis against the code
 that ships.
+
+A draft plan is sold only under ``--include-drafts``, and the evaluator
+quotes a draft only for a subscription that already has it
+(``existing=True``), which changes nothing else about the quote; so a
+purchase on a draft is confirmed that way.
 """
 
 from __future__ import annotations
@@ -12,25 +17,27 @@ from .purchase import Purchase
 from .requirements import Requirement
 
 
-def quote(module, purchase: Purchase):
-    """Quote ``purchase`` with the generated evaluator (``runtime.load_evaluator``)."""
-    sub = subscription(module, purchase)
+def quote(module, purchase: Purchase, *, draft: bool = False):
+    """Quote ``purchase`` with the generated evaluator (``runtime.load_evaluator``);
+    ``draft``: its plan is a draft."""
+    sub = subscription(module, purchase, draft=draft)
     return module.quote(sub, usage=dict(purchase.usage))
 
 
-def subscription(module, purchase: Purchase):
+def subscription(module, purchase: Purchase, *, draft: bool = False):
     return module.Subscription(
         plan=purchase.plan,
         period=purchase.period,
         currency=purchase.currency,
         quantities=dict(purchase.quantities),
         addons=dict(purchase.addons),
+        existing=draft,
     )
 
 
-def meets(module, purchase: Purchase, requirement: Requirement) -> bool:
+def meets(module, purchase: Purchase, requirement: Requirement, *, draft: bool = False) -> bool:
     """Does the evaluator agree that ``purchase`` meets ``requirement``?"""
-    sub = subscription(module, purchase)
+    sub = subscription(module, purchase, draft=draft)
     if requirement.op == ">=" and isinstance(requirement.value, int):
         decision = module.check(sub, requirement.feature, usage=requirement.value - 1, requested=1)
         return decision.has_access
@@ -56,8 +63,9 @@ def confirm_answer(catalog, answer):
     from ..runtime import load_evaluator
 
     module = load_evaluator(catalog, Config(include_drafts=True))
-    result = quote(module, answer.best)
-    unmet = [str(r) for r in answer.requirements if not meets(module, answer.best, r)]
+    draft = catalog.plans[answer.best.plan].status == "draft"
+    result = quote(module, answer.best, draft=draft)
+    unmet = [str(r) for r in answer.requirements if not meets(module, answer.best, r, draft=draft)]
     if result.total != answer.best.total or unmet:
         raise AssertionError(
             f"analysis and evaluator disagree on {answer.best}: total {result.total}, unmet {unmet}"

@@ -4,7 +4,7 @@ A :class:`Need` is a requirement against a plan: what the plan already
 gives, and whether it sells the feature in advance (then the quantity bought
 is the limit). A *cover* is what the add-ons bought so far add to it,
 ``(granted, unlimited, soft, override_max, increment_sum)``, with numbers
-capped at the threshold, so that the sweep's states stay few.
+capped at the threshold, so that the engine's tables stay small.
 """
 
 from __future__ import annotations
@@ -78,6 +78,15 @@ def add_cover(cover: tuple, effect, qty: int, cap) -> tuple:
     else:
         inc = min(inc + amount * qty, cap) if cap is not None else 0
     return (g or granted, u or unlimited, s or soft, over, inc)
+
+
+def join_cover(a: tuple, b: tuple, cap) -> tuple:
+    """What two sets of add-ons bought together cover (each already capped)."""
+    g, u, s, over, inc = a
+    g2, u2, s2, over2, inc2 = b
+    return (
+        g or g2, u or u2, s or s2, max(over, over2), min(inc + inc2, cap) if cap is not None else 0
+    )  # fmt: skip
 
 
 def satisfied(need: Need, cover: tuple, quantity: int | None) -> bool:

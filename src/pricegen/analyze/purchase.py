@@ -129,4 +129,5 @@ def addon_line(
 
 def sorted_picks(picks, order: list[str]) -> tuple[tuple[str, int], ...]:
     """Chosen (add-on, quantity) pairs in catalog order."""
-    return tuple(sorted(picks, key=lambda p: order.index(p[0])))
+    rank = {aid: i for i, aid in enumerate(order)}
+    return tuple(sorted(picks, key=lambda p: rank[p[0]]))

@@ -35,6 +35,10 @@ def _space_text(space) -> list[str]:
         f"  {'total':<{width}}  {space.total:>,} subscriptions; "
         f"{space.priced:,} counting each billing period and currency"
     )
+    for pid, never in space.never_bought.items():
+        if never:
+            shown = ", ".join(never)
+            lines.append(f"  {pid}: never bought (in no subscription): {shown}")
     return lines
 
 
@@ -61,7 +65,7 @@ def _answer_text(answer, quote, module) -> list[str]:
         lines.append("  no subscription meets every requirement.")
         return lines
     lines.append(f"  {purchase_text(answer.best)}")
-    lines += ["  " + line for line in present.quote_text(quote, module.format_money).splitlines()]
+    lines += ["  " + line for line in present.quote_text(quote, module).splitlines()]
     others = [p for p in answer.per_plan if p is not answer.best]
     if others:
         lines.append(
@@ -72,7 +76,12 @@ def _answer_text(answer, quote, module) -> list[str]:
 
 def to_json(space, extremes, answer, quote) -> dict:
     data = {
-        "space": {"per_plan": space.per_plan, "total": space.total, "priced": space.priced},
+        "space": {
+            "per_plan": space.per_plan,
+            "total": space.total,
+            "priced": space.priced,
+            "never_bought": {pid: list(ids) for pid, ids in space.never_bought.items() if ids},
+        },
         "extremes": [
             {
                 "period": period,

@@ -23,6 +23,7 @@ from .prices import price_changes, shared
 
 def addon_changes(oc: Catalog, nc: Catalog, o: Addon | None, n: Addon | None) -> list[Change]:
     if o is None:
+        assert n is not None  # one side has the add-on
         c = Collector("addon", n.id)
         c.add(
             "addon-added",

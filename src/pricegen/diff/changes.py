@@ -57,7 +57,8 @@ class Collector:
     """Changes of one plan, add-on or feature, classed by whether it has subscribers."""
 
     def __init__(self, scope: str, id: str, subscribed: bool = True) -> None:
-        self.scope, self.id, self.subscribed, self.changes = scope, id, subscribed, []
+        self.scope, self.id, self.subscribed = scope, id, subscribed
+        self.changes: list[Change] = []
 
     def add(self, kind: str, klass: str, message: str, item: str = "", old=None, new=None) -> None:
         if not self.subscribed and klass == BREAKING:

@@ -55,6 +55,7 @@ def _granted_or_retyped(
 ) -> None:
     """An entitlement added, removed, or changed into another type of feature."""
     if o is None:
+        assert n is not None  # one side has the entitlement
         c.add(
             "entitlement-added",
             VISIBLE,

@@ -2,7 +2,9 @@
 
 Changes are grouped by what they belong to (the product, a plan, an add-on,
 a feature) in the order :func:`~pricegen.diff.compare.diff` found them;
-quote impact lists only the reference quotes that changed.
+quote impact lists only the reference quotes that changed. A promotion (one
+environment's catalog compared with the environment it would be promoted
+to) is the same report, worded for the customers of the target environment.
 """
 
 from __future__ import annotations
@@ -21,15 +23,27 @@ class Report:
     new: str
     changes: list[Change]
     impacts: list[Impact]
+    promotion: tuple[str, str] | None = None  # (environment promoted, environment promoted to)
 
     def to_dict(self) -> dict:
-        return {
+        data = {
             "old": self.old,
             "new": self.new,
             "summary": counts(self.changes),
             "changes": [c.to_dict() for c in self.changes],
             "quotes": [i.to_dict() for i in self.impacts],
         }
+        if self.promotion is not None:
+            data["promotion"] = {"from": self.promotion[0], "to": self.promotion[1]}
+        return data
+
+    @property
+    def framing(self) -> str | None:
+        """The question a promotion answers, or None for a diff between revisions."""
+        if self.promotion is None:
+            return None
+        source, target = self.promotion
+        return f"What {target} customers get if {source} is promoted to {target}"
 
 
 def _summary(changes: list[Change]) -> str:
@@ -68,19 +82,21 @@ def _impact_text(i: Impact) -> str:
 
 
 def format_text(report: Report) -> str:
-    lines = [f"pricegen diff {report.old} → {report.new}", _summary(report.changes)]
+    lines = [f"pricegen diff {report.old} → {report.new}"]
+    if report.framing:
+        lines.append(f"{report.framing}:")
+    lines.append(_summary(report.changes))
     if not report.changes:
-        lines.append("No changes.")
+        lines.append("No changes." if not report.promotion else "No changes: nothing to promote.")
     width = max(len(k) for k in CLASSES)
     for heading, items in _groups(report.changes):
         lines += ["", heading]
         lines += [f"  {c.klass:<{width}}  {c.message}" for c in items]
     changed = [i for i in report.impacts if i.changed]
     if report.impacts:
-        lines += [
-            "",
-            f"Quote impact: {len(changed)} of {len(report.impacts)} reference quotes changed",
-        ]
+        whose = f" on {report.promotion[1]} customers" if report.promotion else ""
+        total = len(report.impacts)
+        lines += ["", f"Quote impact{whose}: {len(changed)} of {total} reference quotes changed"]
         for i in changed:
             lines.append(f"  {i.plan} {i.period} {i.currency} [{i.reference}]: {_impact_text(i)}")
     return "\n".join(lines) + "\n"
@@ -95,32 +111,37 @@ def _cell(value: str) -> str:
 
 def format_markdown(report: Report) -> str:
     n = counts(report.changes)
+    title = "Pricing changes"
+    if report.promotion:
+        title = f"Promoting {report.promotion[0]} to {report.promotion[1]}"
     lines = [
-        "### Pricing changes",
+        f"### {title}",
         "",
+        *([f"{report.framing}.", ""] if report.framing else []),
         f"`{_cell(report.old)}` → `{_cell(report.new)}`: "
         + ", ".join(
             (f"**{n[k]} {k}**" if k == BREAKING and n[k] else f"{n[k]} {k}") for k in CLASSES
         ),
     ]
     if not report.changes:
-        lines += ["", "No changes."]
+        lines += ["", "No changes." if not report.promotion else "No changes: nothing to promote."]
     for heading, items in _groups(report.changes):
         lines += ["", f"#### {heading}", "", "| Class | Change |", "|---|---|"]
         lines += [
             f"| {'**breaking**' if c.klass == BREAKING else c.klass} | {_cell(c.message)} |"
             for c in items
         ]
-    return "\n".join(lines + _impact_markdown(report.impacts)) + "\n"
+    whose = f" on {report.promotion[1]} customers" if report.promotion else ""
+    return "\n".join(lines + _impact_markdown(report.impacts, whose)) + "\n"
 
 
-def _impact_markdown(impacts: list[Impact]) -> list[str]:
+def _impact_markdown(impacts: list[Impact], whose: str = "") -> list[str]:
     if not impacts:
         return []
     changed = [i for i in impacts if i.changed]
     lines = [
         "",
-        f"#### Quote impact ({len(changed)} of {len(impacts)} reference quotes changed)",
+        f"#### Quote impact{whose} ({len(changed)} of {len(impacts)} reference quotes changed)",
     ]
     if changed:
         lines += [

@@ -9,6 +9,7 @@ subscription says why.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -42,7 +43,7 @@ def reference_points(charge: Charge) -> list[int]:
     return sorted(points)
 
 
-def references(o: Plan, n: Plan, given: list[dict[str, int]] = ()) -> list[Reference]:
+def references(o: Plan, n: Plan, given: Sequence[dict[str, int]] = ()) -> list[Reference]:
     """The default references of a plan on both sides, then the ones the user gives.
 
     The base buys 1 of each in-advance feature and uses nothing; each other
@@ -99,7 +100,7 @@ class Impact:
 
 
 def quote_impact(
-    old: Catalog, new: Catalog, old_module, new_module, given: list[dict[str, int]] = ()
+    old: Catalog, new: Catalog, old_module, new_module, given: Sequence[dict[str, int]] = ()
 ) -> list[Impact]:
     """Quote every reference subscription of every plan both sides list a price for."""
     rows = []

@@ -25,6 +25,7 @@ from .prices import charge_changes, price_changes, shared
 
 def plan_changes(oc: Catalog, nc: Catalog, o: Plan | None, n: Plan | None) -> list[Change]:
     if o is None:
+        assert n is not None  # one side has the plan
         c = Collector("plan", n.id)
         klass = VISIBLE if n.status == "published" else INTERNAL
         c.add("plan-added", klass, f'New plan "{n.id}" ({n.name}), {n.status}.', "", None, n.status)
@@ -145,11 +146,16 @@ def _trial(c: Collector, o: Plan, n: Plan) -> None:
     )
 
 
+def _count(n: int | None, noun: str) -> str:
+    """ "1 day", "14 days"; "" for none."""
+    return f"{n} {noun}{'s' if n != 1 else ''}" if n else ""
+
+
 def _trial_text(plan: Plan) -> str:
     t = plan.trial
     if t is None:
         return "none"
-    parts = [f"{t.days} days" if t.days else "", f"{t.months} months" if t.months else ""]
+    parts = [_count(t.days, "day"), _count(t.months, "month")]
     if t.credits:
         parts.append("credits " + ", ".join(f"{cur} {text(v)}" for cur, v in t.credits.items()))
     return ", ".join(p for p in parts if p)

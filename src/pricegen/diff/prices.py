@@ -9,7 +9,7 @@ no single price went up.
 from __future__ import annotations
 
 from .. import analyze
-from ..model import Catalog, Charge, Plan
+from ..model import Catalog, Charge, Plan, Product
 from ..money import text
 from .changes import BREAKING, INTERNAL, VISIBLE, Collector, arrow, direction, union
 
@@ -54,6 +54,7 @@ def charge_changes(c: Collector, oc: Catalog, nc: Catalog, o: Plan, n: Plan) -> 
     for fid in union(new, old):
         before, after = old.get(fid), new.get(fid)
         if before is None:
+            assert after is not None  # one side has the charge
             c.add(
                 "charge-added",
                 BREAKING,
@@ -72,7 +73,7 @@ def charge_changes(c: Collector, oc: Catalog, nc: Catalog, o: Plan, n: Plan) -> 
                 None,
             )
         elif before != after:
-            _charge_changed(c, fid, before, after, pairs)
+            _charge_changed(c, fid, before, after, pairs, nc.product)
 
 
 def _shape(charge: Charge) -> str:
@@ -87,13 +88,15 @@ def _shape(charge: Charge) -> str:
     return ", ".join(parts)
 
 
-def _charge_changed(c: Collector, fid: str, before: Charge, after: Charge, pairs) -> None:
+def _charge_changed(
+    c: Collector, fid: str, before: Charge, after: Charge, pairs, product: Product
+) -> None:
     """One change per charge, classed by how its amount moves over every quantity."""
     parts = []
     if _shape(before) != _shape(after):
         parts.append(f"{_shape(before)} → {_shape(after)}")
     parts += _component_changes(before, after, pairs)
-    raised, lowered = _effects(before, after, pairs)
+    raised, lowered = _effects(before, after, pairs, product)
     klass = BREAKING if raised else VISIBLE if lowered else INTERNAL
     summary = "; ".join(parts) or "restated"
     effect = raised or lowered or "no amount changes"
@@ -107,7 +110,9 @@ def _charge_changed(c: Collector, fid: str, before: Charge, after: Charge, pairs
     )
 
 
-def _effects(before: Charge, after: Charge, pairs) -> tuple[str | None, str | None]:
+def _effects(
+    before: Charge, after: Charge, pairs, product: Product
+) -> tuple[str | None, str | None]:
     """(where it costs more or refuses, where it costs less): the first witness of each."""
     raised = lowered = None
     for period, currency in pairs:
@@ -115,16 +120,41 @@ def _effects(before: Charge, after: Charge, pairs) -> tuple[str | None, str | No
         if d.refused_at is not None and raised is None:
             raised = f"{d.refused_at:,} units are refused ({period} {currency})"
         if d.highest > 0 and raised is None:
-            raised = _witness(before, after, d.highest_at, period, currency, "more")
+            raised = _witness(before, after, d.highest_at, (period, currency), product, "more")
         if d.lowest < 0 and lowered is None:
-            lowered = _witness(before, after, d.lowest_at, period, currency, "less")
+            lowered = _witness(before, after, d.lowest_at, (period, currency), product, "less")
     return raised, lowered
 
 
-def _witness(before: Charge, after: Charge, q: int, period: str, currency: str, word: str) -> str:
-    old = analyze.charge_amount(before, q, period, currency)
-    new = analyze.charge_amount(after, q, period, currency)
+def _witness(
+    before: Charge, after: Charge, q: int, where: tuple[str, str], product: Product, word: str
+) -> str:
+    """ "costs more at 100,000 units (monthly USD: 0.00 → 135.00)": amounts as billed."""
+    period, currency = where
+    q, old, new = _billed_witness(before, after, q, where, product)
     return f"costs {word} at {q:,} units ({period} {currency}: {text(old)} → {text(new)})"
+
+
+def _billed_witness(before: Charge, after: Charge, q: int, where, product: Product):
+    """(q, old, new) with the amounts rounded as billed, where the rounding still shows
+    the difference: a growing one at the first of q, 10q, 100q... that does."""
+    period, currency = where
+    first = None
+    for units in (q * 10**k for k in range(31)):
+        if units > 10**30:
+            break
+        amount_old, amount_new = (
+            analyze.charge_amount(c, units, period, currency) for c in (before, after)
+        )
+        if amount_old is None or amount_new is None:
+            break
+        old = analyze.round_line(amount_old, product, currency)
+        new = analyze.round_line(amount_new, product, currency)
+        first = first or (units, old, new)
+        if old != new:
+            return units, old, new
+    assert first is not None  # the witness itself is priced on both sides
+    return first
 
 
 def _component_changes(before: Charge, after: Charge, pairs) -> list[str]:

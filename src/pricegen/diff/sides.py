@@ -55,6 +55,7 @@ def open_side(spec: SideSpec, side: str) -> Iterator[tuple[Path, str]]:
             raise SideError(
                 side,
                 f'"{spec.path}" does not exist; expected a catalog file or directory, or REV:PATH.',
+                usage=True,  # a missing path is a usage error, as for every other command
             )
         yield Path(spec.path), spec.path
         return
@@ -71,6 +72,7 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
 
 def _extract(spec: SideSpec, side: str, tmp: Path) -> Path:
     repo, rel = _locate(spec, side)
+    assert spec.rev is not None  # a git side
     if (
         spec.rev.startswith("-")
         or _git(["rev-parse", "--verify", "--quiet", f"{spec.rev}^{{commit}}"], repo).returncode
@@ -90,6 +92,7 @@ def _extract(spec: SideSpec, side: str, tmp: Path) -> Path:
 
 def _blobs(spec: SideSpec, side: str, repo: Path, rel: str) -> list[tuple[str, str]]:
     """(mode, path) of every file under ``rel`` in the revision; at least one."""
+    assert spec.rev is not None  # a git side
     listing = _git(["ls-tree", "-r", "-z", spec.rev, "--", rel or "."], repo)
     if listing.returncode:
         raise SideError(

@@ -5,7 +5,9 @@ example that triggers it) plus a check over the resolved :class:`Catalog`
 that yields diagnostics placed at the model's ``loc`` fields, or deeper when
 the sources have the key. ``pricegen lint`` also reports the compiler's own
 warnings (such as ``PLAN_LIMIT_LOWERED``, a child plan lowering a limit it
-inherits), so every warning can be configured in one place:
+inherits), so every warning can be configured in one place, and the same
+configuration holds for ``validate``, ``generate`` and every other command
+(the pipeline applies it, :func:`.run.configure`):
 
 ```yaml
 lint:
@@ -24,7 +26,7 @@ runs them.
 
 from .ladder import dominates
 from .registry import CONFIGURABLE, LEVELS, LINT_BY_ID, LINT_RULES, LintRule
-from .run import LintConfig, apply, catalog_config, config_problem, lint
+from .run import LintConfig, apply, catalog_config, config_problem, configure, lint
 
 __all__ = [
     "CONFIGURABLE",
@@ -36,6 +38,7 @@ __all__ = [
     "apply",
     "catalog_config",
     "config_problem",
+    "configure",
     "dominates",
     "lint",
 ]

@@ -7,9 +7,10 @@ The ladder rules, which compare plans with each other, are in :mod:`.ladder`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
-from ..diagnostics import Diagnostic, warning
+from ..diagnostics import Diagnostic, Location, warning
 from ..money import text
 from .context import Context
 
@@ -75,7 +76,9 @@ def dotted(path: tuple) -> str:
 
 
 def no_annual_discount(ctx: Context) -> Iterator[Diagnostic]:
-    items = [(p, ctx.plan_at, "Plan") for p in ctx.catalog.plans.values() if p.status != "archived"]
+    items: list[tuple[Any, Callable[..., Location], str]] = [
+        (p, ctx.plan_at, "Plan") for p in ctx.catalog.plans.values() if p.status != "archived"
+    ]
     items += [
         (a, ctx.addon_at, "Add-on") for a in ctx.catalog.addons.values() if a.status != "archived"
     ]

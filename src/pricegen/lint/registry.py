@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic, Severity
 from ..rules import RULES
+from .addons import addon_dominated, addon_identical, adds_nothing, never_bought
 from .checks import (
     addon_unsellable,
     description_missing,
@@ -55,6 +56,38 @@ LINT_RULES: tuple[LintRule, ...] = (
         "A published add-on is compatible with at least one published plan.",
         "addons: {extra: {name: Extra, plans: [classic], price: 5}}  # classic is archived",
         addon_unsellable,
+    ),
+    LintRule(
+        "ADDON_NEVER_BOUGHT", "addons", _W,
+        "A published add-on is in some valid subscription: its requires can all be bought "
+        "together with one of its plans.",
+        "addons: {a: {name: A, plans: [pro], price: 5, requires: [b]},"
+        " b: {name: B, plans: [pro], price: 5, requires: [c]},"
+        " c: {name: C, plans: [pro], price: 5, excludes: [a]}}",
+        never_bought,
+    ),
+    LintRule(
+        "ADDON_IDENTICAL", "addons", _W,
+        "No two published add-ons give the same with the same plans for the same price.",
+        "addons: {sso: {name: SSO, plans: [pro], price: 9, entitlements: {sso: true}},"
+        " saml: {name: SAML, plans: [pro], price: 9, entitlements: {sso: true}}}",
+        addon_identical,
+    ),
+    LintRule(
+        "ADDON_DOMINATED", "addons", _W,
+        "No published add-on gives no more than another sold with the same plans and costs "
+        "at least as much everywhere.",
+        "addons: {small: {name: S, plans: [pro], price: 9, entitlements: {seats: {limit: 5}}},"
+        " big: {name: B, plans: [pro], price: 8, entitlements: {seats: {limit: 10}}}}",
+        addon_dominated,
+    ),
+    LintRule(
+        "ADDON_ADDS_NOTHING", "addons", _W,
+        "An add-on improves each plan it is sold with: some grant is more generous than "
+        "the plan's own.",
+        "plans: {pro: {name: Pro, price: 29, entitlements: {sso: true}}}, "
+        "addons: {sso-pack: {name: SSO, plans: [pro], price: 9, entitlements: {sso: true}}}",
+        adds_nothing,
     ),
     LintRule(
         "PLAN_IDENTICAL", "ladder", _W,

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import localcontext
 
+from ..analyze.arithmetic import CONTEXT
 from ..diagnostics import Diagnostic, Severity, did_you_mean, error
 from ..model import Catalog
 from ..rules import RULES
@@ -84,19 +86,36 @@ def apply(diagnostics: Iterable[Diagnostic], config: LintConfig) -> list[Diagnos
 # -- running ---------------------------------------------------------------------------
 
 
+def configure(
+    diagnostics: Iterable[Diagnostic],
+    sources: Iterable[SourceFile],
+    overrides: dict[str, str] | None = None,
+) -> list[Diagnostic]:
+    """The compiler's diagnostics as the catalog's ``lint:`` sections and ``overrides``
+    configure them, with any problem of the configuration itself.
+
+    The pipeline calls this, so that one configuration holds for every command.
+    ``sources`` must have passed the schema.
+    """
+    config, problems = catalog_config(sources)
+    return problems + apply(diagnostics, config.merged(overrides or {}))
+
+
 def lint(
     catalog: Catalog,
     sources: Iterable[SourceFile] = (),
-    compile_warnings: Iterable[Diagnostic] = (),
     overrides: dict[str, str] | None = None,
 ) -> list[Diagnostic]:
-    """Every finding for ``catalog``, configured by its ``lint:`` sections and ``overrides``."""
+    """The lint rules' findings for ``catalog``, configured by its ``lint:`` sections and
+    ``overrides``. The compiler's own warnings come from ``compile_catalog`` (given
+    the same ``lint_overrides``), already configured."""
     sources = list(sources)
-    config, problems = catalog_config(sources)
+    config, _ = catalog_config(sources)
     config = config.merged(overrides or {})
     ctx = Context(catalog, {s.path: s for s in sources})
-    findings = list(compile_warnings)
-    for rule in LINT_RULES:
-        if rule.check is not None and config.levels.get(rule.id) != "off":
-            findings.extend(rule.check(ctx))
-    return problems + apply(findings, config)
+    findings = []
+    with localcontext(CONTEXT):  # exact: prices of 30 digits times 12 keep every digit
+        for rule in LINT_RULES:
+            if rule.check is not None and config.levels.get(rule.id) != "off":
+                findings.extend(rule.check(ctx))
+    return apply(findings, config)

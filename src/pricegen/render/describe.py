@@ -1,17 +1,17 @@
 """Entitlements, limits and prices in words, for people.
 
 Pure functions from the model to plain text ("1,000 API calls per month",
-"Unlimited seats", "$29.00 / month"). Escaping for Markdown, HTML or CSV
-happens later, in the template or writer that knows the output format.
+"Unlimited seats"); prices in words are in ``prices.py`` and ``charges.py``.
+Escaping for Markdown, HTML or CSV happens later, in the template or writer
+that knows the output format.
 """
 
 from __future__ import annotations
 
-from decimal import Context, Decimal, localcontext
-
-from babel.numbers import format_currency, format_decimal
+from decimal import Decimal
 
 from ..model import Catalog, Entitlement, Feature, Plan
+from .localization import format_money, format_number
 
 RESET_WORDS = {
     "hour": "per hour",
@@ -24,9 +24,6 @@ PERIOD_WORDS = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 PERIOD_ADVERBS = {"monthly": "monthly", "quarterly": "quarterly", "annual": "annually"}
 PERIOD_TITLES = {"monthly": "Monthly", "quarterly": "Quarterly", "annual": "Annual"}
 CHECK, DASH = "✓", "–"
-# Catalog numbers have at most 40 digits (source.MAX_NUMBER_DIGITS); amounts shown are
-# a few of them multiplied, so formatting never rounds for lack of precision.
-_WIDE = Context(prec=200)
 
 
 def bought_in_advance(plan: Plan, feature_id: str) -> bool:
@@ -43,22 +40,13 @@ class Words:
     # -- numbers and money ----------------------------------------------------
 
     def number(self, value: int | Decimal) -> str:
-        with localcontext(_WIDE):
-            return format_decimal(value, locale=self.locale, decimal_quantization=False)
+        return format_number(value, self.locale)
 
     def money(self, amount: Decimal, currency: str) -> str:
         """The locale's currency format; sub-minor unit prices keep their digits ($0.0027)."""
-        minor = self.catalog.product.minor_units[currency]
-        exponent = amount.normalize().as_tuple().exponent
-        precise = isinstance(exponent, int) and -exponent > minor
-        with localcontext(_WIDE):  # Babel rounds in the current context: 28 digits by default
-            return format_currency(
-                amount,
-                currency,
-                locale=self.locale,
-                currency_digits=not precise,
-                decimal_quantization=not precise,
-            )
+        return format_money(
+            amount, currency, self.locale, self.catalog.product.minor_units[currency]
+        )
 
     def counted(self, n: int | Decimal, feature: Feature) -> str:
         if not feature.unit:
@@ -92,7 +80,7 @@ class Words:
     def bought(feature: Feature) -> str:
         """In-advance features: the quantity bought is the limit."""
         unit = feature.unit[0] if feature.unit else "unit"
-        return f"Billed per {unit}"
+        return f"Bought per {unit}"
 
     def _metered(self, feature: Feature, ent: Entitlement) -> str:
         if ent.unlimited:
@@ -116,50 +104,3 @@ class Words:
         if feature.unit and feature.unit[1].lower() in feature.name.lower():
             return value  # "1,000 API calls per month" already names the feature
         return f"{feature.name}: {value}"
-
-    # -- prices ---------------------------------------------------------------
-
-    def plan_price(self, plan: Plan, period: str, currency: str) -> str:
-        headline, per = self.price_parts(plan, period, currency)
-        return f"{headline} {per}".strip()
-
-    def price_parts(self, plan: Plan, period: str, currency: str) -> tuple[str, str]:
-        """(headline, qualifier): ("$29.00", "/ month + usage"), ("Free", "")."""
-        if plan.custom:
-            return "Contact sales", ""
-        if period not in plan.billing_periods:
-            return DASH, ""
-        if plan.is_free:
-            return "Free", ""
-        per = f"/ {PERIOD_WORDS[period]}"
-        if plan.price is not None:
-            return self.money(plan.price[period][currency], currency), per + (
-                " + usage" if plan.charges else ""
-            )
-        seat = next((c for c in plan.charges if c.billing == "in_advance"), None)
-        if seat is None:
-            return "Pay as you go", ""
-        return self._per_unit_from(plan, seat, period, currency), per
-
-    def _per_unit_from(self, plan: Plan, charge, period: str, currency: str) -> str:
-        """A plan priced only per unit bought: "from $8.00 per seat"."""
-        feature = self.catalog.features[charge.feature]
-        unit = feature.unit[0] if feature.unit else "unit"
-        prices = [charge.unit_price, charge.block_price, charge.price]
-        prices += [t.unit_price or t.price for t in charge.tiers]
-        amounts = [p[period][currency] for p in prices if p is not None]
-        return f"from {self.money(min(amounts), currency)} per {unit}" if amounts else "Per unit"
-
-    def trial(self, plan: Plan) -> str:
-        trial = plan.trial
-        if trial is None:
-            return DASH
-        parts = []
-        if trial.days:
-            parts.append(f"{trial.days} day{'s' if trial.days != 1 else ''}")
-        if trial.months:
-            parts.append(f"{trial.months} month{'s' if trial.months != 1 else ''}")
-        if trial.credits:
-            credits = ", ".join(self.money(v, c) for c, v in trial.credits.items())
-            parts.append(f"{credits} of credits")
-        return " or ".join(parts) + (" (whichever ends first)" if len(parts) > 1 else "")

@@ -1,20 +1,23 @@
 """The plan comparison table, built once and written as Markdown, CSV and HTML.
 
 Features are rows, grouped in catalog order; published plans are columns
-in ladder order. Archived and draft plans never appear: the table is what
-a new customer can buy.
+in ladder order. Archived plans never appear: the table is what a new
+customer can buy. Draft plans appear, marked as drafts, only in a build
+with --include-drafts (without it they are not in the catalog at all).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..model import Catalog, Plan
 from ..money import text as decimal_text
 from .describe import PERIOD_TITLES, Words
+from .prices import plan_headline, shown_name, trial_text
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ class Table:
 
 
 def sellable_plans(catalog: Catalog) -> tuple[Plan, ...]:
-    return tuple(p for p in catalog.plans.values() if p.status == "published")
+    return tuple(p for p in catalog.plans.values() if p.status != "archived")
 
 
 def build_table(catalog: Catalog, words: Words) -> Table:
@@ -58,13 +61,17 @@ def _price_section(catalog: Catalog, plans, words: Words) -> Section:
     for period in catalog.product.billing_periods:
         for currency in catalog.product.currencies:
             cells = tuple(
-                Cell(words.plan_price(plan, period, currency), _price_value(plan, period, currency))
+                Cell(
+                    plan_headline(catalog, plan, period, currency, words).full,
+                    _price_value(plan, period, currency),
+                )
                 for plan in plans
             )
             label = f"{PERIOD_TITLES[period]} price ({currency})"
             rows.append(Row(f"price:{period}:{currency}", label, cells))
     if any(plan.trial for plan in plans):
-        cells = tuple(Cell(words.trial(plan), words.trial(plan)) for plan in plans)
+        trials = [trial_text(plan, words) for plan in plans]
+        cells = tuple(Cell(text, text) for text in trials)
         rows.append(Row("trial", "Free trial", cells))
     return Section("Pricing", tuple(rows))
 
@@ -98,22 +105,24 @@ _MD_SPECIAL = str.maketrans(
     {c: "\\" + c for c in "\\`*_[]|~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 )
 _MD_LINE_START = ("#", "+", "-", "=", "!")
+# Whitespace that may break a line; no-break spaces (1.234,00\xa0€, 1\u202f234) stay.
+_BREAKING_SPACE = re.compile(r"(?:(?![\xa0\u2007\u202f])\s)+")
 
 
 def md_inline(text: str) -> str:
     """Catalog text as literal Markdown: no markup, no HTML, one line.
 
-    Newlines fold to spaces (a table row stays one row); characters that
+    Newlines fold to spaces (a table row stays one row), no-break spaces stay; characters that
     open markup are backslash-escaped, and HTML is written as entities.
     """
-    flat = " ".join(str(text).split()).translate(_MD_SPECIAL)
+    flat = " ".join(_BREAKING_SPACE.split(str(text))).strip().translate(_MD_SPECIAL)
     if flat.startswith(_MD_LINE_START) or flat[:1].isdigit() and ". " in flat[:12]:
         flat = "\\" + flat
     return flat
 
 
 def markdown_table(table: Table) -> str:
-    header = ["Feature", *(md_inline(p.name) for p in table.plans)]
+    header = ["Feature", *(md_inline(shown_name(p)) for p in table.plans)]
     lines = [_md_row(header), _md_row(["---"] + [":---:"] * len(table.plans))]
     for section in table.sections:
         lines.append(_md_row([f"**{md_inline(section.title)}**"] + [""] * len(table.plans)))
@@ -145,7 +154,7 @@ def csv_table(table: Table) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["section", "key", "label", *(p.id for p in table.plans)])
-    writer.writerow(["", "", "plan name", *(csv_safe(p.name) for p in table.plans)])
+    writer.writerow(["", "", "plan name", *(csv_safe(shown_name(p)) for p in table.plans)])
     for section in table.sections:
         for row in section.rows:
             writer.writerow(

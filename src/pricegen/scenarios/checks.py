@@ -13,6 +13,7 @@ known.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from ..diagnostics import Diagnostic, did_you_mean, error
 from ..source import SourceFile
@@ -39,7 +40,7 @@ class Checker:
 
     def __init__(self, source: SourceFile, catalog: Mapping) -> None:
         self.source = source
-        self.data = source.data
+        self.data: Any = source.data  # a mapping: the schema was checked first
         self.product = catalog["product"]
         self.features = catalog["features"]
         self.plans = catalog["plans"]
@@ -48,6 +49,28 @@ class Checker:
 
     def report(self, path: tuple, rule: str, message: str, *, key: bool = False) -> None:
         self.diagnostics.append(error(self.source.locate(path, key=key), rule, message))
+
+    # -- the environment
+
+    def check_environment(self) -> bool:
+        """The file's ``environment``, when it names one, is the evaluator's own."""
+        wanted = self.data.get("environment")
+        actual = (self.product.get("environment") or {}).get("name")
+        if wanted is None or wanted == actual:
+            return True
+        if actual is None:
+            message = (
+                f'The scenarios are for environment "{wanted}", but the catalog declares '
+                "no environments; expected no environment: key."
+            )
+        else:
+            message = (
+                f'The scenarios are for environment "{wanted}", but the evaluator is '
+                f'generated for "{actual}"; expected the evaluator of "{wanted}" '
+                f"(or environment: {actual})."
+            )
+        self.report(("environment",), "SCENARIO_ENVIRONMENT_MISMATCH", message)
+        return False
 
     # -- references that do not depend on the plan
 
@@ -115,7 +138,7 @@ class Checker:
     # -- where a value comes from: the scenario itself, or defaults
 
     @staticmethod
-    def pick(key: str, where: tuple, body: Mapping, defaults: Mapping):
+    def pick(key: str, where: tuple, body: Mapping, defaults: Mapping) -> tuple[Any, Any]:
         """(value, path of the value) from the body, else from defaults, else (None, None)."""
         if key in body:
             return body[key], where + (key,)

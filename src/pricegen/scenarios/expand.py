@@ -33,6 +33,8 @@ class Expander(Checker):
         plan checks, so that a misspelled "seatz" is not also reported as
         a missing "seats".
         """
+        if not self.check_environment():
+            return []
         defaults = self.data.get("defaults") or {}
         self.check_references(("defaults",), defaults)
         for name, body in self.data.get("scenarios", {}).items():

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from ..diagnostics import Diagnostic, error, has_errors, normalize
 from ..source import SourceFile, load_file
@@ -70,7 +71,8 @@ def check_schema(source: SourceFile) -> list[Diagnostic]:
     from .. import validate
 
     problems = []
-    for err in _validator().iter_errors(source.data):
+    data: Any = source.data
+    for err in _validator().iter_errors(data):
         path = tuple(err.absolute_path)
         if err.validator == "anyOf" and not path:
             message = (

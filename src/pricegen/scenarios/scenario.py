@@ -91,7 +91,7 @@ class Outcome:
         if self.error is not None:
             data["error"] = {"type": type(self.error).__name__, "message": str(self.error)}
         else:
-            data["quote"] = self.quote.to_dict()
+            data["quote"] = self.quote.to_dict()  # type: ignore[attr-defined]  # a Quote
         return data
 
 

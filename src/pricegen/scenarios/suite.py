@@ -12,7 +12,8 @@ import types
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..diagnostics import Diagnostic, has_errors
+from ..diagnostics import Diagnostic, error, has_errors
+from ..source import load_file
 from .loading import load
 from .scenario import Outcome, Scenario, run
 
@@ -32,6 +33,7 @@ class Suite:
         return self.module is not None and not has_errors(self.diagnostics)
 
     def run(self) -> list[Outcome]:
+        assert self.module is not None  # only a suite that is ok runs
         return run(self.scenarios, self.module)
 
 
@@ -42,31 +44,83 @@ def open_suite(
     module: types.ModuleType | None = None,
     display: str | None = None,
     catalog_display: str | None = None,
+    env: str | None = None,
+    default_env: str | None = None,
 ) -> Suite:
     """Compile ``catalog`` (or take an evaluator ``module``), then load the scenarios.
 
     Exactly one of ``catalog`` and ``module`` is given. The module is an
     already generated evaluator; the catalog is compiled and its evaluator
     rendered in memory, drafts included, as ``pricegen quote`` does.
+
+    The catalog is compiled for ``env`` (asked for explicitly: an unknown one
+    raises UnknownEnvironmentError), else for the environment the scenarios
+    file names, else ``default_env`` (a project setting), else the catalog's
+    default. A file whose environment is not the evaluator's is an error
+    (SCENARIO_ENVIRONMENT_MISMATCH), so an explicit ``env`` cannot quote a
+    file's scenarios against another environment's prices.
     """
     diagnostics: list[Diagnostic] = []
     if module is None:
         if catalog is None:
             raise TypeError("open_suite() needs a catalog path or an evaluator module")
-        from ..config import Config
-        from ..pipeline import compile_catalog
-        from ..runtime import load_evaluator
-
-        build = compile_catalog(catalog, display=catalog_display)
-        diagnostics += build.diagnostics
-        if not build.ok:
+        module, diagnostics = _compiled(
+            catalog, catalog_display, scenarios_path, display, env, default_env
+        )
+        if module is None:
             return Suite(None, [], diagnostics)
-        module = load_evaluator(build.catalog, Config(include_drafts=True))
     scenarios, problems = load(scenarios_path, module.CATALOG, display)
     return Suite(module, scenarios, diagnostics + problems)
 
 
-def run_cli(catalog_path: str, scenarios_path: str, output: str) -> int:
+def _compiled(catalog, catalog_display, scenarios_path, display, env, default_env):
+    """(evaluator or None, diagnostics) for the environment the scenarios are quoted in."""
+    from ..config import Config
+    from ..pipeline import UnknownEnvironmentError, compile_catalog
+    from ..runtime import load_evaluator
+
+    named, where = file_environment(scenarios_path, display)
+    try:
+        build = compile_catalog(catalog, display=catalog_display, env=env or named or default_env)
+    except UnknownEnvironmentError as exc:
+        if env is not None or named is None:
+            raise
+        return None, [error(where, "SCENARIO_ENVIRONMENT_MISMATCH", undeclared_message(exc))]
+    if not build.ok:
+        return None, list(build.diagnostics)
+    return load_evaluator(build.catalog, Config(include_drafts=True)), list(build.diagnostics)
+
+
+def undeclared_message(exc) -> str:
+    """SCENARIO_ENVIRONMENT_MISMATCH's message for a file naming an undeclared environment."""
+    from ..diagnostics import did_you_mean
+
+    if not exc.known:
+        return (
+            f'The scenarios are for environment "{exc.name}", but the catalog declares no '
+            "environments; expected no environment: key."
+        )
+    return (
+        f'The scenarios are for environment "{exc.name}", which the catalog does not declare'
+        f"{did_you_mean(exc.name, exc.known, 'environments')}"
+    )
+
+
+def file_environment(path: str | Path, display: str | None = None):
+    """(the environment a scenarios file names, its location), or (None, None).
+
+    Read ahead of checking the file, to know which environment to compile; a
+    file that does not load is reported when it is checked.
+    """
+    source, _ = load_file(Path(path), display if display is not None else str(path))
+    data = source.data if source is not None else None
+    named = data.get("environment") if isinstance(data, dict) else None
+    if not isinstance(named, str):
+        return None, None
+    return named, source.locate(("environment",))
+
+
+def run_cli(catalog_path: str, scenarios_path: str, output: str, env: str | None = None) -> int:
     """``pricegen quote CATALOG --scenarios FILE``: print every quote; return the exit code.
 
     ``output`` is ``text``, ``json`` or ``markdown``. Problems in the catalog
@@ -78,20 +132,25 @@ def run_cli(catalog_path: str, scenarios_path: str, output: str) -> int:
 
     from .. import present
     from ..diagnostics import format_text, summary
+    from ..pipeline import UnknownEnvironmentError
 
-    suite = open_suite(scenarios_path, catalog=catalog_path)
+    try:
+        suite = open_suite(scenarios_path, catalog=catalog_path, env=env)
+    except UnknownEnvironmentError as exc:
+        raise click.BadParameter(str(exc), param_hint="--env") from None
     if suite.diagnostics:
         click.echo(format_text(suite.diagnostics), err=True, nl=False)
         click.echo(summary(suite.diagnostics), err=True)
     if not suite.ok:
         return EXIT_ERRORS
     outcomes = suite.run()
+    assert suite.module is not None  # suite.ok
     if output == "json":
         click.echo(present.scenarios_json(outcomes), nl=False)
     elif output == "markdown":
-        click.echo(present.scenarios_markdown(outcomes, suite.module.format_money), nl=False)
+        click.echo(present.scenarios_markdown(outcomes, suite.module), nl=False)
     else:
-        click.echo(present.scenarios_text(outcomes, suite.module.format_money), nl=False)
+        click.echo(present.scenarios_text(outcomes, suite.module), nl=False)
     refused = sum(1 for o in outcomes if not o.ok)
     count = f"{len(outcomes)} scenario{'s' if len(outcomes) != 1 else ''}"
     click.echo(

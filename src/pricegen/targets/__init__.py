@@ -13,6 +13,7 @@ from ..model import Catalog
 from .base import RenderContext, Target, visible
 from .catalog_json import CatalogJson
 from .docs import Docs
+from .javascript import JavaScriptEvaluator
 from .python import PythonEvaluator
 from .sql import SqlRating
 from .tables import PricingTables
@@ -20,6 +21,7 @@ from .tables import PricingTables
 TARGETS: tuple[Target, ...] = (
     CatalogJson(),
     PythonEvaluator(),
+    JavaScriptEvaluator(),
     PricingTables(),
     Docs(),
     SqlRating(),

@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Protocol
 
 from ..config import Config
-from ..model import Catalog, canonical_data
+from ..model import Addon, Catalog, Entitlement, Plan, canonical_data
 
 
 class Target(Protocol):
@@ -27,12 +27,65 @@ class Target(Protocol):
 
 
 def visible(catalog: Catalog, config: Config) -> Catalog:
-    """Draft plans and add-ons exist in outputs only with --include-drafts."""
+    """Draft plans and add-ons exist in outputs only with --include-drafts.
+
+    Without it they leave no trace: an add-on's ``plans`` and ``excludes``
+    lose them, a plan extending a draft names its nearest shown ancestor,
+    and an entitlement set by a draft counts as set by the first shown plan
+    that inherits it. An add-on left with no plan, or requiring an add-on
+    that is not shown, cannot be bought, so it is not shown either.
+    """
     if config.include_drafts:
         return catalog
     plans = {k: p for k, p in catalog.plans.items() if p.status != "draft"}
-    addons = {k: a for k, a in catalog.addons.items() if a.status != "draft"}
-    return replace(catalog, plans=plans, addons=addons)
+    addons = _sellable_addons(catalog.addons, plans)
+    return replace(
+        catalog,
+        plans={k: _plan_without_drafts(p, plans) for k, p in plans.items()},
+        addons={k: _addon_without_drafts(a, plans, addons) for k, a in addons.items()},
+    )
+
+
+def _sellable_addons(addons: dict[str, Addon], plans: dict[str, Plan]) -> dict[str, Addon]:
+    shown = {
+        k: a for k, a in addons.items() if a.status != "draft" and any(p in plans for p in a.plans)
+    }
+    while True:  # requiring a hidden add-on hides this one too, and so on down the chain
+        broken = {k for k, a in shown.items() if any(r not in shown for r in a.requires)}
+        if not broken:
+            return shown
+        shown = {k: a for k, a in shown.items() if k not in broken}
+
+
+def _plan_without_drafts(plan: Plan, plans: dict[str, Plan]) -> Plan:
+    chain = (plan.id, *plan.ancestors)
+    if all(p in plans for p in chain):
+        return plan
+    ancestors = tuple(p for p in plan.ancestors if p in plans)
+    entitlements = {fid: _shown_source(ent, chain, plans) for fid, ent in plan.entitlements.items()}
+    return replace(
+        plan,
+        extends=ancestors[0] if ancestors else None,
+        ancestors=ancestors,
+        entitlements=entitlements,
+    )
+
+
+def _shown_source(ent: Entitlement, chain: tuple[str, ...], plans: dict) -> Entitlement:
+    """An entitlement set by a hidden plan is set, as far as outputs show, by the
+    shown plan nearest below it in the chain (the plan itself at worst)."""
+    if ent.source in plans or ent.source not in chain:
+        return ent
+    below = chain[: chain.index(ent.source)]
+    return replace(ent, source=next(p for p in reversed(below) if p in plans))
+
+
+def _addon_without_drafts(addon: Addon, plans: dict, addons: dict) -> Addon:
+    return replace(
+        addon,
+        plans=tuple(p for p in addon.plans if p in plans),
+        excludes=tuple(a for a in addon.excludes if a in addons),
+    )
 
 
 @dataclass
@@ -70,6 +123,13 @@ class RenderContext:
     def python_source(self) -> str:
         """The generated Python evaluator's text."""
         from .python import render_evaluator
+
+        return render_evaluator(self)
+
+    @cached_property
+    def javascript_source(self) -> str:
+        """The generated JavaScript evaluator's text (the page embeds it too)."""
+        from .javascript import render_evaluator
 
         return render_evaluator(self)
 

@@ -8,9 +8,19 @@ from .base import RenderContext
 
 
 class CatalogJson:
-    """``catalog.json``: sorted keys, money as decimal strings."""
+    """``catalog.json``: sorted keys, money as decimal strings.
+
+    ``drafts_included`` says whether draft plans and add-ons are in it: a
+    build without them holds no trace of them, so a reader cannot tell
+    otherwise.
+    """
 
     name = "json"
 
     def render(self, context: RenderContext) -> dict[str, str]:
-        return {"catalog.json": dump_json({"$comment": header_comment(), **context.canonical})}
+        data = {
+            "$comment": header_comment(),
+            **context.canonical,
+            "drafts_included": context.config.include_drafts,
+        }
+        return {"catalog.json": dump_json(data)}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from ..model import Addon, Catalog, Plan
-from ..render import pages
+from ..render import inheritance, pages
+from ..render.charges import charge_view
 from ..render.describe import PERIOD_ADVERBS, Words
+from ..render.prices import plan_headline, shown_name, trial_text
 from ..render.templating import ENV, common_context
 from .base import RenderContext
 
@@ -33,37 +35,43 @@ class Docs:
         return files
 
 
+def _plans_and_addons(catalog: Catalog) -> list[Plan | Addon]:
+    return [*catalog.plans.values(), *catalog.addons.values()]
+
+
 def _index(catalog: Catalog, words: Words, common: dict) -> str:
-    published = [p for p in catalog.plans.values() if p.status == "published"]
+    sold = [p for p in catalog.plans.values() if p.status != "archived"]
     return ENV.get_template("index.md.jinja").render(
         **common,
         periods=[PERIOD_ADVERBS[p] for p in catalog.product.billing_periods],
-        plans=published,
+        plans=sold,
         archived=[p for p in catalog.plans.values() if p.status == "archived"],
         addons=[a for a in catalog.addons.values() if a.status != "archived"],
-        plan_prices={p.id: _price_summary(catalog, p, words) for p in published},
-        trials={p.id: words.trial(p) for p in published},
+        names={item.id: shown_name(item) for item in _plans_and_addons(catalog)},
+        plan_prices={p.id: _price_summary(catalog, p, words) for p in sold},
+        trials={p.id: trial_text(p, words) for p in sold},
     )
 
 
 def _price_summary(catalog: Catalog, plan: Plan, words: Words) -> str:
     currency = catalog.product.default_currency
-    texts = [words.plan_price(plan, p, currency) for p in plan.billing_periods]
+    texts = [plan_headline(catalog, plan, p, currency, words).full for p in plan.billing_periods]
     return " or ".join(dict.fromkeys(texts))  # "Free", not "Free or Free"
 
 
 def _plan_page(catalog: Catalog, plan: Plan, words: Words, common: dict) -> str:
     addons = [a for a in catalog.addons.values() if plan.id in a.plans and a.status != "archived"]
+    views = [charge_view(catalog, plan, c, words) for c in plan.charges]
     return ENV.get_template("plan.md.jinja").render(
         **common,
         plan=plan,
         prices=pages.price_rows(catalog, plan, words),
-        trial=words.trial(plan) if plan.trial else "",
-        parent=pages.shown_parent(catalog, plan),
-        included=pages.included_lines(catalog, plan, words),
-        charges=[pages.charge_context(catalog, plan, c, words) for c in plan.charges],
+        trial=trial_text(plan, words) if plan.trial else "",
+        included=inheritance.included(catalog, plan, words),
+        charges=[pages.charge_context(view, catalog, words) for view in views],
         addons=addons,
-        addon_prices={a.id: pages.addon_price(catalog, a, words) for a in addons},
+        names={a.id: shown_name(a) for a in addons},
+        addon_prices={a.id: pages.addon_price_summary(catalog, a, words) for a in addons},
     )
 
 
@@ -71,9 +79,7 @@ def _addon_page(catalog: Catalog, addon: Addon, words: Words, common: dict) -> s
     return ENV.get_template("addon.md.jinja").render(
         **common,
         addon=addon,
-        price=pages.addon_price(catalog, addon, words),
-        plans=[catalog.plans[p] for p in addon.plans if p in catalog.plans],
-        requires=[catalog.addons[a] for a in addon.requires if a in catalog.addons],
-        excludes=[catalog.addons[a] for a in addon.excludes if a in catalog.addons],
+        prices=pages.addon_price_rows(catalog, addon, words),
         grants=pages.addon_grants(catalog, addon, words),
+        **pages.addon_rules(catalog, addon),
     )

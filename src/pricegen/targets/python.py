@@ -13,7 +13,7 @@ import json
 from importlib.resources import files
 
 from ..model import to_data
-from ..render.localization import money_formats
+from ..render.localization import money_formats, number_format
 from ..render.pyliteral import noqa_if_long, py_str
 from ..render.templating import generator_name, python_header
 from .base import RenderContext
@@ -91,6 +91,7 @@ def evaluator_product(context: RenderContext) -> dict:
     assert isinstance(product, dict)
     product["default_plan"] = next((p.id for p in catalog.plans.values() if p.default), None)
     product["money_formats"] = money_formats(catalog.product.currencies, context.locale)
+    product["number_format"] = number_format(context.locale)
     return product
 
 

@@ -1,0 +1,61 @@
+"""``pricegen conformance``: the vectors every port of the evaluator must reproduce.
+
+The expected answers come from the generated Python evaluator (the
+reference); spec/conformance.md documents the file.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import conformance
+from .config import Config
+from .runtime import load_evaluator
+
+EXIT_USAGE = 2
+
+
+@click.command(name="conformance")
+@click.argument(
+    "catalog",
+    default="pricing",
+    type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=str),
+)
+@click.option(
+    "-o",
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The vectors file to write (JSON).",
+)
+@click.option(
+    "--cases",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Random subscriptions to draw (each gives about a dozen cases).",
+)
+@click.option("--seed", default=0, show_default=True, type=int, help="Draw another set of cases.")
+@click.option("--include-drafts", is_flag=True, help="Include draft plans, as generate does.")
+def conformance_command(catalog, out, cases, seed, include_drafts) -> None:
+    """Write conformance vectors for CATALOG: calls and the Python evaluator's answers.
+
+    \b
+    Example:
+      pricegen conformance pricing/ -o vectors.json
+    """
+    from .cli import compile_or_exit
+
+    build = compile_or_exit(catalog, strict=False, error_format="text")
+    module = load_evaluator(build.catalog, Config(include_drafts=include_drafts))
+    drawn = conformance.random_cases(module, count=cases, seed=seed)
+    data = conformance.vectors(module, drawn, name=build.catalog.product.id)
+    try:
+        out.write_text(conformance.dumps(data) + "\n", encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"{out}: error: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"wrote {len(data['cases'])} cases to {out}", err=True)
