@@ -138,15 +138,20 @@ def _addons(rng: random.Random, catalog: Catalog, plan, sub: Sub) -> None:
 def evaluator_outcomes(module, subs: list[Sub]) -> dict[str, tuple]:
     outcomes = {}
     for sub in subs:
-        subscription = _subscription(module, sub)
         try:
-            quote = module.quote(subscription, usage=sub.usage)
+            quote = module.quote(_subscription(module, sub), usage=_in_order(sub.usage))
         except module.PricingError as exc:
             outcomes[sub.id] = ("refused", type(exc).__name__)
             continue
         lines = tuple((line.item, line.quantity, line.amount) for line in quote.lines)
         outcomes[sub.id] = ("lines", lines, quote.total)
     return outcomes
+
+
+def _in_order(usage: dict) -> dict:
+    """Usage by feature id: where several features' usage is refused, quote() names the
+    first it reads, and rejections the first by id (spec/sql.md)."""
+    return dict(sorted(usage.items()))
 
 
 def _subscription(module, sub: Sub):

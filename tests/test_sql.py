@@ -188,22 +188,24 @@ def test_rate_reads_csv_and_writes_parquet_with_the_evaluators_lines(tmp_path):
     subs = _write_csv(
         tmp_path / "subs.csv",
         ["subscription_id", "plan", "period", "currency"],
-        [["a", "pro", "annual", "EUR"], ["b", "enterprise", "", ""]],
+        [["a", "pro", "annual", "EUR"], ["b", "enterprise", "", ""], ["c", "pro", "", ""]],
     )
     quantities = _write_csv(
-        tmp_path / "q.csv", ["subscription_id", "feature", "quantity"], [["a", "seats", 12]]
+        tmp_path / "q.csv",
+        ["subscription_id", "feature", "quantity"],
+        [["a", "seats", 12], ["c", "seats", 5]],
     )
     usage = _write_csv(
         tmp_path / "u.csv",
         ["subscription_id", "feature", "quantity"],
-        [["a", "api-calls", 100_000], ["a", "api-calls", 400], ["a", "seats", 13]],
+        [["a", "api-calls", 100_000], ["a", "api-calls", 400], ["c", "seats", 6]],
     )
     out = tmp_path / "out"
     result = invoke(["rate", str(catalog), "--subscriptions", str(subs), "--quantities",
                      str(quantities), "--usage", str(usage), "-o", str(out), "--format",
                      "parquet"])  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    assert "3 invoice lines, 1 invoice, 1 rejection" in result.stderr
+    assert "3 invoice lines, 1 invoice, 2 rejections" in result.stderr
     lines = duckdb.sql(f"SELECT item, quantity, amount FROM '{out}/invoice_lines.parquet'")
     # annual EUR: base 270; 12 seats = 5 x 180 + 90 (flat) + 5 x 140 + 2 x 90; usage rows
     # are summed: 100,400 calls, 400 billable x 0.0025 = 1.00
@@ -213,12 +215,13 @@ def test_rate_reads_csv_and_writes_parquet_with_the_evaluators_lines(tmp_path):
         ("api-calls", 100_400, Decimal("1.00")),
     ]
     rejected = duckdb.sql(f"SELECT * FROM '{out}/rejections.parquet'").fetchall()
-    assert rejected == [("b", "PlanNotQuotableError")]
+    # b: enterprise is custom; c: seats are bought in advance, so usage of them is refused
+    assert sorted(rejected) == [("b", "PlanNotQuotableError"), ("c", "InvalidQuantityError")]
     status = duckdb.sql(f"SELECT * FROM '{out}/usage_status.parquet' ORDER BY feature").fetchall()
-    # seats: the 12 bought are the limit, 13 used; api-calls: 100,000 soft, 100,400 used
+    # seats: the 12 bought are the limit, none measured; api-calls: 100,000 soft, 100,400 used
     assert status == [
         ("a", "api-calls", 100_000, 100_400, 0, True, True),
-        ("a", "seats", 12, 13, 0, True, False),
+        ("a", "seats", 12, 0, 12, False, False),
     ]
 
 

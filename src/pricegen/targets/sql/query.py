@@ -155,6 +155,7 @@ def _catalog_views(data: Sheets, types: dict[str, str]) -> list[tuple[str, exp.E
                 ("included", integer),
                 ("block", integer),
                 ("block_add", integer),
+                ("most", integer),
             ],
             data.charges,
         ),
@@ -191,7 +192,7 @@ def _catalog_views(data: Sheets, types: dict[str, str]) -> list[tuple[str, exp.E
         ("pricegen_addon_requires", [("addon", text), ("required", text)], data.addon_requires),
         ("pricegen_addon_excludes", [("addon", text), ("excluded", text)], data.addon_excludes),
         ("pricegen_trial_credits", [("sheet", integer), ("budget", price)], data.trial_credits),
-        ("pricegen_features", [("feature", text)], [(f,) for f in data.features]),
+        ("pricegen_features", [("feature", text), ("metered", flag)], data.features),
         (
             "pricegen_plan_limits",
             [
@@ -200,6 +201,8 @@ def _catalog_views(data: Sheets, types: dict[str, str]) -> list[tuple[str, exp.E
                 ("lim", integer),
                 ("unlimited", flag),
                 ("soft", flag),
+                ("metered", flag),
+                ("reset_key", integer),
             ],
             data.plan_limits,
         ),
@@ -211,9 +214,17 @@ def _catalog_views(data: Sheets, types: dict[str, str]) -> list[tuple[str, exp.E
                 ("lim", integer),
                 ("unlimited", flag),
                 ("soft", flag),
+                ("metered", flag),
+                ("reset_key", integer),
                 ("override", flag),
+                ("position", integer),
             ],
             data.addon_limits,
+        ),
+        (
+            "pricegen_reset_windows",
+            [("reset_key", integer), ("period", text), ("windows", integer)],
+            data.reset_windows,
         ),
     ]
     return [(name, values_view(columns, rows)) for name, columns, rows in tables]

@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ...model import Catalog, Charge, Plan
+from ...model import Catalog, Charge, Entitlement, Plan
 
 # The most units the SQL accepts in a quantity, usage or add-on count: quantities
 # are DECIMAL(16, 0), and every amount at this many units must fit DECIMAL(38).
@@ -67,7 +67,8 @@ class Sheets:
     plans: list[tuple]  # (plan, key, status, custom, has_trial, first period, charge count)
     plan_periods: list[tuple[str, str]]
     plan_prices: list[tuple]  # (plan, period, currency, price, sheet): sheet numbers them
-    charges: list[tuple]  # (plan key, feature, position, in_advance, included, block, add)
+    charges: list[tuple]  # (plan key, feature, position, in_advance, included, block, add,
+    #                       the most units of a bounded stairstep)
     tiers: list[tuple]  # (sheet, charge position, from, to, offset, base, unit price)
     addons: list[tuple]  # (addon, item, position, max_quantity, archived)
     addon_plans: list[tuple[str, str]]
@@ -75,9 +76,10 @@ class Sheets:
     addon_requires: list[tuple[str, str]]
     addon_excludes: list[tuple[str, str]]
     trial_credits: list[tuple[int, Decimal]]  # (sheet, budget)
-    features: list[str]
-    plan_limits: list[tuple]  # (plan, feature, limit, unlimited, soft): metered grants
-    addon_limits: list[tuple]  # (addon, feature, limit, unlimited, soft, override)
+    features: list[tuple[str, bool]]  # (feature, metered)
+    plan_limits: list[tuple]  # (plan, feature, limit, unlimited, soft, metered, reset key)
+    addon_limits: list[tuple]  # (addon, feature, ... as plan_limits, override, position)
+    reset_windows: list[tuple[int, str, int]]  # (reset key, period, windows per period)
 
 
 def sheets(catalog: Catalog) -> Sheets:
@@ -92,7 +94,10 @@ def sheets(catalog: Catalog) -> Sheets:
         for index, charge in enumerate(plan.charges):
             block, add = _blocks(charge)
             in_advance = charge.billing == "in_advance"
-            charges.append((key, charge.feature, index, in_advance, charge.included, block, add))
+            most = _stairstep_most(charge)
+            charges.append(
+                (key, charge.feature, index, in_advance, charge.included, block, add, most)
+            )
             tiers += [
                 (sheet_of[t.period, t.currency], index, t.tier_from, t.tier_to, t.offset,
                  t.base, t.unit_price)
@@ -102,6 +107,7 @@ def sheets(catalog: Catalog) -> Sheets:
             budgets = plan.trial.credits
             credits += [(s, budgets[c]) for (_, c), s in sheet_of.items() if c in budgets]
     addons = list(catalog.addons.values())
+    resets: dict[tuple[str | None, str], int] = {}  # (reset, anchor) -> key, in first use
     return Sheets(
         scale=money_scale(catalog),
         currencies=[(c, i, product.minor_units[c]) for i, c in enumerate(product.currencies)],
@@ -137,20 +143,41 @@ def sheets(catalog: Catalog) -> Sheets:
         addon_requires=[(a.id, r) for a in addons for r in a.requires],
         addon_excludes=[(a.id, x) for a in addons for x in a.excludes],
         trial_credits=credits,
-        features=list(catalog.features),
+        features=[(fid, f.type == "metered") for fid, f in catalog.features.items()],
         plan_limits=[
-            (p.id, fid, e.limit, e.unlimited, e.soft)
+            (p.id, fid, *_grant_row(e, resets))
             for p in catalog.plans.values()
             for fid, e in p.entitlements.items()
-            if e.type == "metered" and e.granted and not e.variable
+            if e.granted and not e.variable
         ],
         addon_limits=[
-            (a.id, fid, e.limit, e.unlimited, e.soft, e.behavior == "override")
-            for a in addons
+            (a.id, fid, *_grant_row(e, resets), e.behavior == "override", i)
+            for i, a in enumerate(addons)
             for fid, e in a.entitlements.items()
-            if e.type == "metered" and e.granted
+            if e.granted
         ],
+        reset_windows=_reset_windows(resets, catalog),
     )
+
+
+def _grant_row(e: Entitlement, resets: dict[tuple[str | None, str], int]) -> tuple:
+    """(limit, unlimited, soft, metered, reset key) of a grant: the key numbers its
+    (reset, anchor), which decides how many usage windows a billing period holds."""
+    metered = e.type == "metered"
+    key = resets.setdefault((e.reset, e.reset_anchor), len(resets)) if metered else None
+    return e.limit if metered else None, e.unlimited, e.soft, metered, key
+
+
+def _reset_windows(resets: dict, catalog: Catalog) -> list[tuple[int, str, int]]:
+    """How many usage windows each billing period can touch, as quote() caps usage by a
+    hard limit: the evaluator's own rule, so the two cannot drift."""
+    from ...runtimes.evaluator import _windows_per_period
+
+    return [
+        (key, period, _windows_per_period(reset, anchor, period))
+        for (reset, anchor), key in resets.items()
+        for period in catalog.product.billing_periods
+    ]
 
 
 def _plan_prices(catalog: Catalog, plan: Plan) -> list[tuple[str, str, str, Decimal]]:
@@ -169,6 +196,13 @@ def _blocks(charge: Charge) -> tuple[int, int]:
         return 1, 0
     size = charge.block_size or 1
     return size, size - 1 if charge.rounding == "up" else 0
+
+
+def _stairstep_most(charge: Charge) -> int | None:
+    """The most units a bounded stairstep prices (its last tier, plus what is included)."""
+    if charge.model != "stairstep" or not charge.tiers or charge.tiers[-1].up_to is None:
+        return None
+    return charge.included + charge.tiers[-1].up_to
 
 
 def charge_tiers(plan: Plan, charge: Charge) -> list[Tier]:

@@ -11,14 +11,18 @@ a subscription with several problems is refused for the one the evaluator
 raises first: every check gives a candidate (rank, reason), and the lowest
 rank wins. Ranks:
 
-- 0: the subscription itself (plan, custom, archived, draft, currency,
-  period, trial), decided by one CASE in the evaluator's order;
+- 0: the subscription itself (no plan, unknown plan, trial, custom, archived,
+  draft, currency, period), decided by one CASE in the evaluator's order;
 - 1: an unknown add-on; 100 + 8 × position: each add-on, in catalog order;
 - 1,000,000 + 2 × position: add-ons' requires and excludes;
 - 2,000,000: quantities of features not sold in advance;
   3,000,000 + 4 × position: in-advance quantities, in charge order;
-- 4,000,000: usage of unknown features;
-- 5,000,000 + 4 × position: each charge line, in charge order.
+- 4,000,000: usage that check() would deny (pricegen_usage_checks); among
+  several features, the first by id (quote() reads usage in its order);
+- 5,000,000 + 4 × position: each in-arrears charge line, in charge order;
+- 6,000,000: trial usage beyond the trial's credits.
+
+Ties within a rank go to the lower ``feature`` (usage only), then reason.
 
 Arithmetic never sees a value it could overflow on: units are computed only
 for quantities within the bound, add-on amounts only within max_quantity.
@@ -66,6 +70,7 @@ MATERIALIZED = {
     "pricegen_quantity_rows",
     "pricegen_usage_rows",
     "pricegen_charge_amounts",
+    "pricegen_trial_spend",
     "rejections",
     "invoice_lines",
 }
@@ -90,8 +95,11 @@ def step_queries(types: dict[str, str], rounding: str) -> list[tuple[str, str]]:
         ("pricegen_addon_rows", _addon_rows(t)),
         ("pricegen_quantity_rows", _sums("subscription_quantities", t)),
         ("pricegen_usage_rows", _sums("usage", t)),
+        ("pricegen_addon_grants", _ADDON_GRANTS),
+        ("pricegen_usage_checks", _USAGE_CHECKS),
         ("pricegen_charge_units", _charge_units(t)),
         ("pricegen_charge_amounts", _charge_amounts(t)),
+        ("pricegen_trial_spend", _trial_spend(rnd)),
         ("pricegen_candidates", _CANDIDATES),
         ("rejections", _REJECTIONS),
         ("pricegen_addon_lines", _ADDON_LINES),
@@ -118,13 +126,14 @@ SELECT
   pr.sheet,
   pr.price,
   CASE
+    WHEN s.plan IS NULL THEN 'InvalidArgumentError'
     WHEN s.status IS NULL THEN 'UnknownPlanError'
+    WHEN s.trial AND NOT s.has_trial THEN 'TrialNotOfferedError'
     WHEN s.custom THEN 'PlanNotQuotableError'
     WHEN s.status = 'archived' AND NOT s.existing THEN 'PlanArchivedError'
     WHEN s.status = 'draft' AND NOT s.existing THEN 'PlanNotQuotableError'
     WHEN c.currency IS NULL THEN 'UnknownCurrencyError'
     WHEN pp.period IS NULL THEN 'UnknownPeriodError'
-    WHEN s.trial AND NOT s.has_trial THEN 'TrialNotOfferedError'
   END AS problem
 FROM (
   SELECT
@@ -256,15 +265,113 @@ LEFT JOIN pricegen_tiers AS tr
 """
 
 
+def _trial_spend(rnd) -> str:
+    """What a trial's in-arrears lines cost, against its credits: quote() credits that
+    much (one line), or refuses usage beyond the budget (TrialBudgetExceededError)."""
+    return f"""
+SELECT a.subscription_id, a.currency, a.factor, a.unit, p.charges, b.budget,
+  SUM({rnd("COALESCE(a.exact, 0)")}) AS spent
+FROM pricegen_charge_amounts AS a
+JOIN pricegen_plans AS p ON p.plan_key = a.plan_key
+JOIN pricegen_trial_credits AS b ON b.sheet = a.sheet
+WHERE a.trial AND NOT a.in_advance
+GROUP BY a.subscription_id, a.currency, a.factor, a.unit, p.charges, b.budget
+"""
+
+
+# The grants the valid add-ons bought add to each feature, as entitlements() combines
+# them: overrides (the most generous wins), then increments of limit x quantity. The
+# first grant (overrides first, then catalog order) sets the reset that caps usage.
+_ADDON_GRANTS = """
+SELECT
+  subscription_id,
+  feature,
+  MAX(CASE WHEN override THEN lim END) AS override_lim,
+  SUM(CASE WHEN NOT override THEN lim * quantity END) AS increment_lim,
+  MAX(CASE WHEN unlimited THEN 1 ELSE 0 END) = 1 AS unlimited,
+  MAX(CASE WHEN soft THEN 1 ELSE 0 END) = 1 AS soft,
+  MAX(CASE WHEN n = 1 THEN reset_key END) AS reset_key
+FROM (
+  SELECT
+    a.subscription_id,
+    x.feature,
+    x.override,
+    CAST(x.lim AS DECIMAL(38, 0)) AS lim,
+    a.quantity,
+    x.unlimited,
+    x.soft,
+    x.reset_key,
+    ROW_NUMBER() OVER (
+      PARTITION BY a.subscription_id, x.feature
+      ORDER BY CASE WHEN x.override THEN 0 ELSE 1 END, x.position
+    ) AS n
+  FROM pricegen_addon_rows AS a
+  JOIN pricegen_addon_limits AS x ON x.addon = a.addon
+  WHERE a.known AND a.bad = 0 AND a.quantity > 0 AND a.quantity <= a.max_quantity
+) AS g
+GROUP BY subscription_id, feature
+"""
+
+# Usage as quote() takes it: what check() would deny is refused, never billed. In the
+# evaluator's order: an unknown feature, a quantity no whole number or beyond 10^15,
+# then (only for usage above 0) a feature sold in advance, one the subscription's plan
+# and add-ons do not grant, usage beyond a hard limit in one billing period (the limit
+# times the usage windows a period can touch), beyond a bounded stairstep.
+_USAGE_CHECKS = f"""
+SELECT subscription_id, feature, reason
+FROM (
+SELECT
+  u.subscription_id,
+  u.feature,
+  CASE
+    WHEN f.feature IS NULL THEN 'UnknownFeatureError'
+    WHEN u.bad = 1 THEN 'InvalidQuantityError'
+    WHEN u.quantity > {MAX_UNITS} THEN 'QuantityOutOfRangeError'
+    WHEN u.quantity = 0 THEN NULL
+    WHEN ch.in_advance THEN 'InvalidQuantityError'
+    WHEN pg.feature IS NULL AND ag.feature IS NULL THEN 'FeatureNotInPlanError'
+    WHEN f.metered
+      AND NOT (COALESCE(pg.unlimited, FALSE) OR COALESCE(ag.unlimited, FALSE))
+      AND NOT (COALESCE(pg.soft, FALSE) OR COALESCE(ag.soft, FALSE))
+      AND u.quantity > (
+        COALESCE(
+          CASE
+            WHEN pg.feature IS NULL THEN ag.override_lim
+            WHEN ag.override_lim IS NULL THEN CAST(pg.lim AS DECIMAL(38, 0))
+            WHEN ag.override_lim > pg.lim THEN ag.override_lim
+            ELSE CAST(pg.lim AS DECIMAL(38, 0))
+          END,
+          0
+        ) + COALESCE(ag.increment_lim, 0)
+      ) * w.windows
+    THEN 'UsageLimitExceededError'
+    WHEN ch.most IS NOT NULL AND u.quantity > ch.most THEN 'QuantityOutOfRangeError'
+  END AS reason
+FROM pricegen_usage_rows AS u
+JOIN pricegen_subscriptions AS s ON s.subscription_id = u.subscription_id
+LEFT JOIN pricegen_features AS f ON f.feature = u.feature
+LEFT JOIN pricegen_charges AS ch ON ch.plan_key = s.plan_key AND ch.feature = u.feature
+LEFT JOIN pricegen_plan_limits AS pg ON pg.plan = s.plan AND pg.feature = u.feature
+LEFT JOIN pricegen_addon_grants AS ag
+  ON ag.subscription_id = u.subscription_id AND ag.feature = u.feature
+LEFT JOIN pricegen_reset_windows AS w
+  ON w.reset_key = COALESCE(pg.reset_key, ag.reset_key) AND w.period = s.period
+WHERE s.problem IS NULL
+) AS checked
+WHERE reason IS NOT NULL
+"""
+
+
 _CANDIDATES = f"""
 SELECT * FROM (
-SELECT subscription_id, 0 AS rank, problem AS reason
+SELECT subscription_id, 0 AS rank, '' AS feature, problem AS reason
 FROM pricegen_subscriptions
 WHERE problem IS NOT NULL
 UNION ALL
 SELECT
   subscription_id,
   CASE WHEN NOT known THEN 1 ELSE 100 + 8 * position END AS rank,
+  '' AS feature,
   CASE
     WHEN NOT known THEN 'UnknownAddonError'
     WHEN bad = 1 THEN 'InvalidQuantityError'
@@ -275,14 +382,16 @@ SELECT
   END AS reason
 FROM pricegen_addon_rows
 UNION ALL
-SELECT c.subscription_id, 1000000 + 2 * c.position AS rank, 'AddonRequirementMissingError'
+SELECT c.subscription_id, 1000000 + 2 * c.position AS rank, '' AS feature,
+  'AddonRequirementMissingError'
 FROM pricegen_addon_rows AS c
 JOIN pricegen_addon_requires AS r ON r.addon = c.addon
 LEFT JOIN pricegen_addon_rows AS o
   ON o.subscription_id = c.subscription_id AND o.addon = r.required AND o.quantity > 0
 WHERE c.known AND c.quantity > 0 AND o.addon IS NULL
 UNION ALL
-SELECT c.subscription_id, 1000001 + 2 * c.position AS rank, 'AddonNotCompatibleError'
+SELECT c.subscription_id, 1000001 + 2 * c.position AS rank, '' AS feature,
+  'AddonNotCompatibleError'
 FROM pricegen_addon_rows AS c
 JOIN pricegen_addon_excludes AS e ON e.addon = c.addon
 JOIN pricegen_addon_rows AS o
@@ -296,6 +405,7 @@ SELECT
     WHEN ch.feature IS NULL THEN 2000001
     ELSE 3000000 + 4 * ch.position
   END AS rank,
+  '' AS feature,
   CASE
     WHEN f.feature IS NULL THEN 'UnknownFeatureError'
     WHEN ch.feature IS NULL THEN 'InvalidQuantityError'
@@ -308,14 +418,13 @@ LEFT JOIN pricegen_features AS f ON f.feature = q.feature
 LEFT JOIN pricegen_charges AS ch
   ON ch.plan_key = s.plan_key AND ch.feature = q.feature AND ch.in_advance
 UNION ALL
-SELECT u.subscription_id, 4000000 AS rank, 'UnknownFeatureError' AS reason
-FROM pricegen_usage_rows AS u
-LEFT JOIN pricegen_features AS f ON f.feature = u.feature
-WHERE f.feature IS NULL
+SELECT subscription_id, 4000000 AS rank, COALESCE(feature, '') AS feature, reason
+FROM pricegen_usage_checks
 UNION ALL
 SELECT
   subscription_id,
-  5000000 + 4 * position AS rank,
+  CASE WHEN in_advance THEN 3000001 ELSE 5000000 END + 4 * position AS rank,
+  '' AS feature,
   CASE
     WHEN missing THEN 'QuantityMissingError'
     WHEN bad = 1 THEN 'InvalidQuantityError'
@@ -323,6 +432,10 @@ SELECT
     WHEN units > 0 AND NOT matched THEN 'QuantityOutOfRangeError'
   END AS reason
 FROM pricegen_charge_amounts
+UNION ALL
+SELECT subscription_id, 6000000 AS rank, '' AS feature, 'TrialBudgetExceededError' AS reason
+FROM pricegen_trial_spend
+WHERE spent > budget
 ) AS candidates
 WHERE reason IS NOT NULL
 """
@@ -345,7 +458,7 @@ FROM (
   SELECT
     subscription_id,
     reason,
-    ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY rank, reason) AS n
+    ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY rank, feature, reason) AS n
   FROM pricegen_candidates
 ) AS ranked
 WHERE n = 1
@@ -378,17 +491,9 @@ SELECT c.subscription_id,
   2 + c.charges + COALESCE((
     SELECT COUNT(*) FROM pricegen_addon_lines AS n WHERE n.subscription_id = c.subscription_id
   ), 0),
-  'trial-credits', 1, -{rnd("LEAST(b.budget, c.spent)")}, c.currency
-FROM (
-  SELECT a.subscription_id, a.sheet, a.currency, a.factor, a.unit, p.charges,
-    SUM({rnd("COALESCE(a.exact, 0)")}) AS spent
-  FROM pricegen_charge_amounts AS a
-  JOIN pricegen_plans AS p ON p.plan_key = a.plan_key
-  WHERE a.trial AND NOT a.in_advance
-  GROUP BY a.subscription_id, a.sheet, a.currency, a.factor, a.unit, p.charges
-) AS c
-JOIN pricegen_trial_credits AS b ON b.sheet = c.sheet
-WHERE LEAST(b.budget, c.spent) <> 0
+  'trial-credits', 1, -{rnd("c.spent")}, c.currency
+FROM pricegen_trial_spend AS c
+WHERE c.spent <> 0
 """
 
 
@@ -421,6 +526,7 @@ FROM pricegen_subscriptions AS s
 JOIN (
   SELECT plan, feature, 0 AS stage, CAST(lim AS DECIMAL(38, 0)) AS lim, unlimited, soft
   FROM pricegen_plan_limits
+  WHERE metered
 ) AS g ON g.plan = s.plan
 LEFT JOIN pricegen_charge_amounts AS q
   ON q.subscription_id = s.subscription_id AND q.feature = g.feature AND q.in_advance
@@ -440,7 +546,7 @@ SELECT
   x.unlimited,
   x.soft
 FROM pricegen_addon_rows AS a
-JOIN pricegen_addon_limits AS x ON x.addon = a.addon
+JOIN pricegen_addon_limits AS x ON x.addon = a.addon AND x.metered
 WHERE a.known AND a.bad = 0 AND a.quantity > 0 AND a.quantity <= a.max_quantity
 """
 
