@@ -18,15 +18,17 @@ FROM (VALUES
 CREATE OR REPLACE VIEW pricegen_plans AS
 SELECT
   CAST(t.plan AS TEXT) AS plan,
+  CAST(t.plan_key AS BIGINT) AS plan_key,
   CAST(t.status AS TEXT) AS status,
   CAST(t.custom AS BOOLEAN) AS custom,
   CAST(t.has_trial AS BOOLEAN) AS has_trial,
-  CAST(t.first_period AS TEXT) AS first_period
+  CAST(t.first_period AS TEXT) AS first_period,
+  CAST(t.charges AS BIGINT) AS charges
 FROM (VALUES
-  ('sandbox', 'published', FALSE, FALSE, 'monthly'),
-  ('pay-as-you-go', 'published', FALSE, TRUE, 'monthly'),
-  ('growth', 'published', FALSE, FALSE, 'monthly'),
-  ('enterprise', 'published', TRUE, FALSE, 'monthly')) AS t(plan, status, custom, has_trial, first_period);
+  ('sandbox', 0, 'published', FALSE, FALSE, 'monthly', 0),
+  ('pay-as-you-go', 1, 'published', FALSE, TRUE, 'monthly', 2),
+  ('growth', 2, 'published', FALSE, FALSE, 'monthly', 4),
+  ('enterprise', 3, 'published', TRUE, FALSE, 'monthly', 0)) AS t(plan, plan_key, status, custom, has_trial, first_period, charges);
 
 CREATE OR REPLACE VIEW pricegen_plan_periods AS
 SELECT
@@ -43,129 +45,89 @@ SELECT
   CAST(t.plan AS TEXT) AS plan,
   CAST(t.period AS TEXT) AS period,
   CAST(t.currency AS TEXT) AS currency,
-  CAST(t.price AS DECIMAL(19, 5)) AS price
+  CAST(t.price AS DECIMAL(19, 5)) AS price,
+  CAST(t.sheet AS BIGINT) AS sheet
 FROM (VALUES
-  ('sandbox', 'monthly', 'USD', 0),
-  ('sandbox', 'monthly', 'EUR', 0),
-  ('sandbox', 'monthly', 'JPY', 0),
-  ('pay-as-you-go', 'monthly', 'USD', 0),
-  ('pay-as-you-go', 'monthly', 'EUR', 0),
-  ('pay-as-you-go', 'monthly', 'JPY', 0),
-  ('growth', 'monthly', 'USD', 149),
-  ('growth', 'monthly', 'EUR', 139),
-  ('growth', 'monthly', 'JPY', 22000),
-  ('enterprise', 'monthly', 'USD', 0),
-  ('enterprise', 'monthly', 'EUR', 0),
-  ('enterprise', 'monthly', 'JPY', 0)) AS t(plan, period, currency, price);
+  ('sandbox', 'monthly', 'USD', 0, 0),
+  ('sandbox', 'monthly', 'EUR', 0, 1),
+  ('sandbox', 'monthly', 'JPY', 0, 2),
+  ('pay-as-you-go', 'monthly', 'USD', 0, 3),
+  ('pay-as-you-go', 'monthly', 'EUR', 0, 4),
+  ('pay-as-you-go', 'monthly', 'JPY', 0, 5),
+  ('growth', 'monthly', 'USD', 149, 6),
+  ('growth', 'monthly', 'EUR', 139, 7),
+  ('growth', 'monthly', 'JPY', 22000, 8),
+  ('enterprise', 'monthly', 'USD', 0, 9),
+  ('enterprise', 'monthly', 'EUR', 0, 10),
+  ('enterprise', 'monthly', 'JPY', 0, 11)) AS t(plan, period, currency, price, sheet);
 
 CREATE OR REPLACE VIEW pricegen_charges AS
 SELECT
-  CAST(t.plan AS TEXT) AS plan,
+  CAST(t.plan_key AS BIGINT) AS plan_key,
   CAST(t.feature AS TEXT) AS feature,
   CAST(t.position AS BIGINT) AS position,
   CAST(t.in_advance AS BOOLEAN) AS in_advance,
   CAST(t.included AS BIGINT) AS included,
   CAST(t.block AS BIGINT) AS block,
-  CAST(t.block_add AS BIGINT) AS block_add
+  CAST(t.block_add AS BIGINT) AS block_add,
+  CAST(t.most AS BIGINT) AS most
 FROM (VALUES
-  ('pay-as-you-go', 'geocodes', 0, FALSE, 10000, 1, 0),
-  ('pay-as-you-go', 'autocomplete', 1, FALSE, 0, 1000, 999),
-  ('growth', 'geocodes', 0, FALSE, 250000, 1, 0),
-  ('growth', 'autocomplete', 1, FALSE, 10000, 1000, 999),
-  ('growth', 'batch-rows', 2, FALSE, 0, 1, 0),
-  ('growth', 'stored-results', 3, FALSE, 0, 1, 0)) AS t(plan, feature, position, in_advance, included, block, block_add);
+  (1, 'geocodes', 0, FALSE, 10000, 1, 0, NULL),
+  (1, 'autocomplete', 1, FALSE, 0, 1000, 999, NULL),
+  (2, 'geocodes', 0, FALSE, 250000, 1, 0, NULL),
+  (2, 'autocomplete', 1, FALSE, 10000, 1000, 999, NULL),
+  (2, 'batch-rows', 2, FALSE, 0, 1, 0, NULL),
+  (2, 'stored-results', 3, FALSE, 0, 1, 0, 1000000)) AS t(plan_key, feature, position, in_advance, included, block, block_add, most);
 
 CREATE OR REPLACE VIEW pricegen_tiers AS
 SELECT
-  CAST(t.plan AS TEXT) AS plan,
-  CAST(t.period AS TEXT) AS period,
-  CAST(t.currency AS TEXT) AS currency,
-  CAST(t.feature AS TEXT) AS feature,
+  CAST(t.sheet AS BIGINT) AS sheet,
+  CAST(t.position AS BIGINT) AS position,
   CAST(t.tier_from AS BIGINT) AS tier_from,
   CAST(t.tier_to AS BIGINT) AS tier_to,
   CAST(t.tier_offset AS BIGINT) AS tier_offset,
   CAST(t.base AS DECIMAL(19, 5)) AS base,
   CAST(t.unit_price AS DECIMAL(19, 5)) AS unit_price
 FROM (VALUES
-  ('pay-as-you-go', 'monthly', 'USD', 'geocodes', 0, NULL, 0, 0, 0.0009),
-  ('pay-as-you-go', 'monthly', 'EUR', 'geocodes', 0, NULL, 0, 0, 0.00085),
-  ('pay-as-you-go', 'monthly', 'JPY', 'geocodes', 0, NULL, 0, 0, 0.14),
-  ('pay-as-you-go', 'monthly', 'USD', 'autocomplete', 0, NULL, 0, 0, 2.50),
-  ('pay-as-you-go', 'monthly', 'EUR', 'autocomplete', 0, NULL, 0, 0, 2.30),
-  ('pay-as-you-go', 'monthly', 'JPY', 'autocomplete', 0, NULL, 0, 0, 380),
-  ('growth', 'monthly', 'USD', 'geocodes', 0, 750000, 0, 0, 0.0006),
-  (
-    'growth',
-    'monthly',
-    'USD',
-    'geocodes',
-    750000,
-    4750000,
-    750000,
-    450.0000,
-    0.0004
-  ),
-  (
-    'growth',
-    'monthly',
-    'USD',
-    'geocodes',
-    4750000,
-    NULL,
-    4750000,
-    2250.0000,
-    0.00025
-  ),
-  ('growth', 'monthly', 'EUR', 'geocodes', 0, 750000, 0, 0, 0.00055),
-  (
-    'growth',
-    'monthly',
-    'EUR',
-    'geocodes',
-    750000,
-    4750000,
-    750000,
-    412.50000,
-    0.00037
-  ),
-  (
-    'growth',
-    'monthly',
-    'EUR',
-    'geocodes',
-    4750000,
-    NULL,
-    4750000,
-    2077.50000,
-    0.00023
-  ),
-  ('growth', 'monthly', 'JPY', 'geocodes', 0, 750000, 0, 0, 0.09),
-  ('growth', 'monthly', 'JPY', 'geocodes', 750000, 4750000, 750000, 67500.00, 0.06),
-  ('growth', 'monthly', 'JPY', 'geocodes', 4750000, NULL, 4750000, 337500.00, 0.038),
-  ('growth', 'monthly', 'USD', 'autocomplete', 0, NULL, 0, 0, 2),
-  ('growth', 'monthly', 'EUR', 'autocomplete', 0, NULL, 0, 0, 1.85),
-  ('growth', 'monthly', 'JPY', 'autocomplete', 0, NULL, 0, 0, 300),
-  ('growth', 'monthly', 'USD', 'batch-rows', 0, 100000, 0, 0, 0.002),
-  ('growth', 'monthly', 'USD', 'batch-rows', 100000, 1000000, 0, 25, 0.0015),
-  ('growth', 'monthly', 'USD', 'batch-rows', 1000000, 10000000, 0, 100, 0.001),
-  ('growth', 'monthly', 'USD', 'batch-rows', 10000000, NULL, 0, 400, 0.0006),
-  ('growth', 'monthly', 'EUR', 'batch-rows', 0, 100000, 0, 0, 0.0018),
-  ('growth', 'monthly', 'EUR', 'batch-rows', 100000, 1000000, 0, 23, 0.0014),
-  ('growth', 'monthly', 'EUR', 'batch-rows', 1000000, 10000000, 0, 92, 0.00092),
-  ('growth', 'monthly', 'EUR', 'batch-rows', 10000000, NULL, 0, 370, 0.00055),
-  ('growth', 'monthly', 'JPY', 'batch-rows', 0, 100000, 0, 0, 0.3),
-  ('growth', 'monthly', 'JPY', 'batch-rows', 100000, 1000000, 0, 3800, 0.22),
-  ('growth', 'monthly', 'JPY', 'batch-rows', 1000000, 10000000, 0, 15000, 0.15),
-  ('growth', 'monthly', 'JPY', 'batch-rows', 10000000, NULL, 0, 60000, 0.09),
-  ('growth', 'monthly', 'USD', 'stored-results', 0, 10000, 0, 0, 0),
-  ('growth', 'monthly', 'USD', 'stored-results', 10000, 100000, 10000, 49, 0),
-  ('growth', 'monthly', 'USD', 'stored-results', 100000, 1000000, 100000, 199, 0),
-  ('growth', 'monthly', 'EUR', 'stored-results', 0, 10000, 0, 0, 0),
-  ('growth', 'monthly', 'EUR', 'stored-results', 10000, 100000, 10000, 45, 0),
-  ('growth', 'monthly', 'EUR', 'stored-results', 100000, 1000000, 100000, 185, 0),
-  ('growth', 'monthly', 'JPY', 'stored-results', 0, 10000, 0, 0, 0),
-  ('growth', 'monthly', 'JPY', 'stored-results', 10000, 100000, 10000, 7500, 0),
-  ('growth', 'monthly', 'JPY', 'stored-results', 100000, 1000000, 100000, 30000, 0)) AS t(plan, period, currency, feature, tier_from, tier_to, tier_offset, base, unit_price);
+  (3, 0, 0, NULL, 0, 0, 0.0009),
+  (4, 0, 0, NULL, 0, 0, 0.00085),
+  (5, 0, 0, NULL, 0, 0, 0.14),
+  (3, 1, 0, NULL, 0, 0, 2.50),
+  (4, 1, 0, NULL, 0, 0, 2.30),
+  (5, 1, 0, NULL, 0, 0, 380),
+  (6, 0, 0, 750000, 0, 0, 0.0006),
+  (6, 0, 750000, 4750000, 750000, 450.0000, 0.0004),
+  (6, 0, 4750000, NULL, 4750000, 2250.0000, 0.00025),
+  (7, 0, 0, 750000, 0, 0, 0.00055),
+  (7, 0, 750000, 4750000, 750000, 412.50000, 0.00037),
+  (7, 0, 4750000, NULL, 4750000, 2077.50000, 0.00023),
+  (8, 0, 0, 750000, 0, 0, 0.09),
+  (8, 0, 750000, 4750000, 750000, 67500.00, 0.06),
+  (8, 0, 4750000, NULL, 4750000, 337500.00, 0.038),
+  (6, 1, 0, NULL, 0, 0, 2),
+  (7, 1, 0, NULL, 0, 0, 1.85),
+  (8, 1, 0, NULL, 0, 0, 300),
+  (6, 2, 0, 100000, 0, 0, 0.002),
+  (6, 2, 100000, 1000000, 0, 25, 0.0015),
+  (6, 2, 1000000, 10000000, 0, 100, 0.001),
+  (6, 2, 10000000, NULL, 0, 400, 0.0006),
+  (7, 2, 0, 100000, 0, 0, 0.0018),
+  (7, 2, 100000, 1000000, 0, 23, 0.0014),
+  (7, 2, 1000000, 10000000, 0, 92, 0.00092),
+  (7, 2, 10000000, NULL, 0, 370, 0.00055),
+  (8, 2, 0, 100000, 0, 0, 0.3),
+  (8, 2, 100000, 1000000, 0, 3800, 0.22),
+  (8, 2, 1000000, 10000000, 0, 15000, 0.15),
+  (8, 2, 10000000, NULL, 0, 60000, 0.09),
+  (6, 3, 0, 10000, 0, 0, 0),
+  (6, 3, 10000, 100000, 10000, 49, 0),
+  (6, 3, 100000, 1000000, 100000, 199, 0),
+  (7, 3, 0, 10000, 0, 0, 0),
+  (7, 3, 10000, 100000, 10000, 45, 0),
+  (7, 3, 100000, 1000000, 100000, 185, 0),
+  (8, 3, 0, 10000, 0, 0, 0),
+  (8, 3, 10000, 100000, 10000, 7500, 0),
+  (8, 3, 100000, 1000000, 100000, 30000, 0)) AS t(sheet, position, tier_from, tier_to, tier_offset, base, unit_price);
 
 CREATE OR REPLACE VIEW pricegen_addons AS
 SELECT
@@ -217,27 +179,27 @@ WHERE
 
 CREATE OR REPLACE VIEW pricegen_trial_credits AS
 SELECT
-  CAST(t.plan AS TEXT) AS plan,
-  CAST(t.currency AS TEXT) AS currency,
+  CAST(t.sheet AS BIGINT) AS sheet,
   CAST(t.budget AS DECIMAL(19, 5)) AS budget
 FROM (VALUES
-  ('pay-as-you-go', 'USD', 20),
-  ('pay-as-you-go', 'EUR', 18),
-  ('pay-as-you-go', 'JPY', 3000)) AS t(plan, currency, budget);
+  (3, 20),
+  (4, 18),
+  (5, 3000)) AS t(sheet, budget);
 
 CREATE OR REPLACE VIEW pricegen_features AS
 SELECT
-  CAST(t.feature AS TEXT) AS feature
+  CAST(t.feature AS TEXT) AS feature,
+  CAST(t.metered AS BOOLEAN) AS metered
 FROM (VALUES
-  ('geocodes'),
-  ('autocomplete'),
-  ('batch-rows'),
-  ('stored-results'),
-  ('datasets'),
-  ('rate-limit'),
-  ('api-keys'),
-  ('uptime-sla'),
-  ('support')) AS t(feature);
+  ('geocodes', TRUE),
+  ('autocomplete', TRUE),
+  ('batch-rows', TRUE),
+  ('stored-results', TRUE),
+  ('datasets', FALSE),
+  ('rate-limit', FALSE),
+  ('api-keys', TRUE),
+  ('uptime-sla', FALSE),
+  ('support', FALSE)) AS t(feature, metered);
 
 CREATE OR REPLACE VIEW pricegen_plan_limits AS
 SELECT
@@ -245,24 +207,39 @@ SELECT
   CAST(t.feature AS TEXT) AS feature,
   CAST(t.lim AS BIGINT) AS lim,
   CAST(t.unlimited AS BOOLEAN) AS unlimited,
-  CAST(t.soft AS BOOLEAN) AS soft
+  CAST(t.soft AS BOOLEAN) AS soft,
+  CAST(t.metered AS BOOLEAN) AS metered,
+  CAST(t.reset_key AS BIGINT) AS reset_key
 FROM (VALUES
-  ('sandbox', 'geocodes', 2500, FALSE, FALSE),
-  ('sandbox', 'autocomplete', 250, FALSE, FALSE),
-  ('sandbox', 'api-keys', 2, FALSE, FALSE),
-  ('pay-as-you-go', 'geocodes', NULL, TRUE, FALSE),
-  ('pay-as-you-go', 'autocomplete', NULL, TRUE, FALSE),
-  ('pay-as-you-go', 'api-keys', 5, FALSE, FALSE),
-  ('growth', 'geocodes', NULL, TRUE, FALSE),
-  ('growth', 'autocomplete', NULL, TRUE, FALSE),
-  ('growth', 'batch-rows', 20000000, FALSE, TRUE),
-  ('growth', 'stored-results', 1000000, FALSE, FALSE),
-  ('growth', 'api-keys', 25, FALSE, FALSE),
-  ('enterprise', 'geocodes', NULL, TRUE, FALSE),
-  ('enterprise', 'autocomplete', NULL, TRUE, FALSE),
-  ('enterprise', 'batch-rows', NULL, TRUE, FALSE),
-  ('enterprise', 'stored-results', NULL, TRUE, FALSE),
-  ('enterprise', 'api-keys', NULL, TRUE, FALSE)) AS t(plan, feature, lim, unlimited, soft);
+  ('sandbox', 'geocodes', 2500, FALSE, FALSE, TRUE, 0),
+  ('sandbox', 'autocomplete', 250, FALSE, FALSE, TRUE, 0),
+  ('sandbox', 'datasets', NULL, FALSE, FALSE, FALSE, NULL),
+  ('sandbox', 'rate-limit', NULL, FALSE, FALSE, FALSE, NULL),
+  ('sandbox', 'api-keys', 2, FALSE, FALSE, TRUE, 1),
+  ('sandbox', 'support', NULL, FALSE, FALSE, FALSE, NULL),
+  ('pay-as-you-go', 'geocodes', NULL, TRUE, FALSE, TRUE, 2),
+  ('pay-as-you-go', 'autocomplete', NULL, TRUE, FALSE, TRUE, 2),
+  ('pay-as-you-go', 'datasets', NULL, FALSE, FALSE, FALSE, NULL),
+  ('pay-as-you-go', 'rate-limit', NULL, FALSE, FALSE, FALSE, NULL),
+  ('pay-as-you-go', 'api-keys', 5, FALSE, FALSE, TRUE, 1),
+  ('pay-as-you-go', 'support', NULL, FALSE, FALSE, FALSE, NULL),
+  ('growth', 'geocodes', NULL, TRUE, FALSE, TRUE, 3),
+  ('growth', 'autocomplete', NULL, TRUE, FALSE, TRUE, 3),
+  ('growth', 'batch-rows', 20000000, FALSE, TRUE, TRUE, 3),
+  ('growth', 'stored-results', 1000000, FALSE, FALSE, TRUE, 1),
+  ('growth', 'datasets', NULL, FALSE, FALSE, FALSE, NULL),
+  ('growth', 'rate-limit', NULL, FALSE, FALSE, FALSE, NULL),
+  ('growth', 'api-keys', 25, FALSE, FALSE, TRUE, 1),
+  ('growth', 'uptime-sla', NULL, FALSE, FALSE, FALSE, NULL),
+  ('growth', 'support', NULL, FALSE, FALSE, FALSE, NULL),
+  ('enterprise', 'geocodes', NULL, TRUE, FALSE, TRUE, 3),
+  ('enterprise', 'autocomplete', NULL, TRUE, FALSE, TRUE, 3),
+  ('enterprise', 'batch-rows', NULL, TRUE, FALSE, TRUE, 3),
+  ('enterprise', 'stored-results', NULL, TRUE, FALSE, TRUE, 1),
+  ('enterprise', 'datasets', NULL, FALSE, FALSE, FALSE, NULL),
+  ('enterprise', 'api-keys', NULL, TRUE, FALSE, TRUE, 1),
+  ('enterprise', 'uptime-sla', NULL, FALSE, FALSE, FALSE, NULL),
+  ('enterprise', 'support', NULL, FALSE, FALSE, FALSE, NULL)) AS t(plan, feature, lim, unlimited, soft, metered, reset_key);
 
 CREATE OR REPLACE VIEW pricegen_addon_limits AS
 SELECT
@@ -271,23 +248,45 @@ SELECT
   CAST(t.lim AS BIGINT) AS lim,
   CAST(t.unlimited AS BOOLEAN) AS unlimited,
   CAST(t.soft AS BOOLEAN) AS soft,
-  CAST(t.override AS BOOLEAN) AS override
+  CAST(t.metered AS BOOLEAN) AS metered,
+  CAST(t.reset_key AS BIGINT) AS reset_key,
+  CAST(t.override AS BOOLEAN) AS override,
+  CAST(t.position AS BIGINT) AS position
 FROM (VALUES
-  ('extra-keys', 'api-keys', 25, FALSE, FALSE, FALSE)) AS t(addon, feature, lim, unlimited, soft, override);
+  ('parcel-data', 'datasets', NULL, FALSE, FALSE, FALSE, NULL, FALSE, 0),
+  ('extra-keys', 'api-keys', 25, FALSE, FALSE, TRUE, 1, FALSE, 1)) AS t(addon, feature, lim, unlimited, soft, metered, reset_key, override, position);
+
+CREATE OR REPLACE VIEW pricegen_reset_windows AS
+SELECT
+  CAST(t.reset_key AS BIGINT) AS reset_key,
+  CAST(t.period AS TEXT) AS period,
+  CAST(t.windows AS BIGINT) AS windows
+FROM (VALUES
+  (0, 'monthly', 32),
+  (1, 'monthly', 1),
+  (2, 'monthly', 1),
+  (3, 'monthly', 2)) AS t(reset_key, period, windows);
 
 CREATE OR REPLACE VIEW pricegen_subscriptions AS
 SELECT
   s.subscription_id,
   s.plan,
+  s.plan_key,
   c.currency,
   s.period_sold AS period,
   s.trial,
   s.existing,
   c.factor,
   c.unit,
+  pr.sheet,
+  pr.price,
   CASE
+    WHEN s.plan IS NULL
+    THEN 'InvalidArgumentError'
     WHEN s.status IS NULL
     THEN 'UnknownPlanError'
+    WHEN s.trial AND NOT s.has_trial
+    THEN 'TrialNotOfferedError'
     WHEN s.custom
     THEN 'PlanNotQuotableError'
     WHEN s.status = 'archived' AND NOT s.existing
@@ -298,8 +297,6 @@ SELECT
     THEN 'UnknownCurrencyError'
     WHEN pp.period IS NULL
     THEN 'UnknownPeriodError'
-    WHEN s.trial AND NOT s.has_trial
-    THEN 'TrialNotOfferedError'
   END AS problem
 FROM (
   SELECT
@@ -309,6 +306,7 @@ FROM (
     COALESCE(x.period, p.first_period) AS period_sold,
     COALESCE(x.trial, FALSE) AS trial,
     COALESCE(x.existing, FALSE) AS existing,
+    p.plan_key,
     p.status,
     p.custom,
     p.has_trial
@@ -319,7 +317,9 @@ FROM (
 LEFT JOIN pricegen_currencies AS c
   ON c.currency = s.currency_asked
 LEFT JOIN pricegen_plan_periods AS pp
-  ON pp.plan = s.plan AND pp.period = s.period_sold;
+  ON pp.plan = s.plan AND pp.period = s.period_sold
+LEFT JOIN pricegen_plan_prices AS pr
+  ON pr.plan = s.plan AND pr.period = s.period_sold AND pr.currency = c.currency;
 
 CREATE OR REPLACE VIEW pricegen_addon_rows AS
 SELECT
@@ -394,6 +394,105 @@ GROUP BY
   subscription_id,
   feature;
 
+CREATE OR REPLACE VIEW pricegen_addon_grants AS
+SELECT
+  subscription_id,
+  feature,
+  MAX(CASE WHEN override THEN lim END) AS override_lim,
+  SUM(CASE WHEN NOT override THEN lim * quantity END) AS increment_lim,
+  MAX(CASE WHEN unlimited THEN 1 ELSE 0 END) = 1 AS unlimited,
+  MAX(CASE WHEN soft THEN 1 ELSE 0 END) = 1 AS soft,
+  MAX(CASE WHEN n = 1 THEN reset_key END) AS reset_key
+FROM (
+  SELECT
+    a.subscription_id,
+    x.feature,
+    x.override,
+    CAST(x.lim AS DECIMAL(38, 0)) AS lim,
+    a.quantity,
+    x.unlimited,
+    x.soft,
+    x.reset_key,
+    ROW_NUMBER() OVER (
+      PARTITION BY a.subscription_id, x.feature
+      ORDER BY CASE WHEN x.override THEN 0 ELSE 1 END, x.position
+    ) AS n
+  FROM pricegen_addon_rows AS a
+  JOIN pricegen_addon_limits AS x
+    ON x.addon = a.addon
+  WHERE
+    a.known AND a.bad = 0 AND a.quantity > 0 AND a.quantity <= a.max_quantity
+) AS g
+GROUP BY
+  subscription_id,
+  feature;
+
+CREATE OR REPLACE VIEW pricegen_usage_checks AS
+SELECT
+  subscription_id,
+  feature,
+  reason
+FROM (
+  SELECT
+    u.subscription_id,
+    u.feature,
+    CASE
+      WHEN f.feature IS NULL
+      THEN 'UnknownFeatureError'
+      WHEN u.bad = 1
+      THEN 'InvalidQuantityError'
+      WHEN u.quantity > 1000000000000000
+      THEN 'QuantityOutOfRangeError'
+      WHEN u.quantity = 0
+      THEN NULL
+      WHEN ch.in_advance
+      THEN 'InvalidQuantityError'
+      WHEN pg.feature IS NULL AND ag.feature IS NULL
+      THEN 'FeatureNotInPlanError'
+      WHEN f.metered
+      AND NOT (
+        COALESCE(pg.unlimited, FALSE) OR COALESCE(ag.unlimited, FALSE)
+      )
+      AND NOT (
+        COALESCE(pg.soft, FALSE) OR COALESCE(ag.soft, FALSE)
+      )
+      AND u.quantity > (
+        COALESCE(
+          CASE
+            WHEN pg.feature IS NULL
+            THEN ag.override_lim
+            WHEN ag.override_lim IS NULL
+            THEN CAST(pg.lim AS DECIMAL(38, 0))
+            WHEN ag.override_lim > pg.lim
+            THEN ag.override_lim
+            ELSE CAST(pg.lim AS DECIMAL(38, 0))
+          END,
+          0
+        ) + COALESCE(ag.increment_lim, 0)
+      ) * w.windows
+      THEN 'UsageLimitExceededError'
+      WHEN NOT ch.most IS NULL AND u.quantity > ch.most
+      THEN 'QuantityOutOfRangeError'
+    END AS reason
+  FROM pricegen_usage_rows AS u
+  JOIN pricegen_subscriptions AS s
+    ON s.subscription_id = u.subscription_id
+  LEFT JOIN pricegen_features AS f
+    ON f.feature = u.feature
+  LEFT JOIN pricegen_charges AS ch
+    ON ch.plan_key = s.plan_key AND ch.feature = u.feature
+  LEFT JOIN pricegen_plan_limits AS pg
+    ON pg.plan = s.plan AND pg.feature = u.feature
+  LEFT JOIN pricegen_addon_grants AS ag
+    ON ag.subscription_id = u.subscription_id AND ag.feature = u.feature
+  LEFT JOIN pricegen_reset_windows AS w
+    ON w.reset_key = COALESCE(pg.reset_key, ag.reset_key) AND w.period = s.period
+  WHERE
+    s.problem IS NULL
+) AS checked
+WHERE
+  NOT reason IS NULL;
+
 CREATE OR REPLACE VIEW pricegen_charge_units AS
 SELECT
   b.*,
@@ -410,8 +509,8 @@ FROM (
   FROM (
     SELECT
       s.subscription_id,
-      s.plan,
-      s.period,
+      s.plan_key,
+      s.sheet,
       s.currency,
       s.trial,
       s.factor,
@@ -431,7 +530,7 @@ FROM (
       END AS billable
     FROM pricegen_subscriptions AS s
     JOIN pricegen_charges AS ch
-      ON ch.plan = s.plan
+      ON ch.plan_key = s.plan_key
     LEFT JOIN pricegen_quantity_rows AS qr
       ON ch.in_advance
       AND qr.subscription_id = s.subscription_id
@@ -448,122 +547,168 @@ FROM (
 CREATE OR REPLACE VIEW pricegen_charge_amounts AS
 SELECT
   u.*,
-  NOT tr.plan IS NULL AS matched,
+  NOT tr.sheet IS NULL AS matched,
   CAST(tr.base + CAST(u.units - tr.tier_offset AS DECIMAL(17, 0)) * tr.unit_price AS DECIMAL(29, 5)) AS exact
 FROM pricegen_charge_units AS u
 LEFT JOIN pricegen_tiers AS tr
-  ON tr.plan = u.plan
-  AND tr.period = u.period
-  AND tr.currency = u.currency
-  AND tr.feature = u.feature
+  ON tr.sheet = u.sheet
+  AND tr.position = u.position
   AND u.units > tr.tier_from
   AND (
     tr.tier_to IS NULL OR u.units <= tr.tier_to
   );
 
+CREATE OR REPLACE VIEW pricegen_trial_spend AS
+SELECT
+  a.subscription_id,
+  a.currency,
+  a.factor,
+  a.unit,
+  p.charges,
+  b.budget,
+  SUM((
+    FLOOR((
+      (
+        COALESCE(a.exact, 0)
+      ) * factor
+    ) + 0.5) * unit
+  )) AS spent
+FROM pricegen_charge_amounts AS a
+JOIN pricegen_plans AS p
+  ON p.plan_key = a.plan_key
+JOIN pricegen_trial_credits AS b
+  ON b.sheet = a.sheet
+WHERE
+  a.trial AND NOT a.in_advance
+GROUP BY
+  a.subscription_id,
+  a.currency,
+  a.factor,
+  a.unit,
+  p.charges,
+  b.budget;
+
 CREATE OR REPLACE VIEW pricegen_candidates AS
 SELECT
-  subscription_id,
-  0 AS rank,
-  problem AS reason
-FROM pricegen_subscriptions
+  *
+FROM (
+  SELECT
+    subscription_id,
+    0 AS rank,
+    '' AS feature,
+    problem AS reason
+  FROM pricegen_subscriptions
+  WHERE
+    NOT problem IS NULL
+  UNION ALL
+  SELECT
+    subscription_id,
+    CASE WHEN NOT known THEN 1 ELSE 100 + 8 * position END AS rank,
+    '' AS feature,
+    CASE
+      WHEN NOT known
+      THEN 'UnknownAddonError'
+      WHEN bad = 1
+      THEN 'InvalidQuantityError'
+      WHEN quantity = 0
+      THEN NULL
+      WHEN NOT compatible
+      THEN 'AddonNotCompatibleError'
+      WHEN quantity > max_quantity
+      THEN 'AddonQuantityExceededError'
+      WHEN archived AND NOT existing
+      THEN 'PlanArchivedError'
+    END AS reason
+  FROM pricegen_addon_rows
+  UNION ALL
+  SELECT
+    c.subscription_id,
+    1000000 + 2 * c.position AS rank,
+    '' AS feature,
+    'AddonRequirementMissingError'
+  FROM pricegen_addon_rows AS c
+  JOIN pricegen_addon_requires AS r
+    ON r.addon = c.addon
+  LEFT JOIN pricegen_addon_rows AS o
+    ON o.subscription_id = c.subscription_id AND o.addon = r.required AND o.quantity > 0
+  WHERE
+    c.known AND c.quantity > 0 AND o.addon IS NULL
+  UNION ALL
+  SELECT
+    c.subscription_id,
+    1000001 + 2 * c.position AS rank,
+    '' AS feature,
+    'AddonNotCompatibleError'
+  FROM pricegen_addon_rows AS c
+  JOIN pricegen_addon_excludes AS e
+    ON e.addon = c.addon
+  JOIN pricegen_addon_rows AS o
+    ON o.subscription_id = c.subscription_id AND o.addon = e.excluded AND o.quantity > 0
+  WHERE
+    c.known AND c.quantity > 0
+  UNION ALL
+  SELECT
+    q.subscription_id,
+    CASE
+      WHEN f.feature IS NULL
+      THEN 2000000
+      WHEN ch.feature IS NULL
+      THEN 2000001
+      ELSE 3000000 + 4 * ch.position
+    END AS rank,
+    '' AS feature,
+    CASE
+      WHEN f.feature IS NULL
+      THEN 'UnknownFeatureError'
+      WHEN ch.feature IS NULL
+      THEN 'InvalidQuantityError'
+      WHEN q.bad = 1
+      THEN 'InvalidQuantityError'
+      WHEN q.quantity > 1000000000000000
+      THEN 'QuantityOutOfRangeError'
+    END AS reason
+  FROM pricegen_quantity_rows AS q
+  JOIN pricegen_subscriptions AS s
+    ON s.subscription_id = q.subscription_id
+  LEFT JOIN pricegen_features AS f
+    ON f.feature = q.feature
+  LEFT JOIN pricegen_charges AS ch
+    ON ch.plan_key = s.plan_key AND ch.feature = q.feature AND ch.in_advance
+  UNION ALL
+  SELECT
+    subscription_id,
+    4000000 AS rank,
+    COALESCE(feature, '') AS feature,
+    reason
+  FROM pricegen_usage_checks
+  UNION ALL
+  SELECT
+    subscription_id,
+    CASE WHEN in_advance THEN 3000001 ELSE 5000000 END + 4 * position AS rank,
+    '' AS feature,
+    CASE
+      WHEN missing
+      THEN 'QuantityMissingError'
+      WHEN bad = 1
+      THEN 'InvalidQuantityError'
+      WHEN quantity > 1000000000000000
+      THEN 'QuantityOutOfRangeError'
+      WHEN units > 0 AND NOT matched
+      THEN 'QuantityOutOfRangeError'
+    END AS reason
+  FROM pricegen_charge_amounts
+  UNION ALL
+  SELECT
+    subscription_id,
+    6000000 AS rank,
+    '' AS feature,
+    'TrialBudgetExceededError' AS reason
+  FROM pricegen_trial_spend
+  WHERE
+    spent > budget
+) AS candidates
 WHERE
-  NOT problem IS NULL
-UNION ALL
-SELECT
-  subscription_id,
-  CASE WHEN NOT known THEN 1 ELSE 100 + 8 * position END AS rank,
-  CASE
-    WHEN NOT known
-    THEN 'UnknownAddonError'
-    WHEN bad = 1
-    THEN 'InvalidQuantityError'
-    WHEN quantity = 0
-    THEN NULL
-    WHEN NOT compatible
-    THEN 'AddonNotCompatibleError'
-    WHEN quantity > max_quantity
-    THEN 'AddonQuantityExceededError'
-    WHEN archived AND NOT existing
-    THEN 'PlanArchivedError'
-  END AS reason
-FROM pricegen_addon_rows
-UNION ALL
-SELECT
-  c.subscription_id,
-  1000000 + 2 * c.position AS rank,
-  'AddonRequirementMissingError'
-FROM pricegen_addon_rows AS c
-JOIN pricegen_addon_requires AS r
-  ON r.addon = c.addon
-LEFT JOIN pricegen_addon_rows AS o
-  ON o.subscription_id = c.subscription_id AND o.addon = r.required AND o.quantity > 0
-WHERE
-  c.known AND c.quantity > 0 AND o.addon IS NULL
-UNION ALL
-SELECT
-  c.subscription_id,
-  1000001 + 2 * c.position AS rank,
-  'AddonNotCompatibleError'
-FROM pricegen_addon_rows AS c
-JOIN pricegen_addon_excludes AS e
-  ON e.addon = c.addon
-JOIN pricegen_addon_rows AS o
-  ON o.subscription_id = c.subscription_id AND o.addon = e.excluded AND o.quantity > 0
-WHERE
-  c.known AND c.quantity > 0
-UNION ALL
-SELECT
-  q.subscription_id,
-  CASE
-    WHEN f.feature IS NULL
-    THEN 2000000
-    WHEN ch.feature IS NULL
-    THEN 2000001
-    ELSE 3000000 + 4 * ch.position
-  END AS rank,
-  CASE
-    WHEN f.feature IS NULL
-    THEN 'UnknownFeatureError'
-    WHEN ch.feature IS NULL
-    THEN 'InvalidQuantityError'
-    WHEN q.bad = 1
-    THEN 'InvalidQuantityError'
-    WHEN q.quantity > 1000000000000000
-    THEN 'QuantityOutOfRangeError'
-  END AS reason
-FROM pricegen_quantity_rows AS q
-JOIN pricegen_subscriptions AS s
-  ON s.subscription_id = q.subscription_id
-LEFT JOIN pricegen_features AS f
-  ON f.feature = q.feature
-LEFT JOIN pricegen_charges AS ch
-  ON ch.plan = s.plan AND ch.feature = q.feature AND ch.in_advance
-UNION ALL
-SELECT
-  u.subscription_id,
-  4000000 AS rank,
-  'UnknownFeatureError' AS reason
-FROM pricegen_usage_rows AS u
-LEFT JOIN pricegen_features AS f
-  ON f.feature = u.feature
-WHERE
-  f.feature IS NULL
-UNION ALL
-SELECT
-  subscription_id,
-  5000000 + 4 * position AS rank,
-  CASE
-    WHEN missing
-    THEN 'QuantityMissingError'
-    WHEN bad = 1
-    THEN 'InvalidQuantityError'
-    WHEN quantity > 1000000000000000
-    THEN 'QuantityOutOfRangeError'
-    WHEN units > 0 AND NOT matched
-    THEN 'QuantityOutOfRangeError'
-  END AS reason
-FROM pricegen_charge_amounts;
+  NOT reason IS NULL;
 
 CREATE OR REPLACE VIEW rejections AS
 SELECT
@@ -573,18 +718,36 @@ FROM (
   SELECT
     subscription_id,
     reason,
-    ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY rank, reason) AS n
+    ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY rank, feature, reason) AS n
   FROM pricegen_candidates
-  WHERE
-    NOT reason IS NULL
 ) AS ranked
 WHERE
   n = 1;
 
+CREATE OR REPLACE VIEW pricegen_addon_lines AS
+SELECT
+  r.*,
+  c.factor,
+  c.unit,
+  p.charges
+FROM pricegen_addon_rows AS r
+JOIN pricegen_currencies AS c
+  ON c.currency = r.currency
+JOIN pricegen_subscriptions AS s
+  ON s.subscription_id = r.subscription_id
+JOIN pricegen_plans AS p
+  ON p.plan = s.plan
+WHERE
+  s.problem IS NULL
+  AND r.known
+  AND r.bad = 0
+  AND r.quantity > 0
+  AND r.quantity <= r.max_quantity;
+
 CREATE OR REPLACE VIEW pricegen_lines AS
 SELECT
   s.subscription_id,
-  0 AS position,
+  1 AS line,
   'plan' AS item,
   1 AS quantity,
   CASE
@@ -593,21 +756,19 @@ SELECT
     ELSE (
       FLOOR((
         (
-          p.price
+          s.price
         ) * factor
       ) + 0.5) * unit
     )
   END AS amount,
   s.currency
 FROM pricegen_subscriptions AS s
-JOIN pricegen_plan_prices AS p
-  ON p.plan = s.plan AND p.period = s.period AND p.currency = s.currency
 WHERE
   s.problem IS NULL
 UNION ALL
 SELECT
   subscription_id,
-  1 + position,
+  2 + position,
   feature,
   CASE WHEN quantity <= 1000000000000000 THEN quantity END,
   (
@@ -622,7 +783,7 @@ FROM pricegen_charge_amounts
 UNION ALL
 SELECT
   a.subscription_id,
-  1000000 + a.position,
+  1 + a.charges + ROW_NUMBER() OVER (PARTITION BY a.subscription_id ORDER BY a.position),
   a.item,
   a.quantity,
   (
@@ -635,66 +796,40 @@ SELECT
     ) * unit
   ),
   a.currency
-FROM (
-  SELECT
-    r.*,
-    c.factor,
-    c.unit
-  FROM pricegen_addon_rows AS r
-  JOIN pricegen_currencies AS c
-    ON c.currency = r.currency
-  WHERE
-    r.known AND r.bad = 0 AND r.quantity > 0 AND r.quantity <= r.max_quantity
-) AS a
+FROM pricegen_addon_lines AS a
 JOIN pricegen_addon_prices AS p
   ON p.addon = a.addon AND p.period = a.period AND p.currency = a.currency
 UNION ALL
 SELECT
   c.subscription_id,
-  2000000,
+  2 + c.charges + COALESCE(
+    (
+      SELECT
+        COUNT(*)
+      FROM pricegen_addon_lines AS n
+      WHERE
+        n.subscription_id = c.subscription_id
+    ),
+    0
+  ),
   'trial-credits',
   1,
   -(
     FLOOR((
       (
-        LEAST(b.budget, c.spent)
+        c.spent
       ) * factor
     ) + 0.5) * unit
   ),
   c.currency
-FROM (
-  SELECT
-    subscription_id,
-    plan,
-    currency,
-    factor,
-    unit,
-    SUM((
-      FLOOR((
-        (
-          COALESCE(exact, 0)
-        ) * factor
-      ) + 0.5) * unit
-    )) AS spent
-  FROM pricegen_charge_amounts
-  WHERE
-    trial AND NOT in_advance
-  GROUP BY
-    subscription_id,
-    plan,
-    currency,
-    factor,
-    unit
-) AS c
-JOIN pricegen_trial_credits AS b
-  ON b.plan = c.plan AND b.currency = c.currency
+FROM pricegen_trial_spend AS c
 WHERE
-  LEAST(b.budget, c.spent) <> 0;
+  c.spent <> 0;
 
 CREATE OR REPLACE VIEW invoice_lines AS
 SELECT
   l.subscription_id,
-  ROW_NUMBER() OVER (PARTITION BY l.subscription_id ORDER BY l.position) AS line,
+  CAST(l.line AS BIGINT) AS line,
   l.item,
   CAST(l.quantity AS BIGINT) AS quantity,
   CAST(l.amount AS DECIMAL(38, 2)) AS amount,
@@ -733,9 +868,11 @@ JOIN (
     unlimited,
     soft
   FROM pricegen_plan_limits
+  WHERE
+    metered
 ) AS g
   ON g.plan = s.plan
-LEFT JOIN pricegen_charge_units AS q
+LEFT JOIN pricegen_charge_amounts AS q
   ON q.subscription_id = s.subscription_id AND q.feature = g.feature AND q.in_advance
 WHERE
   s.problem IS NULL AND q.subscription_id IS NULL
@@ -747,9 +884,11 @@ SELECT
   q.quantity,
   FALSE,
   COALESCE(p.soft, FALSE)
-FROM pricegen_charge_units AS q
+FROM pricegen_charge_amounts AS q
+JOIN pricegen_subscriptions AS s
+  ON s.subscription_id = q.subscription_id
 LEFT JOIN pricegen_plan_limits AS p
-  ON p.plan = q.plan AND p.feature = q.feature
+  ON p.plan = s.plan AND p.feature = q.feature
 WHERE
   q.in_advance AND NOT q.missing
 UNION ALL
@@ -762,7 +901,7 @@ SELECT
   x.soft
 FROM pricegen_addon_rows AS a
 JOIN pricegen_addon_limits AS x
-  ON x.addon = a.addon
+  ON x.addon = a.addon AND x.metered
 WHERE
   a.known AND a.bad = 0 AND a.quantity > 0 AND a.quantity <= a.max_quantity;
 

@@ -17,16 +17,18 @@ FROM (VALUES
 CREATE OR REPLACE VIEW pricegen_plans AS
 SELECT
   CAST(t.plan AS TEXT) AS plan,
+  CAST(t.plan_key AS BIGINT) AS plan_key,
   CAST(t.status AS TEXT) AS status,
   CAST(t.custom AS BOOLEAN) AS custom,
   CAST(t.has_trial AS BOOLEAN) AS has_trial,
-  CAST(t.first_period AS TEXT) AS first_period
+  CAST(t.first_period AS TEXT) AS first_period,
+  CAST(t.charges AS BIGINT) AS charges
 FROM (VALUES
-  ('free', 'published', FALSE, FALSE, 'monthly'),
-  ('starter', 'archived', FALSE, FALSE, 'monthly'),
-  ('team', 'published', FALSE, TRUE, 'monthly'),
-  ('business', 'published', FALSE, TRUE, 'monthly'),
-  ('enterprise', 'published', TRUE, FALSE, 'monthly')) AS t(plan, status, custom, has_trial, first_period);
+  ('free', 0, 'published', FALSE, FALSE, 'monthly', 0),
+  ('starter', 1, 'archived', FALSE, FALSE, 'monthly', 0),
+  ('team', 2, 'published', FALSE, TRUE, 'monthly', 2),
+  ('business', 3, 'published', FALSE, TRUE, 'monthly', 2),
+  ('enterprise', 4, 'published', TRUE, FALSE, 'monthly', 0)) AS t(plan, plan_key, status, custom, has_trial, first_period, charges);
 
 CREATE OR REPLACE VIEW pricegen_plan_periods AS
 SELECT
@@ -49,80 +51,80 @@ SELECT
   CAST(t.plan AS TEXT) AS plan,
   CAST(t.period AS TEXT) AS period,
   CAST(t.currency AS TEXT) AS currency,
-  CAST(t.price AS DECIMAL(19, 4)) AS price
+  CAST(t.price AS DECIMAL(19, 4)) AS price,
+  CAST(t.sheet AS BIGINT) AS sheet
 FROM (VALUES
-  ('free', 'monthly', 'USD', 0),
-  ('free', 'monthly', 'EUR', 0),
-  ('free', 'annual', 'USD', 0),
-  ('free', 'annual', 'EUR', 0),
-  ('starter', 'monthly', 'USD', 15),
-  ('starter', 'monthly', 'EUR', 14),
-  ('starter', 'annual', 'USD', 150),
-  ('starter', 'annual', 'EUR', 140),
-  ('team', 'monthly', 'USD', 12),
-  ('team', 'monthly', 'EUR', 11),
-  ('team', 'annual', 'USD', 120),
-  ('team', 'annual', 'EUR', 110),
-  ('business', 'monthly', 'USD', 49),
-  ('business', 'monthly', 'EUR', 45),
-  ('business', 'annual', 'USD', 490),
-  ('business', 'annual', 'EUR', 450),
-  ('enterprise', 'monthly', 'USD', 0),
-  ('enterprise', 'monthly', 'EUR', 0),
-  ('enterprise', 'annual', 'USD', 0),
-  ('enterprise', 'annual', 'EUR', 0)) AS t(plan, period, currency, price);
+  ('free', 'monthly', 'USD', 0, 0),
+  ('free', 'monthly', 'EUR', 0, 1),
+  ('free', 'annual', 'USD', 0, 2),
+  ('free', 'annual', 'EUR', 0, 3),
+  ('starter', 'monthly', 'USD', 15, 4),
+  ('starter', 'monthly', 'EUR', 14, 5),
+  ('starter', 'annual', 'USD', 150, 6),
+  ('starter', 'annual', 'EUR', 140, 7),
+  ('team', 'monthly', 'USD', 12, 8),
+  ('team', 'monthly', 'EUR', 11, 9),
+  ('team', 'annual', 'USD', 120, 10),
+  ('team', 'annual', 'EUR', 110, 11),
+  ('business', 'monthly', 'USD', 49, 12),
+  ('business', 'monthly', 'EUR', 45, 13),
+  ('business', 'annual', 'USD', 490, 14),
+  ('business', 'annual', 'EUR', 450, 15),
+  ('enterprise', 'monthly', 'USD', 0, 16),
+  ('enterprise', 'monthly', 'EUR', 0, 17),
+  ('enterprise', 'annual', 'USD', 0, 18),
+  ('enterprise', 'annual', 'EUR', 0, 19)) AS t(plan, period, currency, price, sheet);
 
 CREATE OR REPLACE VIEW pricegen_charges AS
 SELECT
-  CAST(t.plan AS TEXT) AS plan,
+  CAST(t.plan_key AS BIGINT) AS plan_key,
   CAST(t.feature AS TEXT) AS feature,
   CAST(t.position AS BIGINT) AS position,
   CAST(t.in_advance AS BOOLEAN) AS in_advance,
   CAST(t.included AS BIGINT) AS included,
   CAST(t.block AS BIGINT) AS block,
-  CAST(t.block_add AS BIGINT) AS block_add
+  CAST(t.block_add AS BIGINT) AS block_add,
+  CAST(t.most AS BIGINT) AS most
 FROM (VALUES
-  ('team', 'seats', 0, TRUE, 0, 1, 0),
-  ('team', 'api-calls', 1, FALSE, 10000, 1, 0),
-  ('business', 'seats', 0, TRUE, 0, 1, 0),
-  ('business', 'api-calls', 1, FALSE, 100000, 1, 0)) AS t(plan, feature, position, in_advance, included, block, block_add);
+  (2, 'seats', 0, TRUE, 0, 1, 0, NULL),
+  (2, 'api-calls', 1, FALSE, 10000, 1, 0, NULL),
+  (3, 'seats', 0, TRUE, 0, 1, 0, NULL),
+  (3, 'api-calls', 1, FALSE, 100000, 1, 0, NULL)) AS t(plan_key, feature, position, in_advance, included, block, block_add, most);
 
 CREATE OR REPLACE VIEW pricegen_tiers AS
 SELECT
-  CAST(t.plan AS TEXT) AS plan,
-  CAST(t.period AS TEXT) AS period,
-  CAST(t.currency AS TEXT) AS currency,
-  CAST(t.feature AS TEXT) AS feature,
+  CAST(t.sheet AS BIGINT) AS sheet,
+  CAST(t.position AS BIGINT) AS position,
   CAST(t.tier_from AS BIGINT) AS tier_from,
   CAST(t.tier_to AS BIGINT) AS tier_to,
   CAST(t.tier_offset AS BIGINT) AS tier_offset,
   CAST(t.base AS DECIMAL(19, 4)) AS base,
   CAST(t.unit_price AS DECIMAL(19, 4)) AS unit_price
 FROM (VALUES
-  ('team', 'monthly', 'USD', 'seats', 0, NULL, 0, 0, 8),
-  ('team', 'monthly', 'EUR', 'seats', 0, NULL, 0, 0, 7.50),
-  ('team', 'annual', 'USD', 'seats', 0, NULL, 0, 0, 80),
-  ('team', 'annual', 'EUR', 'seats', 0, NULL, 0, 0, 75),
-  ('team', 'monthly', 'USD', 'api-calls', 0, NULL, 0, 0, 0.001),
-  ('team', 'monthly', 'EUR', 'api-calls', 0, NULL, 0, 0, 0.0009),
-  ('team', 'annual', 'USD', 'api-calls', 0, NULL, 0, 0, 0.001),
-  ('team', 'annual', 'EUR', 'api-calls', 0, NULL, 0, 0, 0.0009),
-  ('business', 'monthly', 'USD', 'seats', 0, 10, 0, 0, 12),
-  ('business', 'monthly', 'USD', 'seats', 10, 50, 10, 120, 10),
-  ('business', 'monthly', 'USD', 'seats', 50, NULL, 50, 520, 8),
-  ('business', 'monthly', 'EUR', 'seats', 0, 10, 0, 0, 11),
-  ('business', 'monthly', 'EUR', 'seats', 10, 50, 10, 110, 9),
-  ('business', 'monthly', 'EUR', 'seats', 50, NULL, 50, 470, 7),
-  ('business', 'annual', 'USD', 'seats', 0, 10, 0, 0, 120),
-  ('business', 'annual', 'USD', 'seats', 10, 50, 10, 1200, 100),
-  ('business', 'annual', 'USD', 'seats', 50, NULL, 50, 5200, 80),
-  ('business', 'annual', 'EUR', 'seats', 0, 10, 0, 0, 110),
-  ('business', 'annual', 'EUR', 'seats', 10, 50, 10, 1100, 90),
-  ('business', 'annual', 'EUR', 'seats', 50, NULL, 50, 4700, 70),
-  ('business', 'monthly', 'USD', 'api-calls', 0, NULL, 0, 0, 0.0008),
-  ('business', 'monthly', 'EUR', 'api-calls', 0, NULL, 0, 0, 0.0007),
-  ('business', 'annual', 'USD', 'api-calls', 0, NULL, 0, 0, 0.0008),
-  ('business', 'annual', 'EUR', 'api-calls', 0, NULL, 0, 0, 0.0007)) AS t(plan, period, currency, feature, tier_from, tier_to, tier_offset, base, unit_price);
+  (8, 0, 0, NULL, 0, 0, 8),
+  (9, 0, 0, NULL, 0, 0, 7.50),
+  (10, 0, 0, NULL, 0, 0, 80),
+  (11, 0, 0, NULL, 0, 0, 75),
+  (8, 1, 0, NULL, 0, 0, 0.001),
+  (9, 1, 0, NULL, 0, 0, 0.0009),
+  (10, 1, 0, NULL, 0, 0, 0.001),
+  (11, 1, 0, NULL, 0, 0, 0.0009),
+  (12, 0, 0, 10, 0, 0, 12),
+  (12, 0, 10, 50, 10, 120, 10),
+  (12, 0, 50, NULL, 50, 520, 8),
+  (13, 0, 0, 10, 0, 0, 11),
+  (13, 0, 10, 50, 10, 110, 9),
+  (13, 0, 50, NULL, 50, 470, 7),
+  (14, 0, 0, 10, 0, 0, 120),
+  (14, 0, 10, 50, 10, 1200, 100),
+  (14, 0, 50, NULL, 50, 5200, 80),
+  (15, 0, 0, 10, 0, 0, 110),
+  (15, 0, 10, 50, 10, 1100, 90),
+  (15, 0, 50, NULL, 50, 4700, 70),
+  (12, 1, 0, NULL, 0, 0, 0.0008),
+  (13, 1, 0, NULL, 0, 0, 0.0007),
+  (14, 1, 0, NULL, 0, 0, 0.0008),
+  (15, 1, 0, NULL, 0, 0, 0.0007)) AS t(sheet, position, tier_from, tier_to, tier_offset, base, unit_price);
 
 CREATE OR REPLACE VIEW pricegen_addons AS
 SELECT
@@ -176,23 +178,23 @@ WHERE
 
 CREATE OR REPLACE VIEW pricegen_trial_credits AS
 SELECT
-  CAST(NULL AS TEXT) AS plan,
-  CAST(NULL AS TEXT) AS currency,
+  CAST(NULL AS BIGINT) AS sheet,
   CAST(NULL AS DECIMAL(19, 4)) AS budget
 WHERE
   FALSE;
 
 CREATE OR REPLACE VIEW pricegen_features AS
 SELECT
-  CAST(t.feature AS TEXT) AS feature
+  CAST(t.feature AS TEXT) AS feature,
+  CAST(t.metered AS BOOLEAN) AS metered
 FROM (VALUES
-  ('seats'),
-  ('projects'),
-  ('api-calls'),
-  ('invoicing'),
-  ('history'),
-  ('audit-log'),
-  ('sso')) AS t(feature);
+  ('seats', TRUE),
+  ('projects', TRUE),
+  ('api-calls', TRUE),
+  ('invoicing', FALSE),
+  ('history', FALSE),
+  ('audit-log', FALSE),
+  ('sso', FALSE)) AS t(feature, metered);
 
 CREATE OR REPLACE VIEW pricegen_plan_limits AS
 SELECT
@@ -200,23 +202,37 @@ SELECT
   CAST(t.feature AS TEXT) AS feature,
   CAST(t.lim AS BIGINT) AS lim,
   CAST(t.unlimited AS BOOLEAN) AS unlimited,
-  CAST(t.soft AS BOOLEAN) AS soft
+  CAST(t.soft AS BOOLEAN) AS soft,
+  CAST(t.metered AS BOOLEAN) AS metered,
+  CAST(t.reset_key AS BIGINT) AS reset_key
 FROM (VALUES
-  ('free', 'seats', 3, FALSE, FALSE),
-  ('free', 'projects', 5, FALSE, FALSE),
-  ('free', 'api-calls', 1000, FALSE, FALSE),
-  ('starter', 'seats', 5, FALSE, FALSE),
-  ('starter', 'projects', 20, FALSE, FALSE),
-  ('starter', 'api-calls', 1000, FALSE, FALSE),
-  ('team', 'seats', 3, FALSE, FALSE),
-  ('team', 'projects', NULL, TRUE, FALSE),
-  ('team', 'api-calls', NULL, TRUE, FALSE),
-  ('business', 'seats', 3, FALSE, FALSE),
-  ('business', 'projects', NULL, TRUE, FALSE),
-  ('business', 'api-calls', NULL, TRUE, FALSE),
-  ('enterprise', 'seats', NULL, TRUE, FALSE),
-  ('enterprise', 'projects', NULL, TRUE, FALSE),
-  ('enterprise', 'api-calls', NULL, TRUE, FALSE)) AS t(plan, feature, lim, unlimited, soft);
+  ('free', 'seats', 3, FALSE, FALSE, TRUE, 0),
+  ('free', 'projects', 5, FALSE, FALSE, TRUE, 0),
+  ('free', 'api-calls', 1000, FALSE, FALSE, TRUE, 1),
+  ('free', 'history', NULL, FALSE, FALSE, FALSE, NULL),
+  ('starter', 'seats', 5, FALSE, FALSE, TRUE, 0),
+  ('starter', 'projects', 20, FALSE, FALSE, TRUE, 0),
+  ('starter', 'api-calls', 1000, FALSE, FALSE, TRUE, 1),
+  ('starter', 'invoicing', NULL, FALSE, FALSE, FALSE, NULL),
+  ('starter', 'history', NULL, FALSE, FALSE, FALSE, NULL),
+  ('team', 'seats', 3, FALSE, FALSE, TRUE, 0),
+  ('team', 'projects', NULL, TRUE, FALSE, TRUE, 0),
+  ('team', 'api-calls', NULL, TRUE, FALSE, TRUE, 1),
+  ('team', 'invoicing', NULL, FALSE, FALSE, FALSE, NULL),
+  ('team', 'history', NULL, FALSE, FALSE, FALSE, NULL),
+  ('business', 'seats', 3, FALSE, FALSE, TRUE, 0),
+  ('business', 'projects', NULL, TRUE, FALSE, TRUE, 0),
+  ('business', 'api-calls', NULL, TRUE, FALSE, TRUE, 1),
+  ('business', 'invoicing', NULL, FALSE, FALSE, FALSE, NULL),
+  ('business', 'history', NULL, FALSE, FALSE, FALSE, NULL),
+  ('business', 'sso', NULL, FALSE, FALSE, FALSE, NULL),
+  ('enterprise', 'seats', NULL, TRUE, FALSE, TRUE, 0),
+  ('enterprise', 'projects', NULL, TRUE, FALSE, TRUE, 0),
+  ('enterprise', 'api-calls', NULL, TRUE, FALSE, TRUE, 1),
+  ('enterprise', 'invoicing', NULL, FALSE, FALSE, FALSE, NULL),
+  ('enterprise', 'history', NULL, FALSE, FALSE, FALSE, NULL),
+  ('enterprise', 'audit-log', NULL, FALSE, FALSE, FALSE, NULL),
+  ('enterprise', 'sso', NULL, FALSE, FALSE, FALSE, NULL)) AS t(plan, feature, lim, unlimited, soft, metered, reset_key);
 
 CREATE OR REPLACE VIEW pricegen_addon_limits AS
 SELECT
@@ -225,23 +241,45 @@ SELECT
   CAST(t.lim AS BIGINT) AS lim,
   CAST(t.unlimited AS BOOLEAN) AS unlimited,
   CAST(t.soft AS BOOLEAN) AS soft,
-  CAST(t.override AS BOOLEAN) AS override
+  CAST(t.metered AS BOOLEAN) AS metered,
+  CAST(t.reset_key AS BIGINT) AS reset_key,
+  CAST(t.override AS BOOLEAN) AS override,
+  CAST(t.position AS BIGINT) AS position
 FROM (VALUES
-  ('extra-projects', 'projects', 25, FALSE, FALSE, FALSE)) AS t(addon, feature, lim, unlimited, soft, override);
+  ('audit-log', 'audit-log', NULL, FALSE, FALSE, FALSE, NULL, FALSE, 0),
+  ('extra-projects', 'projects', 25, FALSE, FALSE, TRUE, 0, FALSE, 1)) AS t(addon, feature, lim, unlimited, soft, metered, reset_key, override, position);
+
+CREATE OR REPLACE VIEW pricegen_reset_windows AS
+SELECT
+  CAST(t.reset_key AS BIGINT) AS reset_key,
+  CAST(t.period AS TEXT) AS period,
+  CAST(t.windows AS BIGINT) AS windows
+FROM (VALUES
+  (0, 'monthly', 1),
+  (0, 'annual', 1),
+  (1, 'monthly', 1),
+  (1, 'annual', 12)) AS t(reset_key, period, windows);
 
 CREATE OR REPLACE VIEW pricegen_subscriptions AS
 SELECT
   s.subscription_id,
   s.plan,
+  s.plan_key,
   c.currency,
   s.period_sold AS period,
   s.trial,
   s.existing,
   c.factor,
   c.unit,
+  pr.sheet,
+  pr.price,
   CASE
+    WHEN s.plan IS NULL
+    THEN 'InvalidArgumentError'
     WHEN s.status IS NULL
     THEN 'UnknownPlanError'
+    WHEN s.trial AND NOT s.has_trial
+    THEN 'TrialNotOfferedError'
     WHEN s.custom
     THEN 'PlanNotQuotableError'
     WHEN s.status = 'archived' AND NOT s.existing
@@ -252,8 +290,6 @@ SELECT
     THEN 'UnknownCurrencyError'
     WHEN pp.period IS NULL
     THEN 'UnknownPeriodError'
-    WHEN s.trial AND NOT s.has_trial
-    THEN 'TrialNotOfferedError'
   END AS problem
 FROM (
   SELECT
@@ -263,6 +299,7 @@ FROM (
     COALESCE(x.period, p.first_period) AS period_sold,
     COALESCE(x.trial, FALSE) AS trial,
     COALESCE(x.existing, FALSE) AS existing,
+    p.plan_key,
     p.status,
     p.custom,
     p.has_trial
@@ -273,7 +310,9 @@ FROM (
 LEFT JOIN pricegen_currencies AS c
   ON c.currency = s.currency_asked
 LEFT JOIN pricegen_plan_periods AS pp
-  ON pp.plan = s.plan AND pp.period = s.period_sold;
+  ON pp.plan = s.plan AND pp.period = s.period_sold
+LEFT JOIN pricegen_plan_prices AS pr
+  ON pr.plan = s.plan AND pr.period = s.period_sold AND pr.currency = c.currency;
 
 CREATE OR REPLACE VIEW pricegen_addon_rows AS
 SELECT
@@ -348,6 +387,105 @@ GROUP BY
   subscription_id,
   feature;
 
+CREATE OR REPLACE VIEW pricegen_addon_grants AS
+SELECT
+  subscription_id,
+  feature,
+  MAX(CASE WHEN override THEN lim END) AS override_lim,
+  SUM(CASE WHEN NOT override THEN lim * quantity END) AS increment_lim,
+  MAX(CASE WHEN unlimited THEN 1 ELSE 0 END) = 1 AS unlimited,
+  MAX(CASE WHEN soft THEN 1 ELSE 0 END) = 1 AS soft,
+  MAX(CASE WHEN n = 1 THEN reset_key END) AS reset_key
+FROM (
+  SELECT
+    a.subscription_id,
+    x.feature,
+    x.override,
+    CAST(x.lim AS DECIMAL(38, 0)) AS lim,
+    a.quantity,
+    x.unlimited,
+    x.soft,
+    x.reset_key,
+    ROW_NUMBER() OVER (
+      PARTITION BY a.subscription_id, x.feature
+      ORDER BY CASE WHEN x.override THEN 0 ELSE 1 END, x.position
+    ) AS n
+  FROM pricegen_addon_rows AS a
+  JOIN pricegen_addon_limits AS x
+    ON x.addon = a.addon
+  WHERE
+    a.known AND a.bad = 0 AND a.quantity > 0 AND a.quantity <= a.max_quantity
+) AS g
+GROUP BY
+  subscription_id,
+  feature;
+
+CREATE OR REPLACE VIEW pricegen_usage_checks AS
+SELECT
+  subscription_id,
+  feature,
+  reason
+FROM (
+  SELECT
+    u.subscription_id,
+    u.feature,
+    CASE
+      WHEN f.feature IS NULL
+      THEN 'UnknownFeatureError'
+      WHEN u.bad = 1
+      THEN 'InvalidQuantityError'
+      WHEN u.quantity > 1000000000000000
+      THEN 'QuantityOutOfRangeError'
+      WHEN u.quantity = 0
+      THEN NULL
+      WHEN ch.in_advance
+      THEN 'InvalidQuantityError'
+      WHEN pg.feature IS NULL AND ag.feature IS NULL
+      THEN 'FeatureNotInPlanError'
+      WHEN f.metered
+      AND NOT (
+        COALESCE(pg.unlimited, FALSE) OR COALESCE(ag.unlimited, FALSE)
+      )
+      AND NOT (
+        COALESCE(pg.soft, FALSE) OR COALESCE(ag.soft, FALSE)
+      )
+      AND u.quantity > (
+        COALESCE(
+          CASE
+            WHEN pg.feature IS NULL
+            THEN ag.override_lim
+            WHEN ag.override_lim IS NULL
+            THEN CAST(pg.lim AS DECIMAL(38, 0))
+            WHEN ag.override_lim > pg.lim
+            THEN ag.override_lim
+            ELSE CAST(pg.lim AS DECIMAL(38, 0))
+          END,
+          0
+        ) + COALESCE(ag.increment_lim, 0)
+      ) * w.windows
+      THEN 'UsageLimitExceededError'
+      WHEN NOT ch.most IS NULL AND u.quantity > ch.most
+      THEN 'QuantityOutOfRangeError'
+    END AS reason
+  FROM pricegen_usage_rows AS u
+  JOIN pricegen_subscriptions AS s
+    ON s.subscription_id = u.subscription_id
+  LEFT JOIN pricegen_features AS f
+    ON f.feature = u.feature
+  LEFT JOIN pricegen_charges AS ch
+    ON ch.plan_key = s.plan_key AND ch.feature = u.feature
+  LEFT JOIN pricegen_plan_limits AS pg
+    ON pg.plan = s.plan AND pg.feature = u.feature
+  LEFT JOIN pricegen_addon_grants AS ag
+    ON ag.subscription_id = u.subscription_id AND ag.feature = u.feature
+  LEFT JOIN pricegen_reset_windows AS w
+    ON w.reset_key = COALESCE(pg.reset_key, ag.reset_key) AND w.period = s.period
+  WHERE
+    s.problem IS NULL
+) AS checked
+WHERE
+  NOT reason IS NULL;
+
 CREATE OR REPLACE VIEW pricegen_charge_units AS
 SELECT
   b.*,
@@ -364,8 +502,8 @@ FROM (
   FROM (
     SELECT
       s.subscription_id,
-      s.plan,
-      s.period,
+      s.plan_key,
+      s.sheet,
       s.currency,
       s.trial,
       s.factor,
@@ -385,7 +523,7 @@ FROM (
       END AS billable
     FROM pricegen_subscriptions AS s
     JOIN pricegen_charges AS ch
-      ON ch.plan = s.plan
+      ON ch.plan_key = s.plan_key
     LEFT JOIN pricegen_quantity_rows AS qr
       ON ch.in_advance
       AND qr.subscription_id = s.subscription_id
@@ -402,122 +540,168 @@ FROM (
 CREATE OR REPLACE VIEW pricegen_charge_amounts AS
 SELECT
   u.*,
-  NOT tr.plan IS NULL AS matched,
+  NOT tr.sheet IS NULL AS matched,
   CAST(tr.base + CAST(u.units - tr.tier_offset AS DECIMAL(17, 0)) * tr.unit_price AS DECIMAL(29, 4)) AS exact
 FROM pricegen_charge_units AS u
 LEFT JOIN pricegen_tiers AS tr
-  ON tr.plan = u.plan
-  AND tr.period = u.period
-  AND tr.currency = u.currency
-  AND tr.feature = u.feature
+  ON tr.sheet = u.sheet
+  AND tr.position = u.position
   AND u.units > tr.tier_from
   AND (
     tr.tier_to IS NULL OR u.units <= tr.tier_to
   );
 
+CREATE OR REPLACE VIEW pricegen_trial_spend AS
+SELECT
+  a.subscription_id,
+  a.currency,
+  a.factor,
+  a.unit,
+  p.charges,
+  b.budget,
+  SUM((
+    FLOOR((
+      (
+        COALESCE(a.exact, 0)
+      ) * factor
+    ) + 0.5) * unit
+  )) AS spent
+FROM pricegen_charge_amounts AS a
+JOIN pricegen_plans AS p
+  ON p.plan_key = a.plan_key
+JOIN pricegen_trial_credits AS b
+  ON b.sheet = a.sheet
+WHERE
+  a.trial AND NOT a.in_advance
+GROUP BY
+  a.subscription_id,
+  a.currency,
+  a.factor,
+  a.unit,
+  p.charges,
+  b.budget;
+
 CREATE OR REPLACE VIEW pricegen_candidates AS
 SELECT
-  subscription_id,
-  0 AS rank,
-  problem AS reason
-FROM pricegen_subscriptions
+  *
+FROM (
+  SELECT
+    subscription_id,
+    0 AS rank,
+    '' AS feature,
+    problem AS reason
+  FROM pricegen_subscriptions
+  WHERE
+    NOT problem IS NULL
+  UNION ALL
+  SELECT
+    subscription_id,
+    CASE WHEN NOT known THEN 1 ELSE 100 + 8 * position END AS rank,
+    '' AS feature,
+    CASE
+      WHEN NOT known
+      THEN 'UnknownAddonError'
+      WHEN bad = 1
+      THEN 'InvalidQuantityError'
+      WHEN quantity = 0
+      THEN NULL
+      WHEN NOT compatible
+      THEN 'AddonNotCompatibleError'
+      WHEN quantity > max_quantity
+      THEN 'AddonQuantityExceededError'
+      WHEN archived AND NOT existing
+      THEN 'PlanArchivedError'
+    END AS reason
+  FROM pricegen_addon_rows
+  UNION ALL
+  SELECT
+    c.subscription_id,
+    1000000 + 2 * c.position AS rank,
+    '' AS feature,
+    'AddonRequirementMissingError'
+  FROM pricegen_addon_rows AS c
+  JOIN pricegen_addon_requires AS r
+    ON r.addon = c.addon
+  LEFT JOIN pricegen_addon_rows AS o
+    ON o.subscription_id = c.subscription_id AND o.addon = r.required AND o.quantity > 0
+  WHERE
+    c.known AND c.quantity > 0 AND o.addon IS NULL
+  UNION ALL
+  SELECT
+    c.subscription_id,
+    1000001 + 2 * c.position AS rank,
+    '' AS feature,
+    'AddonNotCompatibleError'
+  FROM pricegen_addon_rows AS c
+  JOIN pricegen_addon_excludes AS e
+    ON e.addon = c.addon
+  JOIN pricegen_addon_rows AS o
+    ON o.subscription_id = c.subscription_id AND o.addon = e.excluded AND o.quantity > 0
+  WHERE
+    c.known AND c.quantity > 0
+  UNION ALL
+  SELECT
+    q.subscription_id,
+    CASE
+      WHEN f.feature IS NULL
+      THEN 2000000
+      WHEN ch.feature IS NULL
+      THEN 2000001
+      ELSE 3000000 + 4 * ch.position
+    END AS rank,
+    '' AS feature,
+    CASE
+      WHEN f.feature IS NULL
+      THEN 'UnknownFeatureError'
+      WHEN ch.feature IS NULL
+      THEN 'InvalidQuantityError'
+      WHEN q.bad = 1
+      THEN 'InvalidQuantityError'
+      WHEN q.quantity > 1000000000000000
+      THEN 'QuantityOutOfRangeError'
+    END AS reason
+  FROM pricegen_quantity_rows AS q
+  JOIN pricegen_subscriptions AS s
+    ON s.subscription_id = q.subscription_id
+  LEFT JOIN pricegen_features AS f
+    ON f.feature = q.feature
+  LEFT JOIN pricegen_charges AS ch
+    ON ch.plan_key = s.plan_key AND ch.feature = q.feature AND ch.in_advance
+  UNION ALL
+  SELECT
+    subscription_id,
+    4000000 AS rank,
+    COALESCE(feature, '') AS feature,
+    reason
+  FROM pricegen_usage_checks
+  UNION ALL
+  SELECT
+    subscription_id,
+    CASE WHEN in_advance THEN 3000001 ELSE 5000000 END + 4 * position AS rank,
+    '' AS feature,
+    CASE
+      WHEN missing
+      THEN 'QuantityMissingError'
+      WHEN bad = 1
+      THEN 'InvalidQuantityError'
+      WHEN quantity > 1000000000000000
+      THEN 'QuantityOutOfRangeError'
+      WHEN units > 0 AND NOT matched
+      THEN 'QuantityOutOfRangeError'
+    END AS reason
+  FROM pricegen_charge_amounts
+  UNION ALL
+  SELECT
+    subscription_id,
+    6000000 AS rank,
+    '' AS feature,
+    'TrialBudgetExceededError' AS reason
+  FROM pricegen_trial_spend
+  WHERE
+    spent > budget
+) AS candidates
 WHERE
-  NOT problem IS NULL
-UNION ALL
-SELECT
-  subscription_id,
-  CASE WHEN NOT known THEN 1 ELSE 100 + 8 * position END AS rank,
-  CASE
-    WHEN NOT known
-    THEN 'UnknownAddonError'
-    WHEN bad = 1
-    THEN 'InvalidQuantityError'
-    WHEN quantity = 0
-    THEN NULL
-    WHEN NOT compatible
-    THEN 'AddonNotCompatibleError'
-    WHEN quantity > max_quantity
-    THEN 'AddonQuantityExceededError'
-    WHEN archived AND NOT existing
-    THEN 'PlanArchivedError'
-  END AS reason
-FROM pricegen_addon_rows
-UNION ALL
-SELECT
-  c.subscription_id,
-  1000000 + 2 * c.position AS rank,
-  'AddonRequirementMissingError'
-FROM pricegen_addon_rows AS c
-JOIN pricegen_addon_requires AS r
-  ON r.addon = c.addon
-LEFT JOIN pricegen_addon_rows AS o
-  ON o.subscription_id = c.subscription_id AND o.addon = r.required AND o.quantity > 0
-WHERE
-  c.known AND c.quantity > 0 AND o.addon IS NULL
-UNION ALL
-SELECT
-  c.subscription_id,
-  1000001 + 2 * c.position AS rank,
-  'AddonNotCompatibleError'
-FROM pricegen_addon_rows AS c
-JOIN pricegen_addon_excludes AS e
-  ON e.addon = c.addon
-JOIN pricegen_addon_rows AS o
-  ON o.subscription_id = c.subscription_id AND o.addon = e.excluded AND o.quantity > 0
-WHERE
-  c.known AND c.quantity > 0
-UNION ALL
-SELECT
-  q.subscription_id,
-  CASE
-    WHEN f.feature IS NULL
-    THEN 2000000
-    WHEN ch.feature IS NULL
-    THEN 2000001
-    ELSE 3000000 + 4 * ch.position
-  END AS rank,
-  CASE
-    WHEN f.feature IS NULL
-    THEN 'UnknownFeatureError'
-    WHEN ch.feature IS NULL
-    THEN 'InvalidQuantityError'
-    WHEN q.bad = 1
-    THEN 'InvalidQuantityError'
-    WHEN q.quantity > 1000000000000000
-    THEN 'QuantityOutOfRangeError'
-  END AS reason
-FROM pricegen_quantity_rows AS q
-JOIN pricegen_subscriptions AS s
-  ON s.subscription_id = q.subscription_id
-LEFT JOIN pricegen_features AS f
-  ON f.feature = q.feature
-LEFT JOIN pricegen_charges AS ch
-  ON ch.plan = s.plan AND ch.feature = q.feature AND ch.in_advance
-UNION ALL
-SELECT
-  u.subscription_id,
-  4000000 AS rank,
-  'UnknownFeatureError' AS reason
-FROM pricegen_usage_rows AS u
-LEFT JOIN pricegen_features AS f
-  ON f.feature = u.feature
-WHERE
-  f.feature IS NULL
-UNION ALL
-SELECT
-  subscription_id,
-  5000000 + 4 * position AS rank,
-  CASE
-    WHEN missing
-    THEN 'QuantityMissingError'
-    WHEN bad = 1
-    THEN 'InvalidQuantityError'
-    WHEN quantity > 1000000000000000
-    THEN 'QuantityOutOfRangeError'
-    WHEN units > 0 AND NOT matched
-    THEN 'QuantityOutOfRangeError'
-  END AS reason
-FROM pricegen_charge_amounts;
+  NOT reason IS NULL;
 
 CREATE OR REPLACE VIEW rejections AS
 SELECT
@@ -527,18 +711,36 @@ FROM (
   SELECT
     subscription_id,
     reason,
-    ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY rank, reason) AS n
+    ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY rank, feature, reason) AS n
   FROM pricegen_candidates
-  WHERE
-    NOT reason IS NULL
 ) AS ranked
 WHERE
   n = 1;
 
+CREATE OR REPLACE VIEW pricegen_addon_lines AS
+SELECT
+  r.*,
+  c.factor,
+  c.unit,
+  p.charges
+FROM pricegen_addon_rows AS r
+JOIN pricegen_currencies AS c
+  ON c.currency = r.currency
+JOIN pricegen_subscriptions AS s
+  ON s.subscription_id = r.subscription_id
+JOIN pricegen_plans AS p
+  ON p.plan = s.plan
+WHERE
+  s.problem IS NULL
+  AND r.known
+  AND r.bad = 0
+  AND r.quantity > 0
+  AND r.quantity <= r.max_quantity;
+
 CREATE OR REPLACE VIEW pricegen_lines AS
 SELECT
   s.subscription_id,
-  0 AS position,
+  1 AS line,
   'plan' AS item,
   1 AS quantity,
   CASE
@@ -547,21 +749,19 @@ SELECT
     ELSE (
       FLOOR((
         (
-          p.price
+          s.price
         ) * factor
       ) + 0.5) * unit
     )
   END AS amount,
   s.currency
 FROM pricegen_subscriptions AS s
-JOIN pricegen_plan_prices AS p
-  ON p.plan = s.plan AND p.period = s.period AND p.currency = s.currency
 WHERE
   s.problem IS NULL
 UNION ALL
 SELECT
   subscription_id,
-  1 + position,
+  2 + position,
   feature,
   CASE WHEN quantity <= 1000000000000000 THEN quantity END,
   (
@@ -576,7 +776,7 @@ FROM pricegen_charge_amounts
 UNION ALL
 SELECT
   a.subscription_id,
-  1000000 + a.position,
+  1 + a.charges + ROW_NUMBER() OVER (PARTITION BY a.subscription_id ORDER BY a.position),
   a.item,
   a.quantity,
   (
@@ -589,66 +789,40 @@ SELECT
     ) * unit
   ),
   a.currency
-FROM (
-  SELECT
-    r.*,
-    c.factor,
-    c.unit
-  FROM pricegen_addon_rows AS r
-  JOIN pricegen_currencies AS c
-    ON c.currency = r.currency
-  WHERE
-    r.known AND r.bad = 0 AND r.quantity > 0 AND r.quantity <= r.max_quantity
-) AS a
+FROM pricegen_addon_lines AS a
 JOIN pricegen_addon_prices AS p
   ON p.addon = a.addon AND p.period = a.period AND p.currency = a.currency
 UNION ALL
 SELECT
   c.subscription_id,
-  2000000,
+  2 + c.charges + COALESCE(
+    (
+      SELECT
+        COUNT(*)
+      FROM pricegen_addon_lines AS n
+      WHERE
+        n.subscription_id = c.subscription_id
+    ),
+    0
+  ),
   'trial-credits',
   1,
   -(
     FLOOR((
       (
-        LEAST(b.budget, c.spent)
+        c.spent
       ) * factor
     ) + 0.5) * unit
   ),
   c.currency
-FROM (
-  SELECT
-    subscription_id,
-    plan,
-    currency,
-    factor,
-    unit,
-    SUM((
-      FLOOR((
-        (
-          COALESCE(exact, 0)
-        ) * factor
-      ) + 0.5) * unit
-    )) AS spent
-  FROM pricegen_charge_amounts
-  WHERE
-    trial AND NOT in_advance
-  GROUP BY
-    subscription_id,
-    plan,
-    currency,
-    factor,
-    unit
-) AS c
-JOIN pricegen_trial_credits AS b
-  ON b.plan = c.plan AND b.currency = c.currency
+FROM pricegen_trial_spend AS c
 WHERE
-  LEAST(b.budget, c.spent) <> 0;
+  c.spent <> 0;
 
 CREATE OR REPLACE VIEW invoice_lines AS
 SELECT
   l.subscription_id,
-  ROW_NUMBER() OVER (PARTITION BY l.subscription_id ORDER BY l.position) AS line,
+  CAST(l.line AS BIGINT) AS line,
   l.item,
   CAST(l.quantity AS BIGINT) AS quantity,
   CAST(l.amount AS DECIMAL(38, 2)) AS amount,
@@ -687,9 +861,11 @@ JOIN (
     unlimited,
     soft
   FROM pricegen_plan_limits
+  WHERE
+    metered
 ) AS g
   ON g.plan = s.plan
-LEFT JOIN pricegen_charge_units AS q
+LEFT JOIN pricegen_charge_amounts AS q
   ON q.subscription_id = s.subscription_id AND q.feature = g.feature AND q.in_advance
 WHERE
   s.problem IS NULL AND q.subscription_id IS NULL
@@ -701,9 +877,11 @@ SELECT
   q.quantity,
   FALSE,
   COALESCE(p.soft, FALSE)
-FROM pricegen_charge_units AS q
+FROM pricegen_charge_amounts AS q
+JOIN pricegen_subscriptions AS s
+  ON s.subscription_id = q.subscription_id
 LEFT JOIN pricegen_plan_limits AS p
-  ON p.plan = q.plan AND p.feature = q.feature
+  ON p.plan = s.plan AND p.feature = q.feature
 WHERE
   q.in_advance AND NOT q.missing
 UNION ALL
@@ -716,7 +894,7 @@ SELECT
   x.soft
 FROM pricegen_addon_rows AS a
 JOIN pricegen_addon_limits AS x
-  ON x.addon = a.addon
+  ON x.addon = a.addon AND x.metered
 WHERE
   a.known AND a.bad = 0 AND a.quantity > 0 AND a.quantity <= a.max_quantity;
 

@@ -17,14 +17,16 @@ FROM (VALUES
 CREATE OR REPLACE VIEW pricegen_plans AS
 SELECT
   CAST(t.plan AS TEXT) AS plan,
+  CAST(t.plan_key AS BIGINT) AS plan_key,
   CAST(t.status AS TEXT) AS status,
   CAST(t.custom AS BOOLEAN) AS custom,
   CAST(t.has_trial AS BOOLEAN) AS has_trial,
-  CAST(t.first_period AS TEXT) AS first_period
+  CAST(t.first_period AS TEXT) AS first_period,
+  CAST(t.charges AS BIGINT) AS charges
 FROM (VALUES
-  ('free', 'published', FALSE, FALSE, 'monthly'),
-  ('pro', 'published', FALSE, TRUE, 'monthly'),
-  ('enterprise', 'published', TRUE, FALSE, 'monthly')) AS t(plan, status, custom, has_trial, first_period);
+  ('free', 0, 'published', FALSE, FALSE, 'monthly', 0),
+  ('pro', 1, 'published', FALSE, TRUE, 'monthly', 1),
+  ('enterprise', 2, 'published', TRUE, FALSE, 'monthly', 0)) AS t(plan, plan_key, status, custom, has_trial, first_period, charges);
 
 CREATE OR REPLACE VIEW pricegen_plan_periods AS
 SELECT
@@ -43,57 +45,57 @@ SELECT
   CAST(t.plan AS TEXT) AS plan,
   CAST(t.period AS TEXT) AS period,
   CAST(t.currency AS TEXT) AS currency,
-  CAST(t.price AS DECIMAL(19, 2)) AS price
+  CAST(t.price AS DECIMAL(19, 2)) AS price,
+  CAST(t.sheet AS BIGINT) AS sheet
 FROM (VALUES
-  ('free', 'monthly', 'USD', 0),
-  ('free', 'monthly', 'EUR', 0),
-  ('free', 'annual', 'USD', 0),
-  ('free', 'annual', 'EUR', 0),
-  ('pro', 'monthly', 'USD', 0),
-  ('pro', 'monthly', 'EUR', 0),
-  ('pro', 'annual', 'USD', 0),
-  ('pro', 'annual', 'EUR', 0),
-  ('enterprise', 'monthly', 'USD', 0),
-  ('enterprise', 'monthly', 'EUR', 0),
-  ('enterprise', 'annual', 'USD', 0),
-  ('enterprise', 'annual', 'EUR', 0)) AS t(plan, period, currency, price);
+  ('free', 'monthly', 'USD', 0, 0),
+  ('free', 'monthly', 'EUR', 0, 1),
+  ('free', 'annual', 'USD', 0, 2),
+  ('free', 'annual', 'EUR', 0, 3),
+  ('pro', 'monthly', 'USD', 0, 4),
+  ('pro', 'monthly', 'EUR', 0, 5),
+  ('pro', 'annual', 'USD', 0, 6),
+  ('pro', 'annual', 'EUR', 0, 7),
+  ('enterprise', 'monthly', 'USD', 0, 8),
+  ('enterprise', 'monthly', 'EUR', 0, 9),
+  ('enterprise', 'annual', 'USD', 0, 10),
+  ('enterprise', 'annual', 'EUR', 0, 11)) AS t(plan, period, currency, price, sheet);
 
 CREATE OR REPLACE VIEW pricegen_charges AS
 SELECT
-  CAST(t.plan AS TEXT) AS plan,
+  CAST(t.plan_key AS BIGINT) AS plan_key,
   CAST(t.feature AS TEXT) AS feature,
   CAST(t.position AS BIGINT) AS position,
   CAST(t.in_advance AS BOOLEAN) AS in_advance,
   CAST(t.included AS BIGINT) AS included,
   CAST(t.block AS BIGINT) AS block,
-  CAST(t.block_add AS BIGINT) AS block_add
+  CAST(t.block_add AS BIGINT) AS block_add,
+  CAST(t.most AS BIGINT) AS most
 FROM (VALUES
-  ('pro', 'seats', 0, TRUE, 0, 1, 0)) AS t(plan, feature, position, in_advance, included, block, block_add);
+  (1, 'seats', 0, TRUE, 0, 1, 0, NULL)) AS t(plan_key, feature, position, in_advance, included, block, block_add, most);
 
 CREATE OR REPLACE VIEW pricegen_tiers AS
 SELECT
-  CAST(t.plan AS TEXT) AS plan,
-  CAST(t.period AS TEXT) AS period,
-  CAST(t.currency AS TEXT) AS currency,
-  CAST(t.feature AS TEXT) AS feature,
+  CAST(t.sheet AS BIGINT) AS sheet,
+  CAST(t.position AS BIGINT) AS position,
   CAST(t.tier_from AS BIGINT) AS tier_from,
   CAST(t.tier_to AS BIGINT) AS tier_to,
   CAST(t.tier_offset AS BIGINT) AS tier_offset,
   CAST(t.base AS DECIMAL(19, 2)) AS base,
   CAST(t.unit_price AS DECIMAL(19, 2)) AS unit_price
 FROM (VALUES
-  ('pro', 'monthly', 'USD', 'seats', 0, 25, 0, 0, 10),
-  ('pro', 'monthly', 'USD', 'seats', 25, 100, 25, 250, 9),
-  ('pro', 'monthly', 'USD', 'seats', 100, NULL, 100, 925, 8),
-  ('pro', 'monthly', 'EUR', 'seats', 0, 25, 0, 0, 9.50),
-  ('pro', 'monthly', 'EUR', 'seats', 25, 100, 25, 237.50, 8.50),
-  ('pro', 'monthly', 'EUR', 'seats', 100, NULL, 100, 875.00, 7.50),
-  ('pro', 'annual', 'USD', 'seats', 0, 25, 0, 0, 96),
-  ('pro', 'annual', 'USD', 'seats', 25, 100, 25, 2400, 86.40),
-  ('pro', 'annual', 'USD', 'seats', 100, NULL, 100, 8880.00, 76.80),
-  ('pro', 'annual', 'EUR', 'seats', 0, 25, 0, 0, 90),
-  ('pro', 'annual', 'EUR', 'seats', 25, 100, 25, 2250, 81),
-  ('pro', 'annual', 'EUR', 'seats', 100, NULL, 100, 8325, 72)) AS t(plan, period, currency, feature, tier_from, tier_to, tier_offset, base, unit_price);
+  (4, 0, 0, 25, 0, 0, 10),
+  (4, 0, 25, 100, 25, 250, 9),
+  (4, 0, 100, NULL, 100, 925, 8),
+  (5, 0, 0, 25, 0, 0, 9.50),
+  (5, 0, 25, 100, 25, 237.50, 8.50),
+  (5, 0, 100, NULL, 100, 875.00, 7.50),
+  (6, 0, 0, 25, 0, 0, 96),
+  (6, 0, 25, 100, 25, 2400, 86.40),
+  (6, 0, 100, NULL, 100, 8880.00, 76.80),
+  (7, 0, 0, 25, 0, 0, 90),
+  (7, 0, 25, 100, 25, 2250, 81),
+  (7, 0, 100, NULL, 100, 8325, 72)) AS t(sheet, position, tier_from, tier_to, tier_offset, base, unit_price);
 
 CREATE OR REPLACE VIEW pricegen_addons AS
 SELECT
@@ -165,28 +167,28 @@ FROM (VALUES
 
 CREATE OR REPLACE VIEW pricegen_trial_credits AS
 SELECT
-  CAST(NULL AS TEXT) AS plan,
-  CAST(NULL AS TEXT) AS currency,
+  CAST(NULL AS BIGINT) AS sheet,
   CAST(NULL AS DECIMAL(19, 2)) AS budget
 WHERE
   FALSE;
 
 CREATE OR REPLACE VIEW pricegen_features AS
 SELECT
-  CAST(t.feature AS TEXT) AS feature
+  CAST(t.feature AS TEXT) AS feature,
+  CAST(t.metered AS BOOLEAN) AS metered
 FROM (VALUES
-  ('seats'),
-  ('guests'),
-  ('spaces'),
-  ('page-history'),
-  ('storage'),
-  ('export-formats'),
-  ('ai-answers'),
-  ('sso'),
-  ('scim'),
-  ('audit-log'),
-  ('uptime-sla'),
-  ('support')) AS t(feature);
+  ('seats', TRUE),
+  ('guests', TRUE),
+  ('spaces', TRUE),
+  ('page-history', FALSE),
+  ('storage', TRUE),
+  ('export-formats', FALSE),
+  ('ai-answers', TRUE),
+  ('sso', FALSE),
+  ('scim', FALSE),
+  ('audit-log', FALSE),
+  ('uptime-sla', FALSE),
+  ('support', FALSE)) AS t(feature, metered);
 
 CREATE OR REPLACE VIEW pricegen_plan_limits AS
 SELECT
@@ -194,23 +196,38 @@ SELECT
   CAST(t.feature AS TEXT) AS feature,
   CAST(t.lim AS BIGINT) AS lim,
   CAST(t.unlimited AS BOOLEAN) AS unlimited,
-  CAST(t.soft AS BOOLEAN) AS soft
+  CAST(t.soft AS BOOLEAN) AS soft,
+  CAST(t.metered AS BOOLEAN) AS metered,
+  CAST(t.reset_key AS BIGINT) AS reset_key
 FROM (VALUES
-  ('free', 'seats', 5, FALSE, FALSE),
-  ('free', 'guests', 2, FALSE, FALSE),
-  ('free', 'spaces', 3, FALSE, FALSE),
-  ('free', 'storage', 2, FALSE, FALSE),
-  ('free', 'ai-answers', 20, FALSE, FALSE),
-  ('pro', 'seats', 5, FALSE, FALSE),
-  ('pro', 'guests', 50, FALSE, FALSE),
-  ('pro', 'spaces', NULL, TRUE, FALSE),
-  ('pro', 'storage', 100, FALSE, FALSE),
-  ('pro', 'ai-answers', 1000, FALSE, TRUE),
-  ('enterprise', 'seats', NULL, TRUE, FALSE),
-  ('enterprise', 'guests', NULL, TRUE, FALSE),
-  ('enterprise', 'spaces', NULL, TRUE, FALSE),
-  ('enterprise', 'storage', NULL, TRUE, FALSE),
-  ('enterprise', 'ai-answers', NULL, TRUE, FALSE)) AS t(plan, feature, lim, unlimited, soft);
+  ('free', 'seats', 5, FALSE, FALSE, TRUE, 0),
+  ('free', 'guests', 2, FALSE, FALSE, TRUE, 0),
+  ('free', 'spaces', 3, FALSE, FALSE, TRUE, 0),
+  ('free', 'page-history', NULL, FALSE, FALSE, FALSE, NULL),
+  ('free', 'storage', 2, FALSE, FALSE, TRUE, 0),
+  ('free', 'export-formats', NULL, FALSE, FALSE, FALSE, NULL),
+  ('free', 'ai-answers', 20, FALSE, FALSE, TRUE, 1),
+  ('free', 'support', NULL, FALSE, FALSE, FALSE, NULL),
+  ('pro', 'seats', 5, FALSE, FALSE, TRUE, 0),
+  ('pro', 'guests', 50, FALSE, FALSE, TRUE, 0),
+  ('pro', 'spaces', NULL, TRUE, FALSE, TRUE, 0),
+  ('pro', 'page-history', NULL, FALSE, FALSE, FALSE, NULL),
+  ('pro', 'storage', 100, FALSE, FALSE, TRUE, 0),
+  ('pro', 'export-formats', NULL, FALSE, FALSE, FALSE, NULL),
+  ('pro', 'ai-answers', 1000, FALSE, TRUE, TRUE, 1),
+  ('pro', 'audit-log', NULL, FALSE, FALSE, FALSE, NULL),
+  ('pro', 'support', NULL, FALSE, FALSE, FALSE, NULL),
+  ('enterprise', 'seats', NULL, TRUE, FALSE, TRUE, 0),
+  ('enterprise', 'guests', NULL, TRUE, FALSE, TRUE, 0),
+  ('enterprise', 'spaces', NULL, TRUE, FALSE, TRUE, 0),
+  ('enterprise', 'page-history', NULL, FALSE, FALSE, FALSE, NULL),
+  ('enterprise', 'storage', NULL, TRUE, FALSE, TRUE, 0),
+  ('enterprise', 'export-formats', NULL, FALSE, FALSE, FALSE, NULL),
+  ('enterprise', 'ai-answers', NULL, TRUE, FALSE, TRUE, 1),
+  ('enterprise', 'sso', NULL, FALSE, FALSE, FALSE, NULL),
+  ('enterprise', 'scim', NULL, FALSE, FALSE, FALSE, NULL),
+  ('enterprise', 'uptime-sla', NULL, FALSE, FALSE, FALSE, NULL),
+  ('enterprise', 'support', NULL, FALSE, FALSE, FALSE, NULL)) AS t(plan, feature, lim, unlimited, soft, metered, reset_key);
 
 CREATE OR REPLACE VIEW pricegen_addon_limits AS
 SELECT
@@ -219,25 +236,49 @@ SELECT
   CAST(t.lim AS BIGINT) AS lim,
   CAST(t.unlimited AS BOOLEAN) AS unlimited,
   CAST(t.soft AS BOOLEAN) AS soft,
-  CAST(t.override AS BOOLEAN) AS override
+  CAST(t.metered AS BOOLEAN) AS metered,
+  CAST(t.reset_key AS BIGINT) AS reset_key,
+  CAST(t.override AS BOOLEAN) AS override,
+  CAST(t.position AS BIGINT) AS position
 FROM (VALUES
-  ('extra-storage', 'storage', 100, FALSE, FALSE, FALSE),
-  ('ai-plus', 'ai-answers', 5000, FALSE, FALSE, TRUE),
-  ('ai-unlimited', 'ai-answers', NULL, TRUE, FALSE, TRUE)) AS t(addon, feature, lim, unlimited, soft, override);
+  ('extra-storage', 'storage', 100, FALSE, FALSE, TRUE, 0, FALSE, 0),
+  ('ai-plus', 'ai-answers', 5000, FALSE, FALSE, TRUE, 1, TRUE, 1),
+  ('ai-unlimited', 'ai-answers', NULL, TRUE, FALSE, TRUE, 1, TRUE, 2),
+  ('security-pack', 'sso', NULL, FALSE, FALSE, FALSE, NULL, FALSE, 3),
+  ('security-pack', 'audit-log', NULL, FALSE, FALSE, FALSE, NULL, FALSE, 3),
+  ('scim-provisioning', 'scim', NULL, FALSE, FALSE, FALSE, NULL, FALSE, 4)) AS t(addon, feature, lim, unlimited, soft, metered, reset_key, override, position);
+
+CREATE OR REPLACE VIEW pricegen_reset_windows AS
+SELECT
+  CAST(t.reset_key AS BIGINT) AS reset_key,
+  CAST(t.period AS TEXT) AS period,
+  CAST(t.windows AS BIGINT) AS windows
+FROM (VALUES
+  (0, 'monthly', 1),
+  (0, 'annual', 1),
+  (1, 'monthly', 1),
+  (1, 'annual', 12)) AS t(reset_key, period, windows);
 
 CREATE OR REPLACE VIEW pricegen_subscriptions AS
 SELECT
   s.subscription_id,
   s.plan,
+  s.plan_key,
   c.currency,
   s.period_sold AS period,
   s.trial,
   s.existing,
   c.factor,
   c.unit,
+  pr.sheet,
+  pr.price,
   CASE
+    WHEN s.plan IS NULL
+    THEN 'InvalidArgumentError'
     WHEN s.status IS NULL
     THEN 'UnknownPlanError'
+    WHEN s.trial AND NOT s.has_trial
+    THEN 'TrialNotOfferedError'
     WHEN s.custom
     THEN 'PlanNotQuotableError'
     WHEN s.status = 'archived' AND NOT s.existing
@@ -248,8 +289,6 @@ SELECT
     THEN 'UnknownCurrencyError'
     WHEN pp.period IS NULL
     THEN 'UnknownPeriodError'
-    WHEN s.trial AND NOT s.has_trial
-    THEN 'TrialNotOfferedError'
   END AS problem
 FROM (
   SELECT
@@ -259,6 +298,7 @@ FROM (
     COALESCE(x.period, p.first_period) AS period_sold,
     COALESCE(x.trial, FALSE) AS trial,
     COALESCE(x.existing, FALSE) AS existing,
+    p.plan_key,
     p.status,
     p.custom,
     p.has_trial
@@ -269,7 +309,9 @@ FROM (
 LEFT JOIN pricegen_currencies AS c
   ON c.currency = s.currency_asked
 LEFT JOIN pricegen_plan_periods AS pp
-  ON pp.plan = s.plan AND pp.period = s.period_sold;
+  ON pp.plan = s.plan AND pp.period = s.period_sold
+LEFT JOIN pricegen_plan_prices AS pr
+  ON pr.plan = s.plan AND pr.period = s.period_sold AND pr.currency = c.currency;
 
 CREATE OR REPLACE VIEW pricegen_addon_rows AS
 SELECT
@@ -344,6 +386,105 @@ GROUP BY
   subscription_id,
   feature;
 
+CREATE OR REPLACE VIEW pricegen_addon_grants AS
+SELECT
+  subscription_id,
+  feature,
+  MAX(CASE WHEN override THEN lim END) AS override_lim,
+  SUM(CASE WHEN NOT override THEN lim * quantity END) AS increment_lim,
+  MAX(CASE WHEN unlimited THEN 1 ELSE 0 END) = 1 AS unlimited,
+  MAX(CASE WHEN soft THEN 1 ELSE 0 END) = 1 AS soft,
+  MAX(CASE WHEN n = 1 THEN reset_key END) AS reset_key
+FROM (
+  SELECT
+    a.subscription_id,
+    x.feature,
+    x.override,
+    CAST(x.lim AS DECIMAL(38, 0)) AS lim,
+    a.quantity,
+    x.unlimited,
+    x.soft,
+    x.reset_key,
+    ROW_NUMBER() OVER (
+      PARTITION BY a.subscription_id, x.feature
+      ORDER BY CASE WHEN x.override THEN 0 ELSE 1 END, x.position
+    ) AS n
+  FROM pricegen_addon_rows AS a
+  JOIN pricegen_addon_limits AS x
+    ON x.addon = a.addon
+  WHERE
+    a.known AND a.bad = 0 AND a.quantity > 0 AND a.quantity <= a.max_quantity
+) AS g
+GROUP BY
+  subscription_id,
+  feature;
+
+CREATE OR REPLACE VIEW pricegen_usage_checks AS
+SELECT
+  subscription_id,
+  feature,
+  reason
+FROM (
+  SELECT
+    u.subscription_id,
+    u.feature,
+    CASE
+      WHEN f.feature IS NULL
+      THEN 'UnknownFeatureError'
+      WHEN u.bad = 1
+      THEN 'InvalidQuantityError'
+      WHEN u.quantity > 1000000000000000
+      THEN 'QuantityOutOfRangeError'
+      WHEN u.quantity = 0
+      THEN NULL
+      WHEN ch.in_advance
+      THEN 'InvalidQuantityError'
+      WHEN pg.feature IS NULL AND ag.feature IS NULL
+      THEN 'FeatureNotInPlanError'
+      WHEN f.metered
+      AND NOT (
+        COALESCE(pg.unlimited, FALSE) OR COALESCE(ag.unlimited, FALSE)
+      )
+      AND NOT (
+        COALESCE(pg.soft, FALSE) OR COALESCE(ag.soft, FALSE)
+      )
+      AND u.quantity > (
+        COALESCE(
+          CASE
+            WHEN pg.feature IS NULL
+            THEN ag.override_lim
+            WHEN ag.override_lim IS NULL
+            THEN CAST(pg.lim AS DECIMAL(38, 0))
+            WHEN ag.override_lim > pg.lim
+            THEN ag.override_lim
+            ELSE CAST(pg.lim AS DECIMAL(38, 0))
+          END,
+          0
+        ) + COALESCE(ag.increment_lim, 0)
+      ) * w.windows
+      THEN 'UsageLimitExceededError'
+      WHEN NOT ch.most IS NULL AND u.quantity > ch.most
+      THEN 'QuantityOutOfRangeError'
+    END AS reason
+  FROM pricegen_usage_rows AS u
+  JOIN pricegen_subscriptions AS s
+    ON s.subscription_id = u.subscription_id
+  LEFT JOIN pricegen_features AS f
+    ON f.feature = u.feature
+  LEFT JOIN pricegen_charges AS ch
+    ON ch.plan_key = s.plan_key AND ch.feature = u.feature
+  LEFT JOIN pricegen_plan_limits AS pg
+    ON pg.plan = s.plan AND pg.feature = u.feature
+  LEFT JOIN pricegen_addon_grants AS ag
+    ON ag.subscription_id = u.subscription_id AND ag.feature = u.feature
+  LEFT JOIN pricegen_reset_windows AS w
+    ON w.reset_key = COALESCE(pg.reset_key, ag.reset_key) AND w.period = s.period
+  WHERE
+    s.problem IS NULL
+) AS checked
+WHERE
+  NOT reason IS NULL;
+
 CREATE OR REPLACE VIEW pricegen_charge_units AS
 SELECT
   b.*,
@@ -360,8 +501,8 @@ FROM (
   FROM (
     SELECT
       s.subscription_id,
-      s.plan,
-      s.period,
+      s.plan_key,
+      s.sheet,
       s.currency,
       s.trial,
       s.factor,
@@ -381,7 +522,7 @@ FROM (
       END AS billable
     FROM pricegen_subscriptions AS s
     JOIN pricegen_charges AS ch
-      ON ch.plan = s.plan
+      ON ch.plan_key = s.plan_key
     LEFT JOIN pricegen_quantity_rows AS qr
       ON ch.in_advance
       AND qr.subscription_id = s.subscription_id
@@ -398,122 +539,168 @@ FROM (
 CREATE OR REPLACE VIEW pricegen_charge_amounts AS
 SELECT
   u.*,
-  NOT tr.plan IS NULL AS matched,
+  NOT tr.sheet IS NULL AS matched,
   CAST(tr.base + CAST(u.units - tr.tier_offset AS DECIMAL(17, 0)) * tr.unit_price AS DECIMAL(29, 2)) AS exact
 FROM pricegen_charge_units AS u
 LEFT JOIN pricegen_tiers AS tr
-  ON tr.plan = u.plan
-  AND tr.period = u.period
-  AND tr.currency = u.currency
-  AND tr.feature = u.feature
+  ON tr.sheet = u.sheet
+  AND tr.position = u.position
   AND u.units > tr.tier_from
   AND (
     tr.tier_to IS NULL OR u.units <= tr.tier_to
   );
 
+CREATE OR REPLACE VIEW pricegen_trial_spend AS
+SELECT
+  a.subscription_id,
+  a.currency,
+  a.factor,
+  a.unit,
+  p.charges,
+  b.budget,
+  SUM((
+    FLOOR((
+      (
+        COALESCE(a.exact, 0)
+      ) * factor
+    ) + 0.5) * unit
+  )) AS spent
+FROM pricegen_charge_amounts AS a
+JOIN pricegen_plans AS p
+  ON p.plan_key = a.plan_key
+JOIN pricegen_trial_credits AS b
+  ON b.sheet = a.sheet
+WHERE
+  a.trial AND NOT a.in_advance
+GROUP BY
+  a.subscription_id,
+  a.currency,
+  a.factor,
+  a.unit,
+  p.charges,
+  b.budget;
+
 CREATE OR REPLACE VIEW pricegen_candidates AS
 SELECT
-  subscription_id,
-  0 AS rank,
-  problem AS reason
-FROM pricegen_subscriptions
+  *
+FROM (
+  SELECT
+    subscription_id,
+    0 AS rank,
+    '' AS feature,
+    problem AS reason
+  FROM pricegen_subscriptions
+  WHERE
+    NOT problem IS NULL
+  UNION ALL
+  SELECT
+    subscription_id,
+    CASE WHEN NOT known THEN 1 ELSE 100 + 8 * position END AS rank,
+    '' AS feature,
+    CASE
+      WHEN NOT known
+      THEN 'UnknownAddonError'
+      WHEN bad = 1
+      THEN 'InvalidQuantityError'
+      WHEN quantity = 0
+      THEN NULL
+      WHEN NOT compatible
+      THEN 'AddonNotCompatibleError'
+      WHEN quantity > max_quantity
+      THEN 'AddonQuantityExceededError'
+      WHEN archived AND NOT existing
+      THEN 'PlanArchivedError'
+    END AS reason
+  FROM pricegen_addon_rows
+  UNION ALL
+  SELECT
+    c.subscription_id,
+    1000000 + 2 * c.position AS rank,
+    '' AS feature,
+    'AddonRequirementMissingError'
+  FROM pricegen_addon_rows AS c
+  JOIN pricegen_addon_requires AS r
+    ON r.addon = c.addon
+  LEFT JOIN pricegen_addon_rows AS o
+    ON o.subscription_id = c.subscription_id AND o.addon = r.required AND o.quantity > 0
+  WHERE
+    c.known AND c.quantity > 0 AND o.addon IS NULL
+  UNION ALL
+  SELECT
+    c.subscription_id,
+    1000001 + 2 * c.position AS rank,
+    '' AS feature,
+    'AddonNotCompatibleError'
+  FROM pricegen_addon_rows AS c
+  JOIN pricegen_addon_excludes AS e
+    ON e.addon = c.addon
+  JOIN pricegen_addon_rows AS o
+    ON o.subscription_id = c.subscription_id AND o.addon = e.excluded AND o.quantity > 0
+  WHERE
+    c.known AND c.quantity > 0
+  UNION ALL
+  SELECT
+    q.subscription_id,
+    CASE
+      WHEN f.feature IS NULL
+      THEN 2000000
+      WHEN ch.feature IS NULL
+      THEN 2000001
+      ELSE 3000000 + 4 * ch.position
+    END AS rank,
+    '' AS feature,
+    CASE
+      WHEN f.feature IS NULL
+      THEN 'UnknownFeatureError'
+      WHEN ch.feature IS NULL
+      THEN 'InvalidQuantityError'
+      WHEN q.bad = 1
+      THEN 'InvalidQuantityError'
+      WHEN q.quantity > 1000000000000000
+      THEN 'QuantityOutOfRangeError'
+    END AS reason
+  FROM pricegen_quantity_rows AS q
+  JOIN pricegen_subscriptions AS s
+    ON s.subscription_id = q.subscription_id
+  LEFT JOIN pricegen_features AS f
+    ON f.feature = q.feature
+  LEFT JOIN pricegen_charges AS ch
+    ON ch.plan_key = s.plan_key AND ch.feature = q.feature AND ch.in_advance
+  UNION ALL
+  SELECT
+    subscription_id,
+    4000000 AS rank,
+    COALESCE(feature, '') AS feature,
+    reason
+  FROM pricegen_usage_checks
+  UNION ALL
+  SELECT
+    subscription_id,
+    CASE WHEN in_advance THEN 3000001 ELSE 5000000 END + 4 * position AS rank,
+    '' AS feature,
+    CASE
+      WHEN missing
+      THEN 'QuantityMissingError'
+      WHEN bad = 1
+      THEN 'InvalidQuantityError'
+      WHEN quantity > 1000000000000000
+      THEN 'QuantityOutOfRangeError'
+      WHEN units > 0 AND NOT matched
+      THEN 'QuantityOutOfRangeError'
+    END AS reason
+  FROM pricegen_charge_amounts
+  UNION ALL
+  SELECT
+    subscription_id,
+    6000000 AS rank,
+    '' AS feature,
+    'TrialBudgetExceededError' AS reason
+  FROM pricegen_trial_spend
+  WHERE
+    spent > budget
+) AS candidates
 WHERE
-  NOT problem IS NULL
-UNION ALL
-SELECT
-  subscription_id,
-  CASE WHEN NOT known THEN 1 ELSE 100 + 8 * position END AS rank,
-  CASE
-    WHEN NOT known
-    THEN 'UnknownAddonError'
-    WHEN bad = 1
-    THEN 'InvalidQuantityError'
-    WHEN quantity = 0
-    THEN NULL
-    WHEN NOT compatible
-    THEN 'AddonNotCompatibleError'
-    WHEN quantity > max_quantity
-    THEN 'AddonQuantityExceededError'
-    WHEN archived AND NOT existing
-    THEN 'PlanArchivedError'
-  END AS reason
-FROM pricegen_addon_rows
-UNION ALL
-SELECT
-  c.subscription_id,
-  1000000 + 2 * c.position AS rank,
-  'AddonRequirementMissingError'
-FROM pricegen_addon_rows AS c
-JOIN pricegen_addon_requires AS r
-  ON r.addon = c.addon
-LEFT JOIN pricegen_addon_rows AS o
-  ON o.subscription_id = c.subscription_id AND o.addon = r.required AND o.quantity > 0
-WHERE
-  c.known AND c.quantity > 0 AND o.addon IS NULL
-UNION ALL
-SELECT
-  c.subscription_id,
-  1000001 + 2 * c.position AS rank,
-  'AddonNotCompatibleError'
-FROM pricegen_addon_rows AS c
-JOIN pricegen_addon_excludes AS e
-  ON e.addon = c.addon
-JOIN pricegen_addon_rows AS o
-  ON o.subscription_id = c.subscription_id AND o.addon = e.excluded AND o.quantity > 0
-WHERE
-  c.known AND c.quantity > 0
-UNION ALL
-SELECT
-  q.subscription_id,
-  CASE
-    WHEN f.feature IS NULL
-    THEN 2000000
-    WHEN ch.feature IS NULL
-    THEN 2000001
-    ELSE 3000000 + 4 * ch.position
-  END AS rank,
-  CASE
-    WHEN f.feature IS NULL
-    THEN 'UnknownFeatureError'
-    WHEN ch.feature IS NULL
-    THEN 'InvalidQuantityError'
-    WHEN q.bad = 1
-    THEN 'InvalidQuantityError'
-    WHEN q.quantity > 1000000000000000
-    THEN 'QuantityOutOfRangeError'
-  END AS reason
-FROM pricegen_quantity_rows AS q
-JOIN pricegen_subscriptions AS s
-  ON s.subscription_id = q.subscription_id
-LEFT JOIN pricegen_features AS f
-  ON f.feature = q.feature
-LEFT JOIN pricegen_charges AS ch
-  ON ch.plan = s.plan AND ch.feature = q.feature AND ch.in_advance
-UNION ALL
-SELECT
-  u.subscription_id,
-  4000000 AS rank,
-  'UnknownFeatureError' AS reason
-FROM pricegen_usage_rows AS u
-LEFT JOIN pricegen_features AS f
-  ON f.feature = u.feature
-WHERE
-  f.feature IS NULL
-UNION ALL
-SELECT
-  subscription_id,
-  5000000 + 4 * position AS rank,
-  CASE
-    WHEN missing
-    THEN 'QuantityMissingError'
-    WHEN bad = 1
-    THEN 'InvalidQuantityError'
-    WHEN quantity > 1000000000000000
-    THEN 'QuantityOutOfRangeError'
-    WHEN units > 0 AND NOT matched
-    THEN 'QuantityOutOfRangeError'
-  END AS reason
-FROM pricegen_charge_amounts;
+  NOT reason IS NULL;
 
 CREATE OR REPLACE VIEW rejections AS
 SELECT
@@ -523,18 +710,36 @@ FROM (
   SELECT
     subscription_id,
     reason,
-    ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY rank, reason) AS n
+    ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY rank, feature, reason) AS n
   FROM pricegen_candidates
-  WHERE
-    NOT reason IS NULL
 ) AS ranked
 WHERE
   n = 1;
 
+CREATE OR REPLACE VIEW pricegen_addon_lines AS
+SELECT
+  r.*,
+  c.factor,
+  c.unit,
+  p.charges
+FROM pricegen_addon_rows AS r
+JOIN pricegen_currencies AS c
+  ON c.currency = r.currency
+JOIN pricegen_subscriptions AS s
+  ON s.subscription_id = r.subscription_id
+JOIN pricegen_plans AS p
+  ON p.plan = s.plan
+WHERE
+  s.problem IS NULL
+  AND r.known
+  AND r.bad = 0
+  AND r.quantity > 0
+  AND r.quantity <= r.max_quantity;
+
 CREATE OR REPLACE VIEW pricegen_lines AS
 SELECT
   s.subscription_id,
-  0 AS position,
+  1 AS line,
   'plan' AS item,
   1 AS quantity,
   CASE
@@ -543,21 +748,19 @@ SELECT
     ELSE (
       FLOOR((
         (
-          p.price
+          s.price
         ) * factor
       ) + 0.5) * unit
     )
   END AS amount,
   s.currency
 FROM pricegen_subscriptions AS s
-JOIN pricegen_plan_prices AS p
-  ON p.plan = s.plan AND p.period = s.period AND p.currency = s.currency
 WHERE
   s.problem IS NULL
 UNION ALL
 SELECT
   subscription_id,
-  1 + position,
+  2 + position,
   feature,
   CASE WHEN quantity <= 1000000000000000 THEN quantity END,
   (
@@ -572,7 +775,7 @@ FROM pricegen_charge_amounts
 UNION ALL
 SELECT
   a.subscription_id,
-  1000000 + a.position,
+  1 + a.charges + ROW_NUMBER() OVER (PARTITION BY a.subscription_id ORDER BY a.position),
   a.item,
   a.quantity,
   (
@@ -585,66 +788,40 @@ SELECT
     ) * unit
   ),
   a.currency
-FROM (
-  SELECT
-    r.*,
-    c.factor,
-    c.unit
-  FROM pricegen_addon_rows AS r
-  JOIN pricegen_currencies AS c
-    ON c.currency = r.currency
-  WHERE
-    r.known AND r.bad = 0 AND r.quantity > 0 AND r.quantity <= r.max_quantity
-) AS a
+FROM pricegen_addon_lines AS a
 JOIN pricegen_addon_prices AS p
   ON p.addon = a.addon AND p.period = a.period AND p.currency = a.currency
 UNION ALL
 SELECT
   c.subscription_id,
-  2000000,
+  2 + c.charges + COALESCE(
+    (
+      SELECT
+        COUNT(*)
+      FROM pricegen_addon_lines AS n
+      WHERE
+        n.subscription_id = c.subscription_id
+    ),
+    0
+  ),
   'trial-credits',
   1,
   -(
     FLOOR((
       (
-        LEAST(b.budget, c.spent)
+        c.spent
       ) * factor
     ) + 0.5) * unit
   ),
   c.currency
-FROM (
-  SELECT
-    subscription_id,
-    plan,
-    currency,
-    factor,
-    unit,
-    SUM((
-      FLOOR((
-        (
-          COALESCE(exact, 0)
-        ) * factor
-      ) + 0.5) * unit
-    )) AS spent
-  FROM pricegen_charge_amounts
-  WHERE
-    trial AND NOT in_advance
-  GROUP BY
-    subscription_id,
-    plan,
-    currency,
-    factor,
-    unit
-) AS c
-JOIN pricegen_trial_credits AS b
-  ON b.plan = c.plan AND b.currency = c.currency
+FROM pricegen_trial_spend AS c
 WHERE
-  LEAST(b.budget, c.spent) <> 0;
+  c.spent <> 0;
 
 CREATE OR REPLACE VIEW invoice_lines AS
 SELECT
   l.subscription_id,
-  ROW_NUMBER() OVER (PARTITION BY l.subscription_id ORDER BY l.position) AS line,
+  CAST(l.line AS BIGINT) AS line,
   l.item,
   CAST(l.quantity AS BIGINT) AS quantity,
   CAST(l.amount AS DECIMAL(38, 2)) AS amount,
@@ -683,9 +860,11 @@ JOIN (
     unlimited,
     soft
   FROM pricegen_plan_limits
+  WHERE
+    metered
 ) AS g
   ON g.plan = s.plan
-LEFT JOIN pricegen_charge_units AS q
+LEFT JOIN pricegen_charge_amounts AS q
   ON q.subscription_id = s.subscription_id AND q.feature = g.feature AND q.in_advance
 WHERE
   s.problem IS NULL AND q.subscription_id IS NULL
@@ -697,9 +876,11 @@ SELECT
   q.quantity,
   FALSE,
   COALESCE(p.soft, FALSE)
-FROM pricegen_charge_units AS q
+FROM pricegen_charge_amounts AS q
+JOIN pricegen_subscriptions AS s
+  ON s.subscription_id = q.subscription_id
 LEFT JOIN pricegen_plan_limits AS p
-  ON p.plan = q.plan AND p.feature = q.feature
+  ON p.plan = s.plan AND p.feature = q.feature
 WHERE
   q.in_advance AND NOT q.missing
 UNION ALL
@@ -712,7 +893,7 @@ SELECT
   x.soft
 FROM pricegen_addon_rows AS a
 JOIN pricegen_addon_limits AS x
-  ON x.addon = a.addon
+  ON x.addon = a.addon AND x.metered
 WHERE
   a.known AND a.bad = 0 AND a.quantity > 0 AND a.quantity <= a.max_quantity;
 
