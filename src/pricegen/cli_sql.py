@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from .config import Config
 from .diagnostics import FORMATTERS, normalize, summary
+from .model import Catalog
 from .pipeline import compile_catalog
 from .targets.base import visible
 
@@ -38,14 +41,14 @@ drafts_option = click.option(
 )
 
 
-def _rateable(catalog_path: str, include_drafts: bool):
+def _rateable(catalog_path: str, include_drafts: bool) -> Catalog:
     """The catalog as the SQL target sees it, or exit 3 with its diagnostics."""
     from .targets.sql import problems
 
     build = compile_catalog(catalog_path)
     diagnostics = list(build.diagnostics)
     catalog = None
-    if build.ok:
+    if build.ok and build.catalog is not None:
         catalog = visible(build.catalog, Config(include_drafts=include_drafts))
         diagnostics = normalize([*diagnostics, *problems(catalog)])
     if diagnostics:
@@ -97,7 +100,7 @@ def sql(catalog: str, dialect: str, out: Path | None, include_drafts: bool) -> N
     click.echo(f"wrote {out}", err=True)
 
 
-def _input(flag: str):
+def _input(flag: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option(
         f"--{flag}",
         type=click.Path(dir_okay=False, path_type=Path),
@@ -155,8 +158,21 @@ def _input(flag: str):
 )
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 @drafts_option
-def rate(catalog, subscriptions, quantities, addons, usage, out, output_format, engine, master,
-         memory_limit, outputs, quiet, include_drafts) -> None:  # fmt: skip
+def rate(
+    catalog: str,
+    subscriptions: Path,
+    quantities: Path | None,
+    addons: Path | None,
+    usage: Path | None,
+    out: Path,
+    output_format: str | None,
+    engine: str,
+    master: str | None,
+    memory_limit: str,
+    outputs: str,
+    quiet: bool,
+    include_drafts: bool,
+) -> None:
     """Rate subscriptions in bulk with the catalog's SQL, on DuckDB or Spark.
 
     \b

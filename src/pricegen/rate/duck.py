@@ -14,6 +14,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from sqlglot import exp
 
@@ -34,7 +35,7 @@ _MEMORY = re.compile(r"[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IG
 PROGRESS_EVERY = 2.0  # seconds between progress messages of a long step
 
 
-def _import_duckdb():
+def _import_duckdb() -> Any:
     try:
         import duckdb
     except ImportError:
@@ -92,7 +93,7 @@ def _reader(path: Path) -> str:
     return f"read_parquet({_text(str(path))})"
 
 
-def _register_inputs(con, inputs: Inputs) -> None:
+def _register_inputs(con: Any, inputs: Inputs) -> None:
     for table in INPUT_COLUMNS:
         path = inputs.files.get(table)
         if path is None:
@@ -112,7 +113,7 @@ def _kind(type_name: str) -> str:
     return "number"
 
 
-def _run(con, statement: str, what: str, say: Progress):
+def _run(con: Any, statement: str, what: str, say: Progress) -> Any:
     """Run one statement; while it runs, report DuckDB's progress every PROGRESS_EVERY s."""
     done = threading.Event()
 
@@ -132,7 +133,9 @@ def _run(con, statement: str, what: str, say: Progress):
         watcher.join()
 
 
-def _write_outputs(con, out: Path, fmt: str, say: Progress, outputs: tuple[str, ...]) -> Result:
+def _write_outputs(
+    con: Any, out: Path, fmt: str, say: Progress, outputs: tuple[str, ...]
+) -> Result:
     result = Result()
     options = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
     for name in outputs:

@@ -9,6 +9,7 @@ rounded. Each output is written as Spark writes files: a directory of parts
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..model import Catalog
 from . import (
@@ -33,7 +34,7 @@ SETTINGS = {
 }
 
 
-def session(master: str | None = None):
+def session(master: str | None = None) -> Any:
     """A SparkSession for rating: local[*] unless ``master`` names a cluster."""
     try:
         from pyspark.sql import SparkSession
@@ -77,7 +78,7 @@ def run_spark(
         raise RateError(f"Spark stopped: {message}", usage=False) from None
 
 
-def register_inputs(spark, inputs: Inputs) -> None:
+def register_inputs(spark: Any, inputs: Inputs) -> None:
     for table in INPUT_COLUMNS:
         path = inputs.files.get(table)
         if path is None:
@@ -97,7 +98,9 @@ def _kind(type_name: str) -> str:
     return "text" if type_name == "string" else "number"
 
 
-def run_statements(spark, catalog: Catalog, say: Progress, outputs=OUTPUTS) -> None:
+def run_statements(
+    spark: Any, catalog: Catalog, say: Progress, outputs: tuple[str, ...] = OUTPUTS
+) -> None:
     """Each step as a temporary view of its result, checkpointed: later steps then plan
     against it rather than against the whole chain, which Spark plans slowly."""
     from ..targets.sql.query import rating_selects
@@ -111,7 +114,9 @@ def run_statements(spark, catalog: Catalog, say: Progress, outputs=OUTPUTS) -> N
         frame.createOrReplaceTempView(name)
 
 
-def _write_outputs(spark, out: Path, fmt: str, say: Progress, outputs) -> Result:
+def _write_outputs(
+    spark: Any, out: Path, fmt: str, say: Progress, outputs: tuple[str, ...]
+) -> Result:
     result = Result()
     for name in outputs:
         path = out / f"{name}.{fmt}"

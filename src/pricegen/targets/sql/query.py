@@ -45,7 +45,7 @@ def statements(
 
 def rating_selects(
     catalog: Catalog, outputs: tuple[str, ...] | None = None
-) -> list[tuple[str, exp.Expression, bool]]:
+) -> list[tuple[str, exp.Expr, bool]]:
     """(name, SELECT, whether it is a step) of each view, in the order of statements().
     The steps' expressions are shared: copy one before changing it."""
     data = sheets(catalog)
@@ -79,7 +79,7 @@ def _step_statements(types: tuple, rounding: str, currency: str, dialect: str, t
     )
 
 
-def _create(name: str, query: exp.Expression, dialect: str, table: bool) -> str:
+def _create(name: str, query: exp.Expr, dialect: str, table: bool) -> str:
     temporary = dialect == "spark" and not table
     create = exp.Create(
         this=exp.to_table(name),
@@ -106,7 +106,7 @@ def _types(catalog: Catalog, data: Sheets) -> dict[str, str]:
 # -- the catalog's tables -------------------------------------------------------------
 
 
-def _catalog_views(data: Sheets, types: dict[str, str]) -> list[tuple[str, exp.Expression]]:
+def _catalog_views(data: Sheets, types: dict[str, str]) -> list[tuple[str, exp.Expr]]:
     price = types["price"]
     text, integer, flag = "VARCHAR", "BIGINT", "BOOLEAN"
     tables = [
@@ -247,7 +247,7 @@ def values_view(columns: list[tuple[str, str]], rows: list[tuple]) -> exp.Select
     ).from_(values)
 
 
-def literal(value) -> exp.Expression:
+def literal(value) -> exp.Expr:
     """A Python value from the catalog as a SQL literal: text is quoted by sqlglot."""
     if value is None:
         return exp.null()

@@ -85,7 +85,10 @@ class Sheets:
 def sheets(catalog: Catalog) -> Sheets:
     """The rows of the catalog's tables, in catalog order."""
     product = catalog.product
-    tiers, charges, prices, credits = [], [], [], []
+    tiers: list[tuple] = []
+    charges: list[tuple] = []
+    prices: list[tuple] = []
+    credits: list[tuple[int, Decimal]] = []
     for key, plan in enumerate(catalog.plans.values()):
         sheet_of = {}
         for plan_id, period, currency, amount in _plan_prices(catalog, plan):
@@ -264,7 +267,9 @@ def money_scale(catalog: Catalog) -> int:
     """Decimals enough for every amount of the catalog and every currency's minor unit."""
     scale = max(catalog.product.minor_units.values(), default=0)
     for amount in _amounts(catalog):
-        scale = max(scale, -min(amount.as_tuple().exponent, 0))  # type: ignore[operator]
+        exponent = amount.as_tuple().exponent
+        if isinstance(exponent, int):  # always: the catalog's amounts are finite
+            scale = max(scale, -min(exponent, 0))
     return scale
 
 
