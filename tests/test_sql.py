@@ -252,3 +252,65 @@ def test_rate_reports_progress_on_a_long_step(monkeypatch):
     query = "SELECT COUNT(*) FROM range(200000000) AS r(i) WHERE i % 7 = 3"
     duck._run(con, query, "step 1/1 counting", said.append)
     assert said and all(message.startswith("step 1/1 counting (") for message in said)
+
+
+USAGE = """\
+pricegen: 1
+product: {id: acme, name: Acme, currencies: [USD], billing_periods: [monthly], trial_end: cancel}
+features:
+  calls: {name: Calls, type: metered, meter: incremental}
+  exports: {name: Exports, type: metered, meter: incremental}
+  sso: {name: SSO, type: boolean}
+plans:
+  starter:
+    name: Starter
+    trial: {credits: {USD: 5}}
+    entitlements:
+      calls: unlimited
+    charges:
+      calls: {model: per_unit, unit_price: {USD: 0.01}}
+  pro:
+    name: Pro
+    price: {USD: 20}
+    entitlements:
+      exports: {limit: 10, reset: day}
+"""
+
+
+def test_usage_is_refused_where_quote_refuses_it_and_trial_credits_pay_within_budget(tmp_path):
+    catalog = _catalog(tmp_path, USAGE)
+    subscriptions = [
+        ("t1", "starter", None, None, True, None),
+        ("t2", "starter", None, None, True, None),
+        ("t3", "starter", None, None, False, None),
+        ("p1", "pro", None, None, None, None),
+        ("p2", "pro", None, None, None, None),
+        ("p3", "pro", None, None, None, None),
+        ("p4", "pro", None, None, None, None),
+        ("p5", None, None, None, None, None),
+    ]
+    usage = [
+        ("t1", "calls", 300),  # $3.00 of the $5 credits: credited
+        ("t2", "calls", 501),  # $5.01: more than the credits
+        ("t3", "calls", 501),  # not in trial: billed
+        ("p1", "exports", 320),  # 10 a day; a month touches at most 31 + 1 daily windows
+        ("p1", "sso", 0),  # none of a feature the plan lacks is no usage
+        ("p2", "exports", 321),
+        ("p3", "sso", 1),
+        ("p4", "exports", 400),  # refused too, but calls comes first by id
+        ("p4", "calls", 7),
+    ]
+    lines, rejected = _rate(rating_sql(catalog), subscriptions, usage=usage)
+    cents = Decimal("0.01")
+    assert lines == {
+        "t1": [("plan", 1, 0), ("calls", 300, 300 * cents), ("trial-credits", 1, -300 * cents)],
+        "t3": [("plan", 1, 0), ("calls", 501, 501 * cents)],
+        "p1": [("plan", 1, 20)],
+    }
+    assert rejected == {
+        "t2": "TrialBudgetExceededError",
+        "p2": "UsageLimitExceededError",
+        "p3": "FeatureNotInPlanError",
+        "p4": "FeatureNotInPlanError",
+        "p5": "InvalidArgumentError",
+    }
