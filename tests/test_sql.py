@@ -202,7 +202,7 @@ def test_rate_reads_csv_and_writes_parquet_with_the_evaluators_lines(tmp_path):
     )
     out = tmp_path / "out"
     result = invoke(["rate", str(catalog), "--subscriptions", str(subs), "--quantities",
-                     str(quantities), "--usage", str(usage), "-o", str(out), "--format",
+                     str(quantities), "--usage", str(usage), "-o", str(out), "--output-format",
                      "parquet"])  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert "3 invoice lines, 1 invoice, 2 rejections" in result.stderr

@@ -130,7 +130,7 @@ def _input(flag: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     help="Output directory: invoice_lines, invoices, rejections, usage_status.",
 )
 @click.option(
-    "--format",
+    "--output-format",
     "output_format",
     type=click.Choice(["csv", "parquet"]),
     default=None,
