@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -174,15 +173,15 @@ def test_write_error_half_way_leaves_each_file_whole(acme, tmp_path, monkeypatch
         for name, text in files.items()
     }
     calls = {"n": 0}
-    real_replace = os.replace
+    real_write = emit._stage_write
 
-    def flaky_replace(src, dst):
+    def flaky_write(target, content):  # the disk fills up at the third new file
         calls["n"] += 1
         if calls["n"] == 3:
             raise OSError(28, "No space left on device")
-        return real_replace(src, dst)
+        return real_write(target, content)
 
-    monkeypatch.setattr(os, "replace", flaky_replace)
+    monkeypatch.setattr(emit, "_stage_write", flaky_write)
     with pytest.raises(OSError):
         emit.write(out, changed)
     for name, text in files.items():

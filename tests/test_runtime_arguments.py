@@ -237,3 +237,31 @@ def test_moments_must_be_aware_datetimes(pricing, bad):
         pricing.check(team(pricing), "calls", now=bad)
     with pytest.raises(pricing.NaiveDatetimeError):
         team(pricing, started_at=bad)
+
+
+@pytest.mark.parametrize(
+    "bad, error",
+    [
+        ({"seats": 2.0}, "InvalidQuantityError"),  # equal to 2, and still refused
+        ({"seats": True}, "InvalidQuantityError"),
+        ({"seats": 2, "calls": 1}, "InvalidQuantityError"),
+    ],
+)
+def test_an_equal_valid_subscription_priced_before_vouches_for_no_other(pricing, bad, error):
+    """quote() shares the priced parts of equal plain subscriptions; an argument that
+    only compares equal to a valid one is still checked, and refused."""
+    assert pricing.quote(team(pricing)).total == Decimal("119.00")  # 99 + 2 seats x 10
+    with pytest.raises(pricing.PricingError) as raised:
+        pricing.quote(team(pricing, quantities=bad))
+    assert type(raised.value).__name__ == error
+
+
+def test_an_archived_plan_priced_for_an_existing_customer_is_refused_to_a_new_one(tmp_path):
+    text = CATALOG.replace(
+        "    trial: {days: 14}\n", "    trial: {days: 14}\n    status: archived\n", 1
+    )
+    pricing = load_text(text, tmp_path)
+    existing = pricing.Subscription(plan="team", quantities={"seats": 2}, existing=True)
+    assert pricing.quote(existing).total == Decimal("119.00")
+    with pytest.raises(pricing.PlanArchivedError):
+        pricing.quote(pricing.Subscription(plan="team", quantities={"seats": 2}))

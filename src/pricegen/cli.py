@@ -53,6 +53,7 @@ from .environments import ALL
 from .escape import one_line
 
 if TYPE_CHECKING:
+    from .model import Catalog
     from .pipeline import Build, Builds
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -211,27 +212,23 @@ def generate(
       pricegen generate pricing/ --env all -o generated/         # generated/<env>/
     """
     from . import emit
-    from .environments import render_environments
-    from .targets import render
+    from .freshness import render_key
 
     if module is not None and (problem := module_name_problem(module)):
         raise bad_setting("module", "--module", problem)
     if locale is not None and (problem := locale_problem(locale)):
         raise bad_setting("locale", "--locale", problem)
     config = Config(module=module, include_drafts=include_drafts, locale=locale)
-    if env == ALL:
-        builds = compile_inputs(catalog, strict=strict, env=env)
-        report(builds, error_format)
-        if not builds.ok:
-            sys.exit(EXIT_CATALOG)
-        files = render_environments(builds, config)
-    else:
-        build = compile_or_exit(catalog, strict, error_format, env)
-        assert build.catalog is not None  # compile_or_exit exits on errors
-        files = render(build.catalog, config)
+    compiled = _compiled_for_generate(catalog, strict, error_format, env)
+    key = render_key({name: c.source_sha256 for name, c in compiled.items()}, config, env)
     try:
+        current = emit.current_plan(out, key)
+        if current is not None:  # the outputs are what rendering would write
+            info(emit.summary(current, check=check or show_diff))
+            sys.exit(EXIT_OK)
+        files = _render_compiled(compiled, config, env)
         if check or show_diff:
-            files = emit.with_manifest(files)
+            files = emit.with_manifest(files, key)
             changes = emit.plan(out, files)
             if show_diff:
                 click.echo(emit.unified_diff(out, files, changes), nl=False)
@@ -239,13 +236,42 @@ def generate(
                 click.echo(line, err=True)
             info(emit.summary(changes, check=True))
             sys.exit(EXIT_STALE if changes.changed and check else EXIT_OK)
-        changes = emit.write(out, files)
+        changes = emit.write(out, files, key)
     except (emit.UnsafePathError, OSError) as exc:
         reason = str(exc) if isinstance(exc, emit.UnsafePathError) else f"{exc.strerror or exc}"
         where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
         click.echo(f"{out}: error: {reason}{where}", err=True)
         sys.exit(EXIT_USAGE)
     info(emit.summary(changes, check=False))
+
+
+def _compiled_for_generate(
+    catalog: str, strict: bool, error_format: str, env: str | None
+) -> dict[str | None, Catalog]:
+    """Each environment's compiled catalog (one, keyed None or its name); exits on errors."""
+    if env == ALL:
+        builds = compile_inputs(catalog, strict=strict, env=env)
+        report(builds, error_format)
+        if not builds.ok:
+            sys.exit(EXIT_CATALOG)
+        compiled = {name: build.catalog for name, build in builds.builds.items()}
+        return {name: c for name, c in compiled.items() if c is not None}  # all, when ok
+    build = compile_or_exit(catalog, strict, error_format, env)
+    assert build.catalog is not None  # compile_or_exit exits on errors
+    return {env: build.catalog}
+
+
+def _render_compiled(
+    compiled: dict[str | None, Catalog], config: Config, env: str | None
+) -> dict[str, str]:
+    """The files of one catalog, or with --env all of every environment under its name."""
+    from .environments import render_environments
+    from .targets import render
+
+    if env == ALL:
+        return render_environments(compiled, config)
+    (catalog,) = compiled.values()
+    return render(catalog, config)
 
 
 @main.command()

@@ -34,6 +34,7 @@ import contextlib
 import ctypes
 import difflib
 import errno
+import hashlib
 import json
 import os
 import shutil
@@ -124,28 +125,90 @@ def _shown(name: object) -> str:
     return json.dumps(name)[1:-1] if isinstance(name, str) else repr(name)
 
 
-def with_manifest(files: dict[str, str]) -> dict[str, str]:
-    """The rendered files plus the manifest that records them as pricegen's own."""
+def with_manifest(files: dict[str, str], render_key: str | None = None) -> dict[str, str]:
+    """The rendered files plus the manifest that records them as pricegen's own.
+
+    It also records one digest of the outputs' bytes and, when given, the
+    render key they came from (see freshness.py), so that a later run can
+    tell they are current without rendering them.
+    """
     if MANIFEST in files:
         raise UnsafePathError(
             f'Refusing to write "{MANIFEST}": the name is reserved for the manifest.'
         )
-    names = sorted(files)
-    manifest = json.dumps({"files": names, "generator": "pricegen"}, indent=2) + "\n"
-    return {**files, MANIFEST: manifest}
+    record: dict[str, object] = {"files": sorted(files), "generator": "pricegen"}
+    record["outputs_sha256"] = outputs_digest({n: t.encode("utf-8") for n, t in files.items()})
+    if render_key is not None:
+        record["render_key"] = render_key
+    return {**files, MANIFEST: json.dumps(record, indent=2) + "\n"}
+
+
+def outputs_digest(files: dict[str, bytes]) -> str:
+    """One digest of every output's name and bytes, in name order."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        content = files[name]
+        digest.update(f"{name}\0{len(content)}\0".encode())
+        digest.update(content)
+    return digest.hexdigest()
+
+
+def read_manifest(out: Path) -> dict[str, object] | None:
+    """The last run's manifest; unreadable, oversized or hostile means None."""
+    path = out / MANIFEST
+    try:
+        if not _is_regular(path) or path.stat().st_size > MAX_MANIFEST_BYTES:
+            return None
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def previous_files(out: Path) -> list[str]:
     """Names the last run wrote, from its manifest; unreadable or hostile means none."""
-    path = out / MANIFEST
-    try:
-        if not _is_regular(path) or path.stat().st_size > MAX_MANIFEST_BYTES:
-            return []
-        data = json.loads(path.read_bytes().decode("utf-8"))
-        names = data.get("files", [])
-        return [n for n in names if isinstance(n, str) and _is_safe(n)]
-    except (OSError, ValueError, AttributeError, TypeError, RecursionError):
+    names = (read_manifest(out) or {}).get("files", [])
+    if not isinstance(names, list):
         return []
+    return [n for n in names if isinstance(n, str) and _is_safe(n)]
+
+
+def read_owned(out: Path, rel: PurePosixPath) -> bytes | None:
+    """The bytes of an output pricegen owns, or None when it is not a safe regular file."""
+    if not _is_safe(rel.as_posix()):
+        return None
+    path = _owned_path(out, rel, strict=False)
+    if path is None or not _is_regular(path):
+        return None
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def current_plan(out: Path, render_key: str) -> Plan | None:
+    """Every output unchanged, known without rendering; None when that cannot be shown."""
+    from .freshness import current_outputs
+
+    real = _real(Path(out))
+    if any(os.path.lexists(p) for p in _names(real)):
+        return None  # a killed run's leftovers: the usual path recovers them
+    manifest = read_manifest(Path(out))
+    names = current_outputs(Path(out), manifest, render_key) if manifest else None
+    return None if names is None else Plan(unchanged=sorted([*names, MANIFEST]))
+
+
+def _differs_in_key_only(current: str, new: str) -> bool:
+    """Two manifests that record the same outputs, from different render keys."""
+    try:
+        old_record, new_record = json.loads(current), json.loads(new)
+    except ValueError:
+        return False
+    if not isinstance(old_record, dict) or not isinstance(new_record, dict):
+        return False
+    old_record.pop("render_key", None)
+    new_record.pop("render_key", None)
+    return bool(old_record == new_record)
 
 
 def _is_safe(name: str) -> bool:
@@ -231,11 +294,12 @@ def check_output_directory(out: Path) -> None:
         )
 
 
-def plan(out: Path, files: dict[str, str]) -> Plan:
+def plan(out: Path, files: dict[str, str], *, refresh_key: bool = False) -> Plan:
     """Compare ``files`` with the output directory; reads only, never writes.
 
     An output set left half-swapped by a killed run is rolled forward first,
-    so that what is compared is a complete set.
+    so that what is compared is a complete set. A manifest that differs only
+    in its render key is current (the outputs are), unless ``refresh_key``.
     """
     out = Path(out)
     check_output_directory(out)
@@ -247,7 +311,9 @@ def plan(out: Path, files: dict[str, str]) -> Plan:
         current = _read(target)
         if current is None:
             result.create.append(name)
-        elif current != files[name]:
+        elif current != files[name] and (
+            refresh_key or name != MANIFEST or not _differs_in_key_only(current, files[name])
+        ):
             result.update.append(name)
         else:
             result.unchanged.append(name)
@@ -268,22 +334,22 @@ def _read(path: Path) -> str | None:
 # -- writing --------------------------------------------------------------------------
 
 
-def write(out: Path, files: dict[str, str]) -> Plan:
+def write(out: Path, files: dict[str, str], render_key: str | None = None) -> Plan:
     """Make the output directory hold ``files`` (plus the manifest), all at once."""
-    files = with_manifest(files)
+    files = with_manifest(files, render_key)
     for name in files:
         safe_relative(name)  # every name is checked before anything is touched
     out = Path(out)
     real = _real(out)
     stage, old, journal = _names(real)
     if not any(os.path.lexists(p) for p in (stage, old, journal)):
-        changes = plan(out, files)
+        changes = plan(out, files, refresh_key=True)
         if not changes.changed:
             return changes  # nothing at all is written, so mtimes stay
     real.parent.mkdir(parents=True, exist_ok=True)
     with _locked(real.parent):
         _recover(real)
-        changes = plan(out, files)
+        changes = plan(out, files, refresh_key=True)
         if changes.changed:
             _check_replaceable(real, changes)
         if changes.changed and (_cwd_inside(real) or not _swap_write(real, files, changes)):
@@ -402,11 +468,13 @@ def _swap_write(out: Path, files: dict[str, str], changes: Plan) -> bool:
         skip = set(changes.create) | set(changes.update) | set(changes.delete)
         if exists:
             _mirror(out, stage, "", skip)
+        written = []
         for name in changes.create + changes.update:
-            atomic_write(stage / safe_relative(name), files[name])
+            written.append(stage / safe_relative(name))
+            _stage_write(written[-1], files[name])
         for name in changes.delete:
             _prune_empty_dirs(stage, PurePosixPath(name).parent)
-        _fsync_dir(stage)
+        _sync_tree(stage, written)
         if not exists:
             os.rename(stage, out)
             swapped = True
@@ -432,6 +500,56 @@ def _swap_write(out: Path, files: dict[str, str], changes: Plan) -> bool:
             str(stage),
         )
     return True
+
+
+def _stage_write(target: Path, content: str) -> None:
+    """Write a new file of the private staging tree; _sync_tree() flushes them all."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(
+        target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), FILE_MODE
+    )
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(content.encode("utf-8"))
+
+
+def _sync_tree(stage: Path, written: list[Path]) -> None:
+    """Flush the staged tree to disk once before it is swapped in.
+
+    One syncfs(2) of the staging directory's file system replaces an fsync
+    per file, which made writing a large catalog's outputs slow and erratic.
+    Where syncfs is missing, each written file and directory is synced.
+    """
+    syncfs = _syncfs_function()
+    fd = os.open(stage, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        if syncfs is not None and syncfs(fd) == 0:
+            return
+    finally:
+        os.close(fd)
+    for path in written:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    for directory in {path.parent for path in written} | {stage}:
+        _fsync_dir(directory)
+
+
+_syncfs: Callable[[int], int] | bool | None = None  # None: not looked up yet
+
+
+def _syncfs_function() -> Callable[[int], int] | None:
+    global _syncfs
+    if _syncfs is None:
+        try:
+            function = ctypes.CDLL(None, use_errno=True).syncfs
+            function.argtypes = [ctypes.c_int]
+            function.restype = ctypes.c_int
+            _syncfs = function
+        except (AttributeError, OSError, TypeError):
+            _syncfs = False
+    return None if isinstance(_syncfs, bool) else _syncfs
 
 
 def _mirror(src: Path, dst: Path, prefix: str, skip: set[str]) -> None:

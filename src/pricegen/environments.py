@@ -15,12 +15,16 @@ diagnostics of several environments as one list.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, did_you_mean, error
 from .model import Environment
 from .source import SourceFile
+
+if TYPE_CHECKING:
+    from .model import Catalog
 
 PRODUCTION = "production"
 ALL = "all"  # --env all: every environment; never an environment's name
@@ -204,17 +208,19 @@ def _tagged(d: Diagnostic, names: list[str]) -> Diagnostic:
     return Diagnostic(d.path, d.line, d.col, d.rule, message, d.severity)
 
 
-def render_environments(builds, config=None) -> dict[str, str]:
+def render_environments(catalogs: Mapping[str | None, Catalog], config=None) -> dict[str, str]:
     """``generate --env all``: each environment's files under its own name, as one set.
 
-    One set, so that ``emit`` swaps every environment's outputs at once and
-    one manifest owns them. A catalog without environments is its one set.
+    ``catalogs`` maps each environment's name to its compiled catalog. One
+    set, so that ``emit`` swaps every environment's outputs at once and one
+    manifest owns them. A catalog without environments (name None) is its
+    one set.
     """
     from .targets import render
 
     files: dict[str, str] = {}
-    for name, build in builds.builds.items():
-        rendered = render(build.catalog, config)
+    for name, catalog in catalogs.items():
+        rendered = render(catalog, config)
         if name is None:
             return rendered
         files.update({f"{name}/{path}": text for path, text in rendered.items()})

@@ -457,9 +457,10 @@ class Subscription:
         is the common case, so this is as lean as the checks allow."""
         if type(plan) is not str:
             _text_argument(plan, "plan", optional=False)
-        for name, value in (("period", period), ("currency", currency)):
-            if value is not None and type(value) is not str:
-                _text_argument(value, name, optional=True)
+        if period is not None and type(period) is not str:
+            _text_argument(period, "period", optional=True)
+        if currency is not None and type(currency) is not str:
+            _text_argument(currency, "currency", optional=True)
         if trial_plan is not None and type(trial_plan) is not str:
             _text_argument(trial_plan, "trial_plan", optional=True)
         if type(existing) is not bool or type(trial) is not bool:
@@ -478,9 +479,13 @@ class Subscription:
                 "plan": plan,
                 "period": period,
                 "currency": currency,
-                "quantities": _id_map(quantities, "quantities"),
-                "addons": _id_map(addons, "addons"),
-                "variables": _id_map(variables, "variables"),
+                "quantities": _NOTHING
+                if quantities is _NOTHING
+                else _id_map(quantities, "quantities"),
+                "addons": _NOTHING if addons is _NOTHING else _id_map(addons, "addons"),
+                "variables": _NOTHING
+                if variables is _NOTHING
+                else _id_map(variables, "variables"),
                 "started_at": started_at,
                 "existing": existing,
                 "trial": trial,
@@ -780,7 +785,8 @@ def _state(sub: Subscription, now: datetime | None) -> _State:
         if state is None:
             state = cache["state"] = _new_state(sub, None)
         return state  # type: ignore[no-any-return]
-    moment = _moment(now, "now")
+    # a UTC datetime is the common moment, and always within range
+    moment = now if type(now) is datetime and now.tzinfo is UTC else _moment(now, "now")
     if sub.started_at is not None and moment < sub.started_at:
         raise InvalidMomentError(
             f"now ({_iso(moment)}) is before the subscription started "
@@ -923,6 +929,11 @@ def _validated(
     cached = sub._cache.get("valid")
     if cached is None:
         plan = _plan(sub.plan)
+        simple = not (sub.trial or sub.addons or sub.variables or sub.trial_plan)
+        quantities = _plain_quantities(sub, plan) if simple else None
+        if quantities is not None:  # the common subscription, checked in one pass
+            cached = sub._cache["valid"] = (plan, quantities, _NO_ADDONS, _NO_GRANTS)
+            return cached  # type: ignore[no-any-return]
         if sub.trial:
             _offers_trial(sub.plan, plan)
         addons = _validated_addons(sub, plan)
@@ -960,6 +971,26 @@ def _offers_trial(plan_id: str, plan: Any) -> Any:
             f"Plan {plan_id!r} has no trial; expected a plan that offers one."
         )
     return plan
+
+
+_NO_ADDONS: list[Any] = []  # shared, never changed
+_NO_GRANTS: dict[str, Entitlement] = {}
+
+
+def _plain_quantities(sub: Subscription, plan: Any) -> dict[str, int] | None:
+    """The quantities of a subscription that bought only its in-advance units, when each
+    is a whole number in range; None to let _quantities() say what is wrong."""
+    advance, variable = _plan_facts(plan)
+    bought = sub.quantities
+    if variable or len(bought) != len(advance):
+        return None
+    for fid, charge in advance.items():
+        quantity = bought.get(fid)
+        if type(quantity) is not int or not 0 <= quantity <= _MAX_UNITS:
+            return None
+        if charge["model"] == "stairstep" and _stairstep_bound(charge) is not None:
+            return None  # bounded: _quantities() checks it with its message
+    return dict(bought)
 
 
 _FACTS: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}  # plan id -> facts
@@ -1565,6 +1596,7 @@ class _Charge:
         "quantum",
         "amount",
         "explain",
+        "lines",
     )
 
     def __init__(
@@ -1576,6 +1608,9 @@ class _Charge:
         self.flat = charge["model"] == "flat"
         self.quantum = quantum
         self.amount, self.explain = amount, explain
+        self.lines: dict[
+            int, Line
+        ] = {}  # in-advance lines by quantity, see _bought_line
 
     def price(self, billable: int) -> Decimal:
         return self.amount(billable) if billable or self.flat else _ZERO
@@ -1733,7 +1768,7 @@ def _period(sub: Subscription, plan: Any) -> str:
     return str(period)
 
 
-_SHEETS: dict[tuple[str, str, str], Any] = {}  # (plan, period, currency) -> _sheet()
+_SHEETS: dict[tuple[str, str | None, str | None], Any] = {}  # -> _sheet()
 
 
 def _sheet(sub: Subscription, plan: Any) -> Any:
@@ -1742,9 +1777,13 @@ def _sheet(sub: Subscription, plan: Any) -> Any:
     Compiled once and shared: (currency, period, rounding quantum, base line,
     trial base line, charges). The catalog bounds how many there are.
     """
+    given = (sub.plan, sub.period, sub.currency)  # None for the defaults
+    if given in _SHEETS:
+        return _SHEETS[given]
     currency, period = _currency(sub), _period(sub, plan)
     key = (sub.plan, period, currency)
     if key in _SHEETS:
+        _SHEETS[given] = _SHEETS[key]  # bounded: ids are checked above
         return _SHEETS[key]
     price = _price_of(plan["price"], period, currency) if plan["price"] else _ZERO
     label = f"{plan['name']} ({_PERIOD_NAMES[period]})"
@@ -1753,7 +1792,7 @@ def _sheet(sub: Subscription, plan: Any) -> Any:
     trial = _line("plan", waived, 1, round_money(_ZERO, currency)) if price else base
     charges = tuple(_compile_charge(c, period, currency) for c in plan["charges"])
     sheet = (currency, period, _QUANTA[currency], base, trial, charges)
-    _SHEETS[key] = sheet  # idempotent, so a race only compiles twice
+    _SHEETS[key] = _SHEETS[given] = sheet  # idempotent, so a race only compiles twice
     return sheet
 
 
@@ -1777,7 +1816,9 @@ def quote(
     the plan, more than a hard limit allows in one period, or trial usage
     that costs more than the trial's credits.
     """
-    state = _state(sub, now)
+    state = sub._cache.get("state") if now is None else None
+    if state is None:
+        state = _state(sub, now)
     priced_sub = state.effective
     if priced_sub is None:
         raise SubscriptionCancelledError(
@@ -1788,10 +1829,7 @@ def quote(
     currency, period, quantum, template, usage_charges, fixed, credits = priced
     measured = _measured(state, usage, period)
     lines, total, spent = template.copy(), fixed, _ZERO
-    for (
-        index,
-        charge,
-    ) in usage_charges:  # in-arrears charges; the rest is priced already
+    for index, charge in usage_charges:  # in-arrears only: the rest is priced already
         line = _charge_line(charge, measured.get(charge.feature, 0), quantum)
         lines[index] = line
         spent = _add(spent, line.__dict__["amount"])
@@ -1817,6 +1855,11 @@ def _priced_subscription(sub: Subscription) -> tuple[Any, ...]:
     quantum, the lines with a hole for each in-arrears charge, those charges
     with their places, the sum of the lines priced here, the trial's credits).
     """
+    key = _priced_key(sub)
+    priced = _PRICED.get(key) if key is not None else None
+    if priced is not None:  # an equal subscription was checked and priced before
+        sub._cache["quote"] = priced
+        return priced
     plan = _plan(sub.plan)
     _check_quotable(sub, plan)
     currency, period, quantum, base, trial, charges = _sheet(sub, plan)
@@ -1825,14 +1868,12 @@ def _priced_subscription(sub: Subscription) -> tuple[Any, ...]:
     usage_charges = []
     for charge in charges:
         if charge.in_advance:
-            template.append(_charge_line(charge, bought[charge.feature], quantum))
+            template.append(_bought_line(charge, bought[charge.feature], quantum))
         else:
             usage_charges.append((len(template), charge))
             template.append(None)
-    template += [
-        _addon_line(addon_id, addon, count, period, currency)
-        for addon_id, addon, count in addons
-    ]
+    for addon_id, addon, count in addons:
+        template.append(_addon_line(addon_id, addon, count, period, currency))
     fixed = _ZERO
     for line in template:
         if line is not None:
@@ -1842,7 +1883,40 @@ def _priced_subscription(sub: Subscription) -> tuple[Any, ...]:
         credits = plan["trial"]["credits"].get(currency)
     priced = (currency, period, quantum, template, tuple(usage_charges), fixed, credits)
     sub._cache["quote"] = priced
+    if key is not None:
+        if len(_PRICED) >= _BOUGHT_LINES:
+            _PRICED.clear()
+        _PRICED[key] = priced  # quote() copies the template, so sharing it is safe
     return priced
+
+
+_PRICED: dict[
+    tuple[Any, ...], tuple[Any, ...]
+] = {}  # bounded: see _priced_subscription
+
+
+def _priced_key(sub: Subscription) -> tuple[Any, ...] | None:
+    """What decides a plain subscription's priced parts, or None to price it alone.
+
+    A new Subscription per request is the common case, and most buy the same
+    few things: those that share plan, period, currency, flags and whole-number
+    quantities share one checked, priced result. Only int quantities qualify,
+    since 20.0 == 20 would otherwise skip the check that refuses 20.0.
+    """
+    if sub.addons or sub.variables or sub.trial_plan is not None:
+        return None
+    quantities = sub.quantities
+    for value in quantities.values():
+        if type(value) is not int:
+            return None
+    return (
+        sub.plan,
+        sub.period,
+        sub.currency,
+        sub.existing,
+        sub.trial,
+        *quantities.items(),
+    )
 
 
 def _check_quotable(sub: Subscription, plan: Any) -> None:
@@ -1901,9 +1975,14 @@ def _usage_rule(state: _State, fid: str, period: str) -> tuple[Any, ...]:
     Usage of a feature the subscription's add-ons, variables and trial plan
     leave alone follows the plan's own grant, so its rule is the plan's.
     """
-    _feature(fid)  # an unknown id is an UnknownFeatureError, never cached
     sub = state.effective
     assert sub is not None  # quote() refuses a cancelled subscription first
+    if not sub.addons and not sub.variables and sub.trial_plan is None:
+        how = _USAGE.get((sub.plan, period, fid))  # the common case: the plan decides
+        if how is not None:
+            state.usage[fid] = how
+            return how
+    _feature(fid)  # an unknown id is an UnknownFeatureError, never cached
     plan = _plan(sub.plan)
     if _touched(sub, fid):
         how = _state_usage_rule(state, plan, fid, period)
@@ -2002,11 +2081,26 @@ def _windows_per_period(reset: str | None, anchor: str, period: str) -> int:
     return -(-_PERIOD_MOST_HOURS[period] // _RESET_HOURS[reset]) + 1
 
 
+_BOUGHT_LINES = 4096  # in-advance lines kept per charge: seat counts repeat
+
+
+def _bought_line(charge: _Charge, quantity: int, quantum: Decimal) -> Line:
+    """An in-advance charge's line for a quantity: a value, so one object serves every
+    subscription that bought that quantity (the description is formatted once, too)."""
+    lines = charge.lines
+    line = lines.get(quantity)
+    if line is None:
+        if len(lines) >= _BOUGHT_LINES:
+            lines.clear()
+        line = lines[quantity] = _charge_line(charge, quantity, quantum)
+    return line
+
+
 def _charge_line(charge: _Charge, quantity: int, quantum: Decimal) -> Line:
     """The line of one charge; its description is formatted on first read."""
     included = charge.included
     billable = quantity - included if quantity > included else 0
-    amount = charge.price(billable)
+    amount = charge.amount(billable) if billable or charge.flat else _ZERO
     line = _new(Line)  # _record(), inlined: this is the hot path
     fields = {
         "item": charge.feature,
@@ -2025,7 +2119,25 @@ def _charge_text(charge: _Charge, quantity: int, billable: int) -> str:
     return f"{what}: {charge.explanation(billable)}"  # counts and money texts only
 
 
+_ADDON_LINES: dict[tuple[str, int, str, str], Line] = {}  # bounded: see _addon_line
+
+
 def _addon_line(
+    addon_id: str, addon: Any, count: int, period: str, currency: str
+) -> Line:
+    """An add-on's line: price x quantity, a value shared by every subscription."""
+    key = (addon_id, count, period, currency)
+    line = _ADDON_LINES.get(key)
+    if line is None:
+        if len(_ADDON_LINES) >= _BOUGHT_LINES:
+            _ADDON_LINES.clear()
+        line = _ADDON_LINES[key] = _new_addon_line(
+            addon_id, addon, count, period, currency
+        )
+    return line
+
+
+def _new_addon_line(
     addon_id: str, addon: Any, count: int, period: str, currency: str
 ) -> Line:
     unit = _price_of(addon["price"], period, currency) if addon["price"] else _ZERO

@@ -109,6 +109,7 @@ def _digits(value: Decimal, minimum: int) -> tuple[str, str]:
     return whole, fraction
 
 
+@lru_cache(maxsize=8192, typed=True)  # a catalog repeats its numbers; equal values read alike
 def format_money(amount: Decimal, currency: str, locale: str, minor_units: int) -> str:
     """``amount`` in ``locale``: at least ``minor_units`` decimals, more when it has them.
 
@@ -125,6 +126,7 @@ def format_money(amount: Decimal, currency: str, locale: str, minor_units: int) 
     return f"{prefix}{body}{suffix}"
 
 
+@lru_cache(maxsize=8192, typed=True)  # a catalog repeats its numbers; equal values read alike
 def format_number(value: int | Decimal, locale: str) -> str:
     """A count or a config value as the locale writes numbers: 1,000, 99.9, 12,34,567."""
     form = _number_format(locale)

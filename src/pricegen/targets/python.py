@@ -110,9 +110,14 @@ def lean_package(package: dict) -> dict:
     return {**package, "entitlements": entitlements}
 
 
+_DROPPED = frozenset({"feature", "granted", "type"})
+
+
 def _lean_entitlement(package_id: str, ent: dict) -> dict:
     lean = {
-        k: v for k, v in ent.items() if k not in ("feature", "granted", "type") and not _empty(v)
+        k: v
+        for k, v in ent.items()
+        if v is not None and v is not False and k not in _DROPPED and not _empty(v)
     }
     if lean.get("reset_anchor") == "subscription_start":
         del lean["reset_anchor"]
