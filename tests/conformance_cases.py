@@ -14,7 +14,8 @@ from pathlib import Path
 from evaluator_support import compile_text, example_catalogs, example_id
 from test_vectors import VECTORS, addon_catalog, check_catalog, price_catalog, reset_catalog
 
-from pricegen import compile_catalog, conformance
+from pricegen import conformance
+from pricegen.pipeline import compile_environments
 from pricegen.targets import RenderContext
 
 REPO = Path(__file__).resolve().parents[1]
@@ -84,20 +85,31 @@ def write_entry(directory: Path, name: str, catalog, cases: list[dict], random: 
     return {"name": name, "module": f"{name}.mjs", "vectors": f"{name}.json", "cases": len(cases)}
 
 
+def environment_catalogs(path: Path, name: str) -> list[tuple[str, object]]:
+    """(entry name, catalog) of each environment of the catalog at ``path``.
+
+    A catalog without environments is one entry named ``name``; one with them
+    gives ``name-<environment>`` for each, so that every environment's module
+    (its prices, drafts and ENVIRONMENT) is held to the Python one's.
+    """
+    builds = compile_environments(path)
+    assert builds.ok, builds.diagnostics
+    return [
+        (name if env is None else f"{name}-{env}", build.catalog)
+        for env, build in builds.builds.items()
+    ]
+
+
 def write_suite(directory: Path, random: int = 150) -> list[dict]:
-    """Every example, valid test case and Stigg vector; returns the manifest."""
-    entries = []
+    """Every environment of every example and valid test case, and every Stigg
+    vector; returns the manifest."""
+    catalogs = []
     for path in example_catalogs():
-        build = compile_catalog(path)
-        assert build.ok, build.diagnostics
-        entries.append(
-            write_entry(directory, f"example-{example_id(path)}", build.catalog, [], random)
-        )
+        catalogs += environment_catalogs(path, f"example-{example_id(path)}")
     for case in sorted(p for p in VALID_CASES.iterdir() if p.is_dir()):
         name = "pricing" if (case / "pricing").is_dir() else "pricing.yaml"
-        build = compile_catalog(case / name)
-        assert build.ok, build.diagnostics
-        entries.append(write_entry(directory, f"valid-{case.name}", build.catalog, [], random))
+        catalogs += environment_catalogs(case / name, f"valid-{case.name}")
+    entries = [write_entry(directory, name, catalog, [], random) for name, catalog in catalogs]
     for name, text, cases in stigg_suites():
         work = directory / name
         work.mkdir()

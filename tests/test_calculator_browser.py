@@ -5,7 +5,9 @@ currency (clicked on the page's switches), quantities and expected usage are
 typed in; the total and each line the page shows must be the Python
 evaluator's quote for the same subscription, formatted as it formats money;
 a quote the evaluator refuses must show the same error class and no total.
-The page works from file: with no network.
+The page works from file: with no network. Each environment's page embeds
+that environment's module: staging's calculator quotes the plan published
+only there, at staging's prices, and production's does not offer it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from conftest import REPO
 from test_browser import (
     ARTIFACTS,
     CASES,
@@ -28,6 +31,15 @@ from pricegen.runtime import load_evaluator
 from pricegen.targets import visible
 
 pytestmark = pytest.mark.browser
+
+ENVIRONMENTS = REPO / "examples" / "environments" / "pricing"
+CALCULATOR_CASES = [
+    *(pytest.param(*case.values, None, id=case.id) for case in CASES),
+    *(
+        pytest.param(ENVIRONMENTS, False, env, id=f"environments-{env}")
+        for env in ("development", "staging", "production")
+    ),
+]
 
 
 def _inputs(page) -> list[dict]:
@@ -68,19 +80,25 @@ def _expected(module, inputs, values, plan_id, period, currency):
         return None, type(error).__name__
 
 
-@pytest.mark.parametrize(("catalog_path", "drafts"), CASES)
+@pytest.mark.parametrize(("catalog_path", "drafts", "env"), CALCULATOR_CASES)
 def test_the_calculator_shows_the_python_evaluators_quote(
     browser,  # noqa: F811
     tmp_path,
     catalog_path,
     drafts,
+    env,
 ):
     config = Config(include_drafts=drafts)
-    catalog = visible(compile_catalog(catalog_path).catalog, config)
+    catalog = visible(compile_catalog(catalog_path, env=env).catalog, config)
     module = load_evaluator(catalog, config)
     page, requests, dialogs, errors = _page(browser, _write(tmp_path, catalog, config))
     plans = page.eval_on_selector_all("#calc-plan option", "els => els.map(e => e.value)")
     assert plans, "a catalog with a quotable plan gets a calculator"
+    if env is not None:  # next year's plan is a draft in production, published elsewhere
+        assert ("team-2027" in plans) is (env != "production"), plans
+        assert page.evaluate("document.querySelector('.test-environment') !== null") is (
+            env != "production"
+        )
     shown_totals = 0
     for plan_id in plans:
         page.select_option("#calc-plan", value=plan_id)

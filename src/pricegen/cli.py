@@ -254,11 +254,9 @@ def _compiled_for_generate(
         report(builds, error_format)
         if not builds.ok:
             sys.exit(EXIT_CATALOG)
-        compiled = {name: build.catalog for name, build in builds.builds.items()}
-        return {name: c for name, c in compiled.items() if c is not None}  # all, when ok
+        return {name: build.checked_catalog() for name, build in builds.builds.items()}
     build = compile_or_exit(catalog, strict, error_format, env)
-    assert build.catalog is not None  # compile_or_exit exits on errors
-    return {env: build.catalog}
+    return {env: build.checked_catalog()}  # compile_or_exit exits on errors
 
 
 def _render_compiled(
@@ -464,8 +462,7 @@ def _run_evaluator(catalog: str, action, env: str | None = None):
     from .runtime import load_evaluator
 
     build = compile_or_exit(catalog, False, "text", env)
-    assert build.catalog is not None  # compile_or_exit exits on errors
-    module = load_evaluator(build.catalog, Config(include_drafts=True))
+    module = load_evaluator(build.checked_catalog(), Config(include_drafts=True))
     try:
         return module, action(module)
     except module.PricingError as exc:

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from . import conformance
+from .cli_env import env_option
 from .config import Config
 from .runtime import load_evaluator
 
@@ -40,19 +41,24 @@ EXIT_USAGE = 2
 )
 @click.option("--seed", default=0, show_default=True, type=int, help="Draw another set of cases.")
 @click.option("--include-drafts", is_flag=True, help="Include draft plans, as generate does.")
-def conformance_command(catalog, out, cases, seed, include_drafts) -> None:
+@env_option()
+def conformance_command(
+    catalog: str, out: Path, cases: int, seed: int, include_drafts: bool, env: str | None
+) -> None:
     """Write conformance vectors for CATALOG: calls and the Python evaluator's answers.
 
     \b
     Example:
       pricegen conformance pricing/ -o vectors.json
+      pricegen conformance pricing/ --env staging -o staging-vectors.json
     """
     from .cli import compile_or_exit
 
-    build = compile_or_exit(catalog, strict=False, error_format="text")
-    module = load_evaluator(build.catalog, Config(include_drafts=include_drafts))
+    build = compile_or_exit(catalog, strict=False, error_format="text", env=env)
+    compiled = build.checked_catalog()  # compile_or_exit exits on errors
+    module = load_evaluator(compiled, Config(include_drafts=include_drafts))
     drawn = conformance.random_cases(module, count=cases, seed=seed)
-    data = conformance.vectors(module, drawn, name=build.catalog.product.id)
+    data = conformance.vectors(module, drawn, name=compiled.product.id)
     try:
         out.write_text(conformance.dumps(data) + "\n", encoding="utf-8")
     except OSError as exc:

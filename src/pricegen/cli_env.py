@@ -10,14 +10,19 @@ later). The value is the name of one of the catalog's environments
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import click
 
 from .environments import ALL
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 ENV_METAVAR = "NAME"
 
 
-def env_option(*, every: bool = False, help: str | None = None):
+def env_option(*, every: bool = False, help: str | None = None) -> Callable[[F], F]:
     """``--env NAME`` (and ``--env all`` when ``every``) as the ``env`` parameter."""
     text = help or (
         "Environment of the catalog to compile (product.environments) "
@@ -38,7 +43,7 @@ def env_option(*, every: bool = False, help: str | None = None):
     )
 
 
-def _not_all(ctx, param, value):
+def _not_all(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value == ALL:
         raise click.BadParameter(
             f'"{ALL}" means every environment, which this command cannot take; '

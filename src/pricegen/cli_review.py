@@ -139,7 +139,11 @@ def diff(sides, against, output_format, fail_on, references, no_quotes, env, to_
             f'new: "{new_spec.path}" does not exist; expected a catalog file or directory.',
             EXIT_USAGE,
         )
-    old_env, new_env = _promotion_envs(env, to_env, old_spec == new_spec)
+    promotion = _promotion(env, to_env, old_spec == new_spec)
+    if promotion is None:
+        old_env = new_env = env
+    else:  # the new side is the environment promoted, the old one the environment it goes to
+        new_env, old_env = promotion
     old_option = "--to-env" if to_env is not None else "--env"
     with (
         _opened(old_spec, "old", old_env, old_option) as old,
@@ -148,16 +152,15 @@ def diff(sides, against, output_format, fail_on, references, no_quotes, env, to_
         assert old.catalog is not None and new.catalog is not None  # _opened exits on errors
         changes = diffing.diff(old.catalog, new.catalog)
         impacts = [] if no_quotes else _impacts(old.catalog, new.catalog, references)
-    promotion = (new_env, to_env) if to_env is not None else None
     report = diffing.Report(old.label, new.label, changes, impacts, promotion)
     click.echo(diffing.FORMATS[output_format](report), nl=False)
     sys.exit(EXIT_FAIL if diffing.fails(changes, fail_on) else EXIT_OK)
 
 
-def _promotion_envs(env: str | None, to_env: str | None, same_catalog: bool):
-    """(old side's environment, new side's): --to-env is promoted to, --env from."""
+def _promotion(env: str | None, to_env: str | None, same_catalog: bool) -> tuple[str, str] | None:
+    """(the environment promoted, the one it is promoted to) with --to-env, else None."""
     if to_env is None:
-        return env, env
+        return None
     if env is None:
         raise click.UsageError(
             "--to-env compares an environment with the one promoted to it; "
@@ -168,7 +171,7 @@ def _promotion_envs(env: str | None, to_env: str | None, same_catalog: bool):
             f'--env and --to-env are both "{env}": nothing to compare; '
             "expected two environments, or --against REV."
         )
-    return to_env, env
+    return env, to_env
 
 
 def _configured_catalog() -> str:
@@ -328,8 +331,7 @@ def lint(ctx, catalog, disable, severities, strict, error_format, env) -> None:
     _check_rules(ctx, {rule: "off" for rule in disable}, "--disable")
     _check_rules(ctx, severities, "--severity")
     build = _compiled(catalog, error_format, env, overrides)
-    assert build.catalog is not None  # _compiled exits on errors
-    found = build.diagnostics + run_lint(build.catalog, build.sources, overrides)
+    found = build.diagnostics + run_lint(build.checked_catalog(), build.sources, overrides)
     findings = normalize(found, strict=strict)
     _report(findings, error_format, build.sources)
     if error_format == "text" and not findings:

@@ -19,12 +19,18 @@ import random
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from types import ModuleType
 from typing import Any
 
 FORMAT = "pricegen-conformance"
 VERSION = 1
 _WHOLE = re.compile(r"-?[0-9]+")
 _BASE = datetime(2026, 1, 1, tzinfo=UTC)
+
+# A case, a subscription or a call's arguments, as the vectors file holds them (JSON
+# objects, spec/conformance.md); a plan as the generated module's PLANS holds it.
+Case = dict[str, Any]
+Data = dict[str, Any]
 
 
 def dumps(value: object) -> str:
@@ -48,10 +54,11 @@ def iso(value: datetime) -> str:
 # -- running a case on the Python evaluator ------------------------------------------
 
 
-def subscription(module, data: dict) -> Any:
-    """The module's Subscription from a vector's subscription object."""
+def subscription(module: ModuleType, data: Data) -> Any:
+    """The module's Subscription from a vector's subscription object (the module's
+    own class, so its type is the generated module's, not known here)."""
 
-    def numbers(name: str) -> dict:
+    def numbers(name: str) -> dict[str, int | Decimal | str]:
         return {k: v if v == "unlimited" else number(v) for k, v in data.get(name, {}).items()}
 
     started = data.get("started_at")
@@ -69,7 +76,7 @@ def subscription(module, data: dict) -> Any:
     )
 
 
-def expect(module, case: dict) -> dict:
+def expect(module: ModuleType, case: Case) -> dict[str, str]:
     """{"json": text} of the call's result, or {"error": class name} for a PricingError."""
     try:
         return {"json": dumps(_call(module, case))}
@@ -77,7 +84,7 @@ def expect(module, case: dict) -> dict:
         return {"error": type(error).__name__}
 
 
-def _call(module, case: dict) -> object:
+def _call(module: ModuleType, case: Case) -> object:
     call, args = case["call"], case.get("args", {})
     now = moment(args["now"]) if args.get("now") else None
     if call == "reset_window":
@@ -102,7 +109,7 @@ def _call(module, case: dict) -> object:
     raise ValueError(f"unknown call {call!r}")
 
 
-def with_expectations(module, cases: list[dict]) -> list[dict]:
+def with_expectations(module: ModuleType, cases: list[Case]) -> list[Case]:
     """Each case with its ``id`` (when missing) and its ``expect`` from the module."""
     done = []
     for index, case in enumerate(cases):
@@ -113,14 +120,20 @@ def with_expectations(module, cases: list[dict]) -> list[dict]:
     return done
 
 
-def vectors(module, cases: list[dict], *, name: str) -> dict:
-    """The vectors file for one catalog, as data (write it with :func:`dumps`)."""
+def vectors(module: ModuleType, cases: list[Case], *, name: str) -> Data:
+    """The vectors file for one catalog, as data (write it with :func:`dumps`).
+
+    It names the environment the modules were generated for, as the modules'
+    ``ENVIRONMENT`` and ``IS_PRODUCTION`` do, so a port is held to those too.
+    """
     return {
         "format": FORMAT,
         "version": VERSION,
         "catalog": name,
         "generator": module.GENERATOR,
         "source_sha256": module.SOURCE_SHA256,
+        "environment": module.ENVIRONMENT,
+        "is_production": module.IS_PRODUCTION,
         "cases": with_expectations(module, cases),
     }
 
@@ -128,7 +141,7 @@ def vectors(module, cases: list[dict], *, name: str) -> dict:
 # -- drawing cases from a catalog ------------------------------------------------------
 
 
-def random_cases(module, *, count: int = 200, seed: int = 0) -> list[dict]:
+def random_cases(module: ModuleType, *, count: int = 200, seed: int = 0) -> list[Case]:
     """``count`` subscriptions drawn from the catalog, each with every kind of call.
 
     Mostly valid subscriptions (every in-advance quantity, compatible add-ons,
@@ -137,7 +150,7 @@ def random_cases(module, *, count: int = 200, seed: int = 0) -> list[dict]:
     moments before, inside and after trials and usage windows.
     """
     rng = random.Random(f"{module.SOURCE_SHA256}:{seed}")
-    cases: list[dict] = []
+    cases: list[Case] = []
     for index in range(count):
         drawn = _Draw(module, rng)
         sub, now = drawn.subscription(), drawn.now()
@@ -149,7 +162,7 @@ def random_cases(module, *, count: int = 200, seed: int = 0) -> list[dict]:
 class _Draw:
     """One random subscription of a catalog and the calls made on it."""
 
-    def __init__(self, module, rng: random.Random) -> None:
+    def __init__(self, module: ModuleType, rng: random.Random) -> None:
         self.module, self.rng = module, rng
         self.plans = list(module.PLANS)
         self.features = list(module.FEATURES)
@@ -165,7 +178,7 @@ class _Draw:
             choices = [10**30, 10**30 + 1, -1]
         return str(max(rng.choice(choices), 0) if rng.random() < 0.98 else rng.choice(choices))
 
-    def subscription(self) -> dict:
+    def subscription(self) -> Data:
         rng, module = self.rng, self.module
         plan_id = rng.choice(self.plans) if self.plans and rng.random() < 0.97 else "no-such-plan"
         plan = module.PLANS.get(plan_id) if plan_id in module.PLANS else None
@@ -189,7 +202,7 @@ class _Draw:
             sub["started_at"] = iso(self.started)
         return sub
 
-    def _prices(self, sub: dict, plan) -> None:
+    def _prices(self, sub: Data, plan: Data) -> None:
         rng = self.rng
         periods, currencies = list(plan["billing_periods"]), list(self.product["currencies"])
         if rng.random() < 0.7:
@@ -197,8 +210,8 @@ class _Draw:
         if rng.random() < 0.7:
             sub["currency"] = rng.choice(currencies + (["XXX"] if rng.random() < 0.05 else []))
 
-    def _quantities(self, sub: dict, plan) -> None:
-        quantities = {}
+    def _quantities(self, sub: Data, plan: Data) -> None:
+        quantities: dict[str, str] = {}
         for charge in plan["charges"]:
             if charge["billing"] != "in_advance" or self.rng.random() < 0.03:
                 continue
@@ -210,11 +223,11 @@ class _Draw:
         if quantities:
             sub["quantities"] = quantities
 
-    def _addons(self, sub: dict, plan_id: str) -> None:
+    def _addons(self, sub: Data, plan_id: str) -> None:
         rng, module = self.rng, self.module
         fitting = [a for a in module.ADDONS if plan_id in module.ADDONS[a]["plans"]]
         pool = fitting if rng.random() < 0.9 else list(module.ADDONS) + ["no-such-addon"]
-        chosen = {}
+        chosen: dict[str, str] = {}
         for addon_id in rng.sample(pool, k=min(len(pool), rng.randint(0, 3))):
             most = module.ADDONS[addon_id]["max_quantity"] if addon_id in module.ADDONS else 1
             chosen[addon_id] = str(rng.choice([1, most, rng.randint(0, most), most + 1]))
@@ -227,8 +240,9 @@ class _Draw:
         if chosen:
             sub["addons"] = chosen
 
-    def _variables(self, sub: dict, plan) -> None:
-        rng, variables = self.rng, {}
+    def _variables(self, sub: Data, plan: Data) -> None:
+        rng = self.rng
+        variables: dict[str, str] = {}
         for fid, ent in plan["entitlements"].items():
             if not ent.get("variable") or rng.random() < 0.03:
                 continue
@@ -248,9 +262,10 @@ class _Draw:
         moment_ = start + timedelta(days=days, seconds=rng.randint(-3600, 3600))
         return iso(max(moment_, start) if rng.random() < 0.97 else start - timedelta(days=1))
 
-    def calls(self, sub: dict, now: str | None) -> list[dict]:
-        rng, cases = self.rng, []
-        at = {} if now is None else {"now": now}
+    def calls(self, sub: Data, now: str | None) -> list[Case]:
+        rng = self.rng
+        cases: list[Case] = []
+        at: dict[str, str] = {} if now is None else {"now": now}
         limits = self._limits(sub, now)
         for fid in rng.sample(self.features, k=min(len(self.features), 4)) + ["no-such-feature"]:
             args = {"feature": fid, "usage": self.units(limits.get(fid)), **at}
@@ -278,7 +293,7 @@ class _Draw:
             cases.append(self._reset_window())
         return cases
 
-    def _reset_window(self) -> dict:
+    def _reset_window(self) -> Case:
         rng = self.rng
         start = self.started or _BASE
         later = start + timedelta(days=rng.randint(0, 800), seconds=rng.randint(0, 86399))
@@ -291,7 +306,7 @@ class _Draw:
         }
         return {"name": "reset-window", "call": "reset_window", "args": args}
 
-    def _limits(self, sub: dict, now: str | None) -> dict[str, int]:
+    def _limits(self, sub: Data, now: str | None) -> dict[str, int]:
         """The limits the subscription has, to draw usage around them."""
         try:
             module_sub = subscription(self.module, sub)
@@ -300,9 +315,9 @@ class _Draw:
             return {}
         return {f: e.limit for f, e in ents.items() if e.limit is not None}
 
-    def _usage(self, sub: dict, limits: dict, at: dict) -> dict:
+    def _usage(self, sub: Data, limits: dict[str, int], at: dict[str, str]) -> Data:
         rng, module = self.rng, self.module
-        usage = {}
+        usage: dict[str, str] = {}
         plan = module.PLANS.get(sub["plan"]) if sub["plan"] in module.PLANS else None
         if plan is not None:
             for charge in plan["charges"]:

@@ -15,7 +15,7 @@ diagnostics of several environments as one list.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ from .model import Environment
 from .source import SourceFile
 
 if TYPE_CHECKING:
+    from .config import Config
     from .model import Catalog
 
 PRODUCTION = "production"
@@ -58,7 +59,8 @@ def is_overlay(source: SourceFile) -> bool:
 
 def split(files: Iterable[SourceFile]) -> tuple[list[SourceFile], list[SourceFile]]:
     """(base files, overlay files), each in path order."""
-    base, overlays = [], []
+    base: list[SourceFile] = []
+    overlays: list[SourceFile] = []
     for source in files:
         (overlays if is_overlay(source) else base).append(source)
     return base, overlays
@@ -68,7 +70,7 @@ def declare(
     base: list[SourceFile], overlays: list[SourceFile]
 ) -> tuple[Declared, list[Diagnostic]]:
     """The declared environments and their overlays, from schema-valid files."""
-    product_file = next((s for s in base if "product" in s.data), None)
+    product_file = next((s for s in base if "product" in s.mapping), None)
     if product_file is None and overlays and not base:
         message = (
             "The catalog holds only overlays (files with environment:); expected the "
@@ -79,7 +81,7 @@ def declare(
         ]
     if product_file is None:
         return Declared(), []  # merge reports PRODUCT_MISSING
-    written = product_file.data["product"].get("environments") or {}
+    written = product_file.mapping["product"].get("environments") or {}
     environments = {name: Environment(name, spec["type"]) for name, spec in written.items()}
     diagnostics = list(_productions(product_file, environments))
     productions = [e.name for e in environments.values() if e.is_production]
@@ -88,7 +90,9 @@ def declare(
     return Declared(environments, default, found), diagnostics + problems
 
 
-def _productions(product_file: SourceFile, environments: dict[str, Environment]):
+def _productions(
+    product_file: SourceFile, environments: dict[str, Environment]
+) -> Iterator[Diagnostic]:
     productions = [e.name for e in environments.values() if e.is_production]
     for name in productions[1:]:
         message = (
@@ -106,7 +110,7 @@ def _overlays(
     found: dict[str, SourceFile] = {}
     diagnostics: list[Diagnostic] = []
     for overlay in overlays:
-        name = overlay.data["environment"]
+        name = overlay.mapping["environment"]
         where = overlay.locate(("environment",))
         if name not in environments:
             diagnostics.append(
@@ -121,7 +125,7 @@ def _overlays(
             diagnostics.append(error(where, "OVERLAY_DUPLICATE", message))
         else:
             found[name] = overlay
-            if "add" in overlay.data and environments[name].is_production:
+            if "add" in overlay.mapping and environments[name].is_production:
                 message = (
                     f'"{name}" is the production environment, which adds no entries; '
                     "expected new entries in the base catalog (as drafts, published by the "
@@ -184,19 +188,20 @@ def combine(
     """
     names = list(per_environment)
     overlays = declared.overlays if declared is not None else {}
-    where: dict[Diagnostic, list[str]] = {}
+    where: dict[Diagnostic, list[str | None]] = {}
     for name, diagnostics in per_environment.items():
         for diagnostic in diagnostics:
             where.setdefault(diagnostic, []).append(name)
     combined = []
     for diagnostic, found in where.items():
-        in_own_overlay = len(found) == 1 and found[0] in overlays
-        if in_own_overlay and overlays[found[0]].path == diagnostic.path:
+        named = [n for n in found if n is not None]
+        in_own_overlay = len(named) == 1 and len(found) == 1 and named[0] in overlays
+        if in_own_overlay and overlays[named[0]].path == diagnostic.path:
             combined.append(diagnostic)
-        elif len(found) == len(names) or None in found:
+        elif len(found) == len(names) or len(named) < len(found):  # everywhere, or no envs
             combined.append(diagnostic)
         else:
-            combined.append(_tagged(diagnostic, found))
+            combined.append(_tagged(diagnostic, named))
     return sorted(set(combined))
 
 
@@ -208,7 +213,9 @@ def _tagged(d: Diagnostic, names: list[str]) -> Diagnostic:
     return Diagnostic(d.path, d.line, d.col, d.rule, message, d.severity)
 
 
-def render_environments(catalogs: Mapping[str | None, Catalog], config=None) -> dict[str, str]:
+def render_environments(
+    catalogs: Mapping[str | None, Catalog], config: Config | None = None
+) -> dict[str, str]:
     """``generate --env all``: each environment's files under its own name, as one set.
 
     ``catalogs`` maps each environment's name to its compiled catalog. One

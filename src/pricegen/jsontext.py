@@ -43,7 +43,7 @@ def _encode(value: object, newline: str, out: Callable[[str], object]) -> None:
     elif kind is list or kind is tuple:
         _encode_list(value, newline, out)  # type: ignore[arg-type]
     elif kind is int:
-        out(int.__repr__(value))
+        out(repr(value))  # exactly an int here: the same text as int.__repr__
     elif kind is bool or value is None:
         out(_SCALARS[value])
     else:

@@ -25,7 +25,7 @@ class Entry:
     data: YamlMap
     source: SourceFile
 
-    def loc(self, *path, key: bool = False) -> Location:
+    def loc(self, *path: str | int, key: bool = False) -> Location:
         return self.source.locate((self.section, self.id, *path), key=key)
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -41,7 +41,7 @@ class RawCatalog:
     addons: dict[str, Entry]
     sources: tuple[SourceFile, ...]
 
-    def product_loc(self, *path, key: bool = False) -> Location:
+    def product_loc(self, *path: str | int, key: bool = False) -> Location:
         return self.product_source.locate(("product", *path), key=key)
 
 
@@ -135,8 +135,10 @@ def _extends_depths(plans: dict[str, Entry]) -> dict[str, int]:
     return depths
 
 
-def _single_product(sources, diagnostics):
-    declaring = [s for s in sources if "product" in s.data]
+def _single_product(
+    sources: list[SourceFile], diagnostics: list[Diagnostic]
+) -> tuple[YamlMap, SourceFile] | tuple[None, None]:
+    declaring = [s for s in sources if "product" in s.mapping]
     if not declaring:
         where = Location(sources[0].path) if sources else Location(".")
         message = "No file declares the product; expected one file with a 'product:' section."
@@ -151,7 +153,7 @@ def _single_product(sources, diagnostics):
         diagnostics.append(
             error(other.locate(("product",), key=True), "PRODUCT_DUPLICATE", message)
         )
-    return first.data["product"], first
+    return first.mapping["product"], first
 
 
 def _duplicate(first: Entry, again: Entry) -> Diagnostic:

@@ -9,22 +9,28 @@ are left out of equality and of the canonical JSON.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from .diagnostics import Location
 from .jsontext import dump_json as dump_json  # re-exported: its callers import it here
 from .money import Money, Price, text
 
 NOWHERE = Location("<catalog>")
+_T = TypeVar("_T")
 
 
 def _loc() -> Location:
     return field(default=NOWHERE, compare=False, repr=False, metadata={"canonical": False})
 
 
-def _if_set(default_factory=None):
+@overload
+def _if_set() -> None: ...
+@overload
+def _if_set(default_factory: Callable[[], _T]) -> _T: ...
+def _if_set(default_factory: Callable[[], Any] | None = None) -> Any:
     """A field written to the canonical data only when it has a value.
 
     ``metadata`` and ``environment`` are new to the language; leaving them out

@@ -23,7 +23,7 @@ from dataclasses import replace
 
 from .diagnostics import Diagnostic, Location, did_you_mean, error
 from .merge import SECTIONS
-from .source import PatchedMap, SourceFile, YamlMap
+from .source import JsonPath, PatchedMap, SourceFile, YamlMap
 from .validate import json_path
 
 
@@ -38,6 +38,11 @@ def apply(
     return [*files, _additions(overlay)], patcher.diagnostics
 
 
+# What one base file gets from the overlay: by ("product",) the product's patch
+# (a map), by (section, id) an entry's patch (a map, or None to remove the entry).
+_Patches = dict[tuple[str, ...], YamlMap | None]
+
+
 class _Patcher:
     """Finds each patched entry's file, and merges the overlay into copies of them."""
 
@@ -47,30 +52,33 @@ class _Patcher:
         self.owners: dict[tuple[str, str], int] = {}  # (section, id) -> index in base
         for index, source in enumerate(base):
             for section in SECTIONS:
-                for entry_id in source.data.get(section) or {}:
+                for entry_id in source.mapping.get(section) or {}:
                     self.owners.setdefault((section, entry_id), index)
-        self.product_owner = next((i for i, s in enumerate(base) if "product" in s.data), None)
+        self.product_owner = next((i for i, s in enumerate(base) if "product" in s.mapping), None)
 
     def patched_files(self) -> list[SourceFile]:
-        patches: dict[int, dict[tuple, object]] = {}
+        patches: dict[int, _Patches] = {}
+        overlay = self.overlay.mapping
         for section in SECTIONS:
-            for entry_id, patch in (self.overlay.data.get(section) or {}).items():
+            for entry_id, patch in (overlay.get(section) or {}).items():
                 owner = self.owners.get((section, entry_id))
                 if owner is None:
                     self.diagnostics.append(self._unknown_id(section, entry_id))
                 else:
                     patches.setdefault(owner, {})[(section, entry_id)] = patch
-        if "product" in self.overlay.data and self.product_owner is not None:
-            patches.setdefault(self.product_owner, {})[("product",)] = self.overlay.data["product"]
+        if "product" in overlay and self.product_owner is not None:
+            patches.setdefault(self.product_owner, {})[("product",)] = overlay["product"]
         return [
             self._patch_file(source, patches[i]) if i in patches else source
             for i, source in enumerate(self.base)
         ]
 
-    def _patch_file(self, source: SourceFile, patches: dict[tuple, object]) -> SourceFile:
-        root = _copy(source.data)
+    def _patch_file(self, source: SourceFile, patches: _Patches) -> SourceFile:
+        root = _copy(source.mapping)
         for where, patch in patches.items():
             if where == ("product",):
+                if patch is None:  # the overlay schema requires a map
+                    raise TypeError(f"{self.overlay.path}: expected a map as the product's patch")
                 root["product"] = self.merge(root["product"], patch, ("product",))
                 continue  # the product stays where the base declares it
             section, entry_id = where
@@ -85,16 +93,16 @@ class _Patcher:
 
     # -- merging
 
-    def merge(self, base, patch: YamlMap, path: tuple) -> PatchedMap:
+    def merge(self, base: object, patch: YamlMap, path: JsonPath) -> PatchedMap:
         """``patch`` merged into ``base`` key by key; ``base`` is a map, or nothing."""
         result = _copy(base) if isinstance(base, YamlMap) else PatchedMap()
         for key, value in patch.items():
             at = (*path, key)
             if value is None:
                 self.remove(result, key, at)
-            elif isinstance(value, dict):
+            elif isinstance(value, YamlMap):
                 merged = self.merge(result.get(key), value, at)
-                if isinstance(result.get(key), dict):
+                if isinstance(result.get(key), YamlMap):
                     result.merged[key] = self._marks(at)  # the key itself stays the base's
                 else:
                     self._write(result, key, merged, patch, key)
@@ -103,12 +111,14 @@ class _Patcher:
                 self._write(result, key, value, patch, key)
         return result
 
-    def _write(self, target: PatchedMap, key: str, value, patch: YamlMap, patch_key: str) -> None:
+    def _write(
+        self, target: PatchedMap, key: str, value: object, patch: YamlMap, patch_key: str
+    ) -> None:
         target[key] = value
         target.marks[key] = patch.marks[patch_key]
         target.origins[key] = self.overlay.path
 
-    def remove(self, target: PatchedMap, key: str, path: tuple) -> None:
+    def remove(self, target: PatchedMap, key: str, path: JsonPath) -> None:
         where = self.overlay.locate(path, key=True)
         if key in target:
             del target[key]
@@ -118,7 +128,7 @@ class _Patcher:
         else:
             self.diagnostics.append(_remove_missing(where, path, list(target)))
 
-    def _marks(self, path: tuple) -> tuple[str, int, int, int, int]:
+    def _marks(self, path: JsonPath) -> tuple[str, int, int, int, int]:
         key, value = self.overlay.locate(path, key=True), self.overlay.locate(path)
         return (self.overlay.path, key.line, key.col, value.line, value.col)
 
@@ -141,7 +151,7 @@ class _Patcher:
         return error(where, "OVERLAY_ID_UNKNOWN", message)
 
 
-def _remove_missing(where: Location, path: tuple, keys: list[str]) -> Diagnostic:
+def _remove_missing(where: Location, path: JsonPath, keys: list[str]) -> Diagnostic:
     hint = did_you_mean(str(path[-1]), keys)
     if not hint.startswith("; did you mean"):
         shown = ", ".join(f'"{k}"' for k in keys[:5]) + (" ..." if len(keys) > 5 else "")
@@ -166,9 +176,10 @@ def _additions(overlay: SourceFile) -> SourceFile:
     """The overlay's ``add`` sections as a catalog file of their own, at the overlay's
     lines; also how the environment's source digest covers the overlay."""
     data = YamlMap()
-    data["pricegen"] = overlay.data["pricegen"]
-    data.marks["pricegen"] = overlay.data.marks["pricegen"]
-    added = overlay.data.get("add") or YamlMap()
+    written = overlay.mapping
+    data["pricegen"] = written["pricegen"]
+    data.marks["pricegen"] = written.marks["pricegen"]
+    added = written.get("add") or YamlMap()
     for section in SECTIONS:
         if section in added:
             data[section] = added[section]

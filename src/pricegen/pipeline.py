@@ -46,6 +46,16 @@ class Build:
     def ok(self) -> bool:
         return self.catalog is not None and not has_errors(self.diagnostics)
 
+    def checked_catalog(self) -> Catalog:
+        """The model, for code that has checked ``ok``.
+
+        A failed build has no model; asking for it anyway is a bug in the
+        caller, not a problem with the catalog, so it raises.
+        """
+        if self.catalog is None:
+            raise ValueError("The build has errors, so it has no catalog; check Build.ok first.")
+        return self.catalog
+
 
 @dataclass(frozen=True)
 class Builds:

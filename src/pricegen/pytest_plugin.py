@@ -42,8 +42,12 @@ import importlib.util
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from .diagnostics import Location
 
 MARKER = "pricegen"
 _CACHE = pytest.StashKey[dict]()
@@ -246,8 +250,7 @@ def _load_evaluator(config: pytest.Config, settings: _Settings, env: str | None)
     if not build.ok:
         text = format_text(build.diagnostics) + summary(build.diagnostics)
         raise PricegenConfigError(f"pricegen: the catalog has errors:\n{text}")
-    assert build.catalog is not None  # build.ok
-    return load_evaluator(build.catalog, Config(include_drafts=True))
+    return load_evaluator(build.checked_catalog(), Config(include_drafts=True))
 
 
 def _check_module_environment(module, settings: _Settings) -> None:
@@ -330,18 +333,19 @@ def _suite(config: pytest.Config, settings: _Settings):
 
 
 def _load_suite(config: pytest.Config, settings: _Settings):
-    if settings.scenarios is None:
+    scenarios_path = settings.scenarios
+    if scenarios_path is None:
         raise PricegenConfigError(f"pricegen: no scenarios file; {_HOW_TO}")
-    if not settings.scenarios.is_file():
+    if not scenarios_path.is_file():
         raise PricegenConfigError(
-            f"pricegen: the scenarios file {_shown(config, settings.scenarios)} does not exist; "
+            f"pricegen: the scenarios file {_shown(config, scenarios_path)} does not exist; "
             "expected a scenarios file (pricegen_scenarios)."
         )
     from .diagnostics import format_text, has_errors, summary
     from .scenarios import load
 
-    shown = _shown(config, settings.scenarios)
-    env, where = _environment(settings, shown)
+    shown = _shown(config, scenarios_path)
+    env, where = _environment(settings, scenarios_path, shown)
     try:
         module = _evaluator(config, settings, env)
     except _UnknownEnvironment as exc:
@@ -353,22 +357,26 @@ def _load_suite(config: pytest.Config, settings: _Settings):
         raise PricegenConfigError(
             f"pricegen: the scenarios file has errors:\n{text}\n1 error"
         ) from None
-    scenarios, diagnostics = load(settings.scenarios, module.CATALOG, shown)
+    scenarios, diagnostics = load(scenarios_path, module.CATALOG, shown)
     if has_errors(diagnostics):
         text = format_text(diagnostics) + summary(diagnostics)
         raise PricegenConfigError(f"pricegen: the scenarios file has errors:\n{text}")
     return module, [PricingScenario(s, module) for s in scenarios]
 
 
-def _environment(settings: _Settings, shown: str):
+def _environment(
+    settings: _Settings, scenarios: Path, shown: str
+) -> tuple[str | None, Location | None]:
     """(environment to compile, where the scenarios file names it or None): the one
     asked for explicitly, else the scenarios file's, else the ini file's."""
     if settings.env is not None or settings.module is not None:
         return settings.env or settings.default_env, None
     from .scenarios.suite import file_environment
 
-    named, where = file_environment(settings.scenarios, shown)
-    return (named, where) if named else (settings.default_env, None)
+    named = file_environment(scenarios, shown)
+    if named is not None and named.name:
+        return named.name, named.where
+    return settings.default_env, None
 
 
 # -- the scenarios as tests ---------------------------------------------------------

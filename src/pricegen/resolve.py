@@ -9,7 +9,9 @@ promise. Prices, charges and trials are not inherited.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
+from decimal import Decimal
 
 from .diagnostics import Diagnostic, error, warning
 from .model import Catalog, Entitlement, Plan
@@ -41,7 +43,9 @@ def resolve(catalog: Catalog) -> tuple[Catalog, list[Diagnostic]]:
     return result, diagnostics
 
 
-def _grant_charged_features(plan: Plan, own: Plan, catalog: Catalog):
+def _grant_charged_features(
+    plan: Plan, own: Plan, catalog: Catalog
+) -> tuple[Plan, list[Diagnostic]]:
     """A pay-as-you-go charge grants its feature: unlimited, unless an entitlement limits it.
 
     That is what the charge means (Stigg's pay-as-you-go), so that check() and
@@ -50,7 +54,7 @@ def _grant_charged_features(plan: Plan, own: Plan, catalog: Catalog):
     charges need nothing here: the quantity bought becomes the limit.
     """
     entitlements = dict(plan.entitlements)
-    problems = []
+    problems: list[Diagnostic] = []
     for charge in plan.charges:
         fid = charge.feature
         if charge.billing != "in_arrears" or fid in entitlements:
@@ -178,10 +182,12 @@ def ladder_order(plans: dict[str, Plan]) -> list[str]:
     return order
 
 
-def _inherit(plan: Plan, parent: Plan | None, catalog: Catalog):
+def _inherit(
+    plan: Plan, parent: Plan | None, catalog: Catalog
+) -> tuple[dict[str, Entitlement], list[Diagnostic]]:
     """The parent's effective entitlements, overridden by the plan's own."""
     inherited = dict(parent.entitlements) if parent else {}
-    diagnostics = []
+    diagnostics: list[Diagnostic] = []
     for feature_id, own in plan.entitlements.items():
         before = inherited.get(feature_id)
         if before is not None and parent is not None:
@@ -195,7 +201,7 @@ def _inherit(plan: Plan, parent: Plan | None, catalog: Catalog):
     return effective, diagnostics
 
 
-def _inherited_variables(plan: Plan, entitlements: dict[str, Entitlement]):
+def _inherited_variables(plan: Plan, entitlements: dict[str, Entitlement]) -> Iterator[Diagnostic]:
     """A plan sold at list price cannot inherit a value set per subscription.
 
     ``checks`` refuses ``variable: true`` on a plan that is not custom; this is
@@ -213,7 +219,9 @@ def _inherited_variables(plan: Plan, entitlements: dict[str, Entitlement]):
             yield error(plan.loc, "ENTITLEMENT_VARIABLE_NOT_CUSTOM", message)
 
 
-def _narrowing(plan: Plan, parent: Plan, before: Entitlement, own: Entitlement):
+def _narrowing(
+    plan: Plan, parent: Plan, before: Entitlement, own: Entitlement
+) -> Iterator[Diagnostic]:
     feature = own.feature
     if not own.granted:
         message = (
@@ -242,16 +250,20 @@ def _narrowing(plan: Plan, parent: Plan, before: Entitlement, own: Entitlement):
         yield warning(own.loc, "PLAN_LIMIT_LOWERED", message)
 
 
-def _lower_value(before: Entitlement, own: Entitlement):
+def _lower_value(
+    before: Entitlement, own: Entitlement
+) -> tuple[int | Decimal | str, int | Decimal] | None:
     """(old, new) when ``own`` is less generous than ``before``, else None."""
     if own.variable or before.variable:
         return None
     if own.type == "metered":
         if own.unlimited:
             return None
+        if own.limit is None:  # checks refuse a metered grant with no limit, unless variable
+            raise ValueError(f'"{own.feature}" of "{own.source}": metered, limited, no limit')
         if before.unlimited:
             return ("unlimited", own.limit)
-        if before.limit is not None and own.limit is not None and own.limit < before.limit:
+        if before.limit is not None and own.limit < before.limit:
             return (before.limit, own.limit)
     if own.type == "config" and before.value is not None and own.value is not None:
         if own.value < before.value:

@@ -38,6 +38,8 @@ MAX_EXPONENT = 20  # money.amount() writes 1e20 out in full; beyond 27 digits it
 YAML_SUFFIXES = (".yaml", ".yml")
 _DEPTH_MESSAGE = f"Nesting is deeper than {MAX_DEPTH} levels; expected a flatter document."
 
+JsonPath = tuple[str | int, ...]  # keys and list indexes from a file's top, as $.a.b[0]
+
 
 class YamlMap(dict[str, Any]):
     """A mapping that knows the position of each key and of each value."""
@@ -90,7 +92,21 @@ class SourceFile:
     sha256: str
     name: str = ""  # relative to the catalog root: the same however the root is spelled
 
-    def locate(self, json_path: tuple = (), *, key: bool = False) -> Location:
+    @property
+    def mapping(self) -> YamlMap:
+        """The file's top-level map, for the stages after the schema check.
+
+        The schemas require a map at the top, so anything else here is a bug
+        in the stage that let the file through, not a problem with the input.
+        """
+        if not isinstance(self.data, YamlMap):
+            raise TypeError(
+                f"{self.path}: expected a schema-checked file with a map at its top, "
+                f"not {type(self.data).__name__}"
+            )
+        return self.data
+
+    def locate(self, json_path: JsonPath = (), *, key: bool = False) -> Location:
         """Position of the value at ``json_path`` (or of its key, with ``key``).
 
         Walks as deep as the path exists, so a missing child reports its parent.
@@ -105,19 +121,21 @@ class SourceFile:
         node = self.data
         last = len(json_path) - 1
         for depth, step in enumerate(json_path):
-            if isinstance(node, YamlMap) and step in node.marks:
-                marks, child = node.marks[step], node[step]
+            if isinstance(node, YamlMap) and isinstance(step, str) and step in node.marks:
+                kline, kcol, vline, vcol = node.marks[step]
+                child = node[step]
                 if type(node) is PatchedMap:
                     path = node.origins.get(step, path)
                     if depth == last and type(child) is PatchedMap and child.removed:
-                        path, *marks = node.merged.get(step, (path, *marks))
-                kline, kcol, vline, vcol = marks
+                        merged = node.merged.get(step)
+                        if merged is not None:
+                            path, kline, kcol, vline, vcol = merged
                 line, col = (kline, kcol) if key and depth == last else (vline, vcol)
                 node = child
             elif isinstance(node, YamlList) and isinstance(step, int) and step < len(node):
                 line, col = node.marks[step]
                 node = node[step]
-            elif type(node) is PatchedMap and step in node.removed:
+            elif type(node) is PatchedMap and isinstance(step, str) and step in node.removed:
                 path, line, col = node.removed[step]
                 break
             else:
@@ -257,7 +275,9 @@ class _Builder:
                 root = self._node(next(events), events, 1)[0]
         return root
 
-    def _node(self, event: yaml.Event, events: Iterator[yaml.Event], depth: int):
+    def _node(
+        self, event: yaml.Event, events: Iterator[yaml.Event], depth: int
+    ) -> tuple[object, int]:
         """Build one node; returns (value, node count)."""
         line, col = _mark(event)
         if isinstance(event, yaml.AliasEvent):
@@ -280,7 +300,7 @@ class _Builder:
             self.anchors[anchor] = (value, size)
         return value, size
 
-    def _alias(self, anchor: str, line: int, col: int):
+    def _alias(self, anchor: str, line: int, col: int) -> tuple[object, int]:
         if anchor not in self.anchors:
             message = (
                 f'Alias "*{anchor}" refers to no anchor; '
@@ -314,17 +334,20 @@ class _Builder:
         return resolve_plain_scalar(event.value, line, col)
 
     @staticmethod
-    def _check_collection_tag(event, line: int, col: int) -> None:
-        if event.tag not in _STD_COLLECTION_TAGS:
+    def _check_collection_tag(
+        event: yaml.MappingStartEvent | yaml.SequenceStartEvent, line: int, col: int
+    ) -> None:
+        tag = event.tag
+        if tag is not None and tag not in _STD_COLLECTION_TAGS:
             raise _LoadError(
                 "YAML_TAG_UNSUPPORTED",
-                f'Tag "{_short_tag(event.tag)}" is not supported; '
+                f'Tag "{_short_tag(tag)}" is not supported; '
                 "expected an untagged mapping or sequence.",
                 line,
                 col,
             )
 
-    def _mapping(self, events: Iterator[yaml.Event], depth: int):
+    def _mapping(self, events: Iterator[yaml.Event], depth: int) -> tuple[YamlMap, int]:
         result, size = YamlMap(), 1
         for key_event in events:
             if isinstance(key_event, yaml.MappingEndEvent):
@@ -368,7 +391,7 @@ class _Builder:
             )
         return event.value
 
-    def _sequence(self, events: Iterator[yaml.Event], depth: int):
+    def _sequence(self, events: Iterator[yaml.Event], depth: int) -> tuple[YamlList, int]:
         result, size = YamlList(), 1
         for item_event in events:
             if isinstance(item_event, yaml.SequenceEndEvent):

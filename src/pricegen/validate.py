@@ -18,17 +18,16 @@ from dataclasses import replace
 from decimal import Decimal
 from functools import cache
 from itertools import chain, islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 from urllib.parse import unquote
 
 from .diagnostics import Diagnostic, did_you_mean, error
-from .source import SourceFile
+from .source import JsonPath, SourceFile
 
 if TYPE_CHECKING:  # jsonschema is imported only for a file the fast check rejects
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-JsonPath = tuple[str | int, ...]
 Message = tuple[str, bool, JsonPath]  # the text, whether it points at the key, where
 
 _TYPE_NAMES: dict[str, str] = {
@@ -74,11 +73,15 @@ def _validator() -> Draft202012Validator:
 def _overlay_validator() -> Draft202012Validator:
     from jsonschema import Draft202012Validator
 
-    schema = json.loads(overlay_schema_text())
+    schema: dict[str, Any] = json.loads(overlay_schema_text())
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(_end_anchored(schema))
 
 
+@overload
+def _end_anchored(schema: dict[str, Any]) -> dict[str, Any]: ...
+@overload
+def _end_anchored(schema: object) -> object: ...
 def _end_anchored(schema: object) -> object:
     """The schema with each pattern's final ``$`` meaning the end of the text, as in JSON Schema.
 
@@ -88,7 +91,7 @@ def _end_anchored(schema: object) -> object:
     code. ``\\Z`` is Python's end of text.
     """
     if isinstance(schema, dict):
-        result = {key: _end_anchored(value) for key, value in schema.items()}
+        result: dict[str, object] = {key: _end_anchored(value) for key, value in schema.items()}
         pattern = schema.get("pattern")
         if isinstance(pattern, str) and pattern.endswith("$") and not pattern.endswith("\\$"):
             result["pattern"] = pattern[:-1] + "\\Z"
@@ -116,8 +119,7 @@ def validate(sources: list[SourceFile]) -> tuple[list[SourceFile], list[Diagnost
         if fast is not None and fast(source.data):
             valid.append(source)  # jsonschema would report nothing
             continue
-        data: Any = source.data
-        errors = _validator().iter_errors(data)  # lazy: stop once enough are reported
+        errors = _validator().iter_errors(_instance(source))  # lazy: stop once enough are reported
         first = next(errors, None)
         if first is None:
             valid.append(source)
@@ -142,9 +144,15 @@ def validate_overlays(sources: list[SourceFile]) -> list[Diagnostic]:
             diagnostics.append(replace(version, rule="OVERLAY_SCHEMA"))
             continue
         room = max(MAX_SCHEMA_ERRORS - len(diagnostics), 0)
-        errors = islice(validator.iter_errors(source.data), room)
+        errors = islice(validator.iter_errors(_instance(source)), room)
         diagnostics.extend(_diagnostic(e, source, "OVERLAY_SCHEMA") for e in errors)
     return diagnostics
+
+
+def _instance(source: SourceFile) -> Any:
+    """A file's data as jsonschema takes it. Its stubs name JSON's Python types;
+    the loader's numbers are exact Decimals, which jsonschema checks as numbers."""
+    return source.data
 
 
 def _format_version_problem(source: SourceFile) -> Diagnostic | None:

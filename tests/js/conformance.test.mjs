@@ -5,7 +5,8 @@
 // The manifest lists {"name", "module", "vectors"}: a generated .mjs evaluator and the
 // vectors file (spec/conformance.md) written for the same catalog by `pricegen conformance`.
 // Each case's result, as dumps(result.toDict()), must equal the expected JSON text, or the
-// call must throw the expected error class.
+// call must throw the expected error class; the module's ENVIRONMENT and IS_PRODUCTION must
+// be the file's environment and is_production.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -81,6 +82,8 @@ for (const entry of manifest) {
     const vectors = JSON.parse(readFileSync(resolve(base, entry.vectors), "utf8"));
     assert.equal(vectors.format, "pricegen-conformance");
     assert.equal(vectors.source_sha256, m.SOURCE_SHA256, "vectors and module from one catalog");
+    assert.equal(m.ENVIRONMENT, vectors.environment, "the environment it was generated for");
+    assert.equal(m.IS_PRODUCTION, vectors.is_production, "whether that environment is production");
     const failures = [];
     vectors.cases.forEach((c, index) => {
       const got = outcome(m, c, index % 2 === 1);

@@ -195,6 +195,12 @@ test("the catalog is read-only data; counts are numbers (BigInt beyond 2^53)", (
   assert.match(m.SOURCE_SHA256, /^[0-9a-f]{64}$/);
 });
 
+test("a catalog without environments serves customers: no environment, production", () => {
+  assert.equal(m.ENVIRONMENT, null);
+  assert.equal(m.IS_PRODUCTION, true);
+  assert.equal("environment" in m.CATALOG.product, false);
+});
+
 test("dumps() writes Python's canonical JSON", () => {
   assert.equal(m.dumps({ b: [1, "\u00e9\n"], a: null, c: 10n ** 30n }), '{"a":null,"b":[1,"\u00e9\\n"],"c":1000000000000000000000000000000}');
   assert.throws(() => m.dumps(1.5), m.InvalidArgumentError);

@@ -10,6 +10,7 @@ charge's shape changes, which is all the searches need to look at.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from decimal import (
     ROUND_CEILING,
     ROUND_DOWN,
@@ -20,6 +21,7 @@ from decimal import (
     Decimal,
     localcontext,
 )
+from typing import ParamSpec, TypeVar
 
 from ..model import Charge, Product
 from ..money import Price
@@ -34,14 +36,16 @@ _ROUNDING = {
     "down": ROUND_DOWN,
 }
 ZERO = Decimal(0)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
-def exact(function):
+def exact(function: Callable[_P, _R]) -> Callable[_P, _R]:
     """Run ``function`` in the analysis context, so that no sum or product is rounded
     (Python's default context keeps 28 digits)."""
 
     @functools.wraps(function)
-    def exactly(*args, **kwargs):
+    def exactly(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         with localcontext(CONTEXT):
             return function(*args, **kwargs)
 

@@ -175,10 +175,11 @@ def obstacle(addon_id: str, sold: Mapping[str, Addon], every: Mapping[str, Addon
 
 
 def _path(parent: dict[str, str | None], node: str) -> tuple[tuple[str, str], ...]:
-    steps = []
-    while parent[node] is not None:
-        steps.append((parent[node], node))
-        node = parent[node]
+    steps: list[tuple[str, str]] = []
+    previous = parent[node]
+    while previous is not None:
+        steps.append((previous, node))
+        node, previous = previous, parent[previous]
     return tuple(reversed(steps))
 
 

@@ -109,8 +109,8 @@ def best_on(
             cover[i] = c
         cost += choice[1][0]
         picks += best.picks_of(choice[1])
-    picks = sorted_picks(picks, list(catalog.addons))
-    return _complete(catalog, plan, needs, tuple(cover), cost, picks, period, currency, amounts)
+    ordered = sorted_picks(picks, list(catalog.addons))
+    return _complete(catalog, plan, needs, tuple(cover), cost, ordered, period, currency, amounts)
 
 
 def _blocks(needs, addons: dict[str, Addon]) -> list[tuple[list[int], dict[str, Addon]]]:
@@ -152,8 +152,8 @@ def _blocks(needs, addons: dict[str, Addon]) -> list[tuple[list[int], dict[str, 
         blocks.setdefault(find(i), []).append(i)
     found = []
     for root, indices in blocks.items():
-        members = {a for first, m in helped if find(first) == root for a in m}
-        found.append((indices, {a: addons[a] for a in addons if a in members}))
+        in_block = {a for first, m in helped if find(first) == root for a in m}
+        found.append((indices, {a: addons[a] for a in addons if a in in_block}))
     if free:  # add-ons that help with nothing: only a dearest purchase buys them
         found.append(([], {a: addons[a] for a in addons if a in set(free)}))
     return found

@@ -165,7 +165,8 @@ def _pairs(ctx: Context) -> tuple[list[Diagnostic], list[Diagnostic]]:
         return ctx.cache["addon-pairs"]
     addons = [a for a in _published_addons(ctx.catalog).values() if _buyable_on(ctx, a)]
     partners = analyze.excluded_by(_published_addons(ctx.catalog))
-    identical, dominated = {}, {}
+    identical: dict[str, Diagnostic] = {}
+    dominated: dict[str, Diagnostic] = {}
     for a, b in _candidates(addons):  # b grants every feature a grants
         if not gives_at_least(ctx, b, a, partners):
             continue

@@ -113,7 +113,7 @@ def lint(
     config, _ = catalog_config(sources)
     config = config.merged(overrides or {})
     ctx = Context(catalog, {s.path: s for s in sources})
-    findings = []
+    findings: list[Diagnostic] = []
     with localcontext(CONTEXT):  # exact: prices of 30 digits times 12 keep every digit
         for rule in LINT_RULES:
             if rule.check is not None and config.levels.get(rule.id) != "off":

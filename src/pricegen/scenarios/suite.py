@@ -11,8 +11,9 @@ from __future__ import annotations
 import types
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
-from ..diagnostics import Diagnostic, error, has_errors
+from ..diagnostics import Diagnostic, Location, error, has_errors
 from ..source import load_file
 from .loading import load
 from .scenario import Outcome, Scenario, run
@@ -79,16 +80,19 @@ def _compiled(catalog, catalog_display, scenarios_path, display, env, default_en
     from ..pipeline import UnknownEnvironmentError, compile_catalog
     from ..runtime import load_evaluator
 
-    named, where = file_environment(scenarios_path, display)
+    named = file_environment(scenarios_path, display)
+    wanted = env or (named.name if named is not None else None) or default_env
     try:
-        build = compile_catalog(catalog, display=catalog_display, env=env or named or default_env)
+        build = compile_catalog(catalog, display=catalog_display, env=wanted)
     except UnknownEnvironmentError as exc:
         if env is not None or named is None:
             raise
-        return None, [error(where, "SCENARIO_ENVIRONMENT_MISMATCH", undeclared_message(exc))]
+        message = undeclared_message(exc)
+        return None, [error(named.where, "SCENARIO_ENVIRONMENT_MISMATCH", message)]
     if not build.ok:
         return None, list(build.diagnostics)
-    return load_evaluator(build.catalog, Config(include_drafts=True)), list(build.diagnostics)
+    module = load_evaluator(build.checked_catalog(), Config(include_drafts=True))
+    return module, list(build.diagnostics)
 
 
 def undeclared_message(exc) -> str:
@@ -106,18 +110,26 @@ def undeclared_message(exc) -> str:
     )
 
 
-def file_environment(path: str | Path, display: str | None = None):
-    """(the environment a scenarios file names, its location), or (None, None).
+class NamedEnvironment(NamedTuple):
+    """The environment a scenarios file names (``environment:``), and where."""
+
+    name: str
+    where: Location
+
+
+def file_environment(path: str | Path, display: str | None = None) -> NamedEnvironment | None:
+    """The environment a scenarios file names and where, or None when it names none.
 
     Read ahead of checking the file, to know which environment to compile; a
     file that does not load is reported when it is checked.
     """
     source, _ = load_file(Path(path), display if display is not None else str(path))
-    data = source.data if source is not None else None
-    named = data.get("environment") if isinstance(data, dict) else None
+    if source is None:
+        return None
+    named = source.data.get("environment") if isinstance(source.data, dict) else None
     if not isinstance(named, str):
-        return None, None
-    return named, source.locate(("environment",))
+        return None
+    return NamedEnvironment(named, source.locate(("environment",)))
 
 
 def run_cli(catalog_path: str, scenarios_path: str, output: str, env: str | None = None) -> int:

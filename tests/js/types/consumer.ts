@@ -6,8 +6,10 @@ import {
   allowed,
   check,
   Decimal,
+  ENVIRONMENT,
   entitlements,
   formatMoney,
+  IS_PRODUCTION,
   PricingError,
   quote,
   Reason,
@@ -50,6 +52,7 @@ export function invoice(calls: bigint): { total: string; lines: string[] } {
 export const retention: string | undefined = entitlements(sub)["data-retention"]?.value?.toString();
 export const window: [string, string] = resetWindow("month", "calendar", "2026-01-15T00:00:00Z", new Date());
 export const asDict: string = quote(sub).toDict().total;
+export const banner: string | null = IS_PRODUCTION ? null : `Test environment: ${ENVIRONMENT ?? "unnamed"}`;
 
 // @ts-expect-error: money is a Decimal, never a JavaScript number
 export const wrong: number = quote(sub).total;
@@ -59,3 +62,5 @@ check({ period: "monthly" }, "seats");
 allowed(sub, "seats", 5);
 // @ts-expect-error: hasAccess is a boolean
 export const flag: string = check(sub, "sso").hasAccess;
+// @ts-expect-error: ENVIRONMENT is null for a catalog without environments
+export const envName: string = ENVIRONMENT;

@@ -407,6 +407,7 @@ function _daysInMonth(year, month) {
 
 /** An instant in UTC to the microsecond (BigInt since 1970), in the years 1 to 9999. */
 class _Moment {
+  /** @param {bigint} us */
   constructor(us) {
     this.us = us;
     this._iso = null;
@@ -585,6 +586,14 @@ export const CATALOG = _deepFreeze({
 export const FEATURES = CATALOG.features;
 export const PLANS = CATALOG.plans;
 export const ADDONS = CATALOG.addons;
+
+// The environment this module was generated for (product.environments): its
+// name, or null for a catalog without environments, which serves customers.
+const _ENVIRONMENT = _PRODUCT.environment ?? {};
+/** The environment's name (product.environments), or null for a catalog without any. */
+export const ENVIRONMENT = _ENVIRONMENT.name ?? null;
+/** Whether this module serves customers: production, or a catalog without environments. */
+export const IS_PRODUCTION = (_ENVIRONMENT.type ?? "production") === "production";
 
 function _moneyMap(value) {
   if (value === null || value === undefined) return null;
@@ -1575,7 +1584,7 @@ export function allowed(subscription, feature, options) {
 }
 
 function _allowedSlow(subscription, feature, options) {
-  return check(subscription, feature, options).hasAccess;
+  return check(subscription, feature, options)._fields().hasAccess;
 }
 
 function _mostAllowed(sub, feature) {
@@ -1860,7 +1869,7 @@ function _package(charge, period, currency, quantum) {
   const up = charge.rounding === "up";
   const price = _priceOf(charge.block_price, period, currency);
   const each = ` of ${_num(size)} \u00d7 ${_moneyText(price, currency)}`;
-  const blocks = (q) => (up ? (q + size - 1n) / size : q / size);
+  const blocks = (/** @type {bigint} */ q) => (up ? (q + size - 1n) / size : q / size);
   const explain = (q) => {
     const n = blocks(q);
     return `${_num(n)} ${n === 1n ? "block" : "blocks"}${each}`;
@@ -2199,6 +2208,7 @@ function _resetWindow(reset, anchor, started, moment) {
   return window;
 }
 
+/** @param {string} reset @param {string} anchor @param {_Moment} started */
 function _fixedStart(reset, anchor, started) {
   if (anchor === "subscription_start") return started.us;
   const midnight = started.us - started.time;

@@ -224,6 +224,10 @@ export declare const PLANS: (typeof CATALOG)["plans"];
 export declare const ADDONS: (typeof CATALOG)["addons"];
 export declare const GENERATOR: string;
 export declare const SOURCE_SHA256: string;
+/** The environment the module was generated for (product.environments), or null without any. */
+export declare const ENVIRONMENT: string | null;
+/** Whether the module serves customers: the production environment, or no environments at all. */
+export declare const IS_PRODUCTION: boolean;
 
 /** Base of every error the module throws for bad arguments; ``reason`` as in Python. */
 export declare class PricingError extends Error {

@@ -20,7 +20,7 @@ a trial subscription is in its trial.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import (
@@ -34,7 +34,126 @@ from decimal import (
 from enum import Enum, StrEnum
 from functools import lru_cache, partial
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any, final
+
+if TYPE_CHECKING:  # for type checkers only, so importing the module costs nothing more
+    from collections.abc import Callable
+    from typing import NotRequired, TypeAlias, TypedDict, TypeVar
+
+    _R = TypeVar("_R")
+
+    # The shapes of the catalog data (spec/evaluator.md), read only, as parsed:
+    # objects are mappings, lists tuples, and prices Decimal.
+    _Money: TypeAlias = Mapping[str, Decimal]  # currency -> amount
+    _Price: TypeAlias = Mapping[str, _Money]  # billing period -> currency -> amount
+
+    class _MoneyFormat(TypedDict):
+        positive: tuple[str, str]
+        negative: tuple[str, str]
+        group: str
+        decimal: str
+        grouping: tuple[int, int]
+
+    class _NumberFormat(TypedDict):
+        group: str
+        decimal: str
+        grouping: tuple[int, int]
+
+    class _Environment(TypedDict):
+        name: str
+        type: str
+
+    class _Product(TypedDict):
+        id: str
+        name: str
+        description: str
+        currencies: tuple[str, ...]
+        billing_periods: tuple[str, ...]
+        trial_end: str
+        rounding: str
+        minor_units: Mapping[str, int]
+        locale: str
+        default_plan: str | None
+        money_formats: Mapping[str, _MoneyFormat]
+        number_format: _NumberFormat
+        environment: NotRequired[_Environment]
+
+    class _Feature(TypedDict):
+        id: str
+        name: str
+        description: str
+        group: str
+        type: str
+        unit: tuple[str, str] | None
+        values: tuple[str, ...]
+        meter: str | None
+
+    class _Grant(TypedDict):
+        """An entitlement of a plan or add-on; the generator leaves out empty fields."""
+
+        type: str
+        value: NotRequired[Decimal]
+        values: NotRequired[tuple[str, ...]]
+        limit: NotRequired[int]
+        unlimited: NotRequired[bool]
+        soft: NotRequired[bool]
+        reset: NotRequired[str]
+        reset_anchor: NotRequired[str]
+        variable: NotRequired[bool]
+        behavior: NotRequired[str]
+        source: str
+
+    class _Tier(TypedDict):
+        up_to: int | None
+        unit_price: _Price | None
+        flat_price: _Price | None
+        price: _Price | None
+
+    class _ChargeData(TypedDict):
+        feature: str
+        model: str
+        billing: str
+        description: str
+        included: int
+        price: _Price | None
+        unit_price: _Price | None
+        block_size: int | None
+        block_price: _Price | None
+        rounding: str
+        tiers: tuple[_Tier, ...]
+
+    class _Trial(TypedDict):
+        days: int | None
+        months: int | None
+        credits: _Money | None
+
+    class _Plan(TypedDict):
+        id: str
+        name: str
+        description: str
+        status: str
+        default: bool
+        custom: bool
+        extends: str | None
+        ancestors: tuple[str, ...]
+        billing_periods: tuple[str, ...]
+        trial: _Trial | None
+        price: _Price | None
+        charges: tuple[_ChargeData, ...]
+        entitlements: Mapping[str, _Grant]
+
+    class _Addon(TypedDict):
+        id: str
+        name: str
+        description: str
+        status: str
+        plans: tuple[str, ...]
+        max_quantity: int
+        requires: tuple[str, ...]
+        excludes: tuple[str, ...]
+        price: _Price | None
+        entitlements: Mapping[str, _Grant]
+
 
 __all__ = [
     "ADDONS",
@@ -106,6 +225,7 @@ CATALOG: Mapping[str, object]  # assembled on first use, see __getattr__
 # -- errors ---------------------------------------------------------------------
 
 
+@final  # what it says already; it lets type checkers narrow by type(rule) is Reason
 class Reason(StrEnum):
     """Why access was denied: a closed set, stable across versions."""
 
@@ -379,7 +499,7 @@ class Quote(_Plain):
 _new, _set = object.__new__, object.__setattr__
 
 
-def _record(cls: type, fields: dict[str, Any]) -> Any:
+def _record(cls: type[_R], fields: dict[str, Any]) -> _R:
     """A Decision, Line or Quote made from its complete field dict, skipping __init__.
 
     A frozen dataclass's __init__ sets each field through object.__setattr__,
@@ -393,15 +513,13 @@ def _record(cls: type, fields: dict[str, Any]) -> Any:
 
 def _replace(ent: Entitlement, **changes: object) -> Entitlement:
     """dataclasses.replace() for an Entitlement, without __init__ (see _record)."""
-    result: Entitlement = _record(Entitlement, {**ent.__dict__, **changes})
-    return result
+    return _record(Entitlement, {**ent.__dict__, **changes})
 
 
 def _line(item: str, description: str, quantity: int, amount: Decimal) -> Line:
-    fields = {"item": item, "description": description, "quantity": quantity}
-    fields["amount"] = amount
-    result: Line = _record(Line, fields)
-    return result
+    fields: dict[str, Any] = {"item": item, "description": description}
+    fields["quantity"], fields["amount"] = quantity, amount
+    return _record(Line, fields)
 
 
 _MAPPINGS = ("quantities", "addons", "variables")
@@ -559,7 +677,7 @@ def _explain_id_map(value: dict[Any, Any], name: str) -> None:
 # -- catalog access -------------------------------------------------------------
 
 
-def _frozen(value):
+def _frozen(value: object) -> Any:
     """Deep read-only copy of parsed JSON: dicts to mapping proxies, lists to tuples."""
     if isinstance(value, dict):
         return MappingProxyType({k: _frozen(v) for k, v in value.items()})
@@ -568,7 +686,7 @@ def _frozen(value):
     return value
 
 
-def _money(value):
+def _money(value: Any) -> Any:
     """Decimal strings of a price or money map, as Decimal."""
     if value is None:
         return None
@@ -577,15 +695,17 @@ def _money(value):
     return MappingProxyType({k: _money(v) for k, v in value.items()})
 
 
-class _LazyCatalogSection(Mapping):
+class _LazyCatalogSection(Mapping[str, Any]):
     """A read-only mapping parsed entry by entry on first use, so import stays fast."""
 
-    def __init__(self, sources: dict, build) -> None:
+    def __init__(
+        self, sources: dict[str, str], build: Callable[[str, dict[str, Any]], Any]
+    ) -> None:
         self._sources = sources
         self._build = build
-        self._parsed: dict = {}
+        self._parsed: dict[str, Any] = {}
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Any:
         try:
             return self._parsed[key]
         except KeyError:
@@ -593,13 +713,13 @@ class _LazyCatalogSection(Mapping):
             self._parsed[key] = value  # idempotent, so a race only parses twice
             return value
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._sources)
 
     def __len__(self) -> int:
         return len(self._sources)
 
-    def __contains__(self, key) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self._sources
 
 
@@ -618,14 +738,14 @@ _ENTITLEMENT_FIELDS = (
 )
 
 
-def _package_data(package_id: str, text: str) -> dict:
+def _package_data(package_id: str, text: str) -> dict[str, Any]:
     """A plan's or add-on's JSON, with what the generator left out as implied put back.
 
     That is each entitlement's type (its feature's), its reset anchor (the
     subscription start unless it says otherwise) and its source (the package
     itself unless inherited), in the catalog's field order.
     """
-    data = json.loads(text)
+    data: dict[str, Any] = json.loads(text)
     for fid, ent in data["entitlements"].items():
         ent.setdefault("type", FEATURES[fid]["type"])
         ent.setdefault("reset_anchor", "subscription_start")
@@ -635,7 +755,7 @@ def _package_data(package_id: str, text: str) -> dict:
     return data
 
 
-def _build_package(package_id: str, data: dict):
+def _build_package(package_id: str, data: dict[str, Any]) -> Any:
     data["price"] = _money(data.get("price"))
     if data.get("trial") and data["trial"].get("credits"):
         data["trial"]["credits"] = _money(data["trial"]["credits"])
@@ -651,14 +771,14 @@ def _build_package(package_id: str, data: dict):
     return _frozen(data)
 
 
-PLANS = _LazyCatalogSection(_PLAN_SOURCES, _build_package)
-ADDONS = _LazyCatalogSection(_ADDON_SOURCES, _build_package)
+PLANS: Mapping[str, _Plan] = _LazyCatalogSection(_PLAN_SOURCES, _build_package)
+ADDONS: Mapping[str, _Addon] = _LazyCatalogSection(_ADDON_SOURCES, _build_package)
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Mapping[str, object]:
     """CATALOG is assembled on first use: most services never need all of it."""
     if name == "CATALOG":
-        catalog = _frozen(
+        catalog: Mapping[str, object] = _frozen(
             {
                 "product": json.loads(_PRODUCT_SOURCE),
                 "features": {k: dict(v) for k, v in FEATURES.items()},
@@ -671,7 +791,7 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _plan(plan_id: str):
+def _plan(plan_id: str) -> _Plan:
     if not isinstance(plan_id, str) or plan_id not in PLANS:
         raise UnknownPlanError(
             f"Unknown plan {plan_id!r}; expected one of {_options(PLANS)}."
@@ -679,7 +799,7 @@ def _plan(plan_id: str):
     return PLANS[plan_id]
 
 
-def _addon(addon_id: str):
+def _addon(addon_id: str) -> _Addon:
     if not isinstance(addon_id, str) or addon_id not in ADDONS:
         raise UnknownAddonError(
             f"Unknown add-on {addon_id!r}; expected one of {_options(ADDONS)}."
@@ -687,7 +807,7 @@ def _addon(addon_id: str):
     return ADDONS[addon_id]
 
 
-def _feature(feature_id: str):
+def _feature(feature_id: str) -> _Feature:
     if not isinstance(feature_id, str) or feature_id not in FEATURES:
         raise UnknownFeatureError(
             f"Unknown feature {feature_id!r}; expected one of {_options(FEATURES)}."
@@ -695,7 +815,7 @@ def _feature(feature_id: str):
     return FEATURES[feature_id]
 
 
-def _options(ids) -> str:
+def _options(ids: Iterable[str]) -> str:
     names = sorted(ids)
     return ", ".join(repr(n) for n in names) if names else "(none)"
 
@@ -703,7 +823,7 @@ def _options(ids) -> str:
 _MAX_UNITS = 10**30  # keeps products with 100-digit prices exact in _MONEY
 
 
-def _whole(value, what: str) -> int:
+def _whole(value: object, what: str) -> int:
     """A whole number of units: no bool, float, fraction, negative or absurd size."""
     if type(value) is int and 0 <= value <= _MAX_UNITS:  # the common case, first
         return value
@@ -778,7 +898,7 @@ def _state(sub: Subscription, now: datetime | None) -> _State:
         state = cache.get("state")
         if state is None:
             state = cache["state"] = _new_state(sub, None)
-        return state  # type: ignore[no-any-return]
+        return state
     # a UTC datetime is the common moment, and always within range
     moment = now if type(now) is datetime and now.tzinfo is UTC else _moment(now, "now")
     if sub.started_at is not None and moment < sub.started_at:
@@ -792,7 +912,7 @@ def _state(sub: Subscription, now: datetime | None) -> _State:
     state = cache.get(key)
     if state is None:
         state = cache[key] = _new_state(sub, moment)
-    return state  # type: ignore[no-any-return]
+    return state
 
 
 def _phase_key(sub: Subscription, moment: datetime) -> tuple[str, bool, bool]:
@@ -830,8 +950,8 @@ def _trial_over(sub: Subscription, plan_id: str, moment: datetime) -> bool:
 
 
 def _trial_has_length(plan_id: str) -> bool:
-    trial = _offers_trial(plan_id, _plan(plan_id))["trial"]
-    return bool(trial.get("days") or trial.get("months"))
+    trial = _offers_trial(plan_id, _plan(plan_id))
+    return bool(trial["days"] or trial["months"])
 
 
 def _trial_end(sub: Subscription, plan_id: str) -> datetime | None:
@@ -839,16 +959,17 @@ def _trial_end(sub: Subscription, plan_id: str) -> datetime | None:
     key = ("trial_end", plan_id)
     if key in sub._cache:
         return sub._cache[key]  # type: ignore[no-any-return]
-    trial = _offers_trial(plan_id, _plan(plan_id))["trial"]
-    ends = None
+    trial = _offers_trial(plan_id, _plan(plan_id))
+    ends: datetime | None = None
     if sub.started_at is not None and _trial_has_length(plan_id):
         started = _moment(sub.started_at, "started_at")
         ends_by: list[datetime] = []
+        days, months = trial["days"], trial["months"]
         try:
-            if trial.get("days"):
-                ends_by.append(started + timedelta(days=trial["days"]))
-            if trial.get("months"):
-                ends_by.append(_add_months(started, trial["months"]))
+            if days:
+                ends_by.append(started + timedelta(days=days))
+            if months:
+                ends_by.append(_add_months(started, months))
         except (OverflowError, ValueError):
             raise InvalidMomentError(
                 f"The trial of {plan_id!r} started at {_iso(started)} would end after "
@@ -868,6 +989,7 @@ def _downgraded(sub: Subscription) -> Subscription:
     cached = sub._cache.get("downgraded")
     if cached is None:
         default_id = _PRODUCT["default_plan"]
+        assert default_id is not None  # rule TRIAL_END_NO_DEFAULT: a trial ends on one
         default = _plan(default_id)
         period = sub.period if sub.period in default["billing_periods"] else None
         cached = Subscription(
@@ -877,7 +999,7 @@ def _downgraded(sub: Subscription) -> Subscription:
             started_at=sub.started_at,
         )
         sub._cache["downgraded"] = cached
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def _iso(moment: datetime) -> str:
@@ -909,12 +1031,12 @@ def _state_entitlements(state: _State) -> Mapping[str, Entitlement]:
     if cached is None:
         cached = MappingProxyType(_compute_entitlements(sub, state.with_trial_plan))
         sub._cache[key] = cached
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def _validated(
     sub: Subscription,
-) -> tuple[Any, dict[str, int], list[Any], dict[str, Any]]:
+) -> tuple[_Plan, dict[str, int], list[_Chosen], dict[str, Entitlement]]:
     """(plan, in-advance quantities, add-ons, variable grants) of a valid subscription.
 
     Every check of what the subscription's ids and numbers mean happens here,
@@ -927,7 +1049,7 @@ def _validated(
         quantities = _plain_quantities(sub, plan) if simple else None
         if quantities is not None:  # the common subscription, checked in one pass
             cached = sub._cache["valid"] = (plan, quantities, _NO_ADDONS, _NO_GRANTS)
-            return cached  # type: ignore[no-any-return]
+            return cached
         if sub.trial:
             _offers_trial(sub.plan, plan)
         addons = _validated_addons(sub, plan)
@@ -936,7 +1058,7 @@ def _validated(
         if sub.trial_plan is not None:
             _offers_trial(sub.trial_plan, _plan(sub.trial_plan))
         cached = sub._cache["valid"] = (plan, quantities, addons, variables)
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def _compute_entitlements(
@@ -959,19 +1081,20 @@ def _compute_entitlements(
     return {fid: grants[fid] for fid in FEATURES if fid in grants}
 
 
-def _offers_trial(plan_id: str, plan: Any) -> Any:
-    if not plan["trial"]:
+def _offers_trial(plan_id: str, plan: _Plan) -> _Trial:
+    trial = plan["trial"]
+    if not trial:
         raise TrialNotOfferedError(
             f"Plan {plan_id!r} has no trial; expected a plan that offers one."
         )
-    return plan
+    return trial
 
 
-_NO_ADDONS: list[Any] = []  # shared, never changed
+_NO_ADDONS: list[_Chosen] = []  # shared, never changed
 _NO_GRANTS: dict[str, Entitlement] = {}
 
 
-def _plain_quantities(sub: Subscription, plan: Any) -> dict[str, int] | None:
+def _plain_quantities(sub: Subscription, plan: _Plan) -> dict[str, int] | None:
     """The quantities of a subscription that bought only its in-advance units, when each
     is a whole number in range; None to let _quantities() say what is wrong."""
     advance, variable = _plan_facts(plan)
@@ -987,10 +1110,10 @@ def _plain_quantities(sub: Subscription, plan: Any) -> dict[str, int] | None:
     return dict(bought)
 
 
-_FACTS: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}  # plan id -> facts
+_FACTS: dict[str, tuple[dict[str, _ChargeData], tuple[str, ...]]] = {}  # plan id ->
 
 
-def _plan_facts(plan: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
+def _plan_facts(plan: _Plan) -> tuple[dict[str, _ChargeData], tuple[str, ...]]:
     """(in-advance charges by feature, variable entitlements): read once per plan.
 
     Validating a subscription then costs what it bought, not the plan's size.
@@ -1005,7 +1128,7 @@ def _plan_facts(plan: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
     return facts
 
 
-def _variables(sub: Subscription, plan: Any) -> dict[str, Entitlement]:
+def _variables(sub: Subscription, plan: _Plan) -> dict[str, Entitlement]:
     """The grants of a custom plan's variable entitlements, from sub.variables."""
     variable = _plan_facts(plan)[1]
     if not variable and not sub.variables:
@@ -1035,8 +1158,12 @@ def _variable(sub: Subscription, fid: str, grant: Entitlement) -> Entitlement:
             )
         limit = _whole(raw, what)
         return _replace(grant, limit=limit, unlimited=False, sources=("subscription",))
-    number = isinstance(raw, int | Decimal) and not isinstance(raw, bool)
-    if not number or not Decimal(raw).is_finite() or raw < 0:
+    if (
+        isinstance(raw, bool)
+        or not isinstance(raw, int | Decimal)
+        or not Decimal(raw).is_finite()
+        or raw < 0
+    ):
         raise InvalidQuantityError(
             f"{what} must be a number of at least 0, got {raw!r}."
         )
@@ -1047,7 +1174,7 @@ def _variable(sub: Subscription, fid: str, grant: Entitlement) -> Entitlement:
     return _replace(grant, value=Decimal(raw), sources=("subscription",))
 
 
-def _quantities(sub: Subscription, plan: Any) -> dict[str, int]:
+def _quantities(sub: Subscription, plan: _Plan) -> dict[str, int]:
     """The in-advance quantities: one for each in-advance charge, each within range."""
     sold = _plan_facts(plan)[0]
     for fid in sub.quantities:
@@ -1057,7 +1184,7 @@ def _quantities(sub: Subscription, plan: Any) -> dict[str, int]:
                 f"Plan {sub.plan!r} does not sell {fid!r} in advance; expected "
                 f"quantities for {_options(sold)}."
             )
-    quantities = {}
+    quantities: dict[str, int] = {}
     for fid, charge in sold.items():
         if fid not in sub.quantities:
             raise QuantityMissingError(
@@ -1070,14 +1197,13 @@ def _quantities(sub: Subscription, plan: Any) -> dict[str, int]:
     return quantities
 
 
-def _stairstep_bound(charge: Any) -> int | None:
+def _stairstep_bound(charge: _ChargeData) -> int | None:
     """The most units a charge can price: a bounded stairstep's last tier + included."""
-    if charge["model"] != "stairstep" or charge["tiers"][-1]["up_to"] is None:
-        return None
-    return int(charge["included"] + charge["tiers"][-1]["up_to"])
+    last = charge["tiers"][-1]["up_to"] if charge["model"] == "stairstep" else None
+    return None if last is None else int(charge["included"] + last)
 
 
-def _within_stairstep(charge: Any, quantity: int) -> None:
+def _within_stairstep(charge: _ChargeData, quantity: int) -> None:
     bound = _stairstep_bound(charge)
     if bound is not None and quantity > bound:
         last = charge["tiers"][-1]["up_to"]
@@ -1089,10 +1215,11 @@ def _within_stairstep(charge: Any, quantity: int) -> None:
         )
 
 
-_GRANTS: dict = {}  # ("plan" or "addon", id) -> {feature: Entitlement}; catalog-bounded
+# ("plan" or "addon", id) -> {feature: Entitlement}; bounded by the catalog
+_GRANTS: dict[tuple[str, str], dict[str, Entitlement]] = {}
 
 
-def _package_grants(kind: str, package) -> dict:
+def _package_grants(kind: str, package: _Plan | _Addon) -> dict[str, Entitlement]:
     """The Entitlement of each grant of a plan or add-on: built once, then shared."""
     key = (kind, package["id"])
     grants = _GRANTS.get(key)
@@ -1103,7 +1230,7 @@ def _package_grants(kind: str, package) -> dict:
     return grants
 
 
-def _grant(fid: str, ent) -> Entitlement:
+def _grant(fid: str, ent: _Grant) -> Entitlement:
     return Entitlement(
         feature=fid,
         type=ent["type"],
@@ -1118,11 +1245,11 @@ def _grant(fid: str, ent) -> Entitlement:
     )
 
 
-def _validated_addons(sub: Subscription, plan) -> list:
+def _validated_addons(sub: Subscription, plan: _Plan) -> list[_Chosen]:
     """(id, add-on, quantity) of the add-ons bought, in catalog order."""
     if not sub.addons:
         return []
-    chosen = []
+    chosen: list[_Chosen] = []
     for addon_id in sub.addons:
         _addon(addon_id)
     for addon_id in ADDONS:
@@ -1153,7 +1280,7 @@ def _validated_addons(sub: Subscription, plan) -> list:
     return chosen
 
 
-def _check_addon_relations(sub: Subscription, chosen: list) -> None:
+def _check_addon_relations(sub: Subscription, chosen: list[_Chosen]) -> None:
     present = {addon_id for addon_id, _, _ in chosen}
     for addon_id, addon, _ in chosen:
         missing = [r for r in addon["requires"] if r not in present]
@@ -1169,7 +1296,7 @@ def _check_addon_relations(sub: Subscription, chosen: list) -> None:
             )
 
 
-def _apply_addons(chosen: list, grants: dict) -> None:
+def _apply_addons(chosen: list[_Chosen], grants: dict[str, Entitlement]) -> None:
     """Overrides first (the highest wins), then increments of limit x quantity."""
     for behavior in ("override", "increment"):
         for _addon_id, addon, count in chosen:
@@ -1180,17 +1307,19 @@ def _apply_addons(chosen: list, grants: dict) -> None:
                 grants[fid] = _combine(grants.get(fid), extras[fid], behavior, count)
 
 
-def _behavior(ent) -> str:
+def _behavior(ent: _Grant) -> str:
     """Metered grants increment by default; other types take the most generous value."""
     return ent.get("behavior") or (
         "increment" if ent["type"] == "metered" else "override"
     )
 
 
-def _combine(base: Entitlement | None, extra: Entitlement, behavior: str, count: int):
+def _combine(
+    base: Entitlement | None, extra: Entitlement, behavior: str, count: int
+) -> Entitlement:
     if base is None:
         if behavior == "increment" and extra.type == "metered" and not extra.unlimited:
-            return _replace(extra, limit=extra.limit * count)
+            return _replace(extra, limit=(extra.limit or 0) * count)
         if behavior == "increment" and extra.type == "config":
             return _replace(extra, value=_mul(extra.value or _ZERO, count))
         return extra
@@ -1201,7 +1330,7 @@ def _combine(base: Entitlement | None, extra: Entitlement, behavior: str, count:
             return _replace(
                 base, limit=None, unlimited=True, sources=base.sources + extra.sources
             )
-        limit = (base.limit or 0) + extra.limit * count
+        limit = (base.limit or 0) + (extra.limit or 0) * count
         return _replace(
             base,
             limit=limit,
@@ -1297,7 +1426,7 @@ def check(
         )
     decision = _new(Decision)  # _record(), inlined: this is the hot path
     _set(decision, "__dict__", fields)
-    return decision  # type: ignore[no-any-return]
+    return decision
 
 
 def _window(
@@ -1331,7 +1460,7 @@ def allowed(
         and 0 <= usage <= _MAX_UNITS >= requested >= 0
     ):
         try:
-            most = sub._cache["state"].most[feature]
+            most: int | None = sub._cache["state"].most[feature]
         except (KeyError, TypeError):
             most = _most_allowed(sub, feature)
         if most is not None:
@@ -1352,7 +1481,8 @@ def _most_allowed(sub: Subscription, feature: object) -> int | None:
         if exc.reason is None:
             raise
         return -1  # not cached: a subscription that cannot be placed has no state
-    rule = state.rules.get(feature) or _check_rule(state, feature)
+    rule: Reason | _Rule = state.rules.get(feature) or _check_rule(state, feature)
+    most: int | None
     if type(rule) is Reason:
         most = -1
     else:
@@ -1369,7 +1499,7 @@ def _most_allowed(sub: Subscription, feature: object) -> int | None:
     return most
 
 
-def _check_rule(state: _State, feature: str) -> Any:
+def _check_rule(state: _State, feature: str) -> Reason | _Rule:
     """What check() decides on in this state, or the Reason it denies; cached.
 
     A rule is (entitlement, the Decision fields of a grant within its limit,
@@ -1380,7 +1510,7 @@ def _check_rule(state: _State, feature: str) -> Any:
     sub = state.effective
     try:
         if sub is None:
-            rule: Any = Reason.SUBSCRIPTION_CANCELLED
+            rule: Reason | _Rule = Reason.SUBSCRIPTION_CANCELLED
         elif _plan(sub.plan)["status"] == "archived" and not sub.existing:
             rule = Reason.PLAN_ARCHIVED
         else:
@@ -1394,10 +1524,10 @@ def _check_rule(state: _State, feature: str) -> Any:
     return rule
 
 
-def _rule(state: _State, sub: Subscription, ent: Entitlement) -> tuple[Any, ...]:
+def _rule(state: _State, sub: Subscription, ent: Entitlement) -> _Rule:
     metered = ent.type == "metered"
     limit = (ent.limit or 0) if metered and not ent.unlimited else None
-    template = {
+    template: dict[str, Any] = {
         "feature": ent.feature,
         "has_access": True,
         "reason": None,
@@ -1444,13 +1574,14 @@ def _denied(
     )
 
 
-def _trial_budget(state: _State, feature: str) -> tuple[Any, Decimal] | None:
+def _trial_budget(state: _State, feature: str) -> _Budget | None:
     """(pay-as-you-go charge, credits) when a trial's budget covers ``feature``."""
     sub = state.effective
     if state.phase is not Phase.TRIALING or sub is None:
         return None
     plan = _plan(sub.plan)
-    credits = plan["trial"].get("credits") if plan["trial"] else None
+    trial = plan["trial"]
+    credits = trial["credits"] if trial else None
     if not credits:
         return None
     currency, _, _, _, _, charges = _sheet(sub, plan)
@@ -1460,7 +1591,7 @@ def _trial_budget(state: _State, feature: str) -> tuple[Any, Decimal] | None:
     return None
 
 
-def _over_budget(budget: tuple[Any, Decimal], units: int) -> bool:
+def _over_budget(budget: _Budget, units: int) -> bool:
     """Whether ``units`` of usage would cost more than the credits, as quote() bills it.
 
     The line's rounded amount is compared, so check() and quote() draw the
@@ -1528,13 +1659,13 @@ def format_money(amount: Decimal, currency: str) -> str:
     # context, 28 digits by default, which would show 30-digit amounts wrongly.
     digits = max(
         _PRODUCT["minor_units"][currency],
-        -amount.normalize(_MONEY).as_tuple().exponent,
+        -amount.normalize(_MONEY).as_tuple().exponent,  # type: ignore[operator]
     )
     whole, _, fraction = f"{amount.copy_abs():.{digits}f}".partition(".")
     body = _grouped(whole, form["group"], form["grouping"])
     if fraction:
         body += form["decimal"] + fraction
-    prefix, suffix = form["negative" if amount < 0 else "positive"]
+    prefix, suffix = form["negative"] if amount < 0 else form["positive"]
     return f"{prefix}{body}{suffix}"
 
 
@@ -1548,7 +1679,7 @@ def format_number(n: int) -> str:
 _num = format_number  # short, for the many counts in line descriptions
 
 
-def _grouped(digits: str, group: str, sizes) -> str:
+def _grouped(digits: str, group: str, sizes: tuple[int, int]) -> str:
     """Digits grouped from the right: ``sizes[0]``, then ``sizes[1]`` (India: 3;2)."""
     size = sizes[0]
     if len(digits) <= size:
@@ -1594,7 +1725,11 @@ class _Charge:
     )
 
     def __init__(
-        self, charge: Any, quantum: Decimal, amount: Any, explain: Any
+        self,
+        charge: _ChargeData,
+        quantum: Decimal,
+        amount: Callable[[int], Decimal],
+        explain: Callable[[int], str],
     ) -> None:
         self.feature: str = charge["feature"]
         self.in_advance: bool = charge["billing"] == "in_advance"
@@ -1613,11 +1748,25 @@ class _Charge:
         return self.explain(billable) if billable or self.flat else "nothing billable"
 
 
-def _price_of(price, period: str, currency: str) -> Decimal:
+if TYPE_CHECKING:  # what the evaluator computes once and keeps, for type checkers
+    _Chosen: TypeAlias = tuple[str, _Addon, int]  # an add-on bought, and how many
+    _TierPrice: TypeAlias = tuple[int | None, Decimal, Decimal, str]  # see _tier()
+    _Budget: TypeAlias = tuple[_Charge, Decimal]  # see _trial_budget()
+    _Rule: TypeAlias = tuple[Entitlement, dict[str, Any], int | None, _Budget | None]
+    _Usage: TypeAlias = tuple[int, Reason | str | None, int | None, _ChargeData | None]
+    _Sheet: TypeAlias = tuple[str, str, Decimal, Line, Line, tuple[_Charge, ...]]
+    _Hole: TypeAlias = tuple[int, _Charge]  # an in-arrears charge and its line's place
+    _Priced: TypeAlias = tuple[
+        str, str, Decimal, list[Line | None], tuple[_Hole, ...], Decimal, Decimal | None
+    ]  # see _priced_subscription()
+
+
+def _price_of(price: _Price | None, period: str, currency: str) -> Decimal:
+    assert price is not None  # the schema requires every price a charge's model reads
     return price[period][currency]
 
 
-def _compile_charge(charge, period: str, currency: str) -> _Charge:
+def _compile_charge(charge: _ChargeData, period: str, currency: str) -> _Charge:
     model = charge["model"]
     if model == "flat":
         price = _price_of(charge["price"], period, currency)
@@ -1643,8 +1792,9 @@ def _compile_charge(charge, period: str, currency: str) -> _Charge:
     )
 
 
-def _package(charge, period: str, currency: str) -> _Charge:
+def _package(charge: _ChargeData, period: str, currency: str) -> _Charge:
     size, up = charge["block_size"], charge["rounding"] == "up"
+    assert size is not None  # the schema requires a package charge's block_size
     price = _price_of(charge["block_price"], period, currency)
     each = f" of {_num(size)} × {_money_text(price, currency)}"
 
@@ -1658,7 +1808,7 @@ def _package(charge, period: str, currency: str) -> _Charge:
     return _Charge(charge, _QUANTA[currency], lambda q: _mul(price, blocks(q)), explain)
 
 
-def _tier(tier, period: str, currency: str):
+def _tier(tier: _Tier, period: str, currency: str) -> _TierPrice:
     """(up_to, unit price, flat fee, explanation after the unit count)."""
     unit, flat = _ZERO, _ZERO
     if tier["unit_price"]:
@@ -1671,12 +1821,15 @@ def _tier(tier, period: str, currency: str):
     return tier["up_to"], unit, flat, text
 
 
-def _slices(tiers, q: int) -> list:
+def _slices(
+    tiers: tuple[_TierPrice, ...], q: int
+) -> list[tuple[int, Decimal, Decimal, str]]:
     """Graduated: (units, unit price, flat fee, text) of each tier that q reaches.
 
     Each tier charges the units inside it, plus its flat fee once reached.
     """
-    slices, lower = [], 0
+    slices: list[tuple[int, Decimal, Decimal, str]] = []
+    lower = 0
     for upper, unit, flat, text in tiers:
         if q <= lower:
             break
@@ -1688,7 +1841,7 @@ def _slices(tiers, q: int) -> list:
     return slices
 
 
-def _graduated(tiers, q: int) -> Decimal:
+def _graduated(tiers: tuple[_TierPrice, ...], q: int) -> Decimal:
     """Each tier charges the units inside it, plus its flat fee once reached."""
     total, lower = _ZERO, 0
     for upper, unit, flat, _ in tiers:
@@ -1702,11 +1855,11 @@ def _graduated(tiers, q: int) -> Decimal:
     return total
 
 
-def _graduated_text(tiers, q: int) -> str:
+def _graduated_text(tiers: tuple[_TierPrice, ...], q: int) -> str:
     return "; ".join([f"{_num(n)}{text}" for n, _, _, text in _slices(tiers, q)])
 
 
-def _reached(tiers, q: int):
+def _reached(tiers: tuple[_TierPrice, ...], q: int) -> _TierPrice:
     """Volume: the tier q falls in; every unit is at its price, plus its flat fee."""
     for tier in tiers:
         if tier[0] is None or q <= tier[0]:
@@ -1714,23 +1867,23 @@ def _reached(tiers, q: int):
     raise AssertionError("a volume charge ends with an open tier")
 
 
-def _volume(tiers, q: int) -> Decimal:
+def _volume(tiers: tuple[_TierPrice, ...], q: int) -> Decimal:
     _, unit, flat, _ = _reached(tiers, q)
     return _add(_mul(unit, q), flat)
 
 
-def _volume_text(tiers, q: int) -> str:
+def _volume_text(tiers: tuple[_TierPrice, ...], q: int) -> str:
     return f"{_num(q)}{_reached(tiers, q)[3]}"
 
 
-def _stairstep(charge, period: str, currency: str) -> _Charge:
-    steps = []
+def _stairstep(charge: _ChargeData, period: str, currency: str) -> _Charge:
+    steps: list[tuple[int | None, Decimal, str]] = []
     for tier in charge["tiers"]:
         price, upper = _price_of(tier["price"], period, currency), tier["up_to"]
         bound = f"up to {_num(upper)}" if upper is not None else "open tier"
         steps.append((upper, price, f"tier {bound}: {_money_text(price, currency)}"))
 
-    def step(q: int):
+    def step(q: int) -> tuple[Decimal, str]:
         for upper, price, text in steps:
             if upper is None or q <= upper:
                 return price, text
@@ -1752,7 +1905,7 @@ def _currency(sub: Subscription) -> str:
     )
 
 
-def _period(sub: Subscription, plan: Any) -> str:
+def _period(sub: Subscription, plan: _Plan) -> str:
     period = plan["billing_periods"][0] if sub.period is None else sub.period
     if period not in plan["billing_periods"]:
         raise UnknownPeriodError(
@@ -1762,10 +1915,10 @@ def _period(sub: Subscription, plan: Any) -> str:
     return str(period)
 
 
-_SHEETS: dict[tuple[str, str | None, str | None], Any] = {}  # -> _sheet()
+_SHEETS: dict[tuple[str, str | None, str | None], _Sheet] = {}  # -> _sheet()
 
 
-def _sheet(sub: Subscription, plan: Any) -> Any:
+def _sheet(sub: Subscription, plan: _Plan) -> _Sheet:
     """The plan's price sheet in the subscription's period and currency.
 
     Compiled once and shared: (currency, period, rounding quantum, base line,
@@ -1815,11 +1968,13 @@ def quote(
         state = _state(sub, now)
     priced_sub = state.effective
     if priced_sub is None:
+        ended = state.trial_ends_at
+        assert ended is not None  # only a trial that has ended cancels
         raise SubscriptionCancelledError(
-            f"The trial of {sub.plan!r} ended at {_iso(state.trial_ends_at)} and the "
+            f"The trial of {sub.plan!r} ended at {_iso(ended)} and the "
             "subscription was cancelled (product.trial_end: cancel); nothing is billed."
         )
-    priced = priced_sub._cache.get("quote") or _priced_subscription(priced_sub)
+    priced: _Priced = priced_sub._cache.get("quote") or _priced_subscription(priced_sub)
     currency, period, quantum, template, usage_charges, fixed, credits = priced
     measured = _measured(state, usage, period)
     lines, total, spent = template.copy(), fixed, _ZERO
@@ -1832,14 +1987,14 @@ def quote(
         credit = _credit_line(credits, spent, currency)
         lines.append(credit)
         total = _add(total, credit.amount)
-    fields = {"currency": currency, "period": period, "plan": priced_sub.plan}
-    fields["lines"], fields["total"] = tuple(lines), total
-    fields["phase"], fields["trial_ends_at"] = state.phase, state.trial_ends_at
-    result: Quote = _record(Quote, fields)
-    return result
+    fields: dict[str, Any] = {"currency": currency, "period": period}
+    fields["plan"], fields["lines"] = priced_sub.plan, tuple(lines)
+    fields["total"], fields["phase"] = total, state.phase
+    fields["trial_ends_at"] = state.trial_ends_at
+    return _record(Quote, fields)
 
 
-def _priced_subscription(sub: Subscription) -> tuple[Any, ...]:
+def _priced_subscription(sub: Subscription) -> _Priced:
     """Everything quote() needs that depends on the subscription alone; cached on it.
 
     Checking the subscription (plan, currency, period, add-ons, variables,
@@ -1858,8 +2013,8 @@ def _priced_subscription(sub: Subscription) -> tuple[Any, ...]:
     _check_quotable(sub, plan)
     currency, period, quantum, base, trial, charges = _sheet(sub, plan)
     _, bought, addons, _ = _validated(sub)
-    template: list[Any] = [trial if sub.trial else base]
-    usage_charges = []
+    template: list[Line | None] = [trial if sub.trial else base]
+    usage_charges: list[_Hole] = []
     for charge in charges:
         if charge.in_advance:
             template.append(_bought_line(charge, bought[charge.feature], quantum))
@@ -1872,9 +2027,8 @@ def _priced_subscription(sub: Subscription) -> tuple[Any, ...]:
     for line in template:
         if line is not None:
             fixed = _add(fixed, line.__dict__["amount"])
-    credits = None
-    if sub.trial and plan["trial"] and plan["trial"].get("credits"):
-        credits = plan["trial"]["credits"].get(currency)
+    budget = plan["trial"]["credits"] if sub.trial and plan["trial"] else None
+    credits = budget.get(currency) if budget else None
     priced = (currency, period, quantum, template, tuple(usage_charges), fixed, credits)
     sub._cache["quote"] = priced
     if key is not None:
@@ -1884,9 +2038,7 @@ def _priced_subscription(sub: Subscription) -> tuple[Any, ...]:
     return priced
 
 
-_PRICED: dict[
-    tuple[Any, ...], tuple[Any, ...]
-] = {}  # bounded: see _priced_subscription
+_PRICED: dict[tuple[Any, ...], _Priced] = {}  # bounded: see _priced_subscription
 
 
 def _priced_key(sub: Subscription) -> tuple[Any, ...] | None:
@@ -1913,7 +2065,7 @@ def _priced_key(sub: Subscription) -> tuple[Any, ...] | None:
     )
 
 
-def _check_quotable(sub: Subscription, plan: Any) -> None:
+def _check_quotable(sub: Subscription, plan: _Plan) -> None:
     if plan["custom"]:
         raise PlanNotQuotableError(
             f"Plan {sub.plan!r} is a custom plan with no list price; "
@@ -1940,7 +2092,7 @@ def _measured(state: _State, usage: object, period: str) -> dict[str, int]:
             "usage must be a mapping of feature id to units, e.g. "
             f"{{'api-calls': 1200}}; got {usage!r}."
         )
-    measured = {}
+    measured: dict[str, int] = {}
     for fid, units in usage.items():
         if type(fid) is not str:
             raise InvalidArgumentError(
@@ -1955,12 +2107,10 @@ def _measured(state: _State, usage: object, period: str) -> dict[str, int]:
     return measured
 
 
-_USAGE: dict[
-    tuple[str, str, str], tuple[Any, ...]
-] = {}  # (plan, period, feature) -> rule
+_USAGE: dict[tuple[str, str, str], _Usage] = {}  # (plan, period, feature) -> rule
 
 
-def _usage_rule(state: _State, fid: str, period: str) -> tuple[Any, ...]:
+def _usage_rule(state: _State, fid: str, period: str) -> _Usage:
     """How quote() takes usage of ``fid`` in this state; cached on the state.
 
     (the most units taken without a closer look, the refusal, the cap, the
@@ -1996,33 +2146,33 @@ def _touched(sub: Subscription, fid: str) -> bool:
     return any(fid in _addon(addon_id)["entitlements"] for addon_id in sub.addons)
 
 
-def _charge_of(plan: Any, fid: str) -> Any:
+def _charge_of(plan: _Plan, fid: str) -> _ChargeData | None:
     return next((c for c in plan["charges"] if c["feature"] == fid), None)
 
 
-def _plan_usage_rule(plan: Any, fid: str, period: str) -> tuple[Any, ...]:
+def _plan_usage_rule(plan: _Plan, fid: str, period: str) -> _Usage:
     charge = _charge_of(plan, fid)
     if charge is not None and charge["billing"] == "in_advance":
         return (0, "in_advance", None, charge)
     return _usage_of(_package_grants("plan", plan).get(fid), charge, period)
 
 
-def _state_usage_rule(
-    state: _State, plan: Any, fid: str, period: str
-) -> tuple[Any, ...]:
+def _state_usage_rule(state: _State, plan: _Plan, fid: str, period: str) -> _Usage:
     charge = _charge_of(plan, fid)
     if charge is not None and charge["billing"] == "in_advance":
         return (0, "in_advance", None, charge)
-    rule = state.rules.get(fid) or _check_rule(state, fid)
+    rule: Reason | _Rule = state.rules.get(fid) or _check_rule(state, fid)
     if type(rule) is Reason:
         return (0, rule, None, charge)
     return _usage_of(rule[0], charge, period)
 
 
-def _usage_of(ent: Entitlement | None, charge: Any, period: str) -> tuple[Any, ...]:
+def _usage_of(
+    ent: Entitlement | None, charge: _ChargeData | None, period: str
+) -> _Usage:
     if ent is None:
         return (0, Reason.NOT_IN_PLAN, None, charge)
-    cap = None
+    cap: int | None = None
     if ent.type == "metered" and not ent.unlimited and not ent.soft:
         cap = (ent.limit or 0) * _windows_per_period(
             ent.reset, ent.reset_anchor, period
@@ -2032,7 +2182,7 @@ def _usage_of(ent: Entitlement | None, charge: Any, period: str) -> tuple[Any, .
     return (min(bounds) if bounds else _MAX_UNITS, None, cap, charge)
 
 
-def _refuse_usage(state: _State, fid: str, units: int, how: tuple[Any, ...]) -> None:
+def _refuse_usage(state: _State, fid: str, units: int, how: _Usage) -> None:
     """Refuse usage that check() would deny; quote() bills only what it allows."""
     _, refusal, cap, charge = how
     plan_id = state.effective.plan if state.effective is not None else "?"
@@ -2043,7 +2193,7 @@ def _refuse_usage(state: _State, fid: str, units: int, how: tuple[Any, ...]) -> 
         )
     if refusal is not None:  # a valid subscription's only refusal: not_in_plan
         raise FeatureNotInPlanError(
-            f"Usage of {fid!r} ({units:,}) is denied by check() ({refusal.value}); "
+            f"Usage of {fid!r} ({units:,}) is denied by check() ({refusal}); "
             f"expected no usage of a feature that plan {plan_id!r} does not include."
         )
     if cap is not None and units > cap:
@@ -2051,7 +2201,8 @@ def _refuse_usage(state: _State, fid: str, units: int, how: tuple[Any, ...]) -> 
             f"{units:,} units of {fid!r} exceed what its hard limit allows in one "
             f"billing period; expected at most {cap:,}."
         )
-    _within_stairstep(charge, units)
+    if charge is not None:  # without a charge, only a limit caps usage
+        _within_stairstep(charge, units)
 
 
 _PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
@@ -2103,7 +2254,7 @@ def _charge_line(charge: _Charge, quantity: int, quantum: Decimal) -> Line:
     }
     fields["_describe"] = (_charge_text, charge, quantity, billable)
     _set(line, "__dict__", fields)
-    return line  # type: ignore[no-any-return]
+    return line
 
 
 def _charge_text(charge: _Charge, quantity: int, billable: int) -> str:
@@ -2117,7 +2268,7 @@ _ADDON_LINES: dict[tuple[str, int, str, str], Line] = {}  # bounded: see _addon_
 
 
 def _addon_line(
-    addon_id: str, addon: Any, count: int, period: str, currency: str
+    addon_id: str, addon: _Addon, count: int, period: str, currency: str
 ) -> Line:
     """An add-on's line: price x quantity, a value shared by every subscription."""
     key = (addon_id, count, period, currency)
@@ -2132,7 +2283,7 @@ def _addon_line(
 
 
 def _new_addon_line(
-    addon_id: str, addon: Any, count: int, period: str, currency: str
+    addon_id: str, addon: _Addon, count: int, period: str, currency: str
 ) -> Line:
     unit = _price_of(addon["price"], period, currency) if addon["price"] else _ZERO
     text = f"{addon['name']}: {_num(count)} × {_money_text(unit, currency)}"
@@ -2286,8 +2437,8 @@ def _month_window(
     return _add_months(first, count * months), _add_months(first, (count + 1) * months)
 
 
-_PRODUCT = _frozen(json.loads(_PRODUCT_SOURCE))
-FEATURES = _frozen(json.loads(_FEATURES_SOURCE))
+_PRODUCT: _Product = _frozen(json.loads(_PRODUCT_SOURCE))
+FEATURES: Mapping[str, _Feature] = _frozen(json.loads(_FEATURES_SOURCE))
 _QUANTA = {c: Decimal(1).scaleb(-d) for c, d in _PRODUCT["minor_units"].items()}
 # The one decimal context of money: prices have at most 100 digits and
 # quantities at most 31, so 200 digits keep every product and sum exact, and
@@ -2297,6 +2448,6 @@ _MONEY = Context(prec=200, rounding=_ROUNDING[_PRODUCT["rounding"]])
 _mul, _add, _round = _MONEY.multiply, _MONEY.add, _MONEY.quantize
 # The environment this module was generated for (product.environments): its
 # name, or None for a catalog without environments, which serves customers.
-_ENVIRONMENT = _PRODUCT.get("environment") or {}
-ENVIRONMENT: str | None = _ENVIRONMENT.get("name")
-IS_PRODUCTION: bool = _ENVIRONMENT.get("type", "production") == "production"
+_ENVIRONMENT = _PRODUCT.get("environment")
+ENVIRONMENT: str | None = None if _ENVIRONMENT is None else _ENVIRONMENT["name"]
+IS_PRODUCTION: bool = _ENVIRONMENT is None or _ENVIRONMENT["type"] == "production"
