@@ -251,9 +251,13 @@ def test_quotes_follow_the_rules(catalog, data):
     sub = module.Subscription(
         plan=plan_id, period=period, currency=currency, quantities=quantities, addons=addons
     )
+    try:
+        grants = module.entitlements(sub)
+    except module.QuantityOutOfRangeError:  # an in-advance quantity past a bounded stairstep:
+        grants = {}  # quote() refuses it as well, which the end of this test expects
     for fid, q in usage.items():  # usage beyond a hard limit is refused (tests/test_agreement.py)
-        grant = module.entitlements(sub)[fid]
-        if grant.limit is not None and not grant.soft:
+        grant = grants.get(fid)
+        if grant is not None and grant.limit is not None and not grant.soft:
             usage[fid] = min(q, grant.limit)
     with localcontext() as context:
         context.prec = 100  # exact: every catalog number has at most 40 digits

@@ -71,14 +71,15 @@ def ids(min_size: int, max_size: int) -> st.SearchStrategy[list[str]]:
 
 
 # Amounts: cents and sub-cents, whole numbers, zero, and long exact ones below 10^30.
-amounts = st.one_of(
+_ORDINARY = [
     st.integers(0, 1000).map(Decimal),
     st.decimals(min_value=0, max_value=100_000, places=2, allow_nan=False, allow_infinity=False),
     st.decimals(min_value=0, max_value=10, places=4, allow_nan=False, allow_infinity=False),
-    st.just(Decimal("123456789012345678901234567890")),
-    st.just(Decimal("0.0027")),
-    st.just(Decimal(0)),
-)
+]
+_SPECIAL = [st.just(Decimal("0.0027")), st.just(Decimal(0))]
+amounts = st.one_of(*_ORDINARY, st.just(Decimal("123456789012345678901234567890")), *_SPECIAL)
+# Without the 30-digit amount, which SQL cannot price at 10^15 units in DECIMAL(38).
+everyday_amounts = st.one_of(*_ORDINARY, *_SPECIAL)
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,12 @@ def _amount_value(draw, amount: Decimal):
     return amount
 
 
+_AMOUNTS = [amounts]  # the amounts strategy of the catalog being drawn (see catalogs())
+
+
 def money(draw, currencies: tuple[str, ...]):
     """A money value: a bare amount when there is one currency, sometimes; else a map."""
-    values = {c: _amount_value(draw, draw(amounts)) for c in currencies}
+    values = {c: _amount_value(draw, draw(_AMOUNTS[-1])) for c in currencies}
     if len(currencies) == 1 and draw(st.booleans()):
         return values[currencies[0]]
     return values
@@ -112,9 +116,25 @@ def price(draw, periods: tuple[str, ...], currencies: tuple[str, ...]):
 # -- the catalog ----------------------------------------------------------------------
 
 
+def catalogs(amounts: st.SearchStrategy[Decimal] = amounts) -> st.SearchStrategy[dict]:
+    """Valid catalogs as plain data, in author order, with money drawn from ``amounts``.
+
+    ``everyday_amounts`` leaves out the 30-digit amount, which SQL cannot price at
+    10^15 units exactly (the differential test of the SQL target uses it).
+    """
+    return _catalogs(amounts)
+
+
 @st.composite
-def catalogs(draw) -> dict:
-    """One valid catalog as plain data, in author order."""
+def _catalogs(draw, amounts) -> dict:
+    _AMOUNTS.append(amounts)
+    try:
+        return _catalog(draw)
+    finally:
+        _AMOUNTS.pop()
+
+
+def _catalog(draw) -> dict:
     currencies = tuple(
         draw(st.lists(st.sampled_from(CURRENCIES), min_size=1, max_size=3, unique=True))
     )

@@ -15,6 +15,7 @@ from .catalog_json import CatalogJson
 from .docs import Docs
 from .javascript import JavaScriptEvaluator
 from .python import PythonEvaluator
+from .sql import SqlRating
 from .tables import PricingTables
 
 TARGETS: tuple[Target, ...] = (
@@ -23,6 +24,7 @@ TARGETS: tuple[Target, ...] = (
     JavaScriptEvaluator(),
     PricingTables(),
     Docs(),
+    SqlRating(),
 )
 
 __all__ = ["TARGETS", "RenderContext", "Target", "render", "visible"]

@@ -1,0 +1,167 @@
+"""``pricegen rate``: the rating query run over files, on DuckDB or on Spark.
+
+The engines read the four input tables from CSV or Parquet files (by
+extension), run the catalog's rating SQL (:mod:`pricegen.targets.sql`) and
+write ``invoice_lines``, ``invoices``, ``rejections`` and ``usage_status``
+into the output directory. Neither engine holds the inputs in Python:
+DuckDB streams them and spills to disk past its memory limit; Spark is
+Spark. duckdb and pyspark are optional extras, imported only here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Catalog
+
+FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+INPUT_COLUMNS = {
+    "subscriptions": (
+        ("subscription_id", "plan", "period", "currency"),
+        ("trial", "existing", "started_at"),
+    ),
+    "subscription_quantities": (("subscription_id", "feature", "quantity"), ()),
+    "subscription_addons": (("subscription_id", "addon", "quantity"), ()),
+    "usage": (("subscription_id", "feature", "quantity"), ()),
+}
+OUTPUTS = ("invoice_lines", "invoices", "rejections", "usage_status")
+ORDER = {
+    "invoice_lines": "subscription_id, line",
+    "invoices": "subscription_id",
+    "rejections": "subscription_id",
+    "usage_status": "subscription_id, feature",
+}
+
+
+class RateError(Exception):
+    """A problem with the inputs (``usage``: the user's to fix, exit 2) or an engine that
+    stopped (exit 3), said in one sentence."""
+
+    def __init__(self, message: str, usage: bool = True) -> None:
+        super().__init__(message)
+        self.usage = usage
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The input files by table name; tables without a file are empty."""
+
+    files: dict[str, Path]
+
+    def format_of(self, table: str) -> str:
+        return file_format(self.files[table])
+
+
+@dataclass
+class Result:
+    """Rows written per output, and the files they are in."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+Progress = Callable[[str], None]
+
+
+def file_format(path: Path) -> str:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise RateError(f"{path}: unknown file type {path.suffix!r}; expected .csv or .parquet.")
+    return fmt
+
+
+def rate(
+    catalog: Catalog,
+    inputs: Inputs,
+    out: Path,
+    *,
+    engine: str = "duckdb",
+    output_format: str = "parquet",
+    master: str | None = None,
+    memory_limit: str = "1GB",
+    progress: Progress | None = None,
+    outputs: tuple[str, ...] = OUTPUTS,
+) -> Result:
+    """Rate every subscription of ``inputs`` and write ``outputs`` into ``out``."""
+    from ..targets.sql import problems
+
+    refused = problems(catalog)
+    if refused:
+        raise RateError(f"{refused[0].message} [{refused[0].rule}]", usage=False)
+    for table, path in inputs.files.items():
+        if not path.is_file():
+            raise RateError(f"{path}: no such file (--{_flag(table)}).")
+        file_format(path)
+    unknown = [name for name in outputs if name not in OUTPUTS]
+    if unknown or not outputs:
+        raise RateError(
+            f"unknown output {', '.join(unknown)}; expected some of {', '.join(OUTPUTS)}."
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    say = progress or (lambda message: None)
+    if engine == "spark":
+        from .spark import run_spark
+
+        return run_spark(catalog, inputs, out, output_format, master, say, outputs)
+    from .duck import run_duckdb
+
+    return run_duckdb(catalog, inputs, out, output_format, memory_limit, say, outputs)
+
+
+def _flag(table: str) -> str:
+    return {
+        "subscriptions": "subscriptions",
+        "subscription_quantities": "quantities",
+        "subscription_addons": "addons",
+        "usage": "usage",
+    }[table]
+
+
+def input_select(table: str, present: list[str], kinds: dict[str, str]) -> str:
+    """SELECT of one input with the contract's columns: optional ones NULL when absent,
+    quantities as numbers (text that is no number becomes NULL: InvalidQuantityError).
+
+    ``kinds`` maps each present column to "text", "number" or "other", as the
+    engine read it. Raises RateError naming a required column that is missing.
+    """
+    required, optional = INPUT_COLUMNS[table]
+    lower = {c.lower(): c for c in present}
+    missing = [c for c in required if c not in lower]
+    if missing:
+        raise RateError(
+            f"{_flag(table)} has no column {', '.join(missing)}; expected the columns "
+            f"{', '.join(required)} (see spec/sql.md)."
+        )
+    columns = []
+    for name in (*required, *optional):
+        if name not in lower:
+            columns.append(f"NULL AS {name}")
+            continue
+        source = f'"{lower[name]}"'
+        if name == "quantity" and kinds.get(lower[name]) == "text":
+            columns.append(f"TRY_CAST({source} AS DOUBLE) AS quantity")
+        elif name in ("trial", "existing"):
+            columns.append(f"CAST({source} AS BOOLEAN) AS {name}")
+        elif name == "quantity":
+            columns.append(f"{source} AS quantity")
+        elif name == "started_at":
+            columns.append(f"{source} AS started_at")
+        else:
+            columns.append(f"CAST({source} AS VARCHAR) AS {name}")
+    return f"SELECT {', '.join(columns)} FROM pricegen_input_{table}"
+
+
+EMPTY = {
+    "subscriptions": "SELECT CAST(NULL AS VARCHAR) AS subscription_id, CAST(NULL AS VARCHAR) "
+    "AS plan, CAST(NULL AS VARCHAR) AS period, CAST(NULL AS VARCHAR) AS currency, "
+    "CAST(NULL AS BOOLEAN) AS trial, CAST(NULL AS BOOLEAN) AS existing, "
+    "CAST(NULL AS TIMESTAMP) AS started_at WHERE 1 = 0",
+    "subscription_quantities": "SELECT CAST(NULL AS VARCHAR) AS subscription_id, "
+    "CAST(NULL AS VARCHAR) AS feature, CAST(NULL AS BIGINT) AS quantity WHERE 1 = 0",
+    "subscription_addons": "SELECT CAST(NULL AS VARCHAR) AS subscription_id, "
+    "CAST(NULL AS VARCHAR) AS addon, CAST(NULL AS BIGINT) AS quantity WHERE 1 = 0",
+    "usage": "SELECT CAST(NULL AS VARCHAR) AS subscription_id, CAST(NULL AS VARCHAR) "
+    "AS feature, CAST(NULL AS BIGINT) AS quantity WHERE 1 = 0",
+}

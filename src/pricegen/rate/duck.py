@@ -1,0 +1,148 @@
+"""Rating on embedded DuckDB: inputs streamed from their files, steps run once each.
+
+Each step of the rating SQL becomes a table, so it runs once. The database
+is in memory, but DuckDB spills what exceeds its memory limit (1 GB by default)
+to a scratch directory, so 10M usage rows stay well under 2 GB of resident
+memory. Outputs are written with COPY, sorted, so the same inputs give the
+same files.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlglot import exp
+
+from ..model import Catalog
+from . import (
+    EMPTY,
+    INPUT_COLUMNS,
+    ORDER,
+    OUTPUTS,
+    Inputs,
+    Progress,
+    RateError,
+    Result,
+    input_select,
+)
+
+_MEMORY = re.compile(r"[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+PROGRESS_EVERY = 2.0  # seconds between progress messages of a long step
+
+
+def _import_duckdb() -> Any:
+    try:
+        import duckdb
+    except ImportError:
+        raise RateError(
+            "DuckDB is not installed; expected it with pip install 'pricegen[sql]'."
+        ) from None
+    return duckdb
+
+
+def run_duckdb(
+    catalog: Catalog,
+    inputs: Inputs,
+    out: Path,
+    fmt: str,
+    memory_limit: str,
+    say: Progress,
+    outputs: tuple[str, ...] = OUTPUTS,
+) -> Result:
+    duckdb = _import_duckdb()
+    if not _MEMORY.fullmatch(memory_limit.strip()):
+        raise RateError(f'"{memory_limit}" is not a memory size; expected one such as 1GB.')
+    from ..targets.sql.query import statements
+
+    with tempfile.TemporaryDirectory(prefix="pricegen-rate-") as work:
+        con = duckdb.connect()
+        try:
+            con.execute(f"SET memory_limit = {_text(memory_limit.strip())}")
+            con.execute(f"SET temp_directory = {_text(work)}")
+            con.execute("SET preserve_insertion_order = false")
+            _register_inputs(con, inputs)
+            steps = statements(catalog, "duckdb", tables=True, outputs=outputs)
+            for index, statement in enumerate(steps, 1):
+                name = statement.split(" AS", 1)[0].split()[-1]
+                _run(con, statement, f"step {index}/{len(steps)} {name}", say)
+            return _write_outputs(con, out, fmt, say, outputs)
+        except duckdb.Error as exc:
+            raise RateError(f"DuckDB stopped: {_first_line(exc)}", usage=False) from None
+        finally:
+            con.close()
+
+
+def _text(value: str) -> str:
+    """A string literal for DuckDB, quoted by sqlglot."""
+    return exp.Literal.string(value).sql(dialect="duckdb")
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _reader(path: Path) -> str:
+    if path.suffix.lower() == ".csv":
+        return f"read_csv({_text(str(path))}, header = true)"
+    return f"read_parquet({_text(str(path))})"
+
+
+def _register_inputs(con: Any, inputs: Inputs) -> None:
+    for table in INPUT_COLUMNS:
+        path = inputs.files.get(table)
+        if path is None:
+            con.execute(f"CREATE VIEW {table} AS {EMPTY[table]}")
+            continue
+        con.execute(f"CREATE VIEW pricegen_input_{table} AS SELECT * FROM {_reader(path)}")
+        described = con.execute(f"DESCRIBE SELECT * FROM pricegen_input_{table}").fetchall()
+        kinds = {row[0]: _kind(row[1]) for row in described}
+        select = input_select(table, [row[0] for row in described], kinds)
+        con.execute(f"CREATE VIEW {table} AS {select}")
+
+
+def _kind(type_name: str) -> str:
+    upper = type_name.upper()
+    if upper.startswith(("VARCHAR", "TEXT", "STRING")):
+        return "text"
+    return "number"
+
+
+def _run(con: Any, statement: str, what: str, say: Progress) -> Any:
+    """Run one statement; while it runs, report DuckDB's progress every PROGRESS_EVERY s."""
+    done = threading.Event()
+
+    def report() -> None:
+        started = time.monotonic()
+        while not done.wait(PROGRESS_EVERY):
+            percent = con.query_progress()
+            shown = f", {percent:.0f}%" if percent is not None and percent >= 0 else ""
+            say(f"{what} ({time.monotonic() - started:.0f} s{shown})")
+
+    watcher = threading.Thread(target=report, daemon=True)
+    watcher.start()
+    try:
+        return con.execute(statement).fetchone()  # COPY answers with the rows it wrote
+    finally:
+        done.set()
+        watcher.join()
+
+
+def _write_outputs(
+    con: Any, out: Path, fmt: str, say: Progress, outputs: tuple[str, ...]
+) -> Result:
+    result = Result()
+    options = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
+    for name in outputs:
+        path = out / f"{name}.{fmt}"
+        copy = (
+            f"COPY (SELECT * FROM {name} ORDER BY {ORDER[name]}) TO {_text(str(path))} ({options})"
+        )
+        result.rows[name] = _run(con, copy, f"writing {path}", say)[0]
+        result.files[name] = path
+    return result

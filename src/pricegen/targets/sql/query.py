@@ -1,0 +1,262 @@
+"""The rating query as sqlglot expressions: the catalog's tables, then one view per step.
+
+Catalog text (ids, currency codes) reaches the SQL only as sqlglot literals,
+in the VALUES lists of the catalog's tables (:func:`values_view`) and the
+one placeholder of the default currency: sqlglot quotes and escapes them for
+each dialect. The steps themselves are fixed SQL, parsed by sqlglot from the
+text in :mod:`.steps`; they hold no catalog text, only the widths and the
+rounding mode chosen here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+
+import sqlglot
+from sqlglot import exp
+
+from ...model import Catalog
+from . import steps
+from .sheets import LINE_DIGITS, PRICE_DIGITS, TOTAL_DIGITS, Sheets, sheets
+
+READ = "duckdb"  # the dialect the fixed steps are written in
+
+
+def statements(
+    catalog: Catalog, dialect: str, tables: bool = False, outputs: tuple[str, ...] | None = None
+) -> list[str]:
+    """``CREATE OR REPLACE VIEW`` statements in ``dialect`` (temporary views on Spark):
+    the catalog's tables, then the steps, outputs among them, in dependency order.
+
+    With ``tables``, the steps that several others read (steps.MATERIALIZED) are
+    ``CREATE TABLE AS`` instead: each runs once, which is how ``pricegen rate`` runs
+    them on DuckDB. ``outputs`` leaves out the steps that only other outputs need.
+    """
+    data = sheets(catalog)
+    types = _types(catalog, data)
+    out = [
+        _create(name, query, dialect, table=False) for name, query in _catalog_views(data, types)
+    ]
+    skip = steps.unneeded(outputs)
+    fixed = _step_statements(*_step_key(catalog, types), dialect, tables)
+    return out + [s for name, s in fixed if name not in skip]
+
+
+def rating_selects(
+    catalog: Catalog, outputs: tuple[str, ...] | None = None
+) -> list[tuple[str, exp.Expr, bool]]:
+    """(name, SELECT, whether it is a step) of each view, in the order of statements().
+    The steps' expressions are shared: copy one before changing it."""
+    data = sheets(catalog)
+    types = _types(catalog, data)
+    views = [(name, query, False) for name, query in _catalog_views(data, types)]
+    skip = steps.unneeded(outputs)
+    fixed = _steps(*_step_key(catalog, types))
+    return views + [(name, query, True) for name, query in fixed if name not in skip]
+
+
+def _step_key(catalog: Catalog, types: dict[str, str]) -> tuple:
+    product = catalog.product
+    return tuple(sorted(types.items())), product.rounding, product.currencies[0]
+
+
+@lru_cache(maxsize=64)
+def _steps(types: tuple, rounding: str, currency: str) -> tuple:
+    """The steps, parsed; they depend on the catalog only through these arguments."""
+    out = []
+    for name, text in steps.step_queries(dict(types), rounding):
+        query = sqlglot.parse_one(text, read=READ)
+        out.append((name, exp.replace_placeholders(query, default_currency=currency)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=64)
+def _step_statements(types: tuple, rounding: str, currency: str, dialect: str, tables: bool):
+    return tuple(
+        (name, _create(name, query, dialect, table=tables and name in steps.MATERIALIZED))
+        for name, query in _steps(types, rounding, currency)
+    )
+
+
+def _create(name: str, query: exp.Expr, dialect: str, table: bool) -> str:
+    temporary = dialect == "spark" and not table
+    create = exp.Create(
+        this=exp.to_table(name),
+        kind="TABLE" if table else "VIEW",
+        replace=True,
+        expression=query,
+        properties=exp.Properties(expressions=[exp.TemporaryProperty()]) if temporary else None,
+    )
+    return create.sql(dialect=dialect, pretty=True) + ";"
+
+
+def _types(catalog: Catalog, data: Sheets) -> dict[str, str]:
+    scale = max(data.scale, 1)
+    minor = max(catalog.product.minor_units.values(), default=0)
+    return {
+        "price": f"DECIMAL({PRICE_DIGITS}, {scale})",
+        "line": f"DECIMAL({LINE_DIGITS}, {scale})",
+        "amount": f"DECIMAL({TOTAL_DIGITS}, {minor})",
+        "units": "DECIMAL(17, 0)",
+        "count": "DECIMAL(38, 0)",
+    }
+
+
+# -- the catalog's tables -------------------------------------------------------------
+
+
+def _catalog_views(data: Sheets, types: dict[str, str]) -> list[tuple[str, exp.Expr]]:
+    price = types["price"]
+    text, integer, flag = "VARCHAR", "BIGINT", "BOOLEAN"
+    tables = [
+        (
+            "pricegen_currencies",
+            [
+                ("currency", text),
+                ("position", integer),
+                ("factor", "DECIMAL(7, 0)"),
+                ("unit", "DECIMAL(7, 6)"),
+            ],
+            [(c, i, Decimal(10) ** m, Decimal(1).scaleb(-m)) for c, i, m in data.currencies],
+        ),
+        (
+            "pricegen_plans",
+            [
+                ("plan", text),
+                ("plan_key", integer),
+                ("status", text),
+                ("custom", flag),
+                ("has_trial", flag),
+                ("first_period", text),
+                ("charges", integer),
+            ],
+            data.plans,
+        ),
+        ("pricegen_plan_periods", [("plan", text), ("period", text)], data.plan_periods),
+        (
+            "pricegen_plan_prices",
+            [
+                ("plan", text),
+                ("period", text),
+                ("currency", text),
+                ("price", price),
+                ("sheet", integer),
+            ],
+            data.plan_prices,
+        ),
+        (
+            "pricegen_charges",
+            [
+                ("plan_key", integer),
+                ("feature", text),
+                ("position", integer),
+                ("in_advance", flag),
+                ("included", integer),
+                ("block", integer),
+                ("block_add", integer),
+                ("most", integer),
+            ],
+            data.charges,
+        ),
+        (
+            "pricegen_tiers",
+            [
+                ("sheet", integer),
+                ("position", integer),
+                ("tier_from", integer),
+                ("tier_to", integer),
+                ("tier_offset", integer),
+                ("base", price),
+                ("unit_price", price),
+            ],
+            data.tiers,
+        ),
+        (
+            "pricegen_addons",
+            [
+                ("addon", text),
+                ("item", text),
+                ("position", integer),
+                ("max_quantity", integer),
+                ("archived", flag),
+            ],
+            data.addons,
+        ),
+        ("pricegen_addon_plans", [("addon", text), ("plan", text)], data.addon_plans),
+        (
+            "pricegen_addon_prices",
+            [("addon", text), ("period", text), ("currency", text), ("price", price)],
+            data.addon_prices,
+        ),
+        ("pricegen_addon_requires", [("addon", text), ("required", text)], data.addon_requires),
+        ("pricegen_addon_excludes", [("addon", text), ("excluded", text)], data.addon_excludes),
+        ("pricegen_trial_credits", [("sheet", integer), ("budget", price)], data.trial_credits),
+        ("pricegen_features", [("feature", text), ("metered", flag)], data.features),
+        (
+            "pricegen_plan_limits",
+            [
+                ("plan", text),
+                ("feature", text),
+                ("lim", integer),
+                ("unlimited", flag),
+                ("soft", flag),
+                ("metered", flag),
+                ("reset_key", integer),
+            ],
+            data.plan_limits,
+        ),
+        (
+            "pricegen_addon_limits",
+            [
+                ("addon", text),
+                ("feature", text),
+                ("lim", integer),
+                ("unlimited", flag),
+                ("soft", flag),
+                ("metered", flag),
+                ("reset_key", integer),
+                ("override", flag),
+                ("position", integer),
+            ],
+            data.addon_limits,
+        ),
+        (
+            "pricegen_reset_windows",
+            [("reset_key", integer), ("period", text), ("windows", integer)],
+            data.reset_windows,
+        ),
+    ]
+    return [(name, values_view(columns, rows)) for name, columns, rows in tables]
+
+
+def values_view(columns: list[tuple[str, str]], rows: list[tuple]) -> exp.Select:
+    """SELECT CAST(c AS type) ... FROM (VALUES ...) AS t(c, ...); typed, even when empty."""
+    names = [name for name, _ in columns]
+    if not rows:
+        select = exp.select(
+            *[exp.cast(exp.null(), exp.DataType.build(t, dialect=READ)).as_(n) for n, t in columns]
+        )
+        return select.where(exp.false())
+    values = exp.values([tuple(literal(v) for v in row) for row in rows], alias="t", columns=names)
+    return exp.select(
+        *[
+            exp.cast(exp.column(n, "t"), exp.DataType.build(t, dialect=READ)).as_(n)
+            for n, t in columns
+        ]
+    ).from_(values)
+
+
+def literal(value) -> exp.Expr:
+    """A Python value from the catalog as a SQL literal: text is quoted by sqlglot."""
+    if value is None:
+        return exp.null()
+    if isinstance(value, bool):
+        return exp.true() if value else exp.false()
+    if isinstance(value, int):
+        return exp.Literal.number(value)
+    if isinstance(value, Decimal):
+        return exp.Literal.number(format(value, "f"))
+    if isinstance(value, str):
+        return exp.Literal.string(value)
+    raise TypeError(f"no SQL literal for {value!r}")

@@ -1,0 +1,125 @@
+"""The SQL target against the reference: every line, total, refusal and limit agrees.
+
+For catalogs drawn by ``tests/fuzz/strategies.py`` (without the 30-digit amount,
+which SQL refuses; see test_sql.py), a few thousand random subscriptions each
+(``sql_support.random_subscriptions``: quotable ones and, on purpose, refused
+ones) are quoted by the generated evaluator and rated by the catalog's SQL:
+
+- every invoice line equals ``quote()``'s (item, quantity and Decimal amount,
+  in order), and every invoice total ``quote().total``;
+- every refused subscription is in ``rejections`` with the class name of the
+  error ``quote()`` raised, and no subscription is both;
+- ``usage_status`` holds, for each priced subscription, exactly its finite
+  metered limits, as ``check(sub, feature, usage, requested=0)`` sees them.
+
+Profiles, by ``PRICEGEN_SQL_FUZZ``:
+
+- ``quick`` (default, in CI): DuckDB on 200 catalogs of 1,500 subscriptions, and
+  Spark local on 4 catalogs of 300 (the Spark test is skipped without pyspark
+  and Java, except under CI);
+- ``long``, by hand: ``PRICEGEN_SQL_FUZZ=long pytest tests/test_sql_differential.py``,
+  2,000 DuckDB catalogs of 3,000 subscriptions and 40 Spark catalogs
+  (``PRICEGEN_SQL_FUZZ_CATALOGS`` sets the DuckDB count).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from fuzz.strategies import catalogs, everyday_amounts, to_yaml
+from hypothesis import HealthCheck, Phase, given, settings
+from sql_support import (
+    differences,
+    duckdb_outcomes,
+    evaluator_outcomes,
+    evaluator_status,
+    random_subscriptions,
+    require,
+    spark_outcomes,
+    write_inputs,
+)
+
+from pricegen import compile_catalog
+from pricegen.config import Config
+from pricegen.runtime import load_evaluator
+from pricegen.targets.base import visible
+from pricegen.targets.sql import problems
+
+PROFILE = os.environ.get("PRICEGEN_SQL_FUZZ", "quick")
+if PROFILE not in ("quick", "long"):
+    raise pytest.UsageError(f"PRICEGEN_SQL_FUZZ={PROFILE!r}; expected quick or long")
+LONG = PROFILE == "long"
+DUCKDB_CATALOGS = int(os.environ.get("PRICEGEN_SQL_FUZZ_CATALOGS", "2000")) if LONG else 200
+DUCKDB_SUBSCRIPTIONS = 3000 if LONG else 1500
+SPARK_CATALOGS, SPARK_SUBSCRIPTIONS = (40, 1000) if LONG else (4, 300)
+
+
+def profile(examples: int):
+    return settings(
+        max_examples=examples,
+        derandomize=not LONG,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        print_blob=True,
+    )
+
+
+def compare(catalog_data: dict, count: int, run) -> None:
+    """Quote ``count`` random subscriptions with the evaluator and with ``run``; agree."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "pricing.yaml"
+        path.write_text(to_yaml(catalog_data), "utf-8")
+        build = compile_catalog(path)
+        assert build.ok, build.diagnostics
+        rng = random.Random(path.read_bytes())
+        config = Config(include_drafts=rng.random() < 0.3)
+        catalog = visible(build.catalog, config)
+        assert not problems(catalog), problems(catalog)
+        module = load_evaluator(build.catalog, config)
+        subs = random_subscriptions(catalog, rng, count)
+        expected = evaluator_outcomes(module, subs)
+        expected_status = evaluator_status(module, subs, expected)
+        actual, status = run(catalog, write_inputs(subs, Path(tmp)))
+    found = differences(expected, actual, subs)
+    assert not found, "\n".join(found) + "\n--- catalog ---\n" + to_yaml(catalog_data)
+    wrong = sorted(
+        k for k in set(status) | set(expected_status) if status.get(k) != expected_status.get(k)
+    )
+    assert not wrong, [(k, expected_status.get(k), status.get(k)) for k in wrong[:5]]
+
+
+@profile(DUCKDB_CATALOGS)
+@given(catalogs(everyday_amounts))
+def test_duckdb_rates_as_the_evaluator_quotes(catalog):
+    require("duckdb")
+    compare(catalog, DUCKDB_SUBSCRIPTIONS, duckdb_outcomes)
+
+
+@pytest.fixture(scope="module")
+def spark():
+    require("pyspark")
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        if os.environ.get("CI"):
+            pytest.fail("Spark needs Java; .ci/run installs it")
+        pytest.skip("Spark needs Java")
+    from pricegen.rate.spark import session
+
+    spark = session()
+    yield spark
+    spark.stop()
+
+
+def test_spark_rates_as_the_evaluator_quotes(spark):
+    @profile(SPARK_CATALOGS)
+    @given(catalogs(everyday_amounts))
+    def check(catalog):
+        compare(catalog, SPARK_SUBSCRIPTIONS, lambda c, p: spark_outcomes(spark, c, p))
+
+    check()
