@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from enum import Enum
 
+from .jsontext import dump_json
+
 
 # Not StrEnum: str() and format() of a member would become "error" instead of
 # "Severity.ERROR", which callers of this public type may rely on.
@@ -115,7 +117,7 @@ def format_json(diagnostics: Iterable[Diagnostic]) -> str:
     from .ruledocs import doc_link
 
     payload = [{**d.to_dict(), "doc": doc_link(d.rule)} for d in diagnostics]
-    return json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return dump_json(payload)
 
 
 def format_sarif(diagnostics: Iterable[Diagnostic]) -> str:

@@ -6,19 +6,18 @@ money as decimal strings), so ``--json`` mirrors the module exactly.
 
 from __future__ import annotations
 
-import json
-
 from wcwidth import wcswidth, wcwidth
 
 from .escape import one_line
+from .jsontext import dump_json
 
 
 def quote_json(quote) -> str:
-    return json.dumps(quote.to_dict(), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return dump_json(quote.to_dict())
 
 
 def decision_json(decision) -> str:
-    return json.dumps(decision.to_dict(), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return dump_json(decision.to_dict())
 
 
 def display_width(text: str) -> int:
@@ -146,7 +145,7 @@ def scenarios_text(outcomes, module) -> str:
 def scenarios_json(outcomes) -> str:
     """{"scenarios": [...]}: each scenario's inputs and its quote's to_dict(), or its error."""
     payload = {"scenarios": [outcome.to_dict() for outcome in outcomes]}
-    return json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return dump_json(payload)
 
 
 def scenarios_markdown(outcomes, module) -> str:

@@ -2039,10 +2039,8 @@ def _priced_subscription(sub: Subscription) -> _Priced:
         credits = plan["trial"]["credits"].get(currency)
     priced = (currency, period, quantum, template, tuple(usage_charges), fixed, credits)
     sub._cache["quote"] = priced
-    if key is not None:
-        if len(_PRICED) >= _BOUGHT_LINES:
-            _PRICED.clear()
-        _PRICED[key] = priced  # quote() copies the template, so sharing it is safe
+    if key is not None:  # quote() copies the template, so sharing it is safe
+        _remember(_PRICED, key, priced)
     return priced
 
 
@@ -2234,7 +2232,16 @@ def _windows_per_period(reset: str | None, anchor: str, period: str) -> int:
     return -(-_PERIOD_MOST_HOURS[period] // _RESET_HOURS[reset]) + 1
 
 
-_BOUGHT_LINES = 4096  # in-advance lines kept per charge: seat counts repeat
+_MEMO_SIZE = 4096  # entries each memo keeps before it starts afresh: purchases repeat
+
+
+def _remember(memo: dict[Any, _R], key: object, value: _R) -> _R:
+    """Store ``value`` in a bounded memo: emptied when full, so memory stays bounded
+    whatever callers buy, and the purchases that repeat are soon back in it."""
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 def _bought_line(charge: _Charge, quantity: int, quantum: Decimal) -> Line:
@@ -2243,9 +2250,7 @@ def _bought_line(charge: _Charge, quantity: int, quantum: Decimal) -> Line:
     lines = charge.lines
     line = lines.get(quantity)
     if line is None:
-        if len(lines) >= _BOUGHT_LINES:
-            lines.clear()
-        line = lines[quantity] = _charge_line(charge, quantity, quantum)
+        line = _remember(lines, quantity, _charge_line(charge, quantity, quantum))
     return line
 
 
@@ -2282,10 +2287,8 @@ def _addon_line(
     key = (addon_id, count, period, currency)
     line = _ADDON_LINES.get(key)
     if line is None:
-        if len(_ADDON_LINES) >= _BOUGHT_LINES:
-            _ADDON_LINES.clear()
-        line = _ADDON_LINES[key] = _new_addon_line(
-            addon_id, addon, count, period, currency
+        line = _remember(
+            _ADDON_LINES, key, _new_addon_line(addon_id, addon, count, period, currency)
         )
     return line
 
