@@ -322,9 +322,8 @@ def report_instructions(counts: dict[str, float], calls: int) -> None:
         print(f"   {statement:<34}{count:9,.0f}")
     hand = counts["hand quote"]
     cached, new = counts["quote, cached"] / hand, counts["quote, new subscription"] / hand
-    print(
-        f"   quote() over the hand-written quote            cached {cached:.2f}x | new {new:.2f}x"
-    )
+    print(f"   quote() / hand-written, cached subscription    {cached:5.2f}x   target <= 2x")
+    print(f"   quote() / hand-written, new Subscription       {new:5.2f}x   target <= 3x")
     fair = counts["check"] / counts["hand check"]
     now = counts["check, monthly reset, now"] / counts["check, monthly reset"]
     print(f"   check() / hand-written check (NamedTuple)      {fair:5.2f}x")
