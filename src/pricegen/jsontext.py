@@ -72,8 +72,5 @@ def _list_text(value: list[object], newline: str) -> str:
     if not value:
         return "[]"
     inner = newline + "  "
-    parts = [
-        encode_basestring(item) if type(item) is str else _text(item, inner)  # type: ignore[arg-type]
-        for item in value
-    ]
+    parts = [encode_basestring(item) if type(item) is str else _text(item, inner) for item in value]
     return "[" + inner + ("," + inner).join(parts) + newline + "]"
