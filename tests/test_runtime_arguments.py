@@ -8,6 +8,7 @@ issue 12 ("The generated evaluator's API") is a case here.
 from __future__ import annotations
 
 import copy
+import gc
 import pickle
 import sys
 from datetime import UTC, datetime, timedelta, timezone
@@ -254,6 +255,29 @@ def test_an_equal_valid_subscription_priced_before_vouches_for_no_other(pricing,
     with pytest.raises(pricing.PricingError) as raised:
         pricing.quote(team(pricing, quantities=bad))
     assert type(raised.value).__name__ == error
+
+
+def test_quoting_new_subscriptions_leaves_no_reference_cycles(pricing):
+    """Equal plain subscriptions share a state kept in a bounded memo; were the state to
+    hold the subscription that keeps it in its cache, every purchase quoted once would
+    leave a cycle for the garbage collector when the memo lets go of it."""
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for seats in range(3, 203):  # 200 purchases, none seen before
+            assert pricing.quote(team(pricing, quantities={"seats": seats})).total == Decimal(
+                99 + 10 * seats
+            )
+        pricing._QUOTE_STATES.clear()  # what a full memo does
+        pricing._PRICED.clear()
+        gc.collect()
+        left = [
+            type(o).__name__ for o in gc.garbage if type(o).__name__ in ("Subscription", "_State")
+        ]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert left == []
 
 
 def test_an_archived_plan_priced_for_an_existing_customer_is_refused_to_a_new_one(tmp_path):

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import itertools
 import os
 import re
 import shutil
@@ -179,6 +180,10 @@ def quote_statements(pricing) -> tuple[dict, dict]:
     assert generated == hand_quote(20, 1_500_000), (generated, hand_quote(20, 1_500_000))
     namespace = {"pricing": pricing, "sub": sub, "usage": usage, "hand_quote": hand_quote}
     namespace["S"] = pricing.Subscription
+    # Distinct seat counts, one per call, so that no two subscriptions are equal and the
+    # shared memo of equal plain subscriptions never answers: the worst case of a new
+    # Subscription. The hand quote draws from its own counter, the same work per call.
+    namespace["seats"], namespace["hand_seats"] = itertools.count(21), itertools.count(21)
     statements = {
         "quote, cached": "pricing.quote(sub, usage=usage)",
         "quote, new subscription": (
@@ -187,8 +192,12 @@ def quote_statements(pricing) -> tuple[dict, dict]:
         "quote, reading every description": (
             "[line.description for line in pricing.quote(sub, usage=usage).lines]"
         ),
+        "quote, never-seen subscription": (
+            "pricing.quote(S(plan='pro', quantities={'seats': next(seats)}), usage=usage)"
+        ),
         "Subscription(...) alone": "S(plan='pro', quantities={'seats': 20})",
         "hand quote": "hand_quote(20, 1_500_000)",
+        "hand quote, varying seats": "hand_quote(next(hand_seats), 1_500_000)",
     }
     return statements, namespace
 
@@ -270,6 +279,8 @@ COUNTED = (
     "hand quote",
     "quote, cached",
     "quote, new subscription",
+    "quote, never-seen subscription",
+    "hand quote, varying seats",
     "Subscription(...) alone",
     "hand check",
     "check",
@@ -324,6 +335,8 @@ def report_instructions(counts: dict[str, float], calls: int) -> None:
     cached, new = counts["quote, cached"] / hand, counts["quote, new subscription"] / hand
     print(f"   quote() / hand-written, cached subscription    {cached:5.2f}x   target <= 2x")
     print(f"   quote() / hand-written, new Subscription       {new:5.2f}x   target <= 3x")
+    unseen = counts["quote, never-seen subscription"] / counts["hand quote, varying seats"]
+    print(f"   quote() / hand-written, never-seen Subscription {unseen:5.2f}x   (no memo)")
     fair = counts["check"] / counts["hand check"]
     now = counts["check, monthly reset, now"] / counts["check, monthly reset"]
     print(f"   check() / hand-written check (NamedTuple)      {fair:5.2f}x")
@@ -355,8 +368,10 @@ def report_quote(q: dict) -> list[str]:
     new = q["quote, new subscription"].ratio(hand)
     described = q["quote, reading every description"].ratio(hand)
     alone = q["Subscription(...) alone"].ratio(hand)
+    unseen = q["quote, never-seen subscription"].ratio(q["hand quote, varying seats"])
     print(f"   quote() / hand-written, cached subscription    {cached}   target <= 2x")
     print(f"   quote() / hand-written, new Subscription       {new}   target <= 3x")
+    print(f"   quote() / hand-written, never-seen Subscription {unseen}   (no memo)")
     print(f"   Subscription(...) alone / hand-written quote   {alone}")
     print(f"   quote() and its descriptions / hand-written    {described}")
     missed = []
