@@ -68,6 +68,7 @@ MATERIALIZED = {
     "pricegen_subscriptions",
     "pricegen_addon_rows",
     "pricegen_feature_rows",
+    "pricegen_charge_units",
     "pricegen_charge_amounts",
     "pricegen_trial_spend",
     "rejections",
