@@ -563,38 +563,43 @@ JOIN pricegen_addon_limits AS x ON x.addon = a.addon AND x.metered
 WHERE a.known AND a.bad = 0 AND a.quantity > 0 AND a.quantity <= a.max_quantity
 """
 
-# Each finite metered limit: the grants of a subscription and feature combined.
+# Each finite metered limit: the grants of a subscription and feature combined, with
+# the usage measured (stage 3; NULL when it is no whole number), in one aggregate
+# rather than a join of every limit with every usage row.
 _LIMITS = """
 SELECT
   subscription_id,
   feature,
   COALESCE(MAX(CASE WHEN stage < 2 THEN lim END), 0)
     + COALESCE(SUM(CASE WHEN stage = 2 THEN lim END), 0) AS lim,
+  CASE WHEN MAX(CASE WHEN stage = 3 THEN 1 ELSE 0 END) = 0 THEN 0
+    ELSE MAX(CASE WHEN stage = 3 THEN lim END)
+  END AS used,
   MAX(CASE WHEN soft THEN 1 ELSE 0 END) = 1 AS soft
-FROM pricegen_grants
+FROM (
+  SELECT subscription_id, feature, stage, lim, unlimited, soft
+  FROM pricegen_grants
+  UNION ALL
+  SELECT subscription_id, feature, 3, CASE WHEN bad = 0 THEN quantity END, FALSE, FALSE
+  FROM pricegen_usage_rows
+) AS g
 GROUP BY subscription_id, feature
-HAVING MAX(CASE WHEN unlimited THEN 1 ELSE 0 END) = 0
+HAVING MAX(CASE WHEN stage < 3 THEN 1 ELSE 0 END) = 1
+  AND MAX(CASE WHEN unlimited THEN 1 ELSE 0 END) = 0
 """
 
 # check(sub, feature, usage, requested=0) for each finite metered limit of a priced
 # subscription: how much is left, and whether usage is over it.
 _USAGE_STATUS = """
 SELECT
-  subscription_id,
-  feature,
-  CAST(lim AS BIGINT) AS "limit",
-  CAST(used AS BIGINT) AS usage,
-  CAST(GREATEST(lim - used, 0) AS BIGINT) AS remaining,
-  used > lim AS over_limit,
-  soft
-FROM (
-  SELECT
-    e.*,
-    CASE WHEN u.subscription_id IS NULL THEN 0 WHEN u.bad = 0 THEN u.quantity END AS used
-  FROM pricegen_limits AS e
-  LEFT JOIN pricegen_usage_rows AS u
-    ON u.subscription_id = e.subscription_id AND u.feature = e.feature
-  LEFT JOIN rejections AS r ON r.subscription_id = e.subscription_id
-  WHERE r.subscription_id IS NULL
-) AS status
+  e.subscription_id,
+  e.feature,
+  CAST(e.lim AS BIGINT) AS "limit",
+  CAST(e.used AS BIGINT) AS usage,
+  CAST(GREATEST(e.lim - e.used, 0) AS BIGINT) AS remaining,
+  e.used > e.lim AS over_limit,
+  e.soft
+FROM pricegen_limits AS e
+LEFT JOIN rejections AS r ON r.subscription_id = e.subscription_id
+WHERE r.subscription_id IS NULL
 """
