@@ -19,6 +19,7 @@ from conftest import REPO, invoke
 from sql_support import require
 
 from pricegen import compile_catalog
+from pricegen.runtime import load_evaluator
 from pricegen.targets.sql import DIALECTS, problems, rating_sql
 
 ROUNDING = """\
@@ -223,6 +224,59 @@ def test_rate_reads_csv_and_writes_parquet_with_the_evaluators_lines(tmp_path):
         ("a", "api-calls", 100_000, 100_400, 0, True, True),
         ("a", "seats", 12, 0, 12, False, False),
     ]
+
+
+def test_rate_reads_csv_text_exactly_never_through_a_float(tmp_path):
+    duckdb = require("duckdb")
+    catalog = tmp_path / "pricing.yaml"
+    catalog.write_text(BOUND, "utf-8")
+    written = {
+        "007": " 2000 ",  # an id that a sniffed type would make 7; spaces are trimmed
+        "two": "2000.0",  # a whole number, as Decimal("2000.0") is in quote()
+        "zeros": "0" * 40 + "2000",  # leading zeros, beyond DECIMAL(38) as written
+        "tiny": "1000.0000000000000001",  # a DOUBLE would read 1000.0
+        "exp": "2e3",  # exponents are not the digits of a whole number (spec/sql.md)
+        "neg": "-5",
+        "huge": "9" * 45,
+    }
+    subs = _write_csv(tmp_path / "subs.csv", ["subscription_id", "plan", "period", "currency"],
+                      [[sid, "pro", "", ""] for sid in written])  # fmt: skip
+    usage = _write_csv(tmp_path / "u.csv", ["subscription_id", "feature", "quantity"],
+                       [[sid, "calls", text] for sid, text in written.items()])  # fmt: skip
+    out = tmp_path / "out"
+    result = invoke(["rate", str(catalog), "--subscriptions", str(subs), "--usage", str(usage),
+                     "-o", str(out), "--output-format", "parquet"])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    query = "SELECT subscription_id, item, quantity, amount FROM '{}' WHERE item = 'calls'"
+    lines = duckdb.sql(query.format(out / "invoice_lines.parquet")).fetchall()
+    # 2,000 calls, 1,000 included: 1,000 x 0.0027 = 2.70
+    priced = ("007", "two", "zeros")
+    assert sorted(lines) == [(sid, "calls", 2000, Decimal("2.70")) for sid in priced]
+    rejected = dict(duckdb.sql(f"SELECT * FROM '{out}/rejections.parquet'").fetchall())
+    assert rejected == {
+        "tiny": "InvalidQuantityError",
+        "exp": "InvalidQuantityError",
+        "neg": "InvalidQuantityError",
+        "huge": "QuantityOutOfRangeError",
+    }
+    module = load_evaluator(compile_catalog(catalog).catalog)
+    with pytest.raises(module.InvalidQuantityError):  # the reference agrees on "tiny"
+        module.quote(module.Subscription(plan="pro"), usage={"calls": Decimal(written["tiny"])})
+
+
+def test_rate_refuses_a_quantity_column_of_floats(tmp_path):
+    duckdb = require("duckdb")
+    catalog = str(REPO / "tests" / "cases" / "valid" / "acme-full" / "pricing.yaml")
+    subs = _write_csv(tmp_path / "subs.csv", ["subscription_id", "plan", "period", "currency"],
+                      [["a", "pro", "", ""]])  # fmt: skip
+    usage = tmp_path / "usage.parquet"
+    duckdb.sql("SELECT 'a' AS subscription_id, 'api-calls' AS feature, 2.0::DOUBLE AS quantity"
+               ).write_parquet(str(usage))  # fmt: skip
+    result = invoke(["rate", catalog, "--subscriptions", str(subs), "--usage", str(usage),
+                     "-o", str(tmp_path / "o")])  # fmt: skip
+    assert result.exit_code == 2
+    assert "usage has a quantity column of floating-point numbers" in result.stderr
+    assert not any((tmp_path / "o").iterdir())  # nothing written
 
 
 def test_rate_names_what_is_wrong_with_its_inputs(tmp_path):

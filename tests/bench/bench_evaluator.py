@@ -18,11 +18,16 @@ timing.py) and reported as the median and the range over the rounds. The
 module is written to a temporary directory and imported from there, as a
 service would.
 
+With ``--instructions`` it also counts the CPU instructions each quote and
+check takes under valgrind's callgrind: N calls minus none, minus an empty
+loop's, so the same ratios come out whatever else the machine runs.
+
 Usage::
 
     python tests/bench/bench_evaluator.py [--rounds 15] [--plans 500] [--check]
+                                          [--instructions [--calls 2000]]
 
-``--check`` exits 1 when a target is missed.
+``--check`` exits 1 when a target (of the timed medians) is missed.
 """
 
 from __future__ import annotations
@@ -30,18 +35,17 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import timeit
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import NamedTuple
-
-from pricegen import compile_catalog
-from pricegen.targets import render
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -88,6 +92,9 @@ CHECK_NOW_TARGET, CACHED_QUOTE_TARGET, NEW_QUOTE_TARGET, IMPORT_TARGET_MS = 1.5,
 
 
 def write_module(catalog_path: Path, directory: Path) -> str:
+    from pricegen import compile_catalog  # here: --instructions children import none of it
+    from pricegen.targets import render
+
     build = compile_catalog(catalog_path)
     if not build.ok:
         raise SystemExit(f"{catalog_path}: does not compile: {build.diagnostics[:3]}")
@@ -257,6 +264,72 @@ def bench_import(directory: Path, plans: int, runs: int) -> dict:
     return {"name": name, "bytes": size, "cold": cold, "warm": warm, "stdlib": stdlib}
 
 
+# -- instructions ---------------------------------------------------------------
+
+COUNTED = (
+    "hand quote",
+    "quote, cached",
+    "quote, new subscription",
+    "Subscription(...) alone",
+    "hand check",
+    "check",
+    "check, monthly reset",
+    "check, monthly reset, now",
+)
+REFS = re.compile(r"refs:\s+([\d,]+)")
+
+
+def child_namespace(pricing) -> tuple[dict, dict]:
+    """Every timed statement and one namespace that runs them all."""
+    statements, namespace = check_statements(pricing)
+    quotes, quote_namespace = quote_statements(pricing)
+    return {**statements, **quotes}, {**namespace, **quote_namespace}
+
+
+def run_child(directory: str, name: str, statement: str, calls: int) -> None:
+    """Under callgrind: import the module, warm the statement up, then call it ``calls`` times."""
+    sys.path.insert(0, directory)
+    statements, namespace = child_namespace(importlib.import_module(name))
+    timer = timeit.Timer(statements.get(statement, "pass"), globals=namespace)
+    timer.timeit(number=200)
+    timer.timeit(number=calls)
+
+
+def instructions(directory: Path, name: str, statement: str, calls: int) -> int:
+    command = [
+        "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
+        __file__, "--child", str(directory), name, statement, str(calls),
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    return int(REFS.search(result.stderr).group(1).replace(",", ""))
+
+
+def count_instructions(directory: Path, name: str, calls: int) -> dict[str, float]:
+    """Instructions per call: (N calls - none) - the same for an empty statement, over N."""
+
+    def per_call(statement: str) -> int:
+        return instructions(directory, name, statement, calls) - instructions(
+            directory, name, statement, 0
+        )
+
+    empty = per_call("")
+    return {statement: (per_call(statement) - empty) / calls for statement in COUNTED}
+
+
+def report_instructions(counts: dict[str, float], calls: int) -> None:
+    print(f"4. instructions per call under callgrind ({calls:,} calls, net of an empty loop)")
+    for statement, count in counts.items():
+        print(f"   {statement:<34}{count:9,.0f}")
+    hand = counts["hand quote"]
+    cached, new = counts["quote, cached"] / hand, counts["quote, new subscription"] / hand
+    print(f"   quote() / hand-written, cached subscription    {cached:5.2f}x   target <= 2x")
+    print(f"   quote() / hand-written, new Subscription       {new:5.2f}x   target <= 3x")
+    fair = counts["check"] / counts["hand check"]
+    now = counts["check, monthly reset, now"] / counts["check, monthly reset"]
+    print(f"   check() / hand-written check (NamedTuple)      {fair:5.2f}x")
+    print(f"   check(now=...) / check(), monthly reset        {now:5.2f}x   target <= 1.5x")
+
+
 # -- report ---------------------------------------------------------------------
 
 
@@ -277,12 +350,15 @@ def report_quote(q: dict) -> list[str]:
     print("2. quote(): base fee + 3-tier graduated seats (20) + pay-as-you-go (1.5M calls)")
     for name in q:
         print(f"   {name:<34}{nanoseconds(q[name])}")
-    cached = q["quote, cached"].ratio(q["hand quote"])
-    new = q["quote, new subscription"].ratio(q["hand quote"])
-    described = q["quote, reading every description"].ratio(q["hand quote"])
-    print(f"   quote(), cached / hand-written                    {cached}   target <= 2x")
-    print(f"   quote(Subscription(...)) / hand-written           {new}   target <= 3x")
-    print(f"   quote() and its descriptions / hand-written       {described}")
+    hand = q["hand quote"]
+    cached = q["quote, cached"].ratio(hand)
+    new = q["quote, new subscription"].ratio(hand)
+    described = q["quote, reading every description"].ratio(hand)
+    alone = q["Subscription(...) alone"].ratio(hand)
+    print(f"   quote() / hand-written, cached subscription    {cached}   target <= 2x")
+    print(f"   quote() / hand-written, new Subscription       {new}   target <= 3x")
+    print(f"   Subscription(...) alone / hand-written quote   {alone}")
+    print(f"   quote() and its descriptions / hand-written    {described}")
     missed = []
     if cached.median > CACHED_QUOTE_TARGET:
         missed.append(f"a cached quote() is {cached.median:.2f}x hand-written")
@@ -316,7 +392,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--plans", type=int, default=500)
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count instructions under callgrind"
+    )
+    parser.add_argument("--calls", type=int, default=2_000, help="calls counted per statement")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child:
+        directory, name, statement, calls = args.child
+        run_child(directory, name, statement, int(calls))
+        return 0
+    if args.instructions and shutil.which("valgrind") is None:
+        parser.error("--instructions needs valgrind (apt-get install valgrind)")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         (tmp / "pricing.yaml").write_text(CATALOG, encoding="utf-8")
@@ -331,6 +418,8 @@ def main(argv: list[str] | None = None) -> int:
         missed += report_quote(interleaved(statements, namespace, number=5_000, rounds=args.rounds))
         imports = bench_import(tmp / "large", args.plans, max(args.rounds, 10))
         missed += report_import(imports, args.plans)
+        if args.instructions:
+            report_instructions(count_instructions(small, name, args.calls), args.calls)
     for line in missed:
         print(f"target missed: {line}")
     return 1 if missed and args.check else 0

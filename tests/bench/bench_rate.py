@@ -56,6 +56,7 @@ from sample_data import write_sample
 
 from pricegen import compile_catalog
 from pricegen.rate import OUTPUTS, Inputs, input_select, rate
+from pricegen.rate.duck import _kind
 from pricegen.runtime import load_evaluator
 from pricegen.targets.sql.query import statements
 
@@ -148,8 +149,10 @@ def engine_with_inputs(files: dict[str, Path], work: Path):
         con.execute(
             f"CREATE TABLE pricegen_input_{table} AS SELECT * FROM read_parquet({_text(path)})"
         )
-        columns = [row[0] for row in con.execute(f"DESCRIBE pricegen_input_{table}").fetchall()]
-        con.execute(f"CREATE TABLE {table} AS {input_select(table, columns, {})}")
+        described = con.execute(f"DESCRIBE pricegen_input_{table}").fetchall()
+        kinds = {row[0]: _kind(row[1]) for row in described}
+        select = input_select(table, [row[0] for row in described], kinds)
+        con.execute(f"CREATE TABLE {table} AS {select}")
         con.execute(f"DROP TABLE pricegen_input_{table}")
     return con
 

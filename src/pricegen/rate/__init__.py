@@ -123,8 +123,9 @@ def input_select(table: str, present: list[str], kinds: dict[str, str]) -> str:
     """SELECT of one input with the contract's columns: optional ones NULL when absent,
     quantities as numbers (text that is no number becomes NULL: InvalidQuantityError).
 
-    ``kinds`` maps each present column to "text", "number" or "other", as the
-    engine read it. Raises RateError naming a required column that is missing.
+    ``kinds`` maps each present column to "text", "float" or "number", as the
+    engine read it. Raises RateError naming a required column that is missing, or
+    a quantity column of floating-point numbers.
     """
     required, optional = INPUT_COLUMNS[table]
     lower = {c.lower(): c for c in present}
@@ -140,17 +141,46 @@ def input_select(table: str, present: list[str], kinds: dict[str, str]) -> str:
             columns.append(f"NULL AS {name}")
             continue
         source = f'"{lower[name]}"'
-        if name == "quantity" and kinds.get(lower[name]) == "text":
-            columns.append(f"TRY_CAST({source} AS DOUBLE) AS quantity")
+        if name == "quantity":
+            columns.append(_quantity(source, kinds.get(lower[name]), table))
         elif name in ("trial", "existing"):
             columns.append(f"CAST({source} AS BOOLEAN) AS {name}")
-        elif name == "quantity":
-            columns.append(f"{source} AS quantity")
         elif name == "started_at":
             columns.append(f"{source} AS started_at")
         else:
             columns.append(f"CAST({source} AS VARCHAR) AS {name}")
     return f"SELECT {', '.join(columns)} FROM pricegen_input_{table}"
+
+
+# A whole number written in text: digits, with at most a fraction of zeros ("2.0" is 2, as
+# Decimal("2.0") is in quote()). The digits after any leading zeros are group 1.
+WHOLE_TEXT = "^[+]?0*([0-9]+)([.]0*)?$"
+BEYOND_ANY_BOUND = "1" + "0" * 37  # fits DECIMAL(38, 0); refused as QuantityOutOfRangeError
+
+
+def _quantity(source: str, kind: str | None, table: str) -> str:
+    """The quantity column as an exact whole number, or NULL (InvalidQuantityError).
+
+    Text is read digit by digit, never through a float: "1.0000000000000001" is
+    fractional, as Decimal keeps it, where a DOUBLE would make it 1. A number too
+    long for DECIMAL(38) is still a number, beyond the bound. A floating-point
+    column is refused outright: its values are not the numbers that were meant.
+    """
+    if kind == "float":
+        raise RateError(
+            f"{_flag(table)} has a quantity column of floating-point numbers; quantities "
+            "are whole numbers stored exactly: an integer or decimal type, or text. Cast "
+            "the column where the file is made (see spec/sql.md)."
+        )
+    if kind != "text":
+        return f"{source} AS quantity"
+    text = f"TRIM({source})"
+    digits = f"regexp_extract({text}, '{WHOLE_TEXT}', 1)"
+    return (
+        f"CASE WHEN NOT regexp_matches({text}, '{WHOLE_TEXT}') THEN NULL "
+        f"WHEN LENGTH({digits}) > 37 THEN CAST('{BEYOND_ANY_BOUND}' AS DECIMAL(38, 0)) "
+        f"ELSE CAST({digits} AS DECIMAL(38, 0)) END AS quantity"
+    )
 
 
 EMPTY = {

@@ -92,7 +92,9 @@ def _first_line(exc: Exception) -> str:
 
 def _reader(path: Path) -> str:
     if path.suffix.lower() == ".csv":
-        return f"read_csv({_text(str(path))}, header = true)"
+        # Every column as written: a sniffed type would turn id "007" into 7, and a
+        # quantity "1.0000000000000001" into the DOUBLE 1.0.
+        return f"read_csv({_text(str(path))}, header = true, all_varchar = true)"
     return f"read_parquet({_text(str(path))})"
 
 
@@ -113,6 +115,8 @@ def _kind(type_name: str) -> str:
     upper = type_name.upper()
     if upper.startswith(("VARCHAR", "TEXT", "STRING")):
         return "text"
+    if upper.startswith(("DOUBLE", "FLOAT", "REAL")):
+        return "float"
     return "number"
 
 

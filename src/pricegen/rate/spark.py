@@ -95,6 +95,8 @@ def register_inputs(spark: Any, inputs: Inputs) -> None:
 
 
 def _kind(type_name: str) -> str:
+    if type_name in ("float", "double"):
+        return "float"
     return "text" if type_name == "string" else "number"
 
 

@@ -6,6 +6,14 @@ one placeholder of the default currency: sqlglot quotes and escapes them for
 each dialect. The steps themselves are fixed SQL, parsed by sqlglot from the
 text in :mod:`.steps`; they hold no catalog text, only the widths and the
 rounding mode chosen here.
+
+A large catalog has tens of thousands of rows in those tables, and sqlglot
+spends most of a ``generate`` copying and printing them node by node. So
+:func:`statements` prints a catalog table as sqlglot prints it with one
+placeholder row, then puts the rows there, one per line, each value the
+text sqlglot writes for that literal (:func:`_literal_sql`). A dialect that
+does not print VALUES as rows (BigQuery writes STRUCTs) gets sqlglot's whole
+printing instead.
 """
 
 from __future__ import annotations
@@ -36,7 +44,8 @@ def statements(
     data = sheets(catalog)
     types = _types(catalog, data)
     out = [
-        _create(name, query, dialect, table=False) for name, query in _catalog_views(data, types)
+        _create_values(name, columns, rows, dialect)
+        for name, columns, rows in _catalog_tables(data, types)
     ]
     skip = steps.unneeded(outputs)
     fixed = _step_statements(*_step_key(catalog, types), dialect, tables)
@@ -107,6 +116,15 @@ def _types(catalog: Catalog, data: Sheets) -> dict[str, str]:
 
 
 def _catalog_views(data: Sheets, types: dict[str, str]) -> list[tuple[str, exp.Expr]]:
+    """Each catalog table as a SELECT over its VALUES: the whole tree, for Spark's
+    DataFrame views and for the dialects that print VALUES in their own way."""
+    return [
+        (name, values_view(columns, rows)) for name, columns, rows in _catalog_tables(data, types)
+    ]
+
+
+def _catalog_tables(data: Sheets, types: dict[str, str]) -> list[tuple[str, list, list]]:
+    """(view name, [(column, type)], rows) of each table of the catalog's data."""
     price = types["price"]
     text, integer, flag = "VARCHAR", "BIGINT", "BOOLEAN"
     tables = [
@@ -227,24 +245,63 @@ def _catalog_views(data: Sheets, types: dict[str, str]) -> list[tuple[str, exp.E
             data.reset_windows,
         ),
     ]
-    return [(name, values_view(columns, rows)) for name, columns, rows in tables]
+    return tables
 
 
 def values_view(columns: list[tuple[str, str]], rows: list[tuple]) -> exp.Select:
     """SELECT CAST(c AS type) ... FROM (VALUES ...) AS t(c, ...); typed, even when empty."""
-    names = [name for name, _ in columns]
     if not rows:
         select = exp.select(
             *[exp.cast(exp.null(), exp.DataType.build(t, dialect=READ)).as_(n) for n, t in columns]
         )
         return select.where(exp.false())
-    values = exp.values([tuple(literal(v) for v in row) for row in rows], alias="t", columns=names)
+    return _over_values(columns, [tuple(literal(v) for v in row) for row in rows])
+
+
+def _over_values(columns: list[tuple[str, str]], tuples: list[tuple]) -> exp.Select:
+    names = [name for name, _ in columns]
+    values = exp.values(tuples, alias="t", columns=names)
     return exp.select(
         *[
             exp.cast(exp.column(n, "t"), exp.DataType.build(t, dialect=READ)).as_(n)
             for n, t in columns
-        ]
-    ).from_(values)
+        ],
+        copy=False,
+    ).from_(values, copy=False)
+
+
+ROWS_MARK = "pricegen_values_rows"  # the placeholder row's one column; no catalog name
+
+
+def _create_values(name: str, columns: list[tuple[str, str]], rows: list, dialect: str) -> str:
+    """The CREATE statement of one catalog table, in ``dialect``; as sqlglot prints the
+    whole tree (tests/test_sql_render.py holds the two to the same parse), but with
+    each row on a line of its own, so a changed price is a one-line diff."""
+    if not rows:
+        return _create(name, values_view(columns, rows), dialect, table=False)
+    shape = _create(name, _over_values(columns, [(exp.column(ROWS_MARK),)]), dialect, False)
+    mark = f"({ROWS_MARK})"
+    line_start = shape.rfind("\n", 0, shape.find(mark)) + 1
+    indent = shape[line_start : shape.find(mark)]
+    if shape.count(mark) != 1 or indent.strip(" "):
+        return _create(name, values_view(columns, rows), dialect, table=False)
+    texts = [f"({', '.join([_literal_sql(v, dialect) for v in row])})" for row in rows]
+    return shape.replace(mark, (",\n" + indent).join(texts))
+
+
+def _literal_sql(value, dialect: str) -> str:
+    """The text sqlglot writes for ``value`` as a literal in ``dialect``, remembered:
+    a catalog repeats its ids, prices and flags thousands of times."""
+    if type(value) is Decimal:
+        return _literal_text(dialect, "decimal", format(value, "f"))
+    return _literal_text(dialect, type(value).__name__, value)
+
+
+@lru_cache(maxsize=65536)
+def _literal_text(dialect: str, kind: str, value) -> str:
+    """Keyed by the kind too: True == 1 and Decimal("1.0") == 1, but each is its own text."""
+    source = Decimal(value) if kind == "decimal" else value
+    return literal(source).sql(dialect=dialect)
 
 
 def literal(value) -> exp.Expr:
@@ -256,7 +313,11 @@ def literal(value) -> exp.Expr:
     if isinstance(value, int):
         return exp.Literal.number(value)
     if isinstance(value, Decimal):
-        return exp.Literal.number(format(value, "f"))
+        # Not Literal.number: it rewrites a negative number through str(), and
+        # str(Decimal("-1E-7")) is exponent notation, which DuckDB reads as a DOUBLE
+        # (and with it the whole VALUES column). Plain digits stay DECIMAL.
+        digits = exp.Literal(this=format(abs(value), "f"), is_string=False)
+        return exp.Neg(this=digits) if value < 0 else digits
     if isinstance(value, str):
         return exp.Literal.string(value)
     raise TypeError(f"no SQL literal for {value!r}")
