@@ -233,11 +233,10 @@ def _check_entitlements(raw: RawCatalog) -> Iterator[Diagnostic]:
 def _entitlement(raw, entry: Entry, feature_id: str, value, *, on_addon: bool):
     feature = raw.features[feature_id]
     kind = feature.get("type")
-    loc = entry.loc("entitlements", feature_id)
     problem = _type_problem(kind, value)
-    if problem:
+    if problem:  # located only here: a large catalog has tens of thousands of entitlements
         message = f'{_shown(value)} does not fit {kind} feature "{feature_id}"; expected {problem}.'
-        yield error(loc, "ENTITLEMENT_TYPE_MISMATCH", message)
+        yield error(entry.loc("entitlements", feature_id), "ENTITLEMENT_TYPE_MISMATCH", message)
         return
     full = value if isinstance(value, dict) else {}
     yield from _enum_values(feature, entry, value)
@@ -320,6 +319,8 @@ def _enum_values(feature: Entry, entry: Entry, value):
 
 def _reset(kind: str, full: dict, entry: Entry, feature_id: str):
     reset, anchor = full.get("reset"), full.get("reset_anchor")
+    if not reset and not anchor:
+        return  # nothing to check, and nothing to locate (most entitlements)
     where = entry.loc("entitlements", feature_id, "reset_anchor" if anchor else "reset")
     if reset and kind != "metered":
         yield error(

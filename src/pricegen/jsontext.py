@@ -12,7 +12,6 @@ a float) goes to ``json.dumps`` itself, so the output never differs.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from json.encoder import encode_basestring  # the C function where CPython has it
 
 _SCALARS: dict[object, str] = {True: "true", False: "false", None: "null"}
@@ -23,63 +22,55 @@ class _NotPlain(Exception):
 
 
 def dump_json(data: object) -> str:
-    """Sorted keys, 2 spaces, UTF-8 (not escaped), final newline."""
-    parts: list[str] = []
+    """Sorted keys, 2 spaces, UTF-8 (not escaped), final newline.
+
+    A key that is not text makes ``sorted`` or the C string encoder raise
+    TypeError (json.dumps would write it as text, or refuse it): that data
+    goes to json.dumps whole, as any other data this module does not model.
+    """
     try:
-        _encode(data, "\n", parts.append)
-    except _NotPlain:
+        text = _text(data, "\n")
+    except (_NotPlain, TypeError):
         return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-    parts.append("\n")
-    return "".join(parts)
+    return text + "\n"
 
 
-def _encode(value: object, newline: str, out: Callable[[str], object]) -> None:
-    """Append the text of ``value`` whose line starts at ``newline``'s indent."""
+def _text(value: object, newline: str) -> str:
+    """The text of ``value`` whose line starts at ``newline``'s indent."""
     kind = type(value)
     if kind is str:
-        out(encode_basestring(value))  # type: ignore[arg-type]
-    elif kind is dict:
-        _encode_dict(value, newline, out)  # type: ignore[arg-type]
-    elif kind is list or kind is tuple:
-        _encode_list(value, newline, out)  # type: ignore[arg-type]
-    elif kind is int:
-        out(repr(value))  # exactly an int here: the same text as int.__repr__
-    elif kind is bool or value is None:
-        out(_SCALARS[value])
-    else:
-        raise _NotPlain  # floats, subclasses and the rest: json.dumps decides
+        return encode_basestring(value)  # type: ignore[arg-type]
+    if kind is dict:
+        return _dict_text(value, newline)  # type: ignore[arg-type]
+    if kind is list or kind is tuple:
+        return _list_text(value, newline)  # type: ignore[arg-type]
+    if kind is int:
+        return repr(value)  # exactly an int here: the same text as int.__repr__
+    if kind is bool or value is None:
+        return _SCALARS[value]
+    raise _NotPlain  # floats, subclasses and the rest: json.dumps decides
 
 
-def _encode_dict(value: dict[object, object], newline: str, out: Callable[[str], object]) -> None:
+def _dict_text(value: dict[str, object], newline: str) -> str:
+    """Each entry is one string joined once; text values, most of a catalog's,
+    are encoded here without a call to _text."""
     if not value:
-        out("{}")
-        return
+        return "{}"
     inner = newline + "  "
-    separator = "{" + inner
-    for key in sorted(value, key=_plain_key):
-        out(separator)
-        out(encode_basestring(key))  # type: ignore[arg-type]
-        out(": ")
-        _encode(value[key], inner, out)
-        separator = "," + inner
-    out(newline + "}")
+    parts: list[str] = []
+    add = parts.append
+    for key in sorted(value):
+        item = value[key]
+        if type(item) is str:
+            add(encode_basestring(key) + ": " + encode_basestring(item))
+        else:
+            add(encode_basestring(key) + ": " + _text(item, inner))
+    return "{" + inner + ("," + inner).join(parts) + newline + "}"
 
 
-def _encode_list(value: list[object], newline: str, out: Callable[[str], object]) -> None:
+def _list_text(value: list[object], newline: str) -> str:
     if not value:
-        out("[]")
-        return
+        return "[]"
     inner = newline + "  "
-    separator = "[" + inner
-    for item in value:
-        out(separator)
-        _encode(item, inner, out)
-        separator = "," + inner
-    out(newline + "]")
-
-
-def _plain_key(key: object) -> str:
-    """A dict key as json.dumps sorts it: only str keys keep the order the same."""
-    if type(key) is not str:
-        raise _NotPlain
-    return key
+    parts = [encode_basestring(item) if type(item) is str else _text(item, inner) for item in value]
+    return "[" + inner + ("," + inner).join(parts) + newline + "]"

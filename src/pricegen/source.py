@@ -162,6 +162,7 @@ _AMBIGUOUS = re.compile(
 _NOT_FINITE = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _NULLS = {"", "~", "null", "Null", "NULL"}
+_NUMBER_STARTS = frozenset("+-.0123456789")
 _STR_TAG = "tag:yaml.org,2002:str"
 _STD_COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
@@ -172,6 +173,8 @@ def resolve_plain_scalar(text: str, line: int, col: int) -> object:
         return _BOOLS[text]
     if text in _NULLS:
         return None
+    if text[0] not in _NUMBER_STARTS:
+        return text  # every number pattern below starts with one of these: most text does not
     if _INT.fullmatch(text) or _DECIMAL.fullmatch(text) or _AMBIGUOUS.fullmatch(text):
         _check_range(text, line, col)
     if _INT.fullmatch(text):
@@ -272,14 +275,16 @@ class _Builder:
                         line,
                         col,
                     )
-                root = self._node(next(events), events, 1)[0]
+                first = next(events)
+                root = self._node(first, events, 1, _mark(first))[0]
         return root
 
     def _node(
-        self, event: yaml.Event, events: Iterator[yaml.Event], depth: int
+        self, event: yaml.Event, events: Iterator[yaml.Event], depth: int, mark: tuple[int, int]
     ) -> tuple[object, int]:
-        """Build one node; returns (value, node count)."""
-        line, col = _mark(event)
+        """Build one node at ``mark`` (its line and column, which the caller records
+        too); returns (value, node count)."""
+        line, col = mark
         if isinstance(event, yaml.AliasEvent):
             return self._alias(str(event.anchor), line, col)
         self._count(1, line, col)
@@ -364,8 +369,8 @@ class _Builder:
                     kcol,
                 )
             value_event = next(events)
-            vline, vcol = _mark(value_event)
-            value, child = self._node(value_event, events, depth + 1)
+            vline, vcol = mark = _mark(value_event)
+            value, child = self._node(value_event, events, depth + 1, mark)
             result[key] = value
             result.marks[key] = (kline, kcol, vline, vcol)
             size += child
@@ -396,10 +401,10 @@ class _Builder:
         for item_event in events:
             if isinstance(item_event, yaml.SequenceEndEvent):
                 return result, size
-            line, col = _mark(item_event)
-            value, child = self._node(item_event, events, depth + 1)
+            mark = _mark(item_event)
+            value, child = self._node(item_event, events, depth + 1, mark)
             result.append(value)
-            result.marks.append((line, col))
+            result.marks.append(mark)
             size += child
         raise _LoadError("YAML_SYNTAX", "Sequence is not closed.", 1, 1)  # pragma: no cover
 

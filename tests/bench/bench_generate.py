@@ -8,7 +8,8 @@ Requirements (issue 19, items 4 and 6):
 - a second ``generate``, and ``generate --check``, on current outputs take
   at most 1.3× ``pricegen validate`` of the same catalog;
 - growth is linear: the time per plan at 1,950 plans is within 1.5× that
-  at 500 (shown, with peak RSS, for each command).
+  at 500, and peak RSS grows at most as the plans do (both shown for each
+  command; peak RSS is of one run alone, through wait4()).
 
 Every command is a fresh process. Each round runs every command of a size
 once, in a new random order; ratios are taken within a round, and the table
@@ -117,6 +118,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     missed = False
     per_plan: dict[str, list[float]] = {}
+    peaks: dict[str, list[int]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
             times, rss = measure(size, args.rounds, Path(tmp))
@@ -124,6 +126,7 @@ def main() -> None:
             for name, values in times.items():
                 median = statistics.median(values)
                 per_plan.setdefault(name, []).append(median / size)
+                peaks.setdefault(name, []).append(rss[name])
                 print(f"  {name:<18} {median * 1000:8.0f} ms  peak RSS {rss[name]:5d} MiB")
             for name, baseline, target in TARGETS:
                 found = ratios(times, name, baseline)
@@ -141,6 +144,10 @@ def main() -> None:
         print(f"\ngrowth, time per plan at {sizes[-1]} over {sizes[0]} plans:")
         for name, values in per_plan.items():
             print(f"  {name:<18} {values[-1] / values[0]:5.2f}×")
+        scale = sizes[-1] / sizes[0]
+        print(f"\npeak RSS at {sizes[-1]} over {sizes[0]} plans ({scale:.2f}× the plans):")
+        for name, values in peaks.items():
+            print(f"  {name:<18} {values[-1] / values[0]:5.2f}×  ({values[0]} -> {values[-1]} MiB)")
     if args.check and missed:
         raise SystemExit(1)
 

@@ -254,8 +254,13 @@ def _plan(draw, pid, index, plan_ids, default_id, features, periods, currencies,
     if priced and metered and draw(st.booleans()):
         chosen = draw(st.lists(st.sampled_from(metered), min_size=1, unique=True))
         plan["charges"] = {fid: _charge(draw, own_periods, currencies) for fid in chosen}
+        inherited_variables = _variables(plans, plan.get("extends"))
         for fid in chosen:  # a plan cannot charge for what it removes (CHARGE_FEATURE_REMOVED)
-            if ents.get(fid) is False:
+            if ents.get(fid) is False and fid in inherited_variables:
+                # dropping the override would inherit the custom parent's variable
+                # (ENTITLEMENT_VARIABLE_NOT_CUSTOM): grant a fixed limit instead
+                ents[fid] = draw(st.integers(0, 10**6))
+            elif ents.get(fid) is False:
                 del ents[fid]
     return plan
 

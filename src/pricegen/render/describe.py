@@ -9,6 +9,7 @@ that knows the output format.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from ..model import Catalog, Entitlement, Feature, Plan
 from .localization import format_money, format_number
@@ -39,6 +40,9 @@ class Words:
     def __init__(self, catalog: Catalog, locale: str):
         self.catalog = catalog
         self.locale = locale
+        # Texts several outputs derive from this catalog in this locale, by
+        # (kind, id): worked out once for all of them (inheritance.included).
+        self.memo: dict[tuple[str, str], Any] = {}
 
     # -- numbers and money ----------------------------------------------------
 

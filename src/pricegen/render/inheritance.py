@@ -51,6 +51,21 @@ def shown_parent(catalog: Catalog, plan: Plan) -> Plan | None:
 
 
 def included(catalog: Catalog, plan: Plan, words: Words) -> Included:
+    """What ``plan`` includes, against its shown parent.
+
+    The plan pages and the pricing page both list it for every plan: for a
+    plan of the catalog ``words`` is bound to, it is worked out once and kept
+    on ``words`` (the model is frozen, so the answer cannot change).
+    """
+    if words.catalog is not catalog or catalog.plans.get(plan.id) is not plan:
+        return _included(catalog, plan, words)
+    found = words.memo.get(("included", plan.id))
+    if found is None:
+        found = words.memo[("included", plan.id)] = _included(catalog, plan, words)
+    return found
+
+
+def _included(catalog: Catalog, plan: Plan, words: Words) -> Included:
     parent = shown_parent(catalog, plan)
     lines, keeps = [], True
     for feature in catalog.features.values():

@@ -13,6 +13,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from ..model import Catalog, Plan
 from ..money import text as decimal_text
@@ -109,11 +110,13 @@ _MD_LINE_START = ("#", "+", "-", "=", "!")
 _BREAKING_SPACE = re.compile(r"(?:(?![\xa0\u2007\u202f])\s)+")
 
 
+@lru_cache(maxsize=1 << 14, typed=True)  # typed: 1 and True differ
 def md_inline(text: str) -> str:
     """Catalog text as literal Markdown: no markup, no HTML, one line.
 
     Newlines fold to spaces (a table row stays one row), no-break spaces stay; characters that
-    open markup are backslash-escaped, and HTML is written as entities.
+    open markup are backslash-escaped, and HTML is written as entities. Remembered: a
+    large table has tens of thousands of cells and few distinct texts ("✓", "–").
     """
     flat = " ".join(_BREAKING_SPACE.split(str(text))).strip().translate(_MD_SPECIAL)
     if flat.startswith(_MD_LINE_START) or flat[:1].isdigit() and ". " in flat[:12]:
@@ -140,6 +143,7 @@ def _md_row(cells) -> str:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+@lru_cache(maxsize=1 << 14, typed=True)  # typed: 1 and True differ
 def csv_safe(text: str) -> str:
     """Neutralise spreadsheet formulas: a leading = + - @ becomes literal text.
 

@@ -20,6 +20,7 @@ ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=True,
+    auto_reload=False,  # package files, fixed for the run: no stat per plan page
 )
 ENV.filters["md"] = md_inline
 ENV.filters["md_block"] = lambda text: "\n\n".join(

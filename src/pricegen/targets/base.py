@@ -106,6 +106,19 @@ class RenderContext:
         return canonical_data(self.catalog)
 
     @cached_property
+    def lean_packages(self) -> dict[str, list[dict]]:
+        """Each plan's and add-on's data as the evaluators embed it (python.lean_package),
+        under "plans" and "addons" in catalog order: built once for the Python and the
+        JavaScript module, which embed the same."""
+        from .python import lean_package
+
+        data = self.canonical
+        return {
+            "plans": [lean_package(data["plans"][p]) for p in self.catalog.plans],
+            "addons": [lean_package(data["addons"][a]) for a in self.catalog.addons],
+        }
+
+    @cached_property
     def locale(self) -> str:
         return self.config.locale or self.catalog.product.locale
 

@@ -15,7 +15,7 @@ from importlib.resources import files
 
 from ..render.templating import generator_name, header_comment
 from .base import RenderContext
-from .python import evaluator_product, lean_package
+from .python import evaluator_product
 
 DATA_BEGIN = "// -- data: begin. The catalog as JSON text, parsed on import ------------------\n"
 DATA_END = "// -- data: end ----------------------------------------------------------------\n"
@@ -70,8 +70,7 @@ def split_runtime(source: str) -> tuple[str, str, str]:
 def data_block(context: RenderContext) -> str:
     catalog, data = context.catalog, context.canonical
     features = {f: data["features"][f] for f in catalog.features}
-    plans = [lean_package(data["plans"][p]) for p in catalog.plans]
-    addons = [lean_package(data["addons"][a]) for a in catalog.addons]
+    plans, addons = context.lean_packages["plans"], context.lean_packages["addons"]
     lines = [
         f"export const GENERATOR = {json.dumps(generator_name())};",
         f"export const SOURCE_SHA256 = {json.dumps(catalog.source_sha256)};",

@@ -63,18 +63,19 @@ def data_block(context: RenderContext) -> str:
         f"SOURCE_SHA256 = {py_str(catalog.source_sha256)}",
         noqa_if_long(f"_PRODUCT_SOURCE = {py_str(_compact(evaluator_product(context)))}"),
         noqa_if_long(f"_FEATURES_SOURCE = {py_str(_compact(features))}"),
-        *_sources("_PLAN_SOURCES", [data["plans"][p] for p in catalog.plans]),
-        *_sources("_ADDON_SOURCES", [data["addons"][a] for a in catalog.addons]),
+        *_sources("_PLAN_SOURCES", context.lean_packages["plans"]),
+        *_sources("_ADDON_SOURCES", context.lean_packages["addons"]),
     ]
     return "\n".join(lines) + "\n"
 
 
 def _sources(name: str, packages: list[dict]) -> list[str]:
+    """One line per package, already lean (RenderContext.lean_packages)."""
     if not packages:
         return [f"{name}: dict[str, str] = {{}}"]
     lines = [f"{name} = {{"]
     for package in packages:
-        literal = py_str(_compact(lean_package(package)))
+        literal = py_str(_compact(package))
         lines.append(noqa_if_long(f'    "{package["id"]}": {literal},'))
     return [*lines, "}"]
 
