@@ -368,3 +368,45 @@ def test_usage_is_refused_where_quote_refuses_it_and_trial_credits_pay_within_bu
         "p4": "FeatureNotInPlanError",
         "p5": "InvalidArgumentError",
     }
+
+
+def test_rate_spills_under_a_small_memory_limit_to_a_scratch_dir_it_removes(tmp_path, monkeypatch):
+    """A memory limit far below what the steps hold makes DuckDB spill (the check is
+    that its scratch files grew), gives the same rows as without the limit, and leaves
+    nothing behind: not in the working directory, not in the system's temporary one."""
+    duckdb = require("duckdb")
+    from bench.sample_data import write_sample
+
+    from pricegen.rate import OUTPUTS, Inputs, duck, rate
+
+    catalog_path = REPO / "tests" / "bench" / "rate_catalog.yaml"
+    files = write_sample(
+        str(catalog_path), 60_000, tmp_path / "in", refused=0.02, plans=["team", "business"]
+    )
+    catalog = compile_catalog(catalog_path).catalog
+    spilled = []
+    run = duck._run
+
+    def measured(con, statement, what, say):
+        answer = run(con, statement, what, say)
+        size = "SELECT COALESCE(SUM(size), 0) FROM duckdb_temporary_files()"
+        spilled.append(con.execute(size).fetchone()[0])
+        return answer
+
+    monkeypatch.setattr(duck, "_run", measured)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(scratch))
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    rate(catalog, Inputs(files), tmp_path / "roomy")
+    assert max(spilled) == 0
+    spilled.clear()
+    rate(catalog, Inputs(files), tmp_path / "tight", memory_limit="64MB")
+    assert max(spilled) > 0
+    for name in OUTPUTS:
+        query = "SELECT * FROM '{}/" + name + ".parquet'"
+        roomy = duckdb.sql(query.format(tmp_path / "roomy")).fetchall()
+        assert roomy and duckdb.sql(query.format(tmp_path / "tight")).fetchall() == roomy
+    assert list(scratch.iterdir()) == [] and list(cwd.iterdir()) == []

@@ -148,7 +148,8 @@ def _input(flag: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     "--memory-limit",
     default="1GB",
     show_default=True,
-    help="DuckDB's memory limit; past it, DuckDB spills to disk.",
+    help="DuckDB's memory limit; past it, DuckDB spills to a scratch directory in the "
+    "system's temporary directory (TMPDIR), removed at the end.",
 )
 @click.option(
     "--outputs",

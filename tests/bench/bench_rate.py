@@ -6,25 +6,35 @@ in blocks; two periods, two currencies, one add-on) and subscriptions made by
 ``sample_data.py``: every subscription has a seat quantity and two usage rows,
 one in five the add-on. Sizes: 100k, 1M and 10M subscriptions (``--sizes``).
 
-Contenders, interleaved round by round on the same Parquet files:
+Two comparisons, each contender interleaved round by round with the others:
+
+(a) End to end, from the same Parquet files to sorted Parquet files:
 
 - ``rate``: ``pricegen.rate.rate()`` as the command runs it: read the inputs,
-  check every subscription, price it, and write the four outputs, sorted;
+  check every subscription, price it, and write invoice_lines, invoices and
+  rejections, sorted (``rate+status``: usage_status too);
 - ``hand``: the best DuckDB query I could write by hand for the same catalog:
   one price-sheet row per plan, period and currency, and the lines as
-  arithmetic on it, ROUND to cents; it writes invoice_lines and invoices,
-  sorted, and checks nothing. Its lines are compared with rate's, which must
-  be equal;
-- ``evaluator``: the generated evaluator's ``quote()`` looping over the same
-  rows, already in Python (reading and writing are not counted for it), at
-  100k (every round) and 1M (one round).
+  arithmetic on it, ROUND to cents, materialized once; it writes invoice_lines
+  and invoices, sorted, and checks nothing. Its lines must equal rate's.
 
-Targets: rate at least 50x the evaluator's rows/s, within 1.5x the hand-written
-query, and linear growth (time per subscription at 10M within 1.5x of that at
-1M). Figures are medians of the rounds, with the spread (min-max). The peak
-RSS of ``pricegen rate`` at the largest size is measured in a separate process
-with /usr/bin/time. The machine is shared: say how loaded it was (the load
-average is printed).
+(b) In the engine, the work the evaluator does: the inputs already loaded as
+DuckDB tables, the outputs left as tables (no file, no sort):
+
+- ``rate-sql``: the catalog's generated steps (``statements(..., tables=True)``,
+  as rate runs them) up to invoice_lines, invoices and rejections;
+- ``hand-sql``: the hand-written query over the same tables;
+- ``evaluator``: the generated evaluator's ``quote()`` looping over the same
+  rows, already in Python, its results left in memory; at 100k every round,
+  at 1M one round, not at 10M (the rows alone would not fit in Python).
+
+Targets: (a) rate within 1.5x the hand-written query; (b) rate-sql within 1.5x
+hand-sql and at least 50x the evaluator's rows/s; linear growth (time per
+subscription at the largest size within 1.5x of that at the one before), and
+the peak RSS of ``pricegen rate`` at the largest size, with its defaults,
+under 2 GB (measured in its own process with /usr/bin/time). Figures are
+medians of the rounds, with the spread (min-max). The machine is shared: the
+load average is printed before and after.
 
     python tests/bench/bench_rate.py [--sizes 100000 1000000 10000000] [--rounds 3] [--check]
 """
@@ -45,8 +55,10 @@ import duckdb
 from sample_data import write_sample
 
 from pricegen import compile_catalog
-from pricegen.rate import OUTPUTS, Inputs, rate
+from pricegen.rate import OUTPUTS, Inputs, input_select, rate
+from pricegen.rate.duck import _kind
 from pricegen.runtime import load_evaluator
+from pricegen.targets.sql.query import statements
 
 HERE = Path(__file__).parent
 CATALOG = HERE / "rate_catalog.yaml"
@@ -65,21 +77,21 @@ CREATE OR REPLACE TEMP VIEW sheet AS SELECT * FROM (VALUES
   ('business', 'annual', 'EUR', 920.00, 25, 170.00, 130.00, 100000, 0.0018, 500, 180.00, 450.00)
 ) AS t(plan, period, currency, base, seat_tier, seat_1, seat_2, included, call_price,
        block, block_price, support);
-CREATE OR REPLACE TEMP VIEW hand_lines AS
+CREATE OR REPLACE TABLE hand_lines AS
 WITH s AS (
   SELECT x.subscription_id, x.currency, sheet.*, q.quantity AS seats,
     COALESCE(u.calls, 0) AS calls, COALESCE(u.storage, 0) AS storage, a.quantity AS support_n
-  FROM read_parquet({subscriptions}) AS x
+  FROM {subscriptions} AS x
   JOIN sheet USING (plan, period, currency)
-  LEFT JOIN read_parquet({subscription_quantities}) AS q
+  LEFT JOIN {subscription_quantities} AS q
     ON q.subscription_id = x.subscription_id AND q.feature = 'seats'
   LEFT JOIN (
     SELECT subscription_id,
       SUM(CASE WHEN feature = 'api-calls' THEN quantity END) AS calls,
       SUM(CASE WHEN feature = 'storage' THEN quantity END) AS storage
-    FROM read_parquet({usage}) GROUP BY subscription_id
+    FROM {usage} GROUP BY subscription_id
   ) AS u ON u.subscription_id = x.subscription_id
-  LEFT JOIN read_parquet({subscription_addons}) AS a
+  LEFT JOIN {subscription_addons} AS a
     ON a.subscription_id = x.subscription_id AND a.addon = 'priority-support'
 )
 SELECT subscription_id, 1 AS line, 'plan' AS item, 1 AS quantity, base AS amount, currency
@@ -100,25 +112,62 @@ FROM s
 UNION ALL
 SELECT subscription_id, 5, 'addon:priority-support', support_n, support_n * support, currency
 FROM s WHERE support_n > 0;
+CREATE OR REPLACE TABLE hand_invoices AS
+SELECT subscription_id, currency, SUM(amount) AS total FROM hand_lines GROUP BY ALL;
 """
 
 
 def run_hand(files: dict[str, Path], out: Path) -> None:
+    """(a) The hand-written query from the Parquet files to sorted Parquet files."""
     con = duckdb.connect()
     try:
         con.execute("SET preserve_insertion_order = false")
-        quoted = {k: "'" + str(v).replace("'", "''") + "'" for k, v in files.items()}
-        con.execute(HAND.format(**quoted))
-        con.execute(
-            f"COPY (SELECT * FROM hand_lines ORDER BY subscription_id, line) "
-            f"TO '{out}/invoice_lines.parquet' (FORMAT parquet)"
-        )
-        con.execute(
-            "COPY (SELECT subscription_id, currency, SUM(amount) AS total FROM hand_lines "
-            f"GROUP BY ALL ORDER BY subscription_id) TO '{out}/invoices.parquet' (FORMAT parquet)"
-        )
+        con.execute(HAND.format(**{k: f"read_parquet({_text(v)})" for k, v in files.items()}))
+        for name, table, order in (
+            ("invoice_lines", "hand_lines", "subscription_id, line"),
+            ("invoices", "hand_invoices", "subscription_id"),
+        ):
+            target = _text(out / f"{name}.parquet")
+            con.execute(
+                f"COPY (SELECT * FROM {table} ORDER BY {order}) TO {target} (FORMAT parquet)"
+            )
     finally:
         con.close()
+
+
+def _text(value) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def engine_with_inputs(files: dict[str, Path], work: Path):
+    """(b) A DuckDB connection with the four inputs loaded as tables, as the contract
+    names them (optional columns NULL), settings as rate's."""
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = false")
+    con.execute(f"SET temp_directory = {_text(work / 'engine-spill')}")
+    for table, path in files.items():
+        con.execute(
+            f"CREATE TABLE pricegen_input_{table} AS SELECT * FROM read_parquet({_text(path)})"
+        )
+        described = con.execute(f"DESCRIBE pricegen_input_{table}").fetchall()
+        kinds = {row[0]: _kind(row[1]) for row in described}
+        select = input_select(table, [row[0] for row in described], kinds)
+        con.execute(f"CREATE TABLE {table} AS {select}")
+        con.execute(f"DROP TABLE pricegen_input_{table}")
+    return con
+
+
+def run_rate_sql(con, catalog) -> None:
+    """(b) rate's steps up to its three outputs, each output left as a table."""
+    outputs = ("invoice_lines", "invoices", "rejections")
+    for statement in statements(catalog, "duckdb", tables=True, outputs=outputs):
+        con.execute(statement)
+    con.execute("CREATE OR REPLACE TABLE rated_invoices AS SELECT * FROM invoices")
+
+
+def run_hand_sql(con) -> None:
+    names = {t: t for t in TABLES}
+    con.execute(HAND.format(**names))
 
 
 def run_rate(catalog, files: dict[str, Path], out: Path, every: bool = False) -> None:
@@ -187,30 +236,51 @@ def spread(values: list[float]) -> str:
     return f"{statistics.median(values):.2f} s ({min(values):.2f}-{max(values):.2f})"
 
 
-CONTENDERS = ("rate", "hand", "rate-all", "evaluator")
+END_TO_END = ("rate", "hand", "rate+status")
+IN_ENGINE = ("rate-sql", "hand-sql", "evaluator")
 
 
 def bench_size(size: int, rounds: int, catalog, module, work: Path, evaluator: bool) -> dict:
     data = work / f"data-{size}"
     files = write_sample(str(CATALOG), size, data, plans=["team", "business"])
-    times: dict[str, list[float]] = {name: [] for name in CONTENDERS}
+    times: dict[str, list[float]] = {name: [] for name in END_TO_END + IN_ENGINE}
     rows = evaluator_rows(files) if evaluator and size <= 1_000_000 else None
-    for index in range(rounds):
-        for name in CONTENDERS:
-            out = work / f"out-{name}-{size}"
-            out.mkdir(exist_ok=True)
-            if name == "evaluator" and (rows is None or (size > 100_000 and index > 0)):
-                continue
-            started = time.perf_counter()
-            if name.startswith("rate"):
-                run_rate(catalog, files, out, every=name == "rate-all")
-            elif name == "hand":
-                run_hand(files, out)
-            else:
-                run_evaluator(module, rows)
-            times[name].append(time.perf_counter() - started)
+    con = engine_with_inputs(files, work)
+    try:
+        for index in range(rounds):
+            for name in END_TO_END + IN_ENGINE:
+                if name == "evaluator" and (rows is None or (size > 100_000 and index > 0)):
+                    continue
+                out = work / f"out-{name}-{size}"
+                out.mkdir(exist_ok=True)
+                started = time.perf_counter()
+                if name.startswith("rate") and name != "rate-sql":
+                    run_rate(catalog, files, out, every=name == "rate+status")
+                elif name == "hand":
+                    run_hand(files, out)
+                elif name == "rate-sql":
+                    run_rate_sql(con, catalog)
+                elif name == "hand-sql":
+                    run_hand_sql(con)
+                else:
+                    run_evaluator(module, rows)
+                times[name].append(time.perf_counter() - started)
+        assert same_tables(con), "in the engine, rate's lines differ from the hand-written ones"
+    finally:
+        con.close()
     assert same_lines(work / f"out-rate-{size}", work / f"out-hand-{size}"), "lines differ"
     return {"size": size, "times": times, "files": files}
+
+
+def same_tables(con) -> bool:
+    columns = "subscription_id, line, item, quantity, amount"
+    a, b = f"SELECT {columns} FROM invoice_lines", f"SELECT {columns} FROM hand_lines"
+    return (
+        con.execute(
+            f"SELECT COUNT(*) FROM (({a} EXCEPT {b}) UNION ALL ({b} EXCEPT {a}))"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -231,11 +301,11 @@ def main(argv: list[str] | None = None) -> int:
             )
             results.append(result)
             shown = ", ".join(f"{n} {spread(v)}" for n, v in result["times"].items() if v)
-            print(f"{size:>11,} subscriptions: {shown}")
+            print(f"{size:>11,} subscriptions: {shown}", flush=True)
         largest = results[-1]
         seconds, rss = peak_rss(largest["files"], Path(tmp) / "out-rss")
-        print(f"pricegen rate at {largest['size']:,} in its own process: {seconds:.1f} s, "
-              f"peak RSS {rss:.0f} MB")  # fmt: skip
+        print(f"pricegen rate at {largest['size']:,} in its own process, its defaults: "
+              f"{seconds:.1f} s, peak RSS {rss:.0f} MB")  # fmt: skip
     print(f"load average after: {os.getloadavg()[0]:.1f}")
     return 1 if report(results, rss) and args.check else 0
 
@@ -243,30 +313,39 @@ def main(argv: list[str] | None = None) -> int:
 def report(results: list[dict], rss: float) -> list[str]:
     """Print the ratios against the targets; the missed targets."""
     missed = []
-    per_row = {}
+    per_row: dict[str, dict[int, float]] = {"rate": {}, "rate-sql": {}}
     for result in results:
         size, t = result["size"], result["times"]
-        rate_s, hand_s = statistics.median(t["rate"]), statistics.median(t["hand"])
-        per_row[size] = rate_s / size
-        every = statistics.median(t["rate-all"])
-        line = (
-            f"{size:>11,}: rate {size / rate_s:>12,.0f} rows/s; {rate_s / hand_s:.2f}x hand "
-            f"({every / hand_s:.2f}x with usage_status)"
+        med = {name: statistics.median(v) for name, v in t.items() if v}
+        for name in per_row:
+            per_row[name][size] = med[name] / size
+        end = med["rate"] / med["hand"]
+        engine = med["rate-sql"] / med["hand-sql"]
+        print(
+            f"{size:>11,} (a) end to end: rate {size / med['rate']:>10,.0f} rows/s, "
+            f"{end:.2f}x hand ({med['rate+status'] / med['hand']:.2f}x with usage_status)"
         )
-        if t["evaluator"]:
-            speedup = (size / rate_s) / (size / statistics.median(t["evaluator"]))
-            line += f"; {speedup:.0f}x the evaluator"
+        line = (
+            f"{size:>11,} (b) in the engine: rate-sql {size / med['rate-sql']:>10,.0f} rows/s, "
+            f"{engine:.2f}x hand-sql"
+        )
+        if "evaluator" in med:
+            speedup = med["evaluator"] / med["rate-sql"]
+            line += f", {speedup:.1f}x the evaluator's rows/s ({size / med['evaluator']:,.0f})"
             if speedup < 50:
-                missed.append(f"{size}: {speedup:.0f}x the evaluator < 50x")
-        if rate_s / hand_s > 1.5:
-            missed.append(f"{size}: {rate_s / hand_s:.2f}x the hand-written query > 1.5x")
+                missed.append(f"{size}: (b) {speedup:.1f}x the evaluator < 50x")
         print(line)
-    sizes = sorted(per_row)
-    if len(sizes) > 1:
-        growth = per_row[sizes[-1]] / per_row[sizes[-2]]
-        print(f"time per subscription, {sizes[-1]:,} over {sizes[-2]:,}: {growth:.2f}x")
-        if growth > 1.5:
-            missed.append(f"growth {growth:.2f}x > 1.5x")
+        if end > 1.5:
+            missed.append(f"{size}: (a) {end:.2f}x the hand-written query > 1.5x")
+        if engine > 1.5:
+            missed.append(f"{size}: (b) {engine:.2f}x the hand-written query > 1.5x")
+    for name, by_size in per_row.items():
+        sizes = sorted(by_size)
+        for small, large in zip(sizes, sizes[1:], strict=False):
+            growth = by_size[large] / by_size[small]
+            print(f"{name}: time per subscription, {large:,} over {small:,}: {growth:.2f}x")
+            if growth > 1.5 and large == sizes[-1]:
+                missed.append(f"{name}: growth {growth:.2f}x > 1.5x")
     if rss > 2048:
         missed.append(f"peak RSS {rss:.0f} MB > 2 GB")
     for problem in missed:

@@ -65,6 +65,9 @@ def run_duckdb(
             con.execute(f"SET memory_limit = {_text(memory_limit.strip())}")
             con.execute(f"SET temp_directory = {_text(work)}")
             con.execute("SET preserve_insertion_order = false")
+            # _run reports progress in pricegen's words; DuckDB's own bar stays silent
+            con.execute("SET enable_progress_bar = true")
+            con.execute("SET enable_progress_bar_print = false")
             _register_inputs(con, inputs)
             steps = statements(catalog, "duckdb", tables=True, outputs=outputs)
             for index, statement in enumerate(steps, 1):

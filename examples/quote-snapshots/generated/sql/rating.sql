@@ -328,7 +328,9 @@ SELECT
   NOT ap.plan IS NULL AS compatible,
   s.existing,
   s.period,
-  s.currency
+  s.currency,
+  s.plan_key,
+  s.problem IS NULL AS priced
 FROM (
   SELECT
     subscription_id,
@@ -353,10 +355,11 @@ LEFT JOIN pricegen_addons AS x
 LEFT JOIN pricegen_addon_plans AS ap
   ON ap.addon = r.addon AND ap.plan = s.plan;
 
-CREATE OR REPLACE VIEW pricegen_quantity_rows AS
+CREATE OR REPLACE VIEW pricegen_feature_rows AS
 SELECT
   subscription_id,
   feature,
+  TRUE AS advance,
   SUM(CAST(quantity AS DECIMAL(38, 0))) AS quantity,
   MAX(
     CASE
@@ -368,12 +371,12 @@ SELECT
 FROM subscription_quantities
 GROUP BY
   subscription_id,
-  feature;
-
-CREATE OR REPLACE VIEW pricegen_usage_rows AS
+  feature
+UNION ALL
 SELECT
   subscription_id,
   feature,
+  FALSE AS advance,
   SUM(CAST(quantity AS DECIMAL(38, 0))) AS quantity,
   MAX(
     CASE
@@ -386,6 +389,26 @@ FROM usage
 GROUP BY
   subscription_id,
   feature;
+
+CREATE OR REPLACE VIEW pricegen_quantity_rows AS
+SELECT
+  subscription_id,
+  feature,
+  quantity,
+  bad
+FROM pricegen_feature_rows
+WHERE
+  advance;
+
+CREATE OR REPLACE VIEW pricegen_usage_rows AS
+SELECT
+  subscription_id,
+  feature,
+  quantity,
+  bad
+FROM pricegen_feature_rows
+WHERE
+  NOT advance;
 
 CREATE OR REPLACE VIEW pricegen_addon_grants AS
 SELECT
@@ -420,23 +443,37 @@ GROUP BY
   subscription_id,
   feature;
 
-CREATE OR REPLACE VIEW pricegen_usage_checks AS
+CREATE OR REPLACE VIEW pricegen_feature_checks AS
 SELECT
   subscription_id,
+  rank,
   feature,
   reason
 FROM (
   SELECT
-    u.subscription_id,
-    u.feature,
+    r.subscription_id,
+    CASE
+      WHEN NOT r.advance
+      THEN 4000000
+      WHEN f.feature IS NULL
+      THEN 2000000
+      WHEN ch.feature IS NULL OR NOT ch.in_advance
+      THEN 2000001
+      ELSE 3000000 + 4 * ch.position
+    END AS rank,
+    CASE WHEN r.advance THEN '' ELSE COALESCE(r.feature, '') END AS feature,
     CASE
       WHEN f.feature IS NULL
       THEN 'UnknownFeatureError'
-      WHEN u.bad = 1
+      WHEN r.advance AND (
+        ch.feature IS NULL OR NOT ch.in_advance
+      )
       THEN 'InvalidQuantityError'
-      WHEN u.quantity > 1000000000000000
+      WHEN r.bad = 1
+      THEN 'InvalidQuantityError'
+      WHEN r.quantity > 1000000000000000
       THEN 'QuantityOutOfRangeError'
-      WHEN u.quantity = 0
+      WHEN r.advance OR r.quantity = 0
       THEN NULL
       WHEN ch.in_advance
       THEN 'InvalidQuantityError'
@@ -449,7 +486,7 @@ FROM (
       AND NOT (
         COALESCE(pg.soft, FALSE) OR COALESCE(ag.soft, FALSE)
       )
-      AND u.quantity > (
+      AND r.quantity > (
         COALESCE(
           CASE
             WHEN pg.feature IS NULL
@@ -464,20 +501,20 @@ FROM (
         ) + COALESCE(ag.increment_lim, 0)
       ) * w.windows
       THEN 'UsageLimitExceededError'
-      WHEN NOT ch.most IS NULL AND u.quantity > ch.most
+      WHEN NOT ch.most IS NULL AND r.quantity > ch.most
       THEN 'QuantityOutOfRangeError'
     END AS reason
-  FROM pricegen_usage_rows AS u
+  FROM pricegen_feature_rows AS r
   JOIN pricegen_subscriptions AS s
-    ON s.subscription_id = u.subscription_id
+    ON s.subscription_id = r.subscription_id
   LEFT JOIN pricegen_features AS f
-    ON f.feature = u.feature
+    ON f.feature = r.feature
   LEFT JOIN pricegen_charges AS ch
-    ON ch.plan_key = s.plan_key AND ch.feature = u.feature
+    ON ch.plan_key = s.plan_key AND ch.feature = r.feature
   LEFT JOIN pricegen_plan_limits AS pg
-    ON pg.plan = s.plan AND pg.feature = u.feature
+    ON pg.plan = s.plan AND pg.feature = r.feature
   LEFT JOIN pricegen_addon_grants AS ag
-    ON ag.subscription_id = u.subscription_id AND ag.feature = u.feature
+    ON ag.subscription_id = r.subscription_id AND ag.feature = r.feature
   LEFT JOIN pricegen_reset_windows AS w
     ON w.reset_key = COALESCE(pg.reset_key, ag.reset_key) AND w.period = s.period
   WHERE
@@ -513,25 +550,21 @@ FROM (
       ch.in_advance,
       ch.block,
       ch.block_add,
-      CASE WHEN ch.in_advance THEN qr.quantity ELSE COALESCE(ur.quantity, 0) END AS quantity,
-      ch.in_advance AND qr.subscription_id IS NULL AS missing,
-      CASE WHEN ch.in_advance THEN COALESCE(qr.bad, 0) ELSE COALESCE(ur.bad, 0) END AS bad,
+      CASE WHEN ch.in_advance THEN r.quantity ELSE COALESCE(r.quantity, 0) END AS quantity,
+      ch.in_advance AND r.subscription_id IS NULL AS missing,
+      COALESCE(r.bad, 0) AS bad,
       CASE
         WHEN ch.in_advance
-        THEN GREATEST(qr.quantity - ch.included, 0)
-        ELSE GREATEST(COALESCE(ur.quantity, 0) - ch.included, 0)
+        THEN GREATEST(r.quantity - ch.included, 0)
+        ELSE GREATEST(COALESCE(r.quantity, 0) - ch.included, 0)
       END AS billable
     FROM pricegen_subscriptions AS s
     JOIN pricegen_charges AS ch
       ON ch.plan_key = s.plan_key
-    LEFT JOIN pricegen_quantity_rows AS qr
-      ON ch.in_advance
-      AND qr.subscription_id = s.subscription_id
-      AND qr.feature = ch.feature
-    LEFT JOIN pricegen_usage_rows AS ur
-      ON NOT ch.in_advance
-      AND ur.subscription_id = s.subscription_id
-      AND ur.feature = ch.feature
+    LEFT JOIN pricegen_feature_rows AS r
+      ON r.subscription_id = s.subscription_id
+      AND r.feature = ch.feature
+      AND r.advance = ch.in_advance
     WHERE
       s.problem IS NULL
   ) AS q
@@ -641,39 +674,11 @@ FROM (
     c.known AND c.quantity > 0
   UNION ALL
   SELECT
-    q.subscription_id,
-    CASE
-      WHEN f.feature IS NULL
-      THEN 2000000
-      WHEN ch.feature IS NULL
-      THEN 2000001
-      ELSE 3000000 + 4 * ch.position
-    END AS rank,
-    '' AS feature,
-    CASE
-      WHEN f.feature IS NULL
-      THEN 'UnknownFeatureError'
-      WHEN ch.feature IS NULL
-      THEN 'InvalidQuantityError'
-      WHEN q.bad = 1
-      THEN 'InvalidQuantityError'
-      WHEN q.quantity > 1000000000000000
-      THEN 'QuantityOutOfRangeError'
-    END AS reason
-  FROM pricegen_quantity_rows AS q
-  JOIN pricegen_subscriptions AS s
-    ON s.subscription_id = q.subscription_id
-  LEFT JOIN pricegen_features AS f
-    ON f.feature = q.feature
-  LEFT JOIN pricegen_charges AS ch
-    ON ch.plan_key = s.plan_key AND ch.feature = q.feature AND ch.in_advance
-  UNION ALL
-  SELECT
     subscription_id,
-    4000000 AS rank,
-    COALESCE(feature, '') AS feature,
+    rank,
+    feature,
     reason
-  FROM pricegen_usage_checks
+  FROM pricegen_feature_checks
   UNION ALL
   SELECT
     subscription_id,
@@ -726,12 +731,10 @@ SELECT
 FROM pricegen_addon_rows AS r
 JOIN pricegen_currencies AS c
   ON c.currency = r.currency
-JOIN pricegen_subscriptions AS s
-  ON s.subscription_id = r.subscription_id
 JOIN pricegen_plans AS p
-  ON p.plan = s.plan
+  ON p.plan_key = r.plan_key
 WHERE
-  s.problem IS NULL
+  r.priced
   AND r.known
   AND r.bad = 0
   AND r.quantity > 0
@@ -854,21 +857,23 @@ SELECT
 FROM pricegen_subscriptions AS s
 JOIN (
   SELECT
-    plan,
-    feature,
+    l.plan,
+    l.feature,
     0 AS stage,
-    CAST(lim AS DECIMAL(38, 0)) AS lim,
-    unlimited,
-    soft
-  FROM pricegen_plan_limits
+    CAST(l.lim AS DECIMAL(38, 0)) AS lim,
+    l.unlimited,
+    l.soft
+  FROM pricegen_plan_limits AS l
+  JOIN pricegen_plans AS p
+    ON p.plan = l.plan
+  LEFT JOIN pricegen_charges AS ch
+    ON ch.plan_key = p.plan_key AND ch.feature = l.feature AND ch.in_advance
   WHERE
-    metered
+    l.metered AND ch.feature IS NULL
 ) AS g
   ON g.plan = s.plan
-LEFT JOIN pricegen_charge_amounts AS q
-  ON q.subscription_id = s.subscription_id AND q.feature = g.feature AND q.in_advance
 WHERE
-  s.problem IS NULL AND q.subscription_id IS NULL
+  s.problem IS NULL
 UNION ALL
 SELECT
   q.subscription_id,
@@ -876,12 +881,12 @@ SELECT
   0,
   q.quantity,
   FALSE,
-  COALESCE(p.soft, FALSE)
+  COALESCE(l.soft, FALSE)
 FROM pricegen_charge_amounts AS q
-JOIN pricegen_subscriptions AS s
-  ON s.subscription_id = q.subscription_id
-LEFT JOIN pricegen_plan_limits AS p
-  ON p.plan = s.plan AND p.feature = q.feature
+JOIN pricegen_plans AS p
+  ON p.plan_key = q.plan_key
+LEFT JOIN pricegen_plan_limits AS l
+  ON l.plan = p.plan AND l.feature = q.feature
 WHERE
   q.in_advance AND NOT q.missing
 UNION ALL
@@ -898,35 +903,54 @@ JOIN pricegen_addon_limits AS x
 WHERE
   a.known AND a.bad = 0 AND a.quantity > 0 AND a.quantity <= a.max_quantity;
 
-CREATE OR REPLACE VIEW usage_status AS
+CREATE OR REPLACE VIEW pricegen_limits AS
 SELECT
   subscription_id,
   feature,
-  CAST(lim AS BIGINT) AS "limit",
-  CAST(used AS BIGINT) AS usage,
-  CAST(GREATEST(lim - used, 0) AS BIGINT) AS remaining,
-  used > lim AS over_limit,
-  soft
+  COALESCE(MAX(CASE WHEN stage < 2 THEN lim END), 0) + COALESCE(SUM(CASE WHEN stage = 2 THEN lim END), 0) AS lim,
+  CASE
+    WHEN MAX(CASE WHEN stage = 3 THEN 1 ELSE 0 END) = 0
+    THEN 0
+    ELSE MAX(CASE WHEN stage = 3 THEN lim END)
+  END AS used,
+  MAX(CASE WHEN soft THEN 1 ELSE 0 END) = 1 AS soft
 FROM (
   SELECT
-    e.*,
-    CASE WHEN u.subscription_id IS NULL THEN 0 WHEN u.bad = 0 THEN u.quantity END AS used
-  FROM (
-    SELECT
-      subscription_id,
-      feature,
-      COALESCE(MAX(CASE WHEN stage < 2 THEN lim END), 0) + COALESCE(SUM(CASE WHEN stage = 2 THEN lim END), 0) AS lim,
-      MAX(CASE WHEN unlimited THEN 1 ELSE 0 END) = 1 AS unlimited,
-      MAX(CASE WHEN soft THEN 1 ELSE 0 END) = 1 AS soft
-    FROM pricegen_grants
-    GROUP BY
-      subscription_id,
-      feature
-  ) AS e
-  LEFT JOIN pricegen_usage_rows AS u
-    ON u.subscription_id = e.subscription_id AND u.feature = e.feature
-  LEFT JOIN rejections AS r
-    ON r.subscription_id = e.subscription_id
-  WHERE
-    NOT e.unlimited AND r.subscription_id IS NULL
-) AS status;
+    subscription_id,
+    feature,
+    stage,
+    lim,
+    unlimited,
+    soft
+  FROM pricegen_grants
+  UNION ALL
+  SELECT
+    subscription_id,
+    feature,
+    3,
+    CASE WHEN bad = 0 THEN quantity END,
+    FALSE,
+    FALSE
+  FROM pricegen_usage_rows
+) AS g
+GROUP BY
+  subscription_id,
+  feature
+HAVING
+  MAX(CASE WHEN stage < 3 THEN 1 ELSE 0 END) = 1
+  AND MAX(CASE WHEN unlimited THEN 1 ELSE 0 END) = 0;
+
+CREATE OR REPLACE VIEW usage_status AS
+SELECT
+  e.subscription_id,
+  e.feature,
+  CAST(e.lim AS BIGINT) AS "limit",
+  CAST(e.used AS BIGINT) AS usage,
+  CAST(GREATEST(e.lim - e.used, 0) AS BIGINT) AS remaining,
+  e.used > e.lim AS over_limit,
+  e.soft
+FROM pricegen_limits AS e
+LEFT JOIN rejections AS r
+  ON r.subscription_id = e.subscription_id
+WHERE
+  r.subscription_id IS NULL;

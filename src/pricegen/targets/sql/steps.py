@@ -17,7 +17,7 @@ rank wins. Ranks:
 - 1,000,000 + 2 × position: add-ons' requires and excludes;
 - 2,000,000: quantities of features not sold in advance;
   3,000,000 + 4 × position: in-advance quantities, in charge order;
-- 4,000,000: usage that check() would deny (pricegen_usage_checks); among
+- 4,000,000: usage that check() would deny (pricegen_feature_checks); among
   several features, the first by id (quote() reads usage in its order);
 - 5,000,000 + 4 × position: each in-arrears charge line, in charge order;
 - 6,000,000: trial usage beyond the trial's credits.
@@ -67,16 +67,20 @@ def _bad(column: str) -> str:
 MATERIALIZED = {
     "pricegen_subscriptions",
     "pricegen_addon_rows",
-    "pricegen_quantity_rows",
-    "pricegen_usage_rows",
+    "pricegen_feature_rows",
+    "pricegen_charge_units",
     "pricegen_charge_amounts",
     "pricegen_trial_spend",
     "rejections",
     "invoice_lines",
+    "pricegen_limits",
 }
 
 # Steps only one output needs; the others need every step before invoice_lines.
-ONLY_FOR = {"usage_status": ("pricegen_grants", "usage_status"), "invoices": ("invoices",)}
+ONLY_FOR = {
+    "usage_status": ("pricegen_grants", "pricegen_limits", "usage_status"),
+    "invoices": ("invoices",),
+}
 
 
 def unneeded(outputs: tuple[str, ...] | None) -> set[str]:
@@ -93,10 +97,11 @@ def step_queries(types: dict[str, str], rounding: str) -> list[tuple[str, str]]:
     return [
         ("pricegen_subscriptions", _SUBSCRIPTIONS),
         ("pricegen_addon_rows", _addon_rows(t)),
-        ("pricegen_quantity_rows", _sums("subscription_quantities", t)),
-        ("pricegen_usage_rows", _sums("usage", t)),
+        ("pricegen_feature_rows", _feature_rows(t)),
+        ("pricegen_quantity_rows", _rows_of(True)),
+        ("pricegen_usage_rows", _rows_of(False)),
         ("pricegen_addon_grants", _ADDON_GRANTS),
-        ("pricegen_usage_checks", _USAGE_CHECKS),
+        ("pricegen_feature_checks", _FEATURE_CHECKS),
         ("pricegen_charge_units", _charge_units(t)),
         ("pricegen_charge_amounts", _charge_amounts(t)),
         ("pricegen_trial_spend", _trial_spend(rnd)),
@@ -107,6 +112,7 @@ def step_queries(types: dict[str, str], rounding: str) -> list[tuple[str, str]]:
         ("invoice_lines", _INVOICE_LINES.format(amount=t["amount"])),
         ("invoices", _INVOICES),
         ("pricegen_grants", _GRANTS),
+        ("pricegen_limits", _LIMITS),
         ("usage_status", _USAGE_STATUS),
     ]
 
@@ -157,16 +163,28 @@ LEFT JOIN pricegen_plan_prices AS pr
 """
 
 
-def _sums(table: str, t: dict[str, str]) -> str:
-    """Rows of a (subscription, feature, quantity) table, summed per subscription and feature."""
+def _feature_rows(t: dict[str, str]) -> str:
+    """Quantities bought in advance and usage, each summed per subscription and feature,
+    as one table (``advance`` says which): charges find theirs with one join."""
     return f"""
-SELECT
-  subscription_id,
-  feature,
-  SUM(CAST(quantity AS {t["count"]})) AS quantity,
-  {_bad("quantity")} AS bad
-FROM {table}
+SELECT subscription_id, feature, TRUE AS advance,
+  SUM(CAST(quantity AS {t["count"]})) AS quantity, {_bad("quantity")} AS bad
+FROM subscription_quantities
 GROUP BY subscription_id, feature
+UNION ALL
+SELECT subscription_id, feature, FALSE AS advance,
+  SUM(CAST(quantity AS {t["count"]})) AS quantity, {_bad("quantity")} AS bad
+FROM usage
+GROUP BY subscription_id, feature
+"""
+
+
+def _rows_of(advance: bool) -> str:
+    """The quantities (``advance``) or the usage of pricegen_feature_rows."""
+    return f"""
+SELECT subscription_id, feature, quantity, bad
+FROM pricegen_feature_rows
+WHERE {"" if advance else "NOT "}advance
 """
 
 
@@ -185,7 +203,9 @@ SELECT
   ap.plan IS NOT NULL AS compatible,
   s.existing,
   s.period,
-  s.currency
+  s.currency,
+  s.plan_key,
+  s.problem IS NULL AS priced
 FROM (
   SELECT
     subscription_id,
@@ -228,19 +248,19 @@ FROM (
     ch.in_advance,
     ch.block,
     ch.block_add,
-    CASE WHEN ch.in_advance THEN qr.quantity ELSE COALESCE(ur.quantity, 0) END AS quantity,
-    ch.in_advance AND qr.subscription_id IS NULL AS missing,
-    CASE WHEN ch.in_advance THEN COALESCE(qr.bad, 0) ELSE COALESCE(ur.bad, 0) END AS bad,
+    CASE WHEN ch.in_advance THEN r.quantity ELSE COALESCE(r.quantity, 0) END AS quantity,
+    ch.in_advance AND r.subscription_id IS NULL AS missing,
+    COALESCE(r.bad, 0) AS bad,
     CASE
-      WHEN ch.in_advance THEN GREATEST(qr.quantity - ch.included, 0)
-      ELSE GREATEST(COALESCE(ur.quantity, 0) - ch.included, 0)
+      WHEN ch.in_advance THEN GREATEST(r.quantity - ch.included, 0)
+      ELSE GREATEST(COALESCE(r.quantity, 0) - ch.included, 0)
     END AS billable
   FROM pricegen_subscriptions AS s
   JOIN pricegen_charges AS ch ON ch.plan_key = s.plan_key
-  LEFT JOIN pricegen_quantity_rows AS qr
-    ON ch.in_advance AND qr.subscription_id = s.subscription_id AND qr.feature = ch.feature
-  LEFT JOIN pricegen_usage_rows AS ur
-    ON NOT ch.in_advance AND ur.subscription_id = s.subscription_id AND ur.feature = ch.feature
+  LEFT JOIN pricegen_feature_rows AS r
+    ON r.subscription_id = s.subscription_id
+    AND r.feature = ch.feature
+    AND r.advance = ch.in_advance
   WHERE s.problem IS NULL
 ) AS q
 ) AS b
@@ -312,28 +332,38 @@ FROM (
 GROUP BY subscription_id, feature
 """
 
-# Usage as quote() takes it: what check() would deny is refused, never billed. In the
-# evaluator's order: an unknown feature, a quantity no whole number or beyond 10^15,
-# then (only for usage above 0) a feature sold in advance, one the subscription's plan
-# and add-ons do not grant, usage beyond a hard limit in one billing period (the limit
-# times the usage windows a period can touch), beyond a bounded stairstep.
-_USAGE_CHECKS = f"""
-SELECT subscription_id, feature, reason
+# Each summed quantity and usage row, checked in one pass over pricegen_feature_rows.
+# Quantities (q): a feature unknown, or not sold in advance, or no whole number, or
+# beyond 10^15. Usage (u), as quote() takes it: what check() would deny is refused,
+# never billed. In the evaluator's order: an unknown feature, a quantity no whole number
+# or beyond 10^15, then (only for usage above 0) a feature sold in advance, one the
+# subscription's plan and add-ons do not grant, usage beyond a hard limit in one billing
+# period (the limit times the usage windows a period can touch), beyond a bounded
+# stairstep. Only subscriptions without a problem of their own: theirs ranks first.
+_FEATURE_CHECKS = f"""
+SELECT subscription_id, rank, feature, reason
 FROM (
 SELECT
-  u.subscription_id,
-  u.feature,
+  r.subscription_id,
+  CASE
+    WHEN NOT r.advance THEN 4000000
+    WHEN f.feature IS NULL THEN 2000000
+    WHEN ch.feature IS NULL OR NOT ch.in_advance THEN 2000001
+    ELSE 3000000 + 4 * ch.position
+  END AS rank,
+  CASE WHEN r.advance THEN '' ELSE COALESCE(r.feature, '') END AS feature,
   CASE
     WHEN f.feature IS NULL THEN 'UnknownFeatureError'
-    WHEN u.bad = 1 THEN 'InvalidQuantityError'
-    WHEN u.quantity > {MAX_UNITS} THEN 'QuantityOutOfRangeError'
-    WHEN u.quantity = 0 THEN NULL
+    WHEN r.advance AND (ch.feature IS NULL OR NOT ch.in_advance) THEN 'InvalidQuantityError'
+    WHEN r.bad = 1 THEN 'InvalidQuantityError'
+    WHEN r.quantity > {MAX_UNITS} THEN 'QuantityOutOfRangeError'
+    WHEN r.advance OR r.quantity = 0 THEN NULL
     WHEN ch.in_advance THEN 'InvalidQuantityError'
     WHEN pg.feature IS NULL AND ag.feature IS NULL THEN 'FeatureNotInPlanError'
     WHEN f.metered
       AND NOT (COALESCE(pg.unlimited, FALSE) OR COALESCE(ag.unlimited, FALSE))
       AND NOT (COALESCE(pg.soft, FALSE) OR COALESCE(ag.soft, FALSE))
-      AND u.quantity > (
+      AND r.quantity > (
         COALESCE(
           CASE
             WHEN pg.feature IS NULL THEN ag.override_lim
@@ -345,15 +375,15 @@ SELECT
         ) + COALESCE(ag.increment_lim, 0)
       ) * w.windows
     THEN 'UsageLimitExceededError'
-    WHEN ch.most IS NOT NULL AND u.quantity > ch.most THEN 'QuantityOutOfRangeError'
+    WHEN ch.most IS NOT NULL AND r.quantity > ch.most THEN 'QuantityOutOfRangeError'
   END AS reason
-FROM pricegen_usage_rows AS u
-JOIN pricegen_subscriptions AS s ON s.subscription_id = u.subscription_id
-LEFT JOIN pricegen_features AS f ON f.feature = u.feature
-LEFT JOIN pricegen_charges AS ch ON ch.plan_key = s.plan_key AND ch.feature = u.feature
-LEFT JOIN pricegen_plan_limits AS pg ON pg.plan = s.plan AND pg.feature = u.feature
+FROM pricegen_feature_rows AS r
+JOIN pricegen_subscriptions AS s ON s.subscription_id = r.subscription_id
+LEFT JOIN pricegen_features AS f ON f.feature = r.feature
+LEFT JOIN pricegen_charges AS ch ON ch.plan_key = s.plan_key AND ch.feature = r.feature
+LEFT JOIN pricegen_plan_limits AS pg ON pg.plan = s.plan AND pg.feature = r.feature
 LEFT JOIN pricegen_addon_grants AS ag
-  ON ag.subscription_id = u.subscription_id AND ag.feature = u.feature
+  ON ag.subscription_id = r.subscription_id AND ag.feature = r.feature
 LEFT JOIN pricegen_reset_windows AS w
   ON w.reset_key = COALESCE(pg.reset_key, ag.reset_key) AND w.period = s.period
 WHERE s.problem IS NULL
@@ -398,28 +428,8 @@ JOIN pricegen_addon_rows AS o
   ON o.subscription_id = c.subscription_id AND o.addon = e.excluded AND o.quantity > 0
 WHERE c.known AND c.quantity > 0
 UNION ALL
-SELECT
-  q.subscription_id,
-  CASE
-    WHEN f.feature IS NULL THEN 2000000
-    WHEN ch.feature IS NULL THEN 2000001
-    ELSE 3000000 + 4 * ch.position
-  END AS rank,
-  '' AS feature,
-  CASE
-    WHEN f.feature IS NULL THEN 'UnknownFeatureError'
-    WHEN ch.feature IS NULL THEN 'InvalidQuantityError'
-    WHEN q.bad = 1 THEN 'InvalidQuantityError'
-    WHEN q.quantity > {MAX_UNITS} THEN 'QuantityOutOfRangeError'
-  END AS reason
-FROM pricegen_quantity_rows AS q
-JOIN pricegen_subscriptions AS s ON s.subscription_id = q.subscription_id
-LEFT JOIN pricegen_features AS f ON f.feature = q.feature
-LEFT JOIN pricegen_charges AS ch
-  ON ch.plan_key = s.plan_key AND ch.feature = q.feature AND ch.in_advance
-UNION ALL
-SELECT subscription_id, 4000000 AS rank, COALESCE(feature, '') AS feature, reason
-FROM pricegen_usage_checks
+SELECT subscription_id, rank, feature, reason
+FROM pricegen_feature_checks
 UNION ALL
 SELECT
   subscription_id,
@@ -445,9 +455,8 @@ _ADDON_LINES = """
 SELECT r.*, c.factor, c.unit, p.charges
 FROM pricegen_addon_rows AS r
 JOIN pricegen_currencies AS c ON c.currency = r.currency
-JOIN pricegen_subscriptions AS s ON s.subscription_id = r.subscription_id
-JOIN pricegen_plans AS p ON p.plan = s.plan
-WHERE s.problem IS NULL AND r.known AND r.bad = 0 AND r.quantity > 0
+JOIN pricegen_plans AS p ON p.plan_key = r.plan_key
+WHERE r.priced AND r.known AND r.bad = 0 AND r.quantity > 0
   AND r.quantity <= r.max_quantity
 """
 
@@ -518,24 +527,28 @@ GROUP BY subscription_id, currency
 
 
 # The metered grants of each priced subscription, as entitlements() combines them: the
-# plan's (or the quantity bought in advance, which replaces it), add-on overrides (the
-# most generous wins), then add-on increments of limit x quantity.
+# plan's (or the quantity bought in advance, which replaces it: every in-advance charge
+# of a priced subscription is a row of pricegen_charge_amounts), add-on overrides (the
+# most generous wins), then add-on increments of limit x quantity. The plan's grants
+# are found per plan, in the catalog's tables, so no step joins two large tables here.
 _GRANTS = """
 SELECT s.subscription_id, g.feature, g.stage, g.lim, g.unlimited, g.soft
 FROM pricegen_subscriptions AS s
 JOIN (
-  SELECT plan, feature, 0 AS stage, CAST(lim AS DECIMAL(38, 0)) AS lim, unlimited, soft
-  FROM pricegen_plan_limits
-  WHERE metered
+  SELECT l.plan, l.feature, 0 AS stage, CAST(l.lim AS DECIMAL(38, 0)) AS lim, l.unlimited,
+    l.soft
+  FROM pricegen_plan_limits AS l
+  JOIN pricegen_plans AS p ON p.plan = l.plan
+  LEFT JOIN pricegen_charges AS ch
+    ON ch.plan_key = p.plan_key AND ch.feature = l.feature AND ch.in_advance
+  WHERE l.metered AND ch.feature IS NULL
 ) AS g ON g.plan = s.plan
-LEFT JOIN pricegen_charge_amounts AS q
-  ON q.subscription_id = s.subscription_id AND q.feature = g.feature AND q.in_advance
-WHERE s.problem IS NULL AND q.subscription_id IS NULL
+WHERE s.problem IS NULL
 UNION ALL
-SELECT q.subscription_id, q.feature, 0, q.quantity, FALSE, COALESCE(p.soft, FALSE)
+SELECT q.subscription_id, q.feature, 0, q.quantity, FALSE, COALESCE(l.soft, FALSE)
 FROM pricegen_charge_amounts AS q
-JOIN pricegen_subscriptions AS s ON s.subscription_id = q.subscription_id
-LEFT JOIN pricegen_plan_limits AS p ON p.plan = s.plan AND p.feature = q.feature
+JOIN pricegen_plans AS p ON p.plan_key = q.plan_key
+LEFT JOIN pricegen_plan_limits AS l ON l.plan = p.plan AND l.feature = q.feature
 WHERE q.in_advance AND NOT q.missing
 UNION ALL
 SELECT
@@ -550,35 +563,43 @@ JOIN pricegen_addon_limits AS x ON x.addon = a.addon AND x.metered
 WHERE a.known AND a.bad = 0 AND a.quantity > 0 AND a.quantity <= a.max_quantity
 """
 
+# Each finite metered limit: the grants of a subscription and feature combined, with
+# the usage measured (stage 3; NULL when it is no whole number), in one aggregate
+# rather than a join of every limit with every usage row.
+_LIMITS = """
+SELECT
+  subscription_id,
+  feature,
+  COALESCE(MAX(CASE WHEN stage < 2 THEN lim END), 0)
+    + COALESCE(SUM(CASE WHEN stage = 2 THEN lim END), 0) AS lim,
+  CASE WHEN MAX(CASE WHEN stage = 3 THEN 1 ELSE 0 END) = 0 THEN 0
+    ELSE MAX(CASE WHEN stage = 3 THEN lim END)
+  END AS used,
+  MAX(CASE WHEN soft THEN 1 ELSE 0 END) = 1 AS soft
+FROM (
+  SELECT subscription_id, feature, stage, lim, unlimited, soft
+  FROM pricegen_grants
+  UNION ALL
+  SELECT subscription_id, feature, 3, CASE WHEN bad = 0 THEN quantity END, FALSE, FALSE
+  FROM pricegen_usage_rows
+) AS g
+GROUP BY subscription_id, feature
+HAVING MAX(CASE WHEN stage < 3 THEN 1 ELSE 0 END) = 1
+  AND MAX(CASE WHEN unlimited THEN 1 ELSE 0 END) = 0
+"""
+
 # check(sub, feature, usage, requested=0) for each finite metered limit of a priced
 # subscription: how much is left, and whether usage is over it.
 _USAGE_STATUS = """
 SELECT
-  subscription_id,
-  feature,
-  CAST(lim AS BIGINT) AS "limit",
-  CAST(used AS BIGINT) AS usage,
-  CAST(GREATEST(lim - used, 0) AS BIGINT) AS remaining,
-  used > lim AS over_limit,
-  soft
-FROM (
-  SELECT
-    e.*,
-    CASE WHEN u.subscription_id IS NULL THEN 0 WHEN u.bad = 0 THEN u.quantity END AS used
-  FROM (
-    SELECT
-      subscription_id,
-      feature,
-      COALESCE(MAX(CASE WHEN stage < 2 THEN lim END), 0)
-        + COALESCE(SUM(CASE WHEN stage = 2 THEN lim END), 0) AS lim,
-      MAX(CASE WHEN unlimited THEN 1 ELSE 0 END) = 1 AS unlimited,
-      MAX(CASE WHEN soft THEN 1 ELSE 0 END) = 1 AS soft
-    FROM pricegen_grants
-    GROUP BY subscription_id, feature
-  ) AS e
-  LEFT JOIN pricegen_usage_rows AS u
-    ON u.subscription_id = e.subscription_id AND u.feature = e.feature
-  LEFT JOIN rejections AS r ON r.subscription_id = e.subscription_id
-  WHERE NOT e.unlimited AND r.subscription_id IS NULL
-) AS status
+  e.subscription_id,
+  e.feature,
+  CAST(e.lim AS BIGINT) AS "limit",
+  CAST(e.used AS BIGINT) AS usage,
+  CAST(GREATEST(e.lim - e.used, 0) AS BIGINT) AS remaining,
+  e.used > e.lim AS over_limit,
+  e.soft
+FROM pricegen_limits AS e
+LEFT JOIN rejections AS r ON r.subscription_id = e.subscription_id
+WHERE r.subscription_id IS NULL
 """
