@@ -2059,9 +2059,25 @@ def _quote_state(sub: Subscription) -> _State:
 
 
 def _shared_state(sub: Subscription, key: tuple[Any, ...]) -> _State:
-    state = _new_state(sub, None)
+    state = _new_state(_twin(sub), None)
     _priced_state(sub, state)  # only a subscription that prices is shared
     return _remember(_QUOTE_STATES, key, state)
+
+
+def _twin(sub: Subscription) -> Subscription:
+    """An equal Subscription with a cache of its own, for a state all equal ones share.
+
+    The state must not hold ``sub`` itself: ``sub`` keeps the state in its
+    cache, and the pair would be a reference cycle, left to the garbage
+    collector once the memo lets go of it. A new Subscription per request would
+    then leave one such cycle per purchase, and collecting them costs more
+    than pricing them.
+    """
+    twin = _new(Subscription)
+    fields = sub.__dict__.copy()  # the mappings are read-only views: shared safely
+    fields["_cache"] = {}
+    _set_subscription(twin, fields)
+    return twin
 
 
 def _priced_state(sub: Subscription, state: _State) -> _Priced:
