@@ -20,7 +20,7 @@ from sql_support import require
 
 from pricegen import compile_catalog
 from pricegen.runtime import load_evaluator
-from pricegen.targets.sql import DIALECTS, problems, rating_sql
+from pricegen.targets.sql import DIALECTS, OUTPUTS, problems, rating_sql
 
 ROUNDING = """\
 pricegen: 1
@@ -262,6 +262,43 @@ def test_rate_reads_csv_text_exactly_never_through_a_float(tmp_path):
     module = load_evaluator(compile_catalog(catalog).catalog)
     with pytest.raises(module.InvalidQuantityError):  # the reference agrees on "tiny"
         module.quote(module.Subscription(plan="pro"), usage={"calls": Decimal(written["tiny"])})
+
+
+def test_a_rate_that_fails_part_way_leaves_the_previous_outputs_as_they_were(tmp_path, monkeypatch):
+    duckdb = require("duckdb")
+    from pricegen.rate import duck
+
+    catalog = tmp_path / "pricing.yaml"
+    catalog.write_text(BOUND, "utf-8")
+    subs = _write_csv(tmp_path / "subs.csv", ["subscription_id", "plan", "period", "currency"],
+                      [["a", "pro", "", ""]])  # fmt: skip
+    usage = _write_csv(tmp_path / "u.csv", ["subscription_id", "feature", "quantity"],
+                       [["a", "calls", "2000"]])  # fmt: skip
+    out = tmp_path / "out"
+    command = ["rate", str(catalog), "--subscriptions", str(subs), "--usage", str(usage),
+               "-o", str(out), "--output-format", "parquet"]  # fmt: skip
+    assert invoke(command).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert sorted(before) == sorted(f"{name}.parquet" for name in OUTPUTS)
+    usage.write_text("subscription_id,feature,quantity\na,calls,3000\n", "utf-8")
+    real_run, written = duck._run, []
+
+    def fail_on_the_second_write(con, statement, what, say):
+        if what.startswith("writing"):
+            written.append(what)
+            if len(written) == 2:
+                raise duckdb.IOException("IO Error: no space left on device")
+        return real_run(con, statement, what, say)
+
+    monkeypatch.setattr(duck, "_run", fail_on_the_second_write)
+    result = invoke(command)
+    assert result.exit_code == 3 and "no space left on device" in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # and no staging dir
+    monkeypatch.setattr(duck, "_run", real_run)
+    assert invoke(command).exit_code == 0
+    lines = duckdb.sql(f"SELECT amount FROM '{out}/invoice_lines.parquet' WHERE item = 'calls'")
+    assert lines.fetchall() == [(Decimal("5.40"),)]  # 2,000 billable x 0.0027
+    assert sorted(p.name for p in out.iterdir()) == sorted(before)
 
 
 def test_rate_refuses_a_quantity_column_of_floats(tmp_path):

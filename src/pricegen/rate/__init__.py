@@ -10,6 +10,9 @@ Spark. duckdb and pyspark are optional extras, imported only here.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,13 +104,37 @@ def rate(
         )
     out.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda message: None)
-    if engine == "spark":
-        from .spark import run_spark
+    stage = Path(tempfile.mkdtemp(prefix=".pricegen-rate-", dir=out))
+    try:
+        if engine == "spark":
+            from .spark import run_spark
 
-        return run_spark(catalog, inputs, out, output_format, master, say, outputs)
-    from .duck import run_duckdb
+            result = run_spark(catalog, inputs, stage, output_format, master, say, outputs)
+        else:
+            from .duck import run_duckdb
 
-    return run_duckdb(catalog, inputs, out, output_format, memory_limit, say, outputs)
+            result = run_duckdb(catalog, inputs, stage, output_format, memory_limit, say, outputs)
+        return _move_outputs(result, out)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _move_outputs(result: Result, out: Path) -> Result:
+    """Move the outputs, all written, from the staging directory into ``out``.
+
+    The engines write into a staging directory inside ``out`` (the same file
+    system, so each move is a rename): a run that fails part way leaves the
+    previous run's outputs as they were, never a mix of old and new files
+    that looks like one complete run.
+    """
+    moved = Result(rows=dict(result.rows))
+    for name, path in result.files.items():
+        target = out / path.name
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)  # Spark writes a directory of part files
+        os.replace(path, target)
+        moved.files[name] = target
+    return moved
 
 
 def _flag(table: str) -> str:

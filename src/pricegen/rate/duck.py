@@ -150,6 +150,6 @@ def _write_outputs(
         copy = (
             f"COPY (SELECT * FROM {name} ORDER BY {ORDER[name]}) TO {_text(str(path))} ({options})"
         )
-        result.rows[name] = _run(con, copy, f"writing {path}", say)[0]
+        result.rows[name] = _run(con, copy, f"writing {path.name}", say)[0]
         result.files[name] = path
     return result

@@ -122,7 +122,7 @@ def _write_outputs(
     result = Result()
     for name in outputs:
         path = out / f"{name}.{fmt}"
-        say(f"writing {path}")
+        say(f"writing {path.name}")
         frame = spark.sql(f"SELECT * FROM {name} ORDER BY {ORDER[name]}")
         writer = frame.write.mode("overwrite").format(fmt)
         if fmt == "csv":
