@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, invoke
 
-from pricegen import compile_catalog, emit
+from pricegen import compile_catalog, emit, swap
 from pricegen.targets import render
 
 ACME = REPO / "tests" / "cases" / "valid" / "acme-full" / "pricing.yaml"
@@ -363,14 +363,12 @@ def test_removed_outputs_leave_no_empty_directories(tmp_path):
 
 _CHILD = textwrap.dedent(
     """
-    import importlib.util, json, sys
-    spec = importlib.util.spec_from_file_location("emit_under_test", sys.argv[1])
-    emit = sys.modules["emit_under_test"] = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(emit)
-    if sys.argv[4] == "two-phase":
-        emit._renameat2 = False
-    sets = json.loads(open(sys.argv[2], encoding="utf-8").read())
-    out = sys.argv[3]
+    import json, sys
+    from pricegen import emit, swap
+    if sys.argv[3] == "two-phase":
+        swap._renameat2 = False
+    sets = json.loads(open(sys.argv[1], encoding="utf-8").read())
+    out = sys.argv[2]
     print("ready", flush=True)
     while True:
         emit.write(out, sets["new"])
@@ -399,7 +397,7 @@ def _kill_runs(tmp_path: Path, kills: int, mode: str) -> dict[str, int]:
     outcomes = {"old": 0, "new": 0, "missing, rolled forward": 0, "leftovers beside": 0}
     for _ in range(kills):
         process = subprocess.Popen(
-            [sys.executable, str(child), emit.__file__, str(sets), str(out), mode],
+            [sys.executable, str(child), str(sets), str(out), mode],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
@@ -458,11 +456,9 @@ def test_an_interrupted_two_phase_swap_is_rolled_forward(tmp_path):
     sets.write_text(json.dumps({"new": new}), "utf-8")
     child = textwrap.dedent(
         """
-        import importlib.util, json, os, signal, sys
-        spec = importlib.util.spec_from_file_location("emit_under_test", sys.argv[1])
-        emit = sys.modules["emit_under_test"] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(emit)
-        emit._renameat2 = False
+        import json, os, signal, sys
+        from pricegen import emit, swap
+        swap._renameat2 = False
         real_rename, calls = os.rename, []
         def rename(src, dst):
             calls.append(src)
@@ -470,12 +466,10 @@ def test_an_interrupted_two_phase_swap_is_rolled_forward(tmp_path):
                 os.kill(os.getpid(), signal.SIGKILL)  # dies between the two renames
             real_rename(src, dst)
         os.rename = rename
-        emit.write(sys.argv[3], json.loads(open(sys.argv[2], encoding="utf-8").read())["new"])
+        emit.write(sys.argv[2], json.loads(open(sys.argv[1], encoding="utf-8").read())["new"])
         """
     )
-    done = subprocess.run(
-        [sys.executable, "-c", child, emit.__file__, str(sets), str(out)], check=False
-    )
+    done = subprocess.run([sys.executable, "-c", child, str(sets), str(out)], check=False)
     assert done.returncode == -9
     assert not out.exists() and (tmp_path / ".out.pricegen-journal").exists()
     result = invoke(["generate", str(tmp_path / "new.yaml"), "-o", str(out), "--check"])
@@ -492,7 +486,7 @@ def test_an_interrupt_between_the_renames_puts_the_old_set_back(tmp_path, monkey
     add_user_files(out)
     emit.write(out, old)
     expected_old = tree(out)
-    monkeypatch.setattr(emit, "_renameat2", False)
+    monkeypatch.setattr(swap, "_renameat2", False)
     real_rename, calls = os.rename, []
 
     def interrupted(src, dst):

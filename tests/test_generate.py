@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, invoke
 
-from pricegen import compile_catalog, emit
+from pricegen import compile_catalog, emit, swap
 from pricegen.targets import render
 
 EXAMPLES = sorted(p for p in (REPO / "examples").iterdir() if p.is_dir())
@@ -173,7 +173,7 @@ def test_write_error_half_way_leaves_each_file_whole(acme, tmp_path, monkeypatch
         for name, text in files.items()
     }
     calls = {"n": 0}
-    real_write = emit._stage_write
+    real_write = swap._stage_write
 
     def flaky_write(target, content):  # the disk fills up at the third new file
         calls["n"] += 1
@@ -181,7 +181,7 @@ def test_write_error_half_way_leaves_each_file_whole(acme, tmp_path, monkeypatch
             raise OSError(28, "No space left on device")
         return real_write(target, content)
 
-    monkeypatch.setattr(emit, "_stage_write", flaky_write)
+    monkeypatch.setattr(swap, "_stage_write", flaky_write)
     with pytest.raises(OSError):
         emit.write(out, changed)
     for name, text in files.items():

@@ -16,7 +16,7 @@ import pytest
 from conftest import REPO, invoke
 from test_file_safety import tree
 
-from pricegen import emit
+from pricegen import swap
 
 ACME = REPO / "tests" / "cases" / "valid" / "acme-full" / "pricing.yaml"
 
@@ -66,7 +66,7 @@ def test_removing_a_staged_tree_never_changes_a_directory_outside_it(tmp_path):
     (staged / "docs" / "x.md").write_text("x")
     os.chmod(staged / "docs", 0o500)  # read-only inside the tree: made writable to remove it
     os.chmod(parent, 0o755)
-    emit._rmtree(staged)
+    swap._rmtree(staged)
     assert not staged.exists()
     assert stat.S_IMODE(os.stat(parent).st_mode) == 0o755
 

@@ -332,8 +332,8 @@ def init(directory: Path) -> None:
     Example:
       pricegen init pricing && pricegen validate pricing
     """
-    from . import emit
     from .starter import STARTER_CATALOG
+    from .swap import atomic_write
     from .validate import schema_text
 
     targets = {
@@ -346,7 +346,7 @@ def init(directory: Path) -> None:
             f"{', '.join(existing)} already exists; expected a new or empty directory."
         )
     for path, content in targets.items():
-        emit.atomic_write(path, content)
+        atomic_write(path, content)
         info(f"created {path}")
 
 

@@ -89,7 +89,7 @@ def sql(catalog: str, dialect: str, out: Path | None, include_drafts: bool) -> N
       pricegen sql pricing/ > rating.sql
       pricegen sql pricing/ --dialect spark -o rating_spark.sql
     """
-    from .emit import atomic_write
+    from .swap import atomic_write
     from .targets.sql import rating_sql
 
     text = rating_sql(_rateable(catalog, include_drafts), dialect)
