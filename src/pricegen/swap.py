@@ -5,7 +5,9 @@ the plan); this module carries a plan out. Its strategy (a staging tree
 swapped in with ``renameat2(RENAME_EXCHANGE)``, a journalled two-phase rename
 where the exchange is missing, files replaced one by one where hard links
 are not possible) is described in emit's docstring, which users read first.
-Stdlib only: emit imports it when it writes, not before.
+Stdlib only. emit imports it inside the functions that touch the disk (write,
+plan, which rolls an interrupted swap forward, current_plan), not at import:
+this module imports emit's names, so the two load in that order.
 """
 
 from __future__ import annotations
