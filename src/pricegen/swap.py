@@ -23,6 +23,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .emit import FILE_MODE, MANIFEST, Plan, UnsafePathError, safe_relative
 
@@ -211,14 +212,20 @@ _syncfs: Callable[[int], int] | bool | None = None  # None: not looked up yet
 def _syncfs_function() -> Callable[[int], int] | None:
     global _syncfs
     if _syncfs is None:
-        try:
-            function = ctypes.CDLL(None, use_errno=True).syncfs
-            function.argtypes = [ctypes.c_int]
-            function.restype = ctypes.c_int
-            _syncfs = function
-        except (AttributeError, OSError, TypeError):
-            _syncfs = False
+        _syncfs = _libc_function("syncfs", [ctypes.c_int])
     return None if isinstance(_syncfs, bool) else _syncfs
+
+
+def _libc_function(name: str, argtypes: list[Any]) -> Callable[..., int] | bool:
+    """The C library's ``name``, returning an int and setting errno; False where this
+    system has none (looked up once by each caller, which keeps the answer)."""
+    try:
+        function = getattr(ctypes.CDLL(None, use_errno=True), name)
+        function.argtypes = argtypes
+        function.restype = ctypes.c_int
+    except (AttributeError, OSError, TypeError):
+        return False
+    return function  # type: ignore[no-any-return]
 
 
 def _mirror(src: Path, dst: Path, prefix: str, skip: set[str]) -> None:
@@ -268,19 +275,10 @@ _renameat2: Callable[..., int] | bool | None = None  # None: not looked up yet
 def _renameat2_function() -> Callable[..., int] | bool:
     global _renameat2
     if _renameat2 is None:
-        try:
-            function = ctypes.CDLL(None, use_errno=True).renameat2
-            function.argtypes = [
-                ctypes.c_int,
-                ctypes.c_char_p,
-                ctypes.c_int,
-                ctypes.c_char_p,
-                ctypes.c_uint,
-            ]
-            function.restype = ctypes.c_int
-            _renameat2 = function
-        except (AttributeError, OSError, TypeError):
-            _renameat2 = False
+        _renameat2 = _libc_function(
+            "renameat2",
+            [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint],
+        )
     return _renameat2
 
 
