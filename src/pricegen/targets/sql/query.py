@@ -277,16 +277,15 @@ def _create_values(name: str, columns: list[tuple[str, str]], rows: list, dialec
     """The CREATE statement of one catalog table, in ``dialect``; as sqlglot prints the
     whole tree (tests/test_sql_render.py holds the two to the same parse), but with
     each row on a line of its own, so a changed price is a one-line diff."""
-    if not rows:
-        return _create(name, values_view(columns, rows), dialect, table=False)
-    shape = _create(name, _over_values(columns, [(exp.column(ROWS_MARK),)]), dialect, False)
-    mark = f"({ROWS_MARK})"
-    line_start = shape.rfind("\n", 0, shape.find(mark)) + 1
-    indent = shape[line_start : shape.find(mark)]
-    if shape.count(mark) != 1 or indent.strip(" "):
-        return _create(name, values_view(columns, rows), dialect, table=False)
-    texts = [f"({', '.join([_literal_sql(v, dialect) for v in row])})" for row in rows]
-    return shape.replace(mark, (",\n" + indent).join(texts))
+    if rows:
+        shape = _create(name, _over_values(columns, [(exp.column(ROWS_MARK),)]), dialect, False)
+        mark = f"({ROWS_MARK})"
+        at = shape.find(mark)
+        indent = shape[shape.rfind("\n", 0, at) + 1 : at]
+        if at >= 0 and shape.count(mark) == 1 and not indent.strip(" "):
+            texts = [f"({', '.join([_literal_sql(v, dialect) for v in row])})" for row in rows]
+            return shape[:at] + (",\n" + indent).join(texts) + shape[at + len(mark) :]
+    return _create(name, values_view(columns, rows), dialect, table=False)  # printed whole
 
 
 def _literal_sql(value, dialect: str) -> str:
