@@ -2063,8 +2063,9 @@ def _quote_state(sub: Subscription) -> _State:
 
 
 def _shared_state(sub: Subscription, key: tuple[Any, ...]) -> _State:
-    state = _new_state(_twin(sub), None)
-    _priced_state(sub, state)  # only a subscription that prices is shared
+    twin = _twin(sub)
+    state = _new_state(twin, None)  # active: a plain subscription has no trial
+    state.priced = _priced_subscription(twin, key)  # only one that prices is shared
     return _remember(_QUOTE_STATES, key, state)
 
 
@@ -2095,12 +2096,14 @@ def _priced_state(sub: Subscription, state: _State) -> _Priced:
             f"The trial of {sub.plan!r} ended at {_iso(ended)} and the "
             "subscription was cancelled (product.trial_end: cancel); nothing is billed."
         )
-    priced = priced_sub._cache.get("quote") or _priced_subscription(priced_sub)
+    priced = priced_sub._cache.get("quote") or _priced_subscription(
+        priced_sub, _priced_key(priced_sub)
+    )
     state.priced = priced
     return priced
 
 
-def _priced_subscription(sub: Subscription) -> _Priced:
+def _priced_subscription(sub: Subscription, key: tuple[Any, ...] | None) -> _Priced:
     """Everything quote() needs that depends on the subscription alone; cached on it.
 
     Checking the subscription (plan, currency, period, add-ons, variables,
@@ -2109,8 +2112,8 @@ def _priced_subscription(sub: Subscription) -> _Priced:
     quote then prices only its in-arrears charges: (currency, period, rounding
     quantum, the lines with a hole for each in-arrears charge, those charges
     with their places, the sum of the lines priced here, the trial's credits).
+    ``key`` is _priced_key(sub), which the caller has at hand.
     """
-    key = _priced_key(sub)
     priced = _PRICED.get(key) if key is not None else None
     if priced is not None:  # an equal subscription was checked and priced before
         sub._cache["quote"] = priced
