@@ -74,3 +74,20 @@ def test_any_other_command_line_goes_to_click(tmp_path):
     assert result.returncode == 0 and result.stdout == f"pricegen, version {__version__}\n"
     usage = subprocess.run([str(SCRIPT), "--no-such-flag"], capture_output=True, text=True)
     assert usage.returncode == 2 and "No such option '--no-such-flag'" in usage.stderr
+
+
+def test_python_dash_m_goes_through_the_script_entry():
+    """``python -m pricegen`` answers --version as the script does, without click, and
+    its help is click's with its own program name (the stored text names the script)."""
+    version = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "pricegen", "--version"],
+        capture_output=True,
+        text=True,
+    )
+    assert version.returncode == 0 and version.stdout == f"pricegen, version {__version__}\n"
+    imported = {line.rsplit("|", 1)[-1].strip() for line in version.stderr.splitlines()}
+    assert "pricegen.entry" in imported and "click" not in imported
+    usage = subprocess.run(
+        [sys.executable, "-m", "pricegen", "--help"], capture_output=True, text=True
+    )
+    assert usage.returncode == 0 and usage.stdout.startswith("Usage: python -m pricegen [OPTIONS]")

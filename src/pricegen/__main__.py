@@ -1,6 +1,10 @@
-"""``python -m pricegen``: the same command line as the ``pricegen`` script."""
+"""``python -m pricegen``: the same command line as the ``pricegen`` script.
 
-from pricegen.cli import main
+Through ``entry.main``, as the script, so it gets the same quick answers and
+collector settings; click names the program ``python -m pricegen``.
+"""
+
+from pricegen.entry import main
 
 if __name__ == "__main__":
-    main()
+    main(prog="python -m pricegen")

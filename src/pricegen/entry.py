@@ -9,6 +9,10 @@ pipes and 80-column terminals, 98 for terminals of 100 columns or more),
 written by ``python tests/refresh_help.py`` and held equal to click's
 rendering by ``tests/test_entry.py``. Any other command line, and the help
 at any other width, goes to the click group in ``cli.py``.
+
+``python -m pricegen`` comes here too (``__main__.py``), with its own
+program name: click writes that name into the usage line, so its help is
+click's, not the stored text.
 """
 
 from __future__ import annotations
@@ -19,10 +23,10 @@ import sys
 PROG = "pricegen"
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, prog: str = PROG) -> None:
     """Run ``pricegen ARGS``; never returns (exits with the command's code)."""
     args = sys.argv[1:] if argv is None else argv
-    quick = quick_answer(args)
+    quick = quick_answer(args, prog)
     if quick is not None:
         sys.stdout.write(quick)
         sys.stdout.flush()
@@ -30,7 +34,7 @@ def main(argv: list[str] | None = None) -> None:
     _collect_less_often()
     from .cli import main as group
 
-    group.main(args=args, prog_name=PROG)
+    group.main(args=args, prog_name=prog)
 
 
 # Allocations between young collections (CPython's default is 700), and young and
@@ -54,13 +58,16 @@ def _collect_less_often() -> None:
     gc.set_threshold(*COLLECTOR_THRESHOLDS)
 
 
-def quick_answer(args: list[str]) -> str | None:
-    """The output of ``pricegen --version`` or ``--help`` without click, or None."""
+def quick_answer(args: list[str], prog: str = PROG) -> str | None:
+    """The output of ``pricegen --version`` or ``--help`` without click, or None.
+
+    The stored help names ``pricegen``; under another program name click renders it.
+    """
     if args == ["--version"]:
         from . import __version__
 
         return f"{PROG}, version {__version__}\n"
-    if args in (["--help"], ["-h"]):
+    if args in (["--help"], ["-h"]) and prog == PROG:
         try:
             with open(help_file(help_width()), encoding="utf-8") as handle:
                 return handle.read()
