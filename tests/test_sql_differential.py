@@ -123,3 +123,48 @@ def test_spark_rates_as_the_evaluator_quotes(spark):
         compare(catalog, SPARK_SUBSCRIPTIONS, lambda c, p: spark_outcomes(spark, c, p))
 
     check()
+
+
+def test_rate_on_spark_writes_the_files_rate_on_duckdb_writes(spark, tmp_path):
+    """``rate(engine="spark")`` end to end, as the command runs it: CSV in, each output
+    written as Spark writes it (a directory of part files) and moved into place, then
+    read back. Every output holds the rows DuckDB's run holds, value for value."""
+    duckdb = require("duckdb")
+    from sql_support import inputs_of
+
+    from pricegen.rate import OUTPUTS, rate
+
+    catalog = compile_catalog(REPO_EXAMPLE).checked_catalog()
+    subs = random_subscriptions(catalog, random.Random(7), 400)
+    inputs = inputs_of(write_inputs(subs, tmp_path))
+    written = {}
+    for engine in ("duckdb", "spark"):
+        out = tmp_path / engine
+        result = rate(catalog, inputs, out, engine=engine, output_format="csv")
+        assert sorted(path.name for path in out.iterdir()) == sorted(f"{n}.csv" for n in OUTPUTS)
+        written[engine] = {name: _csv_rows(duckdb, out / f"{name}.csv") for name in OUTPUTS}
+        assert {n: len(rows) for n, rows in written[engine].items()} == result.rows
+    assert written["spark"] == written["duckdb"]
+    assert written["duckdb"]["invoice_lines"] and written["duckdb"]["rejections"]
+
+
+REPO_EXAMPLE = Path(__file__).parents[1] / "examples" / "saas-seats" / "pricing.yaml"
+
+
+def _csv_rows(duckdb, path: Path) -> list[tuple]:
+    """A CSV output's rows as text, sorted, numbers normalized (``12.0`` is ``12``): Spark
+    writes a directory of part files, DuckDB one file."""
+    files = f"{path}/*.csv" if path.is_dir() else str(path)
+    rows = duckdb.sql(f"SELECT * FROM read_csv('{files}', header = true, all_varchar = true)")
+    return sorted(tuple(_normal(value) for value in row) for row in rows.fetchall())
+
+
+def _normal(value: str | None) -> str | None:
+    from decimal import Decimal, InvalidOperation
+
+    if value is None:
+        return None
+    try:
+        return str(Decimal(value).normalize())
+    except InvalidOperation:
+        return value.lower() if value.lower() in ("true", "false") else value
