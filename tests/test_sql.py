@@ -10,6 +10,10 @@ command line's files, errors and progress.
 from __future__ import annotations
 
 import csv
+import os
+import signal
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -299,6 +303,71 @@ def test_a_rate_that_fails_part_way_leaves_the_previous_outputs_as_they_were(tmp
     lines = duckdb.sql(f"SELECT amount FROM '{out}/invoice_lines.parquet' WHERE item = 'calls'")
     assert lines.fetchall() == [(Decimal("5.40"),)]  # 2,000 billable x 0.0027
     assert sorted(p.name for p in out.iterdir()) == sorted(before)
+
+
+KILLED_RUN = """
+import os, signal, sys
+from pathlib import Path
+from pricegen import compile_catalog
+from pricegen.rate import Inputs, duck, rate
+
+real_run = duck._run
+
+def killed_at_the_second_write(con, statement, what, say):
+    if what.startswith("writing invoices."):  # invoice_lines is in the staging dir
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real_run(con, statement, what, say)
+
+duck._run = killed_at_the_second_write
+catalog, subs, out = sys.argv[1:]
+rate(compile_catalog(catalog).checked_catalog(), Inputs({"subscriptions": Path(subs)}), Path(out))
+"""
+
+
+def test_a_killed_rate_leaves_a_staging_dir_that_the_next_run_removes(tmp_path):
+    """SIGKILL lets nothing clean up; the next run into the same directory does."""
+    require("duckdb")
+    catalog = tmp_path / "pricing.yaml"
+    catalog.write_text(BOUND, "utf-8")
+    subs = _write_csv(tmp_path / "subs.csv", ["subscription_id", "plan", "period", "currency"],
+                      [["a", "pro", "", ""]])  # fmt: skip
+    out = tmp_path / "out"
+    command = ["rate", str(catalog), "--subscriptions", str(subs), "-o", str(out)]
+    assert invoke(command).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    killed = subprocess.run([sys.executable, "-c", KILLED_RUN, str(catalog), str(subs), str(out)])
+    assert killed.returncode == -signal.SIGKILL
+    left = [p for p in out.iterdir() if p.name not in before]
+    assert len(left) == 1 and left[0].name.startswith(".pricegen-rate-")
+    assert [p.name for p in left[0].iterdir()] == ["invoice_lines.parquet"]
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.name in before} == before
+    assert invoke(command).exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(before)
+
+
+def test_a_second_rate_into_a_busy_output_directory_is_refused(tmp_path):
+    """One run at a time per output directory: a run holds a lock on it (flock)."""
+    require("duckdb")
+    fcntl = pytest.importorskip("fcntl")
+    catalog = tmp_path / "pricing.yaml"
+    catalog.write_text(BOUND, "utf-8")
+    subs = _write_csv(tmp_path / "subs.csv", ["subscription_id", "plan", "period", "currency"],
+                      [["a", "pro", "", ""]])  # fmt: skip
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".pricegen-rate-live").mkdir()  # the staging dir of the run that holds the lock
+    command = ["rate", str(catalog), "--subscriptions", str(subs), "-o", str(out)]
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        result = invoke(command)
+        assert result.exit_code == 2
+        assert "another pricegen rate is writing into this directory" in result.stderr
+        assert [p.name for p in out.iterdir()] == [".pricegen-rate-live"]
+    finally:
+        os.close(fd)
+    assert invoke(command).exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.csv" for n in OUTPUTS)
 
 
 def test_rate_refuses_a_quantity_column_of_floats(tmp_path):

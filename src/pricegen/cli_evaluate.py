@@ -29,7 +29,7 @@ _INT = re.compile(r"[-+]?[0-9]+")
 _DEC = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)")
 
 
-def _number(text: str):
+def _number(text: str) -> int | Decimal | str:
     """Whole numbers as int and decimals as Decimal, so the evaluator can refuse fractions."""
     if _INT.fullmatch(text):
         return int(text)
@@ -38,9 +38,11 @@ def _number(text: str):
     return text
 
 
-def _pairs(ctx, param, values) -> dict:
+def _pairs(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, int | Decimal | str]:
     """KEY=VALUE options as a dict; a key given twice is refused, never "the last wins"."""
-    result = {}
+    result: dict[str, int | Decimal | str] = {}
     for item in values:
         key, sep, value = item.partition("=")
         if not sep or not key or not value:
@@ -55,7 +57,7 @@ def _pairs(ctx, param, values) -> dict:
     return result
 
 
-def _moment(ctx, param, value):
+def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
@@ -116,7 +118,7 @@ def subscription_options(command: F) -> F:
     return command
 
 
-def _subscription(module, opts: dict):
+def _subscription(module: Any, opts: dict[str, Any]) -> Any:
     return module.Subscription(
         plan=opts["plan"],
         period=opts["period"],
@@ -130,7 +132,9 @@ def _subscription(module, opts: dict):
     )
 
 
-def _run_evaluator(catalog: str, action, env: str | None = None):
+def _run_evaluator(
+    catalog: str, action: Callable[[Any], Any], env: str | None = None
+) -> tuple[Any, Any]:
     """Compile, load the generated module, run ``action``; PricingError exits 3."""
     from .cli import compile_or_exit
     from .runtime import load_evaluator
@@ -177,7 +181,15 @@ def _run_evaluator(catalog: str, action, env: str | None = None):
 )
 @env_option()
 @verbosity_options
-def quote(catalog, usage, scenarios, output_format, at, env, **opts) -> None:
+def quote(
+    catalog: str,
+    usage: dict[str, Any],
+    scenarios: str | None,
+    output_format: str,
+    at: datetime | None,
+    env: str | None,
+    **opts: Any,
+) -> None:
     """Price one subscription for one period, line by line.
 
     \b
@@ -244,7 +256,16 @@ def quote(catalog, usage, scenarios, output_format, at, env, **opts) -> None:
 )
 @env_option()
 @verbosity_options
-def check_command(catalog, feature, usage, requested, at, output_format, env, **opts) -> None:
+def check_command(
+    catalog: str,
+    feature: str,
+    usage: int,
+    requested: int,
+    at: datetime | None,
+    output_format: str,
+    env: str | None,
+    **opts: Any,
+) -> None:
     """May this subscription use this feature now? Exit 0 either way; read the answer.
 
     \b

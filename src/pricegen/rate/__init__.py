@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,19 +103,26 @@ def rate(
         )
     out.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda message: None)
-    stage = Path(tempfile.mkdtemp(prefix=".pricegen-rate-", dir=out))
+    from .staging import BusyError, staging
+
     try:
-        if engine == "spark":
-            from .spark import run_spark
+        with staging(out) as stage:
+            if engine == "spark":
+                from .spark import run_spark
 
-            result = run_spark(catalog, inputs, stage, output_format, master, say, outputs)
-        else:
-            from .duck import run_duckdb
+                result = run_spark(catalog, inputs, stage, output_format, master, say, outputs)
+            else:
+                from .duck import run_duckdb
 
-            result = run_duckdb(catalog, inputs, stage, output_format, memory_limit, say, outputs)
-        return _move_outputs(result, out)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+                result = run_duckdb(
+                    catalog, inputs, stage, output_format, memory_limit, say, outputs
+                )
+            return _move_outputs(result, out)
+    except BusyError:
+        raise RateError(
+            f"{out}: another pricegen rate is writing into this directory; expected one run "
+            "at a time per output directory: wait for it, or give another -o."
+        ) from None
 
 
 def _move_outputs(result: Result, out: Path) -> Result:
