@@ -107,6 +107,8 @@ def _types(catalog: Catalog, data: Sheets) -> dict[str, str]:
         "price": f"DECIMAL({PRICE_DIGITS}, {scale})",
         "line": f"DECIMAL({LINE_DIGITS}, {scale})",
         "amount": f"DECIMAL({TOTAL_DIGITS}, {minor})",
+        # a minor unit at the scale of amounts: a rounded amount needs no rescaling
+        "unit": f"DECIMAL({minor + 1}, {minor})",
         "units": "DECIMAL(17, 0)",
         "count": "DECIMAL(38, 0)",
     }
@@ -134,7 +136,7 @@ def _catalog_tables(data: Sheets, types: dict[str, str]) -> list[tuple[str, list
                 ("currency", text),
                 ("position", integer),
                 ("factor", "DECIMAL(7, 0)"),
-                ("unit", "DECIMAL(7, 6)"),
+                ("unit", types["unit"]),
             ],
             [(c, i, Decimal(10) ** m, Decimal(1).scaleb(-m)) for c, i, m in data.currencies],
         ),

@@ -68,7 +68,6 @@ MATERIALIZED = {
     "pricegen_subscriptions",
     "pricegen_addon_rows",
     "pricegen_feature_rows",
-    "pricegen_charge_units",
     "pricegen_charge_amounts",
     "pricegen_trial_spend",
     "rejections",
@@ -103,8 +102,8 @@ def step_queries(types: dict[str, str], rounding: str) -> list[tuple[str, str]]:
         ("pricegen_addon_grants", _ADDON_GRANTS),
         ("pricegen_feature_checks", _FEATURE_CHECKS),
         ("pricegen_charge_units", _charge_units(t)),
-        ("pricegen_charge_amounts", _charge_amounts(t)),
-        ("pricegen_trial_spend", _trial_spend(rnd)),
+        ("pricegen_charge_amounts", _charge_amounts(t, rnd)),
+        ("pricegen_trial_spend", _TRIAL_SPEND),
         ("pricegen_candidates", _CANDIDATES),
         ("rejections", _REJECTIONS),
         ("pricegen_addon_lines", _ADDON_LINES),
@@ -222,7 +221,8 @@ LEFT JOIN pricegen_addon_plans AS ap ON ap.addon = r.addon AND ap.plan = s.plan
 
 
 def _charge_units(t: dict[str, str]) -> str:
-    """Each charge of each subscription's plan, with its quantity and billable units."""
+    """Each charge of each priced subscription's plan, with its quantity and billable
+    units: read once, by pricegen_charge_amounts, so it stays a view."""
     return f"""
 SELECT
   b.*,
@@ -267,15 +267,33 @@ FROM (
 """
 
 
-def _charge_amounts(t: dict[str, str]) -> str:
-    """The exact amount of each charge: the one tier its units fall in."""
+def _charge_amounts(t: dict[str, str], rnd) -> str:
+    """Each charge line: its amount (the one tier its units fall in, rounded once) and
+    the reason quote() would refuse it for, if any. Only what later steps read is kept:
+    this table has a row per charge of every priced subscription."""
+    exact = (
+        f"CAST(tr.base + CAST(u.units - tr.tier_offset AS {t['units']}) * tr.unit_price"
+        f" AS {t['line']})"
+    )
     return f"""
 SELECT
-  u.*,
-  tr.sheet IS NOT NULL AS matched,
-  CAST(
-    tr.base + CAST(u.units - tr.tier_offset AS {t["units"]}) * tr.unit_price AS {t["line"]}
-  ) AS exact
+  u.subscription_id,
+  u.plan_key,
+  u.sheet,
+  u.currency,
+  u.trial,
+  u.feature,
+  u.position,
+  u.in_advance,
+  u.quantity,
+  u.missing,
+  CASE
+    WHEN u.missing THEN 'QuantityMissingError'
+    WHEN u.bad = 1 THEN 'InvalidQuantityError'
+    WHEN u.quantity > {MAX_UNITS} THEN 'QuantityOutOfRangeError'
+    WHEN u.units > 0 AND tr.sheet IS NULL THEN 'QuantityOutOfRangeError'
+  END AS reason,
+  CAST({rnd(f"COALESCE({exact}, 0)")} AS {t["amount"]}) AS amount
 FROM pricegen_charge_units AS u
 LEFT JOIN pricegen_tiers AS tr
   ON tr.sheet = u.sheet
@@ -285,17 +303,16 @@ LEFT JOIN pricegen_tiers AS tr
 """
 
 
-def _trial_spend(rnd) -> str:
-    """What a trial's in-arrears lines cost, against its credits: quote() credits that
-    much (one line), or refuses usage beyond the budget (TrialBudgetExceededError)."""
-    return f"""
-SELECT a.subscription_id, a.currency, a.factor, a.unit, p.charges, b.budget,
-  SUM({rnd("COALESCE(a.exact, 0)")}) AS spent
+# What a trial's in-arrears lines cost, against its credits: quote() credits that much
+# (one line), or refuses usage beyond the budget (TrialBudgetExceededError). Each line is
+# rounded already, so their sum is a whole number of minor units.
+_TRIAL_SPEND = """
+SELECT a.subscription_id, a.currency, p.charges, b.budget, SUM(a.amount) AS spent
 FROM pricegen_charge_amounts AS a
 JOIN pricegen_plans AS p ON p.plan_key = a.plan_key
 JOIN pricegen_trial_credits AS b ON b.sheet = a.sheet
 WHERE a.trial AND NOT a.in_advance
-GROUP BY a.subscription_id, a.currency, a.factor, a.unit, p.charges, b.budget
+GROUP BY a.subscription_id, a.currency, p.charges, b.budget
 """
 
 
@@ -392,7 +409,7 @@ WHERE reason IS NOT NULL
 """
 
 
-_CANDIDATES = f"""
+_CANDIDATES = """
 SELECT * FROM (
 SELECT subscription_id, 0 AS rank, '' AS feature, problem AS reason
 FROM pricegen_subscriptions
@@ -435,13 +452,9 @@ SELECT
   subscription_id,
   CASE WHEN in_advance THEN 3000001 ELSE 5000000 END + 4 * position AS rank,
   '' AS feature,
-  CASE
-    WHEN missing THEN 'QuantityMissingError'
-    WHEN bad = 1 THEN 'InvalidQuantityError'
-    WHEN quantity > {MAX_UNITS} THEN 'QuantityOutOfRangeError'
-    WHEN units > 0 AND NOT matched THEN 'QuantityOutOfRangeError'
-  END AS reason
+  reason
 FROM pricegen_charge_amounts
+WHERE reason IS NOT NULL
 UNION ALL
 SELECT subscription_id, 6000000 AS rank, '' AS feature, 'TrialBudgetExceededError' AS reason
 FROM pricegen_trial_spend
@@ -485,7 +498,7 @@ FROM pricegen_subscriptions AS s
 WHERE s.problem IS NULL
 UNION ALL
 SELECT subscription_id, 2 + position, feature,
-  CASE WHEN quantity <= {MAX_UNITS} THEN quantity END, {rnd("COALESCE(exact, 0)")}, currency
+  CASE WHEN quantity <= {MAX_UNITS} THEN quantity END, amount, currency
 FROM pricegen_charge_amounts
 UNION ALL
 SELECT a.subscription_id,
@@ -500,7 +513,7 @@ SELECT c.subscription_id,
   2 + c.charges + COALESCE((
     SELECT COUNT(*) FROM pricegen_addon_lines AS n WHERE n.subscription_id = c.subscription_id
   ), 0),
-  'trial-credits', 1, -{rnd("c.spent")}, c.currency
+  'trial-credits', 1, -c.spent, c.currency
 FROM pricegen_trial_spend AS c
 WHERE c.spent <> 0
 """
