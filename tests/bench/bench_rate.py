@@ -16,7 +16,14 @@ Two comparisons, each contender interleaved round by round with the others:
 - ``hand``: the best DuckDB query I could write by hand for the same catalog:
   one price-sheet row per plan, period and currency, and the lines as
   arithmetic on it, ROUND to cents, materialized once; it writes invoice_lines
-  and invoices, sorted, and checks nothing. Its lines must equal rate's.
+  and invoices, sorted, and checks nothing. Its lines must equal rate's. The
+  issue's target is against this one;
+- ``hand+checks``: the tightest DuckDB query I could write by hand for this
+  catalog that also checks every subscription as rate does
+  (``rate_hand_checks.sql``: each input read once, pivoted per subscription by
+  the catalog's feature ids), and writes rejections too, sorted. Its lines,
+  invoices and rejections must equal rate's. It is the fair baseline for rate,
+  which does that work; ``hand`` is not.
 
 (b) In the engine, the work the evaluator does: the inputs already loaded as
 DuckDB tables, the outputs left as tables (no file, no sort):
@@ -24,12 +31,14 @@ DuckDB tables, the outputs left as tables (no file, no sort):
 - ``rate-sql``: the catalog's generated steps (``statements(..., tables=True)``,
   as rate runs them) up to invoice_lines, invoices and rejections;
 - ``hand-sql``: the hand-written query over the same tables;
+- ``hand+checks-sql``: the hand-written query with checks over the same tables;
 - ``evaluator``: the generated evaluator's ``quote()`` looping over the same
   rows, already in Python, its results left in memory; at 100k every round,
   at 1M one round, not at 10M (the rows alone would not fit in Python).
 
 Targets: (a) rate within 1.5x the hand-written query; (b) rate-sql within 1.5x
-hand-sql and at least 50x the evaluator's rows/s; linear growth (time per
+hand-sql and at least 50x the evaluator's rows/s (the ratios against
+hand+checks are printed beside them, not targets); linear growth (time per
 subscription at the largest size within 1.5x of that at the one before), and
 the peak RSS of ``pricegen rate`` at the largest size, with its defaults,
 under 2 GB (measured in its own process with /usr/bin/time). Figures are
@@ -62,6 +71,7 @@ from pricegen.targets.sql.query import statements
 
 HERE = Path(__file__).parent
 CATALOG = HERE / "rate_catalog.yaml"
+HAND_CHECKS = (HERE / "rate_hand_checks.sql").read_text(encoding="utf-8")
 TABLES = ("subscriptions", "subscription_quantities", "subscription_addons", "usage")
 
 # The hand-written query: the catalog's price sheets as one row each, typed by hand.
@@ -135,6 +145,30 @@ def run_hand(files: dict[str, Path], out: Path) -> None:
         con.close()
 
 
+def run_hand_checks(files: dict[str, Path], out: Path) -> None:
+    """(a) The hand-written query with checks, from the Parquet files to sorted Parquet
+    files. The bench's subscriptions have no trial column: NULL, as rate reads it."""
+    con = duckdb.connect()
+    try:
+        con.execute("SET preserve_insertion_order = false")
+        tables = {k: f"read_parquet({_text(v)})" for k, v in files.items()}
+        tables["subscriptions"] = (
+            f"(SELECT *, CAST(NULL AS BOOLEAN) AS trial FROM {tables['subscriptions']})"
+        )
+        con.execute(HAND_CHECKS.format(**tables))
+        for name, table, order in (
+            ("invoice_lines", "hc_lines", "subscription_id, line"),
+            ("invoices", "hc_invoices", "subscription_id"),
+            ("rejections", "hc_rejections", "subscription_id"),
+        ):
+            target = _text(out / f"{name}.parquet")
+            con.execute(
+                f"COPY (SELECT * FROM {table} ORDER BY {order}) TO {target} (FORMAT parquet)"
+            )
+    finally:
+        con.close()
+
+
 def _text(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
@@ -168,6 +202,11 @@ def run_rate_sql(con, catalog) -> None:
 def run_hand_sql(con) -> None:
     names = {t: t for t in TABLES}
     con.execute(HAND.format(**names))
+
+
+def run_hand_checks_sql(con) -> None:
+    names = {t: t for t in TABLES}
+    con.execute(HAND_CHECKS.format(**names))
 
 
 def run_rate(catalog, files: dict[str, Path], out: Path, every: bool = False) -> None:
@@ -236,8 +275,8 @@ def spread(values: list[float]) -> str:
     return f"{statistics.median(values):.2f} s ({min(values):.2f}-{max(values):.2f})"
 
 
-END_TO_END = ("rate", "hand", "rate+status")
-IN_ENGINE = ("rate-sql", "hand-sql", "evaluator")
+END_TO_END = ("rate", "hand", "hand+checks", "rate+status")
+IN_ENGINE = ("rate-sql", "hand-sql", "hand+checks-sql", "evaluator")
 
 
 def bench_size(size: int, rounds: int, catalog, module, work: Path, evaluator: bool) -> dict:
@@ -258,17 +297,23 @@ def bench_size(size: int, rounds: int, catalog, module, work: Path, evaluator: b
                     run_rate(catalog, files, out, every=name == "rate+status")
                 elif name == "hand":
                     run_hand(files, out)
+                elif name == "hand+checks":
+                    run_hand_checks(files, out)
                 elif name == "rate-sql":
                     run_rate_sql(con, catalog)
                 elif name == "hand-sql":
                     run_hand_sql(con)
+                elif name == "hand+checks-sql":
+                    run_hand_checks_sql(con)
                 else:
                     run_evaluator(module, rows)
                 times[name].append(time.perf_counter() - started)
         assert same_tables(con), "in the engine, rate's lines differ from the hand-written ones"
+        assert same_checked(con), "in the engine, rate differs from the hand-written checks"
     finally:
         con.close()
     assert same_lines(work / f"out-rate-{size}", work / f"out-hand-{size}"), "lines differ"
+    assert same_files(work / f"out-rate-{size}", work / f"out-hand+checks-{size}"), "differ"
     return {"size": size, "times": times, "files": files}
 
 
@@ -281,6 +326,42 @@ def same_tables(con) -> bool:
         ).fetchone()[0]
         == 0
     )
+
+
+def same_checked(con) -> bool:
+    """rate's three outputs (as tables) are hand+checks' (rows, as sets)."""
+    pairs = (
+        ("invoice_lines", "hc_lines", "subscription_id, line, item, quantity, amount, currency"),
+        ("rated_invoices", "hc_invoices", "subscription_id, currency, total"),
+        ("rejections", "hc_rejections", "subscription_id, reason"),
+    )
+    return all(_same_rows(con, f"SELECT {c} FROM {a}", f"SELECT {c} FROM {b}") for a, b, c in pairs)
+
+
+def _same_rows(con, a: str, b: str) -> bool:
+    query = f"SELECT COUNT(*) FROM (({a} EXCEPT ALL {b}) UNION ALL ({b} EXCEPT ALL {a}))"
+    return con.execute(query).fetchone()[0] == 0
+
+
+def same_files(a: Path, b: Path) -> bool:
+    """The Parquet outputs of two end-to-end runs hold the same rows, in the same order."""
+    con = duckdb.connect()
+    try:
+        return all(
+            con.execute(
+                f"SELECT COUNT(*) FROM (SELECT * FROM read_parquet({_text(a / n)}) "
+                f"EXCEPT ALL SELECT * FROM read_parquet({_text(b / n)}))"
+            ).fetchone()[0]
+            == 0
+            and _rows(con, a / n) == _rows(con, b / n)
+            for n in ("invoice_lines.parquet", "invoices.parquet", "rejections.parquet")
+        )
+    finally:
+        con.close()
+
+
+def _rows(con, path: Path) -> int:
+    return con.execute(f"SELECT COUNT(*) FROM read_parquet({_text(path)})").fetchone()[0]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -323,11 +404,13 @@ def report(results: list[dict], rss: float) -> list[str]:
         engine = med["rate-sql"] / med["hand-sql"]
         print(
             f"{size:>11,} (a) end to end: rate {size / med['rate']:>10,.0f} rows/s, "
-            f"{end:.2f}x hand ({med['rate+status'] / med['hand']:.2f}x with usage_status)"
+            f"{end:.2f}x hand ({med['rate+status'] / med['hand']:.2f}x with usage_status), "
+            f"{med['rate'] / med['hand+checks']:.2f}x hand+checks"
         )
         line = (
             f"{size:>11,} (b) in the engine: rate-sql {size / med['rate-sql']:>10,.0f} rows/s, "
-            f"{engine:.2f}x hand-sql"
+            f"{engine:.2f}x hand-sql, {med['rate-sql'] / med['hand+checks-sql']:.2f}x "
+            "hand+checks-sql"
         )
         if "evaluator" in med:
             speedup = med["evaluator"] / med["rate-sql"]
