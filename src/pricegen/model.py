@@ -184,30 +184,45 @@ class Catalog:
     source_sha256: str
 
 
-def to_data(value: object) -> object:
+def to_data(value: object, shared: dict[int, object] | None = None) -> object:
     """Plain JSON-ready data: dataclasses to dicts, Decimal to decimal strings.
 
     Dispatched on the exact type, with each dataclass's fields looked up once:
     a large catalog has some 300,000 values, and is_dataclass() per value was
-    most of the time building its canonical data took.
+    most of the time building its canonical data took. With ``shared`` (a memo
+    by object id, for one call over objects that all stay alive), a model
+    object met twice, such as an entitlement a plan inherits from its parent,
+    is turned into data once and its dict is reused: read-only data then.
     """
     kind = type(value)
     if kind is str or kind is int or kind is bool or value is None:
         return value
     spec = _canonical_fields(kind)
     if spec is not None:
-        return {
-            name: to_data(getattr(value, name))
-            for name, if_set in spec
-            if not if_set or getattr(value, name)
-        }
+        if shared is None:
+            return _fields_data(value, spec, None)
+        found = shared.get(id(value))
+        if found is None:
+            found = shared[id(value)] = _fields_data(value, spec, shared)
+        return found
     if isinstance(value, Decimal):
         return text(value)
     if isinstance(value, dict):
-        return {str(k): to_data(v) for k, v in value.items()}
+        return {str(k): to_data(v, shared) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [to_data(v) for v in value]
+        return [to_data(v, shared) for v in value]
     return value
+
+
+def _fields_data(
+    value: object, spec: tuple[tuple[str, bool], ...], shared: dict[int, object] | None
+) -> dict[str, object]:
+    """A dataclass's canonical fields, those written only when set left out when not."""
+    return {
+        name: to_data(getattr(value, name), shared)
+        for name, if_set in spec
+        if not if_set or getattr(value, name)
+    }
 
 
 _FIELDS: dict[type, tuple[tuple[str, bool], ...] | None] = {}
@@ -231,8 +246,11 @@ def _canonical_fields(cls: type) -> tuple[tuple[str, bool], ...] | None:
 
 def canonical_data(catalog: Catalog) -> dict[str, Any]:
     """The catalog as plain data. Key order is sorted on output, so the order
-    of features, plans and add-ons is recorded explicitly in ``order``."""
-    data = to_data(catalog)
+    of features, plans and add-ons is recorded explicitly in ``order``.
+
+    Objects the model shares (inherited entitlements) are shared in the data
+    too, so the data is read-only: a user copies what it changes."""
+    data = to_data(catalog, {})
     data["order"] = {  # type: ignore[index]
         "features": list(catalog.features),
         "plans": list(catalog.plans),

@@ -55,3 +55,16 @@ def test_data_beyond_plain_json_still_matches(data: object) -> None:
 def test_what_json_refuses_is_refused_alike() -> None:
     with pytest.raises(TypeError):
         dump_json({"amount": Decimal("1.00")})
+
+
+def test_a_dict_shared_at_several_depths_is_written_at_each_depth() -> None:
+    shared = {"limit": 5, "values": ["csv", "json"], "soft": False}
+    flat = {"b": None, "a": "x", "c": [], "d": {}, "e": True}
+    data = {"one": shared, "two": {"deeper": shared, "flat": flat}, "list": [shared, flat, flat]}
+    assert dump_json(data) == reference(data)
+
+
+def test_a_long_dict_and_a_flat_dict_beside_nested_ones_match() -> None:
+    long = {f"key-{i:04d}": "v" * 40 for i in range(200)}  # longer than any text kept for reuse
+    data = {"long": long, "again": long, "nested": {"x": {"y": [1, [2, {"z": None}]]}}}
+    assert dump_json(data) == reference(data)
