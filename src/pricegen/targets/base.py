@@ -112,10 +112,10 @@ class RenderContext:
         JavaScript module, which embed the same."""
         from .python import lean_package
 
-        data = self.canonical
+        data, shared = self.canonical, {}  # shared: one memo over the one canonical data
         return {
-            "plans": [lean_package(data["plans"][p]) for p in self.catalog.plans],
-            "addons": [lean_package(data["addons"][a]) for a in self.catalog.addons],
+            "plans": [lean_package(data["plans"][p], shared) for p in self.catalog.plans],
+            "addons": [lean_package(data["addons"][a], shared) for a in self.catalog.addons],
         }
 
     @cached_property

@@ -96,12 +96,29 @@ def js_json(data: object) -> str:
     return f"'{body}'"
 
 
-def _big_integers(value: object, key: str | None = None) -> object:
-    """Integers beyond 2^53 as decimal strings: JSON.parse would round them."""
+def _big_integers(
+    value: object, key: str | None = None, seen: dict[int, dict] | None = None
+) -> object:
+    """Integers beyond 2^53 as decimal strings: JSON.parse would round them.
+
+    ``seen`` holds each dict's copy by id for one call: the lean packages
+    share their inherited entitlements, so each is copied once. A scalar is
+    looked at only under a field that holds an integer.
+    """
+    if seen is None:
+        seen = {}
     if isinstance(value, dict):
-        return {k: _big_integers(v, k) for k, v in value.items()}
+        done = seen.get(id(value))
+        if done is None:
+            done = seen[id(value)] = {
+                k: _big_integers(v, k, seen)
+                if k in _INTEGER_FIELDS or isinstance(v, (dict, list))
+                else v
+                for k, v in value.items()
+            }
+        return done
     if isinstance(value, list):
-        return [_big_integers(v, key) for v in value]
+        return [_big_integers(v, key, seen) for v in value]
     if key in _INTEGER_FIELDS and type(value) is int and abs(value) > _MAX_SAFE:
         return str(value)
     return value

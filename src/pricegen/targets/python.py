@@ -96,7 +96,7 @@ def evaluator_product(context: RenderContext) -> dict:
     return product
 
 
-def lean_package(package: dict) -> dict:
+def lean_package(package: dict, shared: dict[int, dict] | None = None) -> dict:
     """A copy without what the evaluator restores or reads with .get() and finds empty.
 
     Entitlements are most of a large catalog's data, and compiling the module's
@@ -104,17 +104,31 @@ def lean_package(package: dict) -> dict:
     redundant feature id; the feature's type; the default reset anchor; and
     the source when it is the package itself. The module's _package_data()
     puts the last three back, so PLANS and CATALOG show them.
+
+    ``shared`` (a memo by id over one canonical data, whose inherited
+    entitlements are shared dicts) makes each entitlement lean once; a
+    package's own ones are then that copy less the source. Lean dicts are
+    shared too, so read-only.
     """
-    entitlements = {
-        fid: _lean_entitlement(package["id"], ent) for fid, ent in package["entitlements"].items()
-    }
+    package_id = package["id"]
+    if shared is None:
+        shared = {}
+    entitlements = {}
+    for fid, ent in package["entitlements"].items():
+        lean = shared.get(id(ent))
+        if lean is None:
+            lean = shared[id(ent)] = _lean_entitlement(ent)
+        if lean.get("source") == package_id:
+            lean = {k: v for k, v in lean.items() if k != "source"}
+        entitlements[fid] = lean
     return {**package, "entitlements": entitlements}
 
 
 _DROPPED = frozenset({"feature", "granted", "type"})
 
 
-def _lean_entitlement(package_id: str, ent: dict) -> dict:
+def _lean_entitlement(ent: dict) -> dict:
+    """The fields the evaluator reads, the source kept (lean_package drops its own)."""
     lean = {
         k: v
         for k, v in ent.items()
@@ -122,8 +136,6 @@ def _lean_entitlement(package_id: str, ent: dict) -> dict:
     }
     if lean.get("reset_anchor") == "subscription_start":
         del lean["reset_anchor"]
-    if lean.get("source") == package_id:
-        del lean["source"]
     return lean
 
 
