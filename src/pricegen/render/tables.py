@@ -88,16 +88,24 @@ def _price_value(plan: Plan, period: str, currency: str) -> str:
 
 def _feature_sections(catalog: Catalog, plans, words: Words) -> list[Section]:
     groups: dict[str, list[Row]] = {}
+    shared: dict[str, Cell] = {}
     for feature in catalog.features.values():
-        cells = tuple(
-            Cell(text, text) for text in (words.plan_cell(plan, feature) for plan in plans)
-        )
+        cells = tuple(_text_cell(words.plan_cell(plan, feature), shared) for plan in plans)
         if all(cell.text == "–" for cell in cells):
             continue  # in no sellable plan: nothing to compare
         groups.setdefault(feature.group or "Features", []).append(
             Row(feature.id, feature.name, cells)
         )
     return [Section(title, tuple(rows)) for title, rows in groups.items()]
+
+
+def _text_cell(text: str, shared: dict[str, Cell]) -> Cell:
+    """The one Cell of ``text`` in this table: cells are immutable, a table of
+    features has tens of thousands, and few distinct texts ("✓", "–")."""
+    cell = shared.get(text)
+    if cell is None:
+        cell = shared[text] = Cell(text, text)
+    return cell
 
 
 # -- Markdown ------------------------------------------------------------------------
