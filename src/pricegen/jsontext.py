@@ -12,10 +12,13 @@ a float) goes to ``json.dumps`` itself, so the output never differs.
 from __future__ import annotations
 
 import json
+import json.encoder
 from collections.abc import Callable
-from json.encoder import (
-    c_make_encoder,  # type: ignore[attr-defined]  # None without C
-    encode_basestring,  # the C function where CPython has it
+from json.encoder import encode_basestring  # the C function where CPython has it
+
+# CPython's C encoder (None where the C module is missing); not in json's public names.
+_C_MAKE_ENCODER: Callable[..., Callable[[object, int], list[str]]] | None = getattr(
+    json.encoder, "c_make_encoder", None
 )
 
 _SCALARS: dict[object, str] = {True: "true", False: "false", None: "null"}
@@ -128,11 +131,11 @@ def _flat_encoder(inner: str) -> Callable[[object, int], list[str]] | None:
     the caller adds. Most of a catalog's dicts (its entitlements) are flat,
     and so get written at C speed. None where the C encoder is missing.
     """
-    if c_make_encoder is None:
+    if _C_MAKE_ENCODER is None:
         return None
     encoder = _FLAT_ENCODERS.get(inner)
     if encoder is None:
-        encoder = _FLAT_ENCODERS[inner] = c_make_encoder(
+        encoder = _FLAT_ENCODERS[inner] = _C_MAKE_ENCODER(
             None, _no_default, encode_basestring, None, ": ", "," + inner, True, False, True
         )
     return encoder

@@ -68,3 +68,12 @@ def test_a_long_dict_and_a_flat_dict_beside_nested_ones_match() -> None:
     long = {f"key-{i:04d}": "v" * 40 for i in range(200)}  # longer than any text kept for reuse
     data = {"long": long, "again": long, "nested": {"x": {"y": [1, [2, {"z": None}]]}}}
     assert dump_json(data) == reference(data)
+
+
+def test_without_the_c_encoder_the_bytes_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pricegen.jsontext as jsontext
+
+    data = {"flat": {"b": 1, "a": "x", "c": None}, "list": [{"z": True}, {"y": []}]}
+    monkeypatch.setattr(jsontext, "_C_MAKE_ENCODER", None)
+    monkeypatch.setattr(jsontext, "_FLAT_ENCODERS", {})
+    assert dump_json(data) == reference(data)

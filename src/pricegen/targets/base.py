@@ -112,7 +112,8 @@ class RenderContext:
         JavaScript module, which embed the same."""
         from .python import lean_package
 
-        data, shared = self.canonical, {}  # shared: one memo over the one canonical data
+        data = self.canonical
+        shared: dict[int, dict] = {}  # one memo over the one canonical data
         return {
             "plans": [lean_package(data["plans"][p], shared) for p in self.catalog.plans],
             "addons": [lean_package(data["addons"][a], shared) for a in self.catalog.addons],
