@@ -78,6 +78,8 @@ def _included(catalog: Catalog, plan: Plan, words: Words) -> Included:
 
 def _feature_line(plan: Plan, parent: Plan | None, feature: Feature, words: Words):
     """(the line for this feature or "", whether it is narrower than the parent's)."""
+    if parent is not None and _same_grant(plan, parent, feature.id):
+        return "", False  # inherited as it is: the two lines are one text
     own = _grant(plan, feature, words)
     if parent is None:
         return own, False
@@ -89,6 +91,15 @@ def _feature_line(plan: Plan, parent: Plan | None, feature: Feature, words: Word
     if theirs and _narrower(plan, parent, feature):
         return f"{own} ({parent.name} has {_value(parent, feature, words)})", True
     return own, False
+
+
+def _same_grant(plan: Plan, parent: Plan, fid: str) -> bool:
+    """Whether both grant ``fid`` through the same entitlement object (or neither has
+    one), alike in being bought in advance: then _grant gives both one text. Most
+    of a ladder's entitlements are inherited, so this skips two texts for each."""
+    if plan.entitlements.get(fid) is not parent.entitlements.get(fid):
+        return False
+    return bought_in_advance(plan, fid) == bought_in_advance(parent, fid)
 
 
 def _grant(plan: Plan, feature: Feature, words: Words) -> str:
