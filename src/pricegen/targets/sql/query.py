@@ -285,9 +285,31 @@ def _create_values(name: str, columns: list[tuple[str, str]], rows: list, dialec
         at = shape.find(mark)
         indent = shape[shape.rfind("\n", 0, at) + 1 : at]
         if at >= 0 and shape.count(mark) == 1 and not indent.strip(" "):
-            texts = [f"({', '.join([_literal_sql(v, dialect) for v in row])})" for row in rows]
+            texts = _row_texts(rows, dialect)
             return shape[:at] + (",\n" + indent).join(texts) + shape[at + len(mark) :]
     return _create(name, values_view(columns, rows), dialect, table=False)  # printed whole
+
+
+def _row_texts(rows: list, dialect: str) -> list[str]:
+    """Each row as ``(a, b, c)``. A table of a large catalog has some 100,000
+    values and few distinct ones (flags, nulls, ids): each is looked up in a
+    memo of this one table by its type and value, which is all its text
+    depends on, but for a Decimal (1.0 == 1), which goes to _literal_sql."""
+    memo: dict[tuple[type, object], str] = {}
+    texts = []
+    for row in rows:
+        parts = []
+        for value in row:
+            kind = type(value)
+            if kind is Decimal:
+                parts.append(_literal_sql(value, dialect))
+                continue
+            text = memo.get((kind, value))
+            if text is None:
+                text = memo[(kind, value)] = _literal_sql(value, dialect)
+            parts.append(text)
+        texts.append(f"({', '.join(parts)})")
+    return texts
 
 
 def _literal_sql(value, dialect: str) -> str:
