@@ -2614,8 +2614,8 @@ FEATURES: Mapping[str, _Feature] = _frozen(json.loads(_FEATURES_SOURCE))
 _QUANTA = {c: Decimal(1).scaleb(-d) for c, d in _PRODUCT["minor_units"].items()}
 # The one decimal context of money: prices have at most 100 digits and
 # quantities at most 31, so 200 digits keep every product and sum exact, and
-# only rounding a line item uses the catalog's rounding. quote() sets it as the
-# thread's context; elsewhere arithmetic names it. The caller's never applies.
+# only rounding a line item uses the catalog's rounding. Arithmetic always names
+# it (its methods below), never the thread's context: the caller's never applies.
 _MONEY = Context(prec=200, rounding=_ROUNDING[_PRODUCT["rounding"]])
 _mul, _add, _round = _MONEY.multiply, _MONEY.add, _MONEY.quantize
 # The environment this module was generated for (product.environments): its
