@@ -457,19 +457,19 @@ class _Description:
     """Line.description of a charge line, formatted on first read and then kept.
 
     Most quotes are only totalled, and formatting explanations took most of
-    quote()'s time. A line built by quote() holds what its text needs under
-    "_describe"; Line(...) itself stores the text as usual.
+    quote()'s time. A line built by quote() holds its charge under "_describe",
+    which words the line from its quantity; Line(...) itself stores the text as
+    usual.
     """
 
     def __get__(self, line: Line | None, owner: type | None = None) -> str:
         fields: dict[str, Any] = {} if line is None else line.__dict__
-        recipe = fields.get("_describe")
-        if recipe is None:  # another thread formatted it, or a line without fields
+        charge = fields.get("_describe")
+        if charge is None:  # another thread formatted it, or a line without fields
             if "description" in fields:
                 return str(fields["description"])
             raise AttributeError("description")
-        text, *args = recipe
-        fields["description"] = description = text(*args)
+        fields["description"] = description = charge.describe(fields["quantity"])
         fields.pop("_describe", None)
         return str(description)
 
@@ -592,7 +592,10 @@ class Subscription:
             _text_argument(currency, "currency", optional=True)
         if trial_plan is not None and type(trial_plan) is not str:
             _text_argument(trial_plan, "trial_plan", optional=True)
-        if type(existing) is not bool or type(trial) is not bool:
+        # True and False are bool's only instances: two identity tests each, no call
+        if (existing is not False and existing is not True) or (
+            trial is not False and trial is not True
+        ):
             name, value = (
                 ("existing", existing)
                 if type(existing) is not bool
@@ -670,8 +673,8 @@ def _text_argument(value: object, name: str, *, optional: bool) -> None:
 def _id_map(value: object, name: str) -> Mapping[str, Any]:
     """A read-only copy of a mapping argument whose keys are ids and values hashable."""
     if type(value) is dict and value:  # the common case: whole numbers by id
-        for key, item in value.items():
-            if type(key) is not str or type(item) is not int:
+        for key in value:  # by key: no items view and no pair per item
+            if type(key) is not str or type(value[key]) is not int:
                 break
         else:
             return MappingProxyType(value.copy())
@@ -908,7 +911,7 @@ class _State:
         "most",
         "windows",
         "usage",
-        "priced",
+        "quoting",
     )
 
     def __init__(
@@ -924,7 +927,7 @@ class _State:
         self.most: dict[str, int | None] = {}  # feature -> allowed() bound
         self.windows: dict[str, tuple[datetime, datetime]] = {}  # feature -> window
         self.usage: dict[str, Any] = {}  # feature -> how quote() takes its usage
-        self.priced: _Priced | None = None  # what quote() priced, see _priced_state
+        self.quoting: _Quoting | None = None  # what quote() starts from, see _quoting
 
 
 def _state(sub: Subscription, now: datetime | None) -> _State:
@@ -1746,7 +1749,8 @@ class _Charge:
     amount, and the explanation a line item shows. ``amount`` computes with
     _MONEY's own methods (exact, whatever the caller's decimal context);
     ``explain`` only formats counts. Only a flat fee is charged for 0 billable
-    units.
+    units. ``unit`` is a per-unit charge's price, which _charge_line multiplies
+    by itself: calling ``amount``, a partial(), cost a third of that line.
     """
 
     __slots__ = (
@@ -1758,6 +1762,7 @@ class _Charge:
         "amount",
         "explain",
         "lines",
+        "unit",
     )
 
     def __init__(
@@ -1766,13 +1771,14 @@ class _Charge:
         quantum: Decimal,
         amount: Callable[[int], Decimal],
         explain: Callable[[int], str],
+        unit: Decimal | None = None,
     ) -> None:
         self.feature: str = charge["feature"]
         self.in_advance: bool = charge["billing"] == "in_advance"
         self.included: int = charge["included"]
         self.flat = charge["model"] == "flat"
         self.quantum = quantum
-        self.amount, self.explain = amount, explain
+        self.amount, self.explain, self.unit = amount, explain, unit
         self.lines: dict[
             int, Line
         ] = {}  # in-advance lines by quantity, see _bought_line
@@ -1782,6 +1788,12 @@ class _Charge:
 
     def explanation(self, billable: int) -> str:
         return self.explain(billable) if billable or self.flat else "nothing billable"
+
+    def describe(self, quantity: int) -> str:
+        """The description of this charge's line for ``quantity`` units."""
+        included = self.included
+        billable = quantity - included if quantity > included else 0
+        return _charge_text(self, quantity, billable)
 
 
 if TYPE_CHECKING:  # what the evaluator computes once and keeps, for type checkers
@@ -1795,6 +1807,16 @@ if TYPE_CHECKING:  # what the evaluator computes once and keeps, for type checke
     _Priced: TypeAlias = tuple[
         str, str, Decimal, list[Line | None], tuple[_Hole, ...], Decimal, Decimal | None
     ]  # see _priced_subscription()
+    # a state's quote fields (lines and total to set), line template, its holes,
+    # rounding quantum, trial credits and billing period: see _quoting()
+    _Quoting: TypeAlias = tuple[
+        dict[str, Any],
+        list[Line | None],
+        tuple[_Hole, ...],
+        Decimal,
+        Decimal | None,
+        str,
+    ]
 
 
 def _price_of(price: _Price | None, period: str, currency: str) -> Decimal:
@@ -1812,7 +1834,11 @@ def _compile_charge(charge: _ChargeData, period: str, currency: str) -> _Charge:
         unit = _price_of(charge["unit_price"], period, currency)
         each = f" × {_money_text(unit, currency)}"
         return _Charge(
-            charge, _QUANTA[currency], partial(_mul, unit), lambda q: f"{_num(q)}{each}"
+            charge,
+            _QUANTA[currency],
+            partial(_mul, unit),
+            lambda q: f"{_num(q)}{each}",
+            unit,
         )
     if model == "package":
         return _package(charge, period, currency)
@@ -2003,35 +2029,28 @@ def quote(
         state = sub._cache.get("quoting") or _quote_state(sub)
     else:
         state = _state(sub, now)
-    priced = state.priced or _priced_state(sub, state)
-    currency, period, quantum, template, usage_charges, fixed, credits = priced
-    measured = _measured(state, usage, period)
-    lines, total, spent = template.copy(), fixed, _ZERO
-    for index, charge in usage_charges:  # in-arrears only: the rest is priced already
-        line = _charge_line(charge, measured.get(charge.feature, 0), quantum)
-        lines[index] = line
-        amount = line.__dict__["amount"]
-        # every amount has the currency's exponent, so 0 + amount is amount itself
-        spent = _add(spent, amount) if spent else amount
-    if spent:  # and total + 0 is total: a Decimal operation fewer
-        total = _add(total, spent)
-    if credits is not None and spent:
-        credit = _credit_line(credits, spent, currency)
-        lines.append(credit)
-        total = _add(total, credit.amount)
-    result = _new(Quote)  # _record(), inlined: this is the hot path
-    _set_quote(
-        result,
-        {
-            "currency": currency,
-            "period": period,
-            "plan": state.effective.plan,  # type: ignore[union-attr]  # priced above
-            "lines": tuple(lines),
-            "total": total,
-            "phase": state.phase,
-            "trial_ends_at": state.trial_ends_at,
-        },
+    start, template, holes, quantum, credits, period = state.quoting or _quoting(
+        sub, state
     )
+    measured = _measured(state, usage, period)
+    fields = start.copy()  # a copy costs half of a dict display's inserts
+    if holes:  # in-arrears charges: the rest is priced already
+        lines, spent = template.copy(), _ZERO
+        for index, charge in holes:
+            line = _charge_line(charge, measured.get(charge.feature, 0), quantum)
+            lines[index] = line
+            amount = line.__dict__["amount"]
+            # every amount has the currency's exponent, so 0 + amount is amount itself
+            spent = _add(spent, amount) if spent else amount
+        if spent:  # and total + 0 is total: a Decimal operation fewer
+            fields["total"] = total = _add(fields["total"], spent)
+            if credits is not None:
+                credit = _credit_line(credits, spent, fields["currency"])
+                lines.append(credit)
+                fields["total"] = _add(total, credit.__dict__["amount"])
+        fields["lines"] = tuple(lines)
+    result = _new(Quote)  # _record(), inlined: this is the hot path
+    _set_quote(result, fields)
     return result
 
 
@@ -2060,7 +2079,7 @@ def _quote_state(sub: Subscription) -> _State:
 def _shared_state(sub: Subscription, key: tuple[Any, ...]) -> _State:
     twin = _twin(sub)
     state = _new_state(twin, None)  # active: a plain subscription has no trial
-    state.priced = _priced_subscription(twin, key)  # only one that prices is shared
+    _quoting(twin, state, _priced_subscription(twin, key))  # the one that prices
     return _remember(_QUOTE_STATES, key, state)
 
 
@@ -2080,9 +2099,17 @@ def _twin(sub: Subscription) -> Subscription:
     return twin
 
 
-def _priced_state(sub: Subscription, state: _State) -> _Priced:
-    """The priced parts of the subscription ``state`` bills (see _priced_subscription),
-    kept on the state; a cancelled subscription is refused."""
+def _quoting(
+    sub: Subscription, state: _State, priced: _Priced | None = None
+) -> _Quoting:
+    """What every quote of ``state`` starts from, kept on the state: the Quote's
+    fields but its lines and total, and the priced parts of the subscription the
+    state bills (``priced``, else see _priced_subscription). A cancelled
+    subscription is refused.
+
+    A quote then copies the fields and sets what usage changes, rather than
+    reading seven fields from two places into a new dict.
+    """
     priced_sub = state.effective
     if priced_sub is None:
         ended = state.trial_ends_at
@@ -2091,11 +2118,23 @@ def _priced_state(sub: Subscription, state: _State) -> _Priced:
             f"The trial of {sub.plan!r} ended at {_iso(ended)} and the "
             "subscription was cancelled (product.trial_end: cancel); nothing is billed."
         )
-    priced = priced_sub._cache.get("quote") or _priced_subscription(
-        priced_sub, _priced_key(priced_sub)
+    parts: _Priced = (
+        priced
+        or priced_sub._cache.get("quote")
+        or _priced_subscription(priced_sub, _priced_key(priced_sub))
     )
-    state.priced = priced
-    return priced
+    currency, period, quantum, template, holes, fixed, credits = parts
+    start = {
+        "currency": currency,
+        "period": period,
+        "plan": priced_sub.plan,
+        "lines": () if holes else tuple(template),  # no holes: every quote's lines
+        "total": fixed,
+        "phase": state.phase,
+        "trial_ends_at": state.trial_ends_at,
+    }
+    quoting = state.quoting = (start, template, holes, quantum, credits, period)
+    return quoting
 
 
 def _priced_subscription(sub: Subscription, key: tuple[Any, ...] | None) -> _Priced:
@@ -2188,8 +2227,9 @@ def _measured(state: _State, usage: object, period: str) -> dict[str, int]:
     """
     if type(usage) is dict:
         rules = state.usage
-        for fid, units in usage.items():
+        for fid in usage:  # by key: no items view and no pair per feature
             how = rules.get(fid)  # None for an id without a rule yet, or unknown
+            units = usage[fid]
             if (
                 how is None
                 or type(fid) is not str
@@ -2370,7 +2410,12 @@ def _charge_line(charge: _Charge, quantity: int, quantum: Decimal) -> Line:
     """The line of one charge; its description is formatted on first read."""
     included = charge.included
     billable = quantity - included if quantity > included else 0
-    amount = charge.amount(billable) if billable or charge.flat else _ZERO
+    if not billable:
+        amount = charge.amount(0) if charge.flat else _ZERO
+    elif charge.unit is not None:  # per unit: the product, without a partial's call
+        amount = _mul(charge.unit, billable)
+    else:
+        amount = charge.amount(billable)
     line = _new(Line)  # _record(), inlined: this is the hot path
     _set_line(
         line,
@@ -2378,7 +2423,7 @@ def _charge_line(charge: _Charge, quantity: int, quantum: Decimal) -> Line:
             "item": charge.feature,
             "quantity": quantity,
             "amount": _round(amount, quantum),
-            "_describe": (_charge_text, charge, quantity, billable),
+            "_describe": charge,
         },
     )
     return line
@@ -2567,8 +2612,8 @@ FEATURES: Mapping[str, _Feature] = _frozen(json.loads(_FEATURES_SOURCE))
 _QUANTA = {c: Decimal(1).scaleb(-d) for c, d in _PRODUCT["minor_units"].items()}
 # The one decimal context of money: prices have at most 100 digits and
 # quantities at most 31, so 200 digits keep every product and sum exact, and
-# only rounding a line item uses the catalog's rounding. quote() sets it as the
-# thread's context; elsewhere arithmetic names it. The caller's never applies.
+# only rounding a line item uses the catalog's rounding. Arithmetic always names
+# it (its methods below), never the thread's context: the caller's never applies.
 _MONEY = Context(prec=200, rounding=_ROUNDING[_PRODUCT["rounding"]])
 _mul, _add, _round = _MONEY.multiply, _MONEY.add, _MONEY.quantize
 # The environment this module was generated for (product.environments): its

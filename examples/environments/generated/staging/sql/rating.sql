@@ -9,7 +9,7 @@ SELECT
   CAST(t.currency AS TEXT) AS currency,
   CAST(t.position AS BIGINT) AS position,
   CAST(t.factor AS DECIMAL(7, 0)) AS factor,
-  CAST(t.unit AS DECIMAL(7, 6)) AS unit
+  CAST(t.unit AS DECIMAL(3, 2)) AS unit
 FROM (VALUES
   ('USD', 0, 100, 0.01),
   ('EUR', 1, 100, 0.01)) AS t(currency, position, factor, unit);
@@ -510,9 +510,38 @@ FROM (
 
 CREATE OR REPLACE VIEW pricegen_charge_amounts AS
 SELECT
-  u.*,
-  NOT tr.sheet IS NULL AS matched,
-  CAST(tr.base + CAST(u.units - tr.tier_offset AS DECIMAL(17, 0)) * tr.unit_price AS DECIMAL(29, 2)) AS exact
+  u.subscription_id,
+  u.plan_key,
+  u.sheet,
+  u.currency,
+  u.trial,
+  u.feature,
+  u.position,
+  u.in_advance,
+  u.quantity,
+  u.missing,
+  CASE
+    WHEN u.missing
+    THEN 'QuantityMissingError'
+    WHEN u.bad = 1
+    THEN 'InvalidQuantityError'
+    WHEN u.quantity > 1000000000000000
+    THEN 'QuantityOutOfRangeError'
+    WHEN u.units > 0 AND tr.sheet IS NULL
+    THEN 'QuantityOutOfRangeError'
+  END AS reason,
+  CAST((
+    FLOOR(
+      (
+        (
+          COALESCE(
+            CAST(tr.base + CAST(u.units - tr.tier_offset AS DECIMAL(17, 0)) * tr.unit_price AS DECIMAL(29, 2)),
+            0
+          )
+        ) * factor
+      ) + 0.5
+    ) * unit
+  ) AS DECIMAL(38, 2)) AS amount
 FROM pricegen_charge_units AS u
 LEFT JOIN pricegen_tiers AS tr
   ON tr.sheet = u.sheet
@@ -526,17 +555,9 @@ CREATE OR REPLACE VIEW pricegen_trial_spend AS
 SELECT
   a.subscription_id,
   a.currency,
-  a.factor,
-  a.unit,
   p.charges,
   b.budget,
-  SUM((
-    FLOOR((
-      (
-        COALESCE(a.exact, 0)
-      ) * factor
-    ) + 0.5) * unit
-  )) AS spent
+  SUM(a.amount) AS spent
 FROM pricegen_charge_amounts AS a
 JOIN pricegen_plans AS p
   ON p.plan_key = a.plan_key
@@ -547,8 +568,6 @@ WHERE
 GROUP BY
   a.subscription_id,
   a.currency,
-  a.factor,
-  a.unit,
   p.charges,
   b.budget;
 
@@ -622,17 +641,10 @@ FROM (
     subscription_id,
     CASE WHEN in_advance THEN 3000001 ELSE 5000000 END + 4 * position AS rank,
     '' AS feature,
-    CASE
-      WHEN missing
-      THEN 'QuantityMissingError'
-      WHEN bad = 1
-      THEN 'InvalidQuantityError'
-      WHEN quantity > 1000000000000000
-      THEN 'QuantityOutOfRangeError'
-      WHEN units > 0 AND NOT matched
-      THEN 'QuantityOutOfRangeError'
-    END AS reason
+    reason
   FROM pricegen_charge_amounts
+  WHERE
+    NOT reason IS NULL
   UNION ALL
   SELECT
     subscription_id,
@@ -705,13 +717,7 @@ SELECT
   2 + position,
   feature,
   CASE WHEN quantity <= 1000000000000000 THEN quantity END,
-  (
-    FLOOR((
-      (
-        COALESCE(exact, 0)
-      ) * factor
-    ) + 0.5) * unit
-  ),
+  amount,
   currency
 FROM pricegen_charge_amounts
 UNION ALL
@@ -748,13 +754,7 @@ SELECT
   ),
   'trial-credits',
   1,
-  -(
-    FLOOR((
-      (
-        c.spent
-      ) * factor
-    ) + 0.5) * unit
-  ),
+  -c.spent,
   c.currency
 FROM pricegen_trial_spend AS c
 WHERE
