@@ -31,6 +31,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from fuzz.strategies import catalogs, everyday_amounts, to_yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from sql_support import (
@@ -134,7 +135,7 @@ def test_rate_on_spark_writes_the_files_rate_on_duckdb_writes(spark, tmp_path):
 
     from pricegen.rate import OUTPUTS, rate
 
-    catalog = compile_catalog(REPO_EXAMPLE).checked_catalog()
+    catalog = compile_catalog(REPO / "examples" / "saas-seats" / "pricing.yaml").checked_catalog()
     subs = random_subscriptions(catalog, random.Random(7), 400)
     inputs = inputs_of(write_inputs(subs, tmp_path))
     written = {}
@@ -146,9 +147,6 @@ def test_rate_on_spark_writes_the_files_rate_on_duckdb_writes(spark, tmp_path):
         assert {n: len(rows) for n, rows in written[engine].items()} == result.rows
     assert written["spark"] == written["duckdb"]
     assert written["duckdb"]["invoice_lines"] and written["duckdb"]["rejections"]
-
-
-REPO_EXAMPLE = Path(__file__).parents[1] / "examples" / "saas-seats" / "pricing.yaml"
 
 
 def _csv_rows(duckdb, path: Path) -> list[tuple]:
