@@ -135,6 +135,32 @@ def test_verbose_says_which_settings_and_files(monkeypatch):
     assert lines[2].startswith("pricing.yaml: ok (")
 
 
+@pytest.mark.parametrize("command", sorted(main.list_commands(None)))  # type: ignore[arg-type]
+def test_every_command_takes_quiet_and_verbose(command):
+    """-q/--quiet and -v/--verbose on every command, as on the group: a flag that one
+    command refuses is a flag a script cannot pass to all of them."""
+    flags = {
+        flag
+        for param in main.get_command(None, command).params  # type: ignore[arg-type, union-attr]
+        for flag in param.opts
+    }
+    assert {"-q", "--quiet", "-v", "--verbose"} <= flags
+
+
+def test_quiet_rate_prints_nothing_and_verbose_rate_names_its_engine(tmp_path):
+    pytest.importorskip("duckdb")
+    subs = tmp_path / "subs.csv"
+    subs.write_text("subscription_id,plan,period,currency\na,free,monthly,USD\n")
+    args = ["rate", str(VALID / "pricing.yaml"), "--subscriptions", str(subs), "-o"]
+    quiet = run([*args, str(tmp_path / "q"), "-q"])
+    assert quiet.exit_code == 0 and quiet.stderr == "" and quiet.stdout == ""
+    assert (tmp_path / "q" / "invoice_lines.csv").is_file()
+    verbose = run([*args, str(tmp_path / "v"), "-v"])
+    assert verbose.exit_code == 0
+    assert "pricegen rate: engine duckdb, memory limit 1GB, outputs " in verbose.stderr
+    assert "rated in " in verbose.stderr
+
+
 def test_quiet_and_verbose_together_is_a_usage_error(monkeypatch):
     monkeypatch.chdir(VALID)
     result = run(["validate", "pricing.yaml", "-q", "-v"])

@@ -274,6 +274,7 @@ def _render_compiled(
     is_flag=True,
     help="The schema of scenarios files (quote --scenarios) instead.",
 )
+@verbosity_options
 def schema(of_scenarios: bool) -> None:
     """Print the JSON Schema of catalog files, for editors and other tools.
 
@@ -293,6 +294,7 @@ def schema(of_scenarios: bool) -> None:
 
 
 @main.command()
+@verbosity_options
 def rules() -> None:
     """List every diagnostic rule with its category, severity and purpose.
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from . import conformance
+from .cli_common import info, verbosity_options
 from .cli_env import env_option
 from .config import Config
 from .runtime import load_evaluator
@@ -42,6 +43,7 @@ EXIT_USAGE = 2
 @click.option("--seed", default=0, show_default=True, type=int, help="Draw another set of cases.")
 @click.option("--include-drafts", is_flag=True, help="Include draft plans, as generate does.")
 @env_option()
+@verbosity_options
 def conformance_command(
     catalog: str, out: Path, cases: int, seed: int, include_drafts: bool, env: str | None
 ) -> None:
@@ -64,4 +66,4 @@ def conformance_command(
     except OSError as exc:
         click.echo(f"{out}: error: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_USAGE)
-    click.echo(f"wrote {len(data['cases'])} cases to {out}", err=True)
+    info(f"wrote {len(data['cases'])} cases to {out}")

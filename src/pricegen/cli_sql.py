@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from .cli_common import detail, info, verbosity_options
 from .config import Config
 from .diagnostics import FORMATTERS, normalize, summary
 from .model import Catalog
@@ -77,6 +78,7 @@ def _rateable(catalog_path: str, include_drafts: bool) -> Catalog:
     help="Write the query to this file instead of stdout.",
 )
 @drafts_option
+@verbosity_options
 def sql(catalog: str, dialect: str, out: Path | None, include_drafts: bool) -> None:
     """Print the catalog's rating query: VALUES tables of its prices, then views.
 
@@ -97,7 +99,7 @@ def sql(catalog: str, dialect: str, out: Path | None, include_drafts: bool) -> N
         click.echo(text, nl=False)
         return
     atomic_write(out, text)
-    click.echo(f"wrote {out}", err=True)
+    info(f"wrote {out}")
 
 
 def _input(flag: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -157,8 +159,8 @@ def _input(flag: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     show_default=True,
     help="The outputs to write, comma-separated.",
 )
-@click.option("--quiet", is_flag=True, help="No progress messages.")
 @drafts_option
+@verbosity_options
 def rate(
     catalog: str,
     subscriptions: Path,
@@ -171,7 +173,6 @@ def rate(
     master: str | None,
     memory_limit: str,
     outputs: str,
-    quiet: bool,
     include_drafts: bool,
 ) -> None:
     """Rate subscriptions in bulk with the catalog's SQL, on DuckDB or Spark.
@@ -197,8 +198,12 @@ def rate(
     started = time.monotonic()
 
     def progress(message: str) -> None:
-        if not quiet:
-            click.echo(f"pricegen rate: {message}", err=True)
+        info(f"pricegen rate: {message}")
+
+    where = (
+        f"master {master or 'local[*]'}" if engine == "spark" else f"memory limit {memory_limit}"
+    )
+    detail(f"pricegen rate: engine {engine}, {where}, outputs {outputs}")
 
     try:
         fmt = output_format or rating.file_format(subscriptions)
@@ -211,4 +216,4 @@ def rate(
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE if exc.usage else EXIT_CATALOG)
     counts = ", ".join(f"{n:,} {_NOUNS[name][n != 1]}" for name, n in result.rows.items())
-    click.echo(f"rated in {time.monotonic() - started:.1f} s: {counts} in {out}", err=True)
+    info(f"rated in {time.monotonic() - started:.1f} s: {counts} in {out}")
