@@ -166,3 +166,30 @@ def _normal(value: str | None) -> str | None:
         return str(Decimal(value).normalize())
     except InvalidOperation:
         return value.lower() if value.lower() in ("true", "false") else value
+
+
+def test_rate_on_spark_reads_and_writes_csv_as_rfc_4180_and_refuses_a_short_row(spark, tmp_path):
+    """The CSV rules of test_rate_inputs.py, on Spark: a quoted id holding a comma and a
+    doubled quote is one id, written back with the quote doubled (as DuckDB writes it,
+    not with Spark's default backslash); a row a field short is refused, by file, where
+    Spark's default would pad it with NULLs."""
+    from pricegen.rate import Inputs, RateError, rate
+
+    catalog = compile_catalog(REPO / "tests" / "cases" / "valid" / "acme-full" / "pricing.yaml")
+    catalog = catalog.checked_catalog()
+    subs = tmp_path / "subs.csv"
+    subs.write_text(
+        'subscription_id,plan,period,currency\n"a,""1""",free,monthly,USD\n', encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    result = rate(catalog, Inputs({"subscriptions": subs}), out, engine="spark",
+                  output_format="csv", outputs=("invoices",))  # fmt: skip
+    assert result.rows == {"invoices": 1}
+    (part,) = (out / "invoices.csv").glob("*.csv")
+    assert part.read_text(encoding="utf-8").splitlines()[1].startswith('"a,""1""",USD,')
+    subs.write_text("subscription_id,plan,period,currency\na,free\n", encoding="utf-8")
+    with pytest.raises(RateError) as refused:
+        rate(catalog, Inputs({"subscriptions": subs}), tmp_path / "again", engine="spark",
+             output_format="csv", outputs=("invoices",))  # fmt: skip
+    assert refused.value.usage
+    assert str(refused.value).startswith(f"{subs}: the row 'a,free' does not have the header's")

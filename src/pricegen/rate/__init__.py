@@ -10,6 +10,7 @@ Spark. duckdb and pyspark are optional extras, imported only here.
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 from collections.abc import Callable
@@ -152,6 +153,48 @@ def _flag(table: str) -> str:
     }[table]
 
 
+def csv_columns(path: Path, table: str) -> list[str]:
+    """The column names of a CSV input's header line, each named once.
+
+    The engines are told these columns instead of sniffing the file: a sniffer
+    that meets a row with a field too many or too few guesses another dialect,
+    and then reads no rows, or one column, without a word. With the columns
+    given, such a row is an error that names its line. Raises RateError for a
+    file that is empty, not UTF-8, or whose header names a column twice (in any
+    letter case, as columns are matched) or leaves one unnamed.
+    """
+    flag = _flag(table)
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline().decode("utf-8-sig")  # the engine reads the rest
+        header = next(csv.reader([first]), None)
+    except UnicodeDecodeError:
+        raise RateError(
+            f"{path}:1: the header line is not UTF-8 text (--{flag}); expected a CSV file in UTF-8."
+        ) from None
+    except (OSError, csv.Error) as exc:
+        raise RateError(f"{path}: cannot read the header line (--{flag}): {exc}.") from None
+    if not header:
+        raise RateError(
+            f"{path}: no header line (--{flag}); expected a first line naming the columns "
+            f"{', '.join(INPUT_COLUMNS[table][0])}."
+        )
+    seen: dict[str, str] = {}
+    for position, name in enumerate(header, 1):
+        if not name.strip():
+            raise RateError(
+                f"{path}: column {position} of the header has no name (--{flag}); expected "
+                "a name for every column."
+            )
+        if name.lower() in seen:
+            raise RateError(
+                f"{path}: two columns named {seen[name.lower()]!r} and {name!r} (--{flag}); "
+                "expected each column once (names are matched in any letter case)."
+            )
+        seen[name.lower()] = name
+    return header
+
+
 def input_select(table: str, present: list[str], kinds: dict[str, str]) -> str:
     """SELECT of one input with the contract's columns: optional ones NULL when absent,
     quantities as numbers (text that is no number becomes NULL: InvalidQuantityError).
@@ -161,7 +204,14 @@ def input_select(table: str, present: list[str], kinds: dict[str, str]) -> str:
     a quantity column of floating-point numbers.
     """
     required, optional = INPUT_COLUMNS[table]
-    lower = {c.lower(): c for c in present}
+    lower: dict[str, str] = {}
+    for column in present:
+        if column.lower() in lower:
+            raise RateError(
+                f"{_flag(table)} has two columns named {lower[column.lower()]!r} and "
+                f"{column!r}; expected each column once (names are matched in any letter case)."
+            )
+        lower[column.lower()] = column
     missing = [c for c in required if c not in lower]
     if missing:
         raise RateError(

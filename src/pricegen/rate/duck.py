@@ -28,6 +28,7 @@ from . import (
     Progress,
     RateError,
     Result,
+    csv_columns,
     input_select,
 )
 
@@ -75,7 +76,7 @@ def run_duckdb(
                 _run(con, statement, f"step {index}/{len(steps)} {name}", say)
             return _write_outputs(con, out, fmt, say, outputs)
         except duckdb.Error as exc:
-            raise RateError(f"DuckDB stopped: {_first_line(exc)}", usage=False) from None
+            raise _stopped(exc) from None
         finally:
             con.close()
 
@@ -85,16 +86,50 @@ def _text(value: str) -> str:
     return exp.Literal.string(value).sql(dialect="duckdb")
 
 
+_CSV_LINE = re.compile(r"CSV Error on Line: ([0-9]+)")
+_CSV_FILE = re.compile(r"^\s*file = (.+)$", re.MULTILINE)
+_CSV_FIELDS = re.compile(r"Expected Number of Columns: ([0-9]+) Found: ([0-9]+)")
+
+
+def _stopped(exc: Exception) -> RateError:
+    """The RateError for an error DuckDB raised: a malformed CSV row is the input's
+    problem (exit 2), said as ``file:line: what``; anything else stopped the engine."""
+    text = str(exc)
+    line, file = _CSV_LINE.search(text), _CSV_FILE.search(text)
+    if line is None or file is None:
+        return RateError(f"DuckDB stopped: {_first_line(exc)}", usage=False)
+    fields = _CSV_FIELDS.search(text)
+    if fields is not None:
+        what = f"expected {fields[1]} fields, as the header has; found {fields[2]}"
+    else:
+        what = _csv_problem(text)
+    return RateError(f"{file[1].strip()}:{line[1]}: {what}.")
+
+
+def _csv_problem(text: str) -> str:
+    """DuckDB's own words for a malformed CSV row: the line after the row's text."""
+    lines = [line.strip() for line in text.splitlines()]
+    after = [line for line in lines[2:] if line and not line.startswith("Possible")]
+    return after[0].rstrip(".") if after else "not a CSV row as the header's"
+
+
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
 
 
-def _reader(path: Path) -> str:
+def _reader(path: Path, table: str) -> str:
     if path.suffix.lower() == ".csv":
         # Every column as written: a sniffed type would turn id "007" into 7, and a
-        # quantity "1.0000000000000001" into the DOUBLE 1.0.
-        return f"read_csv({_text(str(path))}, header = true, all_varchar = true)"
+        # quantity "1.0000000000000001" into the DOUBLE 1.0. The dialect is CSV's own
+        # and the columns the header's, never sniffed: a row of the wrong length is
+        # then an error naming its line, where a sniffer would guess another dialect.
+        columns = ", ".join(f"{_text(name)}: 'VARCHAR'" for name in csv_columns(path, table))
+        return (
+            f"read_csv({_text(str(path))}, header = true, auto_detect = false, "
+            "delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
+            f"columns = {{{columns}}})"
+        )
     return f"read_parquet({_text(str(path))})"
 
 
@@ -104,7 +139,7 @@ def _register_inputs(con: Any, inputs: Inputs) -> None:
         if path is None:
             con.execute(f"CREATE VIEW {table} AS {EMPTY[table]}")
             continue
-        con.execute(f"CREATE VIEW pricegen_input_{table} AS SELECT * FROM {_reader(path)}")
+        con.execute(f"CREATE VIEW pricegen_input_{table} AS SELECT * FROM {_reader(path, table)}")
         described = con.execute(f"DESCRIBE SELECT * FROM pricegen_input_{table}").fetchall()
         kinds = {row[0]: _kind(row[1]) for row in described}
         select = input_select(table, [row[0] for row in described], kinds)

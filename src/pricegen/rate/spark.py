@@ -8,6 +8,7 @@ rounded. Each output is written as Spark writes files: a directory of parts
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from . import (
     Progress,
     RateError,
     Result,
+    csv_columns,
     input_select,
 )
 
@@ -47,7 +49,8 @@ def session(master: str | None = None) -> Any:
     for key, value in SETTINGS.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("ERROR")
+    # FATAL: a failed task's stack trace is logged at ERROR; rate says what went wrong
+    spark.sparkContext.setLogLevel("FATAL")
     return spark
 
 
@@ -67,15 +70,40 @@ def run_spark(
     outputs: tuple[str, ...] = OUTPUTS,
 ) -> Result:
     spark = session(master)
+    from py4j.protocol import Py4JJavaError
     from pyspark.errors import PySparkException
 
     try:
         register_inputs(spark, inputs)
         run_statements(spark, catalog, say, outputs)
         return _write_outputs(spark, out, fmt, say, outputs)
-    except PySparkException as exc:
-        message = str(exc).strip().splitlines()[0]
-        raise RateError(f"Spark stopped: {message}", usage=False) from None
+    except (PySparkException, Py4JJavaError) as exc:
+        raise _stopped(exc, inputs) from None
+
+
+_MALFORMED = re.compile(
+    r"\[MALFORMED_CSV_RECORD\] Malformed CSV record: (.*?)(?: SQLSTATE|$)", re.M
+)
+_READING = re.compile(r"while reading file (?:file://)?(\S+?)\.?\s")
+
+
+def _stopped(exc: Exception, inputs: Inputs) -> RateError:
+    """The RateError for an error Spark raised: a malformed CSV row is the input's
+    problem (exit 2), named by its file (as the user wrote it) and text; anything
+    else stopped the engine."""
+    text = str(exc)
+    malformed, reading = _MALFORMED.search(text), _READING.search(text)
+    if malformed is not None:
+        given = {str(path.resolve()): str(path) for path in inputs.files.values()}
+        where = given.get(reading[1], reading[1]) if reading is not None else "a CSV input"
+        return RateError(
+            f"{where}: the row {malformed[1].strip()!r} does not have the header's fields "
+            "(a field too many or too few, or an unterminated quote)."
+        )
+    lines = [line.strip().lstrip(": ") for line in text.splitlines() if line.strip()]
+    if lines and lines[0].startswith("An error occurred while"):  # py4j's own first line
+        lines = lines[1:]
+    return RateError(f"Spark stopped: {lines[0] if lines else type(exc).__name__}", usage=False)
 
 
 def register_inputs(spark: Any, inputs: Inputs) -> None:
@@ -84,14 +112,29 @@ def register_inputs(spark: Any, inputs: Inputs) -> None:
         if path is None:
             spark.sql(transpile(EMPTY[table])).createOrReplaceTempView(table)
             continue
-        reader = spark.read.option("header", "true")
-        frame = (
-            reader.csv(str(path)) if path.suffix.lower() == ".csv" else reader.parquet(str(path))
-        )
+        frame = _read(spark, path, table)
         frame.createOrReplaceTempView(f"pricegen_input_{table}")
         kinds = {f.name: _kind(f.dataType.typeName()) for f in frame.schema.fields}
         select = input_select(table, frame.columns, kinds)
         spark.sql(transpile(select)).createOrReplaceTempView(table)
+
+
+def _read(spark: Any, path: Path, table: str) -> Any:
+    """A CSV input as text columns named by its header, every row of the header's
+    length (FAILFAST: Spark's default pads a short row with NULLs and cuts a long
+    one, without a word); a Parquet input as it is."""
+    if path.suffix.lower() != ".csv":
+        return spark.read.parquet(str(path))
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    schema = StructType([StructField(name, StringType()) for name in csv_columns(path, table)])
+    return (
+        spark.read.option("header", "true")
+        .option("mode", "FAILFAST")
+        .option("escape", '"')
+        .schema(schema)
+        .csv(str(path))
+    )
 
 
 def _kind(type_name: str) -> str:
@@ -125,12 +168,12 @@ def _write_outputs(
         say(f"writing {path.name}")
         frame = spark.sql(f"SELECT * FROM {name} ORDER BY {ORDER[name]}")
         writer = frame.write.mode("overwrite").format(fmt)
-        if fmt == "csv":
-            writer = writer.option("header", "true")
+        if fmt == "csv":  # RFC 4180, as DuckDB writes it: a quote inside quotes is doubled
+            writer = writer.option("header", "true").option("escape", '"')
         writer.save(str(path))
         reader = spark.read.format(fmt)
         if fmt == "csv":
-            reader = reader.option("header", "true")
+            reader = reader.option("header", "true").option("escape", '"')
         result.rows[name] = reader.load(str(path)).count()
         result.files[name] = path
     return result

@@ -1,0 +1,100 @@
+"""``pricegen rate``'s CSV inputs: read as RFC 4180 writes them, refused by file and line.
+
+A CSV file's columns come from its header line, and the engine is told them
+instead of sniffing the file: a sniffer that meets a row of the wrong length
+guesses another dialect and reads nothing, or one column, without a word.
+Spark's side of these rules is tested in test_sql_differential.py, beside its
+other tests of a Spark session.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import REPO, invoke
+from sql_support import require
+
+from pricegen import compile_catalog
+from pricegen.rate import RateError, input_select
+from pricegen.runtime import load_evaluator
+
+CATALOG = REPO / "tests" / "cases" / "valid" / "acme-full" / "pricing.yaml"
+HEADER = "subscription_id,plan,period,currency\n"
+
+
+def _rate(tmp_path: Path, subscriptions: str | bytes):
+    subs = tmp_path / "subs.csv"
+    if isinstance(subscriptions, str):
+        subscriptions = subscriptions.encode("utf-8")
+    subs.write_bytes(subscriptions)
+    out = tmp_path / "out"
+    args = ["rate", str(CATALOG), "--subscriptions", str(subs), "-o", str(out)]
+    return invoke([*args, "--output-format", "csv"]), subs, out
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (HEADER + "a,pro\n", ":2: expected 4 fields, as the header has; found 2."),
+        (
+            HEADER + "a,pro,monthly,USD\nb,pro,monthly,USD,x\n",
+            ":3: expected 4 fields, as the header has; found 5.",
+        ),
+        (HEADER + 'a,"pro,monthly,USD\n', ":2: "),  # an unterminated quote, in DuckDB's words
+        (HEADER.encode() + b"a,pr\xffo,monthly,USD\n", ":2: "),  # not UTF-8, in DuckDB's words
+        ("", ": no header line (--subscriptions); expected a first line naming the columns"),
+        (
+            "subscription_id,plan,Plan,period,currency\n",
+            ": two columns named 'plan' and 'Plan' (--subscriptions); expected each column once",
+        ),
+        (
+            "subscription_id,plan,,period,currency\n",
+            ": column 3 of the header has no name (--subscriptions)",
+        ),
+        (b"subscription_id,pl\xffan,period,currency\n", ":1: the header line is not UTF-8 text"),
+    ],
+    ids=[
+        "short-row",
+        "long-row",
+        "unterminated-quote",
+        "bad-utf8-row",
+        "empty-file",
+        "column-twice",
+        "unnamed-column",
+        "bad-utf8-header",
+    ],
+)
+def test_a_malformed_csv_input_is_refused_by_file_and_line(tmp_path, text, message):
+    require("duckdb")
+    result, subs, out = _rate(tmp_path, text)
+    assert result.exit_code == 2, result.stderr
+    assert f"error: {subs}{message}" in result.stderr
+    assert not out.exists() or not any(out.iterdir())  # nothing written
+
+
+def test_csv_fields_are_read_as_rfc_4180_writes_them(tmp_path):
+    """A quoted id holding a comma and a doubled quote, after a byte order mark, is one
+    id; its lines are the evaluator's, and the output writes it back as it came."""
+    require("duckdb")
+    sid = 'a,"1"'
+    text = "\ufeff" + HEADER + '"a,""1""",free,monthly,USD\n'
+    result, _, out = _rate(tmp_path, text)
+    assert result.exit_code == 0, result.stderr
+    module = load_evaluator(compile_catalog(CATALOG).checked_catalog())
+    quote = module.quote(module.Subscription(plan="free", period="monthly", currency="USD"))
+    with (out / "invoice_lines.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["subscription_id"], r["item"], Decimal(r["amount"])) for r in rows] == [
+        (sid, line.item, line.amount) for line in quote.lines
+    ]
+    assert '"a,""1"""' in (out / "invoices.csv").read_text(encoding="utf-8")
+
+
+def test_an_input_naming_a_column_twice_in_any_case_is_refused():
+    """Parquet files and tables reach input_select without a CSV header: the same rule."""
+    present = ["subscription_id", "plan", "PLAN", "period", "currency"]
+    with pytest.raises(RateError, match="two columns named 'plan' and 'PLAN'"):
+        input_select("subscriptions", present, dict.fromkeys(present, "text"))
