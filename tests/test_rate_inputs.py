@@ -55,6 +55,10 @@ def _rate(tmp_path: Path, subscriptions: str | bytes):
             ": column 3 of the header has no name (--subscriptions)",
         ),
         (b"subscription_id,pl\xffan,period,currency\n", ":1: the header line is not UTF-8 text"),
+        (
+            HEADER[:-1] + ",trial\na,free,monthly,USD,maybe\n",
+            ':2: Error when converting column "trial"',
+        ),
     ],
     ids=[
         "short-row",
@@ -65,6 +69,7 @@ def _rate(tmp_path: Path, subscriptions: str | bytes):
         "column-twice",
         "unnamed-column",
         "bad-utf8-header",
+        "not-a-boolean",
     ],
 )
 def test_a_malformed_csv_input_is_refused_by_file_and_line(tmp_path, text, message):
@@ -98,3 +103,27 @@ def test_an_input_naming_a_column_twice_in_any_case_is_refused():
     present = ["subscription_id", "plan", "PLAN", "period", "currency"]
     with pytest.raises(RateError, match="two columns named 'plan' and 'PLAN'"):
         input_select("subscriptions", present, dict.fromkeys(present, "text"))
+
+
+def test_an_id_given_twice_or_not_at_all_is_rejected_never_billed(tmp_path):
+    """Two rows of one id would bill it twice, and a row without an id could be neither
+    billed nor refused by id: both are rejections, with the input's problem as reason,
+    and the subscription beside them is priced as the evaluator prices it."""
+    require("duckdb")
+    text = HEADER + "a,free,monthly,USD\nb,free,monthly,USD\na,free,monthly,USD\n,free,,\n"
+    result, _, out = _rate(tmp_path, text)
+    assert result.exit_code == 0, result.stderr
+    with (out / "rejections.csv").open(newline="", encoding="utf-8") as handle:
+        rejected = sorted((r["subscription_id"], r["reason"]) for r in csv.DictReader(handle))
+    assert rejected == [("", "MissingSubscriptionIdError"), ("a", "DuplicateSubscriptionError")]
+    module = load_evaluator(compile_catalog(CATALOG).checked_catalog())
+    quote = module.quote(module.Subscription(plan="free", period="monthly", currency="USD"))
+    with (out / "invoice_lines.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["subscription_id"], r["item"], Decimal(r["amount"])) for r in rows] == [
+        ("b", line.item, line.amount) for line in quote.lines
+    ]
+    invoices = (out / "invoices.csv").read_text(encoding="utf-8").splitlines()
+    assert [line.split(",")[0] for line in invoices[1:]] == ["b"]
+    with (out / "usage_status.csv").open(newline="", encoding="utf-8") as handle:
+        assert {r["subscription_id"] for r in csv.DictReader(handle)} <= {"b"}

@@ -11,8 +11,9 @@ a subscription with several problems is refused for the one the evaluator
 raises first: every check gives a candidate (rank, reason), and the lowest
 rank wins. Ranks:
 
-- 0: the subscription itself (no plan, unknown plan, trial, custom, archived,
-  draft, currency, period), decided by one CASE in the evaluator's order;
+- 0: the subscription itself (no id, an id on several rows; then, in the
+  evaluator's order: no plan, unknown plan, trial, custom, archived, draft,
+  currency, period), decided by one CASE;
 - 1: an unknown add-on; 100 + 8 × position: each add-on, in catalog order;
 - 1,000,000 + 2 × position: add-ons' requires and excludes;
 - 2,000,000: quantities of features not sold in advance;
@@ -117,6 +118,9 @@ def step_queries(types: dict[str, str], rounding: str) -> list[tuple[str, str]]:
 
 
 # The subscription as the evaluator reads it: defaults filled in, the first problem named.
+# Two problems come before the evaluator's own, from the input table rather than the
+# subscription: a row without an id, and an id on several rows (rating each would bill the
+# id twice): neither is priced.
 _SUBSCRIPTIONS = """
 SELECT
   s.subscription_id,
@@ -131,6 +135,8 @@ SELECT
   pr.sheet,
   pr.price,
   CASE
+    WHEN s.subscription_id IS NULL THEN 'MissingSubscriptionIdError'
+    WHEN s.duplicate THEN 'DuplicateSubscriptionError'
     WHEN s.plan IS NULL THEN 'InvalidArgumentError'
     WHEN s.status IS NULL THEN 'UnknownPlanError'
     WHEN s.trial AND NOT s.has_trial THEN 'TrialNotOfferedError'
@@ -151,9 +157,13 @@ FROM (
     p.plan_key,
     p.status,
     p.custom,
-    p.has_trial
+    p.has_trial,
+    d.subscription_id IS NOT NULL AS duplicate
   FROM subscriptions AS x
   LEFT JOIN pricegen_plans AS p ON p.plan = x.plan
+  LEFT JOIN (
+    SELECT subscription_id FROM subscriptions GROUP BY subscription_id HAVING COUNT(*) > 1
+  ) AS d ON d.subscription_id = x.subscription_id
 ) AS s
 LEFT JOIN pricegen_currencies AS c ON c.currency = s.currency_asked
 LEFT JOIN pricegen_plan_periods AS pp ON pp.plan = s.plan AND pp.period = s.period_sold
