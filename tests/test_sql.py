@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -324,9 +325,17 @@ rate(compile_catalog(catalog).checked_catalog(), Inputs({"subscriptions": Path(s
 """
 
 
-def test_a_killed_rate_leaves_a_staging_dir_that_the_next_run_removes(tmp_path):
-    """SIGKILL lets nothing clean up; the next run into the same directory does."""
+def test_a_killed_rate_leaves_a_staging_dir_that_the_next_run_removes(tmp_path, monkeypatch):
+    """SIGKILL lets nothing clean up; the next run does: the staging directory in the
+    output directory, and DuckDB's scratch directory in TMPDIR (no longer locked)."""
     require("duckdb")
+    pytest.importorskip("fcntl")
+    scratch_root = tmp_path / "tmp"
+    scratch_root.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch_root))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # gettempdir() reads TMPDIR anew
+    live = scratch_root / "pricegen-rate-live"  # a live run's: locked, so it stays
+    live.mkdir()
     catalog = tmp_path / "pricing.yaml"
     catalog.write_text(BOUND, "utf-8")
     subs = _write_csv(tmp_path / "subs.csv", ["subscription_id", "plan", "period", "currency"],
@@ -341,8 +350,20 @@ def test_a_killed_rate_leaves_a_staging_dir_that_the_next_run_removes(tmp_path):
     assert len(left) == 1 and left[0].name.startswith(".pricegen-rate-")
     assert [p.name for p in left[0].iterdir()] == ["invoice_lines.parquet"]
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.name in before} == before
-    assert invoke(command).exit_code == 0
+    (left_scratch,) = (p for p in scratch_root.iterdir() if p != live)
+    assert left_scratch.name.startswith("pricegen-rate-")
+    for path in (left_scratch, live):  # older than the grace a fresh directory has
+        os.utime(path, (0, 0))
+    fd = os.open(live, os.O_RDONLY)
+    try:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        assert invoke(command).exit_code == 0
+    finally:
+        os.close(fd)
     assert sorted(p.name for p in out.iterdir()) == sorted(before)
+    assert list(scratch_root.iterdir()) == [live]
 
 
 def test_a_second_rate_into_a_busy_output_directory_is_refused(tmp_path):

@@ -10,7 +10,6 @@ same files.
 from __future__ import annotations
 
 import re
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -59,12 +58,13 @@ def run_duckdb(
     if not _MEMORY.fullmatch(memory_limit.strip()):
         raise RateError(f'"{memory_limit}" is not a memory size; expected one such as 1GB.')
     from ..targets.sql.query import statements
+    from .staging import scratch
 
-    with tempfile.TemporaryDirectory(prefix="pricegen-rate-") as work:
+    with scratch() as work:
         con = duckdb.connect()
         try:
             con.execute(f"SET memory_limit = {_text(memory_limit.strip())}")
-            con.execute(f"SET temp_directory = {_text(work)}")
+            con.execute(f"SET temp_directory = {_text(str(work))}")
             con.execute("SET preserve_insertion_order = false")
             # _run reports progress in pricegen's words; DuckDB's own bar stays silent
             con.execute("SET enable_progress_bar = true")

@@ -10,6 +10,11 @@ kernel drops it when the process ends, however it ends), and a second run
 into the same directory is refused rather than mixing its files with the
 first's. Where there is no ``flock`` (Windows), runs are not locked and
 leftovers are left alone, as any of them might be a live run's.
+
+DuckDB's scratch directory, where it spills past its memory limit, is in the
+system's temporary directory instead (it can grow to gigabytes, and need not
+share the outputs' disk). A killed run leaves it too, so each run locks its
+own the same way, and removes the ones no live run holds.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +33,10 @@ except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
 PREFIX = ".pricegen-rate-"
+SCRATCH_PREFIX = "pricegen-rate-"
+# A scratch directory younger than this is never taken for a killed run's: between its
+# creation and its lock, another run's clean-up could otherwise find it unlocked.
+SCRATCH_GRACE = 10.0  # seconds
 
 
 class BusyError(Exception):
@@ -44,6 +54,42 @@ def staging(out: Path) -> Iterator[Path]:
             yield stage
         finally:
             shutil.rmtree(stage, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def scratch() -> Iterator[Path]:
+    """A fresh scratch directory in the system's temporary directory, held locked
+    while the run lives and removed afterwards; killed runs' ones are removed first."""
+    root = Path(tempfile.gettempdir())
+    remove_dead_scratch(root)
+    path = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=root))
+    try:
+        with _locked(path):
+            yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_dead_scratch(root: Path) -> None:
+    """Remove the scratch directories in ``root`` that no live run holds: each run
+    locks its own, and the kernel drops the lock when the run ends, however it ends.
+    Only this user's directories, and none younger than SCRATCH_GRACE."""
+    if fcntl is None:
+        return
+    for entry in root.glob(SCRATCH_PREFIX + "*"):
+        try:
+            info = entry.lstat()
+        except OSError:
+            continue
+        if not entry.is_dir() or entry.is_symlink() or info.st_uid != os.getuid():
+            continue
+        if time.time() - info.st_mtime < SCRATCH_GRACE:
+            continue
+        try:
+            with _locked(entry):
+                shutil.rmtree(entry, ignore_errors=True)
+        except (BusyError, OSError):
+            continue  # a live run's, or gone already
 
 
 @contextlib.contextmanager
