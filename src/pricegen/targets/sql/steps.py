@@ -6,24 +6,10 @@ numbers. The catalog's data comes from the ``pricegen_*`` tables, and the
 default currency from the ``:default_currency`` placeholder, which sqlglot
 fills in as a literal.
 
-The steps mirror the evaluator's ``quote()`` in its order of checks, so that
-a subscription with several problems is refused for the one the evaluator
-raises first: every check gives a candidate (rank, reason), and the lowest
-rank wins. Ranks:
-
-- 0: the subscription itself (no id, an id on several rows; then, in the
-  evaluator's order: no plan, unknown plan, trial, custom, archived, draft,
-  currency, period), decided by one CASE;
-- 1: an unknown add-on; 100 + 8 × position: each add-on, in catalog order;
-- 1,000,000 + 2 × position: add-ons' requires and excludes;
-- 2,000,000: quantities of features not sold in advance;
-  3,000,000 + 4 × position: in-advance quantities, in charge order;
-- 4,000,000: usage that check() would deny (pricegen_feature_checks); among
-  several features, the first by id (quote() reads usage in its order);
-- 5,000,000 + 4 × position: each in-arrears charge line, in charge order;
-- 6,000,000: trial usage beyond the trial's credits.
-
-Ties within a rank go to the lower ``feature`` (usage only), then reason.
+The steps are in three modules, by what they do: here the subscriptions and
+the charge lines, and the list of every step in the order they run; in
+:mod:`.step_refusals` the checks that refuse a subscription, ranked in the
+evaluator's order; in :mod:`.step_outputs` the lines and the four outputs.
 
 Arithmetic never sees a value it could overflow on: units are computed only
 for quantities within the bound, add-on amounts only within max_quantity.
@@ -32,6 +18,16 @@ for quantities within the bound, add-on amounts only within max_quantity.
 from __future__ import annotations
 
 from .sheets import MAX_UNITS
+from .step_outputs import (
+    ADDON_LINES,
+    GRANTS,
+    INVOICE_LINES,
+    INVOICES,
+    LIMITS,
+    USAGE_STATUS,
+    lines_sql,
+)
+from .step_refusals import ADDON_GRANTS, CANDIDATES, FEATURE_CHECKS, REJECTIONS
 
 
 def round_money(x: str, rounding: str) -> str:
@@ -100,20 +96,20 @@ def step_queries(types: dict[str, str], rounding: str) -> list[tuple[str, str]]:
         ("pricegen_feature_rows", _feature_rows(t)),
         ("pricegen_quantity_rows", _rows_of(True)),
         ("pricegen_usage_rows", _rows_of(False)),
-        ("pricegen_addon_grants", _ADDON_GRANTS),
-        ("pricegen_feature_checks", _FEATURE_CHECKS),
+        ("pricegen_addon_grants", ADDON_GRANTS),
+        ("pricegen_feature_checks", FEATURE_CHECKS),
         ("pricegen_charge_units", _charge_units(t)),
         ("pricegen_charge_amounts", _charge_amounts(t, rnd)),
         ("pricegen_trial_spend", _TRIAL_SPEND),
-        ("pricegen_candidates", _CANDIDATES),
-        ("rejections", _REJECTIONS),
-        ("pricegen_addon_lines", _ADDON_LINES),
-        ("pricegen_lines", _lines(t, rnd)),
-        ("invoice_lines", _INVOICE_LINES.format(amount=t["amount"])),
-        ("invoices", _INVOICES),
-        ("pricegen_grants", _GRANTS),
-        ("pricegen_limits", _LIMITS),
-        ("usage_status", _USAGE_STATUS),
+        ("pricegen_candidates", CANDIDATES),
+        ("rejections", REJECTIONS),
+        ("pricegen_addon_lines", ADDON_LINES),
+        ("pricegen_lines", lines_sql(t, rnd)),
+        ("invoice_lines", INVOICE_LINES.format(amount=t["amount"])),
+        ("invoices", INVOICES),
+        ("pricegen_grants", GRANTS),
+        ("pricegen_limits", LIMITS),
+        ("usage_status", USAGE_STATUS),
     ]
 
 
@@ -323,306 +319,4 @@ JOIN pricegen_plans AS p ON p.plan_key = a.plan_key
 JOIN pricegen_trial_credits AS b ON b.sheet = a.sheet
 WHERE a.trial AND NOT a.in_advance
 GROUP BY a.subscription_id, a.currency, p.charges, b.budget
-"""
-
-
-# The grants the valid add-ons bought add to each feature, as entitlements() combines
-# them: overrides (the most generous wins), then increments of limit x quantity. The
-# first grant (overrides first, then catalog order) sets the reset that caps usage.
-_ADDON_GRANTS = """
-SELECT
-  subscription_id,
-  feature,
-  MAX(CASE WHEN override THEN lim END) AS override_lim,
-  SUM(CASE WHEN NOT override THEN lim * quantity END) AS increment_lim,
-  MAX(CASE WHEN unlimited THEN 1 ELSE 0 END) = 1 AS unlimited,
-  MAX(CASE WHEN soft THEN 1 ELSE 0 END) = 1 AS soft,
-  MAX(CASE WHEN n = 1 THEN reset_key END) AS reset_key
-FROM (
-  SELECT
-    a.subscription_id,
-    x.feature,
-    x.override,
-    CAST(x.lim AS DECIMAL(38, 0)) AS lim,
-    a.quantity,
-    x.unlimited,
-    x.soft,
-    x.reset_key,
-    ROW_NUMBER() OVER (
-      PARTITION BY a.subscription_id, x.feature
-      ORDER BY CASE WHEN x.override THEN 0 ELSE 1 END, x.position
-    ) AS n
-  FROM pricegen_addon_rows AS a
-  JOIN pricegen_addon_limits AS x ON x.addon = a.addon
-  WHERE a.known AND a.bad = 0 AND a.quantity > 0 AND a.quantity <= a.max_quantity
-) AS g
-GROUP BY subscription_id, feature
-"""
-
-# Each summed quantity and usage row, checked in one pass over pricegen_feature_rows.
-# Quantities (q): a feature unknown, or not sold in advance, or no whole number, or
-# beyond 10^15. Usage (u), as quote() takes it: what check() would deny is refused,
-# never billed. In the evaluator's order: an unknown feature, a quantity no whole number
-# or beyond 10^15, then (only for usage above 0) a feature sold in advance, one the
-# subscription's plan and add-ons do not grant, usage beyond a hard limit in one billing
-# period (the limit times the usage windows a period can touch), beyond a bounded
-# stairstep. Only subscriptions without a problem of their own: theirs ranks first.
-_FEATURE_CHECKS = f"""
-SELECT subscription_id, rank, feature, reason
-FROM (
-SELECT
-  r.subscription_id,
-  CASE
-    WHEN NOT r.advance THEN 4000000
-    WHEN f.feature IS NULL THEN 2000000
-    WHEN ch.feature IS NULL OR NOT ch.in_advance THEN 2000001
-    ELSE 3000000 + 4 * ch.position
-  END AS rank,
-  CASE WHEN r.advance THEN '' ELSE COALESCE(r.feature, '') END AS feature,
-  CASE
-    WHEN f.feature IS NULL THEN 'UnknownFeatureError'
-    WHEN r.advance AND (ch.feature IS NULL OR NOT ch.in_advance) THEN 'InvalidQuantityError'
-    WHEN r.bad = 1 THEN 'InvalidQuantityError'
-    WHEN r.quantity > {MAX_UNITS} THEN 'QuantityOutOfRangeError'
-    WHEN r.advance OR r.quantity = 0 THEN NULL
-    WHEN ch.in_advance THEN 'InvalidQuantityError'
-    WHEN pg.feature IS NULL AND ag.feature IS NULL THEN 'FeatureNotInPlanError'
-    WHEN f.metered
-      AND NOT (COALESCE(pg.unlimited, FALSE) OR COALESCE(ag.unlimited, FALSE))
-      AND NOT (COALESCE(pg.soft, FALSE) OR COALESCE(ag.soft, FALSE))
-      AND r.quantity > (
-        COALESCE(
-          CASE
-            WHEN pg.feature IS NULL THEN ag.override_lim
-            WHEN ag.override_lim IS NULL THEN CAST(pg.lim AS DECIMAL(38, 0))
-            WHEN ag.override_lim > pg.lim THEN ag.override_lim
-            ELSE CAST(pg.lim AS DECIMAL(38, 0))
-          END,
-          0
-        ) + COALESCE(ag.increment_lim, 0)
-      ) * w.windows
-    THEN 'UsageLimitExceededError'
-    WHEN ch.most IS NOT NULL AND r.quantity > ch.most THEN 'QuantityOutOfRangeError'
-  END AS reason
-FROM pricegen_feature_rows AS r
-JOIN pricegen_subscriptions AS s ON s.subscription_id = r.subscription_id
-LEFT JOIN pricegen_features AS f ON f.feature = r.feature
-LEFT JOIN pricegen_charges AS ch ON ch.plan_key = s.plan_key AND ch.feature = r.feature
-LEFT JOIN pricegen_plan_limits AS pg ON pg.plan = s.plan AND pg.feature = r.feature
-LEFT JOIN pricegen_addon_grants AS ag
-  ON ag.subscription_id = r.subscription_id AND ag.feature = r.feature
-LEFT JOIN pricegen_reset_windows AS w
-  ON w.reset_key = COALESCE(pg.reset_key, ag.reset_key) AND w.period = s.period
-WHERE s.problem IS NULL
-) AS checked
-WHERE reason IS NOT NULL
-"""
-
-
-_CANDIDATES = """
-SELECT * FROM (
-SELECT subscription_id, 0 AS rank, '' AS feature, problem AS reason
-FROM pricegen_subscriptions
-WHERE problem IS NOT NULL
-UNION ALL
-SELECT
-  subscription_id,
-  CASE WHEN NOT known THEN 1 ELSE 100 + 8 * position END AS rank,
-  '' AS feature,
-  CASE
-    WHEN NOT known THEN 'UnknownAddonError'
-    WHEN bad = 1 THEN 'InvalidQuantityError'
-    WHEN quantity = 0 THEN NULL
-    WHEN NOT compatible THEN 'AddonNotCompatibleError'
-    WHEN quantity > max_quantity THEN 'AddonQuantityExceededError'
-    WHEN archived AND NOT existing THEN 'PlanArchivedError'
-  END AS reason
-FROM pricegen_addon_rows
-UNION ALL
-SELECT c.subscription_id, 1000000 + 2 * c.position AS rank, '' AS feature,
-  'AddonRequirementMissingError'
-FROM pricegen_addon_rows AS c
-JOIN pricegen_addon_requires AS r ON r.addon = c.addon
-LEFT JOIN pricegen_addon_rows AS o
-  ON o.subscription_id = c.subscription_id AND o.addon = r.required AND o.quantity > 0
-WHERE c.known AND c.quantity > 0 AND o.addon IS NULL
-UNION ALL
-SELECT c.subscription_id, 1000001 + 2 * c.position AS rank, '' AS feature,
-  'AddonNotCompatibleError'
-FROM pricegen_addon_rows AS c
-JOIN pricegen_addon_excludes AS e ON e.addon = c.addon
-JOIN pricegen_addon_rows AS o
-  ON o.subscription_id = c.subscription_id AND o.addon = e.excluded AND o.quantity > 0
-WHERE c.known AND c.quantity > 0
-UNION ALL
-SELECT subscription_id, rank, feature, reason
-FROM pricegen_feature_checks
-UNION ALL
-SELECT
-  subscription_id,
-  CASE WHEN in_advance THEN 3000001 ELSE 5000000 END + 4 * position AS rank,
-  '' AS feature,
-  reason
-FROM pricegen_charge_amounts
-WHERE reason IS NOT NULL
-UNION ALL
-SELECT subscription_id, 6000000 AS rank, '' AS feature, 'TrialBudgetExceededError' AS reason
-FROM pricegen_trial_spend
-WHERE spent > budget
-) AS candidates
-WHERE reason IS NOT NULL
-"""
-
-# The add-ons bought, in catalog order, with what numbering their lines needs.
-_ADDON_LINES = """
-SELECT r.*, c.factor, c.unit, p.charges
-FROM pricegen_addon_rows AS r
-JOIN pricegen_currencies AS c ON c.currency = r.currency
-JOIN pricegen_plans AS p ON p.plan_key = r.plan_key
-WHERE r.priced AND r.known AND r.bad = 0 AND r.quantity > 0
-  AND r.quantity <= r.max_quantity
-"""
-
-# The evaluator raises one error per subscription: the first, by rank.
-_REJECTIONS = """
-SELECT subscription_id, reason
-FROM (
-  SELECT
-    subscription_id,
-    reason,
-    ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY rank, feature, reason) AS n
-  FROM pricegen_candidates
-) AS ranked
-WHERE n = 1
-"""
-
-
-def _lines(t: dict[str, str], rnd) -> str:
-    """Every line of every subscription, rejected ones included, numbered as quote() orders
-    them: the plan, each charge of the plan, the add-ons bought in catalog order, credits.
-    Only the add-on lines need a window to be numbered; the others are known."""
-    return f"""
-SELECT s.subscription_id, 1 AS line, 'plan' AS item, 1 AS quantity,
-  CASE WHEN s.trial THEN 0 ELSE {rnd("s.price")} END AS amount, s.currency
-FROM pricegen_subscriptions AS s
-WHERE s.problem IS NULL
-UNION ALL
-SELECT subscription_id, 2 + position, feature,
-  CASE WHEN quantity <= {MAX_UNITS} THEN quantity END, amount, currency
-FROM pricegen_charge_amounts
-UNION ALL
-SELECT a.subscription_id,
-  1 + a.charges + ROW_NUMBER() OVER (PARTITION BY a.subscription_id ORDER BY a.position),
-  a.item, a.quantity,
-  {rnd(f"CAST(p.price * CAST(a.quantity AS {t['units']}) AS {t['line']})")}, a.currency
-FROM pricegen_addon_lines AS a
-JOIN pricegen_addon_prices AS p
-  ON p.addon = a.addon AND p.period = a.period AND p.currency = a.currency
-UNION ALL
-SELECT c.subscription_id,
-  2 + c.charges + COALESCE((
-    SELECT COUNT(*) FROM pricegen_addon_lines AS n WHERE n.subscription_id = c.subscription_id
-  ), 0),
-  'trial-credits', 1, -c.spent, c.currency
-FROM pricegen_trial_spend AS c
-WHERE c.spent <> 0
-"""
-
-
-_INVOICE_LINES = """
-SELECT
-  l.subscription_id,
-  CAST(l.line AS BIGINT) AS line,
-  l.item,
-  CAST(l.quantity AS BIGINT) AS quantity,
-  CAST(l.amount AS {amount}) AS amount,
-  l.currency
-FROM pricegen_lines AS l
-LEFT JOIN rejections AS r ON r.subscription_id = l.subscription_id
-WHERE r.subscription_id IS NULL
-"""
-
-_INVOICES = """
-SELECT subscription_id, currency, SUM(amount) AS total
-FROM invoice_lines
-GROUP BY subscription_id, currency
-"""
-
-
-# The metered grants of each priced subscription, as entitlements() combines them: the
-# plan's (or the quantity bought in advance, which replaces it: every in-advance charge
-# of a priced subscription is a row of pricegen_charge_amounts), add-on overrides (the
-# most generous wins), then add-on increments of limit x quantity. The plan's grants
-# are found per plan, in the catalog's tables, so no step joins two large tables here.
-_GRANTS = """
-SELECT s.subscription_id, g.feature, g.stage, g.lim, g.unlimited, g.soft
-FROM pricegen_subscriptions AS s
-JOIN (
-  SELECT l.plan, l.feature, 0 AS stage, CAST(l.lim AS DECIMAL(38, 0)) AS lim, l.unlimited,
-    l.soft
-  FROM pricegen_plan_limits AS l
-  JOIN pricegen_plans AS p ON p.plan = l.plan
-  LEFT JOIN pricegen_charges AS ch
-    ON ch.plan_key = p.plan_key AND ch.feature = l.feature AND ch.in_advance
-  WHERE l.metered AND ch.feature IS NULL
-) AS g ON g.plan = s.plan
-WHERE s.problem IS NULL
-UNION ALL
-SELECT q.subscription_id, q.feature, 0, q.quantity, FALSE, COALESCE(l.soft, FALSE)
-FROM pricegen_charge_amounts AS q
-JOIN pricegen_plans AS p ON p.plan_key = q.plan_key
-LEFT JOIN pricegen_plan_limits AS l ON l.plan = p.plan AND l.feature = q.feature
-WHERE q.in_advance AND NOT q.missing
-UNION ALL
-SELECT
-  a.subscription_id,
-  x.feature,
-  CASE WHEN x.override THEN 1 ELSE 2 END,
-  CASE WHEN x.override THEN x.lim ELSE x.lim * a.quantity END,
-  x.unlimited,
-  x.soft
-FROM pricegen_addon_rows AS a
-JOIN pricegen_addon_limits AS x ON x.addon = a.addon AND x.metered
-WHERE a.known AND a.bad = 0 AND a.quantity > 0 AND a.quantity <= a.max_quantity
-"""
-
-# Each finite metered limit: the grants of a subscription and feature combined, with
-# the usage measured (stage 3; NULL when it is no whole number), in one aggregate
-# rather than a join of every limit with every usage row.
-_LIMITS = """
-SELECT
-  subscription_id,
-  feature,
-  COALESCE(MAX(CASE WHEN stage < 2 THEN lim END), 0)
-    + COALESCE(SUM(CASE WHEN stage = 2 THEN lim END), 0) AS lim,
-  CASE WHEN MAX(CASE WHEN stage = 3 THEN 1 ELSE 0 END) = 0 THEN 0
-    ELSE MAX(CASE WHEN stage = 3 THEN lim END)
-  END AS used,
-  MAX(CASE WHEN soft THEN 1 ELSE 0 END) = 1 AS soft
-FROM (
-  SELECT subscription_id, feature, stage, lim, unlimited, soft
-  FROM pricegen_grants
-  UNION ALL
-  SELECT subscription_id, feature, 3, CASE WHEN bad = 0 THEN quantity END, FALSE, FALSE
-  FROM pricegen_usage_rows
-) AS g
-GROUP BY subscription_id, feature
-HAVING MAX(CASE WHEN stage < 3 THEN 1 ELSE 0 END) = 1
-  AND MAX(CASE WHEN unlimited THEN 1 ELSE 0 END) = 0
-"""
-
-# check(sub, feature, usage, requested=0) for each finite metered limit of a priced
-# subscription: how much is left, and whether usage is over it.
-_USAGE_STATUS = """
-SELECT
-  e.subscription_id,
-  e.feature,
-  CAST(e.lim AS BIGINT) AS "limit",
-  CAST(e.used AS BIGINT) AS usage,
-  CAST(GREATEST(e.lim - e.used, 0) AS BIGINT) AS remaining,
-  e.used > e.lim AS over_limit,
-  e.soft
-FROM pricegen_limits AS e
-LEFT JOIN rejections AS r ON r.subscription_id = e.subscription_id
-WHERE r.subscription_id IS NULL
 """
