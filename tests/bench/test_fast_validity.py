@@ -19,7 +19,8 @@ from gen_catalog import generate
 from jsonschema import Draft202012Validator
 
 from pricegen import source
-from pricegen.validate import _Compiler, _fast_check, _validator
+from pricegen.fast_validity import Compiler
+from pricegen.validate import _fast_check, _validator
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -204,7 +205,7 @@ INSTANCES = [
 @pytest.mark.parametrize("schema", SCHEMAS, ids=range(len(SCHEMAS)))
 def test_verdicts_agree_on_other_keywords(schema):
     validator = Draft202012Validator(schema)
-    fast = _Compiler(schema).root()
+    fast = Compiler(schema).root()
     for instance in INSTANCES:
         assert fast(instance) == validator.is_valid(instance), instance
 
@@ -219,16 +220,16 @@ def test_verdicts_agree_on_other_keywords(schema):
     ],
 )
 def test_referencing_beyond_local_pointers_turns_the_fast_check_off(schema):
-    from pricegen.validate import _NotCompilable
+    from pricegen.fast_validity import NotCompilable
 
-    with pytest.raises(_NotCompilable):
-        _Compiler(schema).root()
+    with pytest.raises(NotCompilable):
+        Compiler(schema).root()
 
 
 def test_the_keyword_list_is_jsonschemas():
-    from pricegen.validate import _DRAFT_2020_12_KEYWORDS
+    from pricegen.fast_validity import DRAFT_2020_12_KEYWORDS
 
-    assert _DRAFT_2020_12_KEYWORDS == set(Draft202012Validator.VALIDATORS)
+    assert DRAFT_2020_12_KEYWORDS == set(Draft202012Validator.VALIDATORS)
 
 
 def test_a_valid_catalog_never_imports_jsonschema():
