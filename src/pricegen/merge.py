@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .diagnostics import Diagnostic, Location, error
-from .source import SourceFile, YamlMap
+from .source import SourceFile
+from .yaml_build import YamlMap
 
 SECTIONS = {"features": "Feature", "plans": "Plan", "addons": "Add-on"}
 

@@ -8,7 +8,7 @@ The result is a new list of source files for the rest of the pipeline
 (schema, merge, checks, lowering, inheritance), which then runs unchanged:
 
 - each base file holding a patched entry is replaced by a copy whose data is
-  patched; every map the overlay touched is a :class:`~.source.PatchedMap`
+  patched; every map the overlay touched is a :class:`~.yaml_build.PatchedMap`
   that remembers which keys the overlay wrote or removed, so a diagnostic
   about them points at the overlay's own line;
 - the overlay's additions become one more file, with the overlay's path and
@@ -23,8 +23,9 @@ from dataclasses import replace
 
 from .diagnostics import Diagnostic, Location, did_you_mean, error
 from .merge import SECTIONS
-from .source import JsonPath, PatchedMap, SourceFile, YamlMap
+from .source import JsonPath, SourceFile
 from .validate import json_path
+from .yaml_build import PatchedMap, YamlMap
 
 
 def apply(

@@ -15,7 +15,7 @@ from typing import Protocol
 import yaml
 
 from .diagnostics import Diagnostic
-from .source import _EVENT_LOADER
+from .yaml_build import EVENT_LOADER
 
 Position = tuple[int, int]
 
@@ -59,7 +59,7 @@ def token_ends(text: str) -> dict[Position, Position]:
     open_collections: list[tuple[Position, bool]] = []
     last_end: Position = (1, 1)
     try:
-        for event in yaml.parse(text, Loader=_EVENT_LOADER):
+        for event in yaml.parse(text, Loader=EVENT_LOADER):
             start_mark, end_mark = event.start_mark, event.end_mark
             if start_mark is None or end_mark is None:
                 continue  # the parser marks every event; the stubs allow none

@@ -18,8 +18,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pricegen import compile_catalog, source
-from pricegen.source import SourceFile, YamlList, YamlMap, load, load_file, parse_text
+from pricegen import compile_catalog, source, yaml_errors
+from pricegen.source import SourceFile, load, load_file, parse_text
+from pricegen.yaml_build import YamlList, YamlMap
 
 REPO = Path(__file__).resolve().parents[2]
 PARSERS = [
@@ -32,7 +33,9 @@ PARSERS = [
 def parser(request, monkeypatch):
     if request.param is None:
         pytest.skip("PyYAML was built without libyaml")
-    monkeypatch.setattr(source, "_EVENT_LOADER", request.param)
+    # both modules that parse: loading, and the re-parse that places a depth error
+    monkeypatch.setattr(source, "EVENT_LOADER", request.param)
+    monkeypatch.setattr(yaml_errors, "EVENT_LOADER", request.param)
     return request.param
 
 
