@@ -237,6 +237,10 @@ SELECT
   pr.sheet,
   pr.price,
   CASE
+    WHEN s.subscription_id IS NULL
+    THEN 'MissingSubscriptionIdError'
+    WHEN s.duplicate
+    THEN 'DuplicateSubscriptionError'
     WHEN s.plan IS NULL
     THEN 'InvalidArgumentError'
     WHEN s.status IS NULL
@@ -265,10 +269,21 @@ FROM (
     p.plan_key,
     p.status,
     p.custom,
-    p.has_trial
+    p.has_trial,
+    NOT d.subscription_id IS NULL AS duplicate
   FROM subscriptions AS x
   LEFT JOIN pricegen_plans AS p
     ON p.plan = x.plan
+  LEFT JOIN (
+    SELECT
+      subscription_id
+    FROM subscriptions
+    GROUP BY
+      subscription_id
+    HAVING
+      COUNT(*) > 1
+  ) AS d
+    ON d.subscription_id = x.subscription_id
 ) AS s
 LEFT JOIN pricegen_currencies AS c
   ON c.currency = s.currency_asked
