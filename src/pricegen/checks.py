@@ -2,8 +2,9 @@
 
 Each ``_check_*`` function reads the merged raw catalog and returns
 diagnostics; none of them raises or stops at the first problem, so an
-author sees every mistake in one run. Inheritance rules live in
-``resolve.py`` because they need the flattened plans.
+author sees every mistake in one run. The rules of charges and prices live
+in ``check_prices.py``; inheritance rules in ``resolve.py``, because they
+need the flattened plans.
 """
 
 from __future__ import annotations
@@ -11,23 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from .diagnostics import Diagnostic, did_you_mean, error
+from .check_prices import check_charges, check_prices
+from .diagnostics import Diagnostic, did_you_mean, error, quoted
 from .merge import Entry, RawCatalog
-from .money import PERIODS, expand_money, expand_price, is_period_map, is_zero_amount
+from .money import expand_money
 from .resolve import cycle_message, find_cycles
 from .validate import show
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-PRICE_FIELDS = ("price", "unit_price", "block_price")
-MODEL_FIELDS = {
-    "flat": {"price"},
-    "per_unit": {"unit_price"},
-    "package": {"block_size", "block_price", "rounding"},
-    "graduated": {"tiers"},
-    "volume": {"tiers"},
-    "stairstep": {"tiers"},
-}
-MODEL_SPECIFIC = set().union(*MODEL_FIELDS.values())
 
 
 def iso_currencies() -> frozenset[str]:
@@ -45,17 +37,13 @@ def check(raw: RawCatalog) -> list[Diagnostic]:
         _check_cycles,
         _check_defaults,
         _check_entitlements,
-        _check_charges,
-        _check_prices,
+        check_charges,
+        check_prices,
         _check_addons,
         _check_trials,
     ):
         diagnostics.extend(rule(raw))
     return diagnostics
-
-
-def plan_periods(raw: RawCatalog, plan: Entry) -> tuple[str, ...]:
-    return tuple(plan.get("billing_periods") or raw.product["billing_periods"])
 
 
 # -- product ----------------------------------------------------------------
@@ -73,7 +61,7 @@ def _check_product(raw: RawCatalog) -> Iterator[Diagnostic]:
             if period not in declared:
                 message = (
                     f'Plan "{plan.id}" sells "{period}", which the product does not declare; '
-                    f"expected one of {_quoted(declared)}."
+                    f"expected one of {quoted(declared)}."
                 )
                 yield error(
                     plan.loc("billing_periods", index), "BILLING_PERIOD_UNDECLARED", message
@@ -201,7 +189,7 @@ def _credits(raw: RawCatalog, plan: Entry, credits) -> Iterator[Diagnostic]:
         if currency not in currencies:
             message = (
                 f'{what} is in "{currency}", which the product does not sell in; '
-                f"expected only {_quoted(currencies)}."
+                f"expected only {quoted(currencies)}."
             )
             yield error(
                 plan.loc("trial", "credits", currency, key=True),
@@ -211,7 +199,7 @@ def _credits(raw: RawCatalog, plan: Entry, credits) -> Iterator[Diagnostic]:
     missing = [c for c in currencies if c not in budget]
     if missing:
         message = (
-            f"{what} has no amount in {_quoted(missing)}; expected a budget in every currency sold."
+            f"{what} has no amount in {quoted(missing)}; expected a budget in every currency sold."
         )
         yield error(plan.loc("trial", "credits"), "PRICE_MISSING", message)
 
@@ -342,179 +330,6 @@ def _reset(kind: str, full: dict, entry: Entry, feature_id: str):
         yield error(where, "RESET_ANCHOR_INVALID", message)
 
 
-# -- charges -----------------------------------------------------------------
-
-
-def _check_charges(raw: RawCatalog) -> Iterator[Diagnostic]:
-    for plan in raw.plans.values():
-        for feature_id, charge in (plan.get("charges") or {}).items():
-            feature = raw.features.get(feature_id)
-            if feature is not None and feature.get("type") != "metered":
-                message = (
-                    f'Feature "{feature_id}" is {_article(feature.get("type"))} '
-                    f"{feature.get('type')} feature; expected a metered feature for a charge."
-                )
-                yield error(
-                    plan.loc("charges", feature_id, key=True), "CHARGE_FEATURE_NOT_METERED", message
-                )
-            yield from _charge_fields(plan, feature_id, charge)
-            yield from _tiers(plan, feature_id, charge)
-
-
-def _charge_fields(plan: Entry, feature_id: str, charge) -> Iterator[Diagnostic]:
-    model = charge["model"]
-    for field in sorted(MODEL_SPECIFIC - MODEL_FIELDS[model]):
-        if field in charge:
-            message = (
-                f'A {model} charge does not use "{field}"; '
-                f"expected only {_quoted(sorted(MODEL_FIELDS[model]))}."
-            )
-            yield error(
-                plan.loc("charges", feature_id, field, key=True), "CHARGE_FIELD_UNUSED", message
-            )
-
-
-def _tiers(plan: Entry, feature_id: str, charge) -> Iterator[Diagnostic]:
-    tiers = charge.get("tiers") or []
-    model = charge["model"]
-    previous = None
-    for index, tier in enumerate(tiers):
-        path = ("charges", feature_id, "tiers", index)
-        name = f'Tier {index + 1} of the "{feature_id}" charge'
-        yield from _tier_prices(plan, path, name, model, tier)
-        bound = tier.get("up_to")
-        last = index == len(tiers) - 1
-        if bound is None and not last:
-            message = (
-                f"{name} has no up_to, but only the last tier may omit it; "
-                "expected an inclusive upper bound."
-            )
-            yield error(plan.loc(*path), "TIERS_OPEN_NOT_LAST", message)
-        if bound is not None and previous is not None and bound <= previous:
-            message = (
-                f"{name} ends at {bound}, not above the previous bound {previous}; "
-                "expected strictly ascending up_to values."
-            )
-            yield error(plan.loc(*path, "up_to"), "TIERS_NOT_ASCENDING", message)
-        if bound is not None and last and model != "stairstep":
-            message = (
-                f"{name} is the last {model} tier but ends at {bound}; "
-                "expected an open last tier without up_to."
-            )
-            yield error(plan.loc(*path, "up_to"), "TIERS_LAST_BOUNDED", message)
-        previous = bound if bound is not None else previous
-
-
-def _tier_prices(plan: Entry, path: tuple, name: str, model: str, tier) -> Iterator[Diagnostic]:
-    if model == "stairstep":
-        unused: tuple[str, ...] = ("unit_price", "flat_price")
-        needed = '"price"'
-        missing = "price" not in tier
-    else:
-        needed, unused = "unit_price, flat_price or both", ("price",)
-        missing = "unit_price" not in tier and "flat_price" not in tier
-    if missing:
-        yield error(
-            plan.loc(*path), "TIER_PRICE_MISSING", f"{name} has no price; expected {needed}."
-        )
-    for field in unused:
-        if field in tier:
-            message = f'A {model} tier does not use "{field}"; expected {needed}.'
-            yield error(plan.loc(*path, field, key=True), "CHARGE_FIELD_UNUSED", message)
-
-
-# -- prices ------------------------------------------------------------------
-
-
-def _check_prices(raw: RawCatalog) -> Iterator[Diagnostic]:
-    for plan in raw.plans.values():
-        periods = plan_periods(raw, plan)
-        if plan.get("price") is not None:
-            yield from _price(raw, plan, ("price",), periods)
-        for feature_id, charge in (plan.get("charges") or {}).items():
-            for path in _charge_price_paths(charge):
-                yield from _price(raw, plan, ("charges", feature_id, *path), periods)
-    for addon in raw.addons.values():
-        periods = _addon_periods(raw, addon)
-        if addon.get("price") is None:
-            message = (
-                f'Add-on "{addon.id}" has no price; expected one for each currency and period '
-                "(write price: 0 for a free add-on)."
-            )
-            yield error(addon.loc(key=True), "PRICE_MISSING", message)
-        else:
-            yield from _price(raw, addon, ("price",), periods)
-
-
-def _charge_price_paths(charge) -> Iterator[tuple]:
-    for field in PRICE_FIELDS:
-        if field in charge:
-            yield (field,)
-    for index, tier in enumerate(charge.get("tiers") or ()):
-        for field in ("unit_price", "flat_price", "price"):
-            if field in tier:
-                yield ("tiers", index, field)
-
-
-def _addon_periods(raw: RawCatalog, addon: Entry) -> tuple[str, ...]:
-    """An add-on is sold in every period of every plan it is compatible with."""
-    wanted: set[str] = set()
-    for plan_id in addon.get("plans") or ():
-        if plan_id in raw.plans:
-            wanted.update(plan_periods(raw, raw.plans[plan_id]))
-    return tuple(p for p in PERIODS if p in wanted) or tuple(raw.product["billing_periods"])
-
-
-def _price(raw: RawCatalog, entry: Entry, path: tuple, periods: tuple[str, ...]):
-    value = entry.data
-    for step in path:
-        value = value[step]
-    currencies = tuple(raw.product["currencies"])
-    what = _describe(entry, path)
-    if not is_period_map(value) and len(periods) > 1 and not is_zero_amount(value):
-        message = (
-            f"{what} gives one amount for several billing periods; expected an amount "
-            f"for each of {_quoted(periods)}, as in {{{periods[0]}: ..., {periods[1]}: ...}}."
-        )
-        yield error(entry.loc(*path), "PRICE_PERIOD_AMBIGUOUS", message)
-        return
-    price = expand_price(value, periods, currencies)
-    for period, money in price.items():
-        if period not in periods:
-            message = (
-                f"{what} has {_article(period)} {period} price, "
-                f"but is sold only {_quoted(periods)}; "
-                f'expected no "{period}" price.'
-            )
-            yield error(entry.loc(*path, period, key=True), "PRICE_PERIOD_UNDECLARED", message)
-            continue
-        for currency in money:
-            if currency not in currencies:
-                sub = (*path, period, currency) if is_period_map(value) else (*path, currency)
-                message = (
-                    f'{what} is priced in "{currency}", which the product does not sell in; '
-                    f"expected only {_quoted(currencies)}."
-                )
-                yield error(entry.loc(*sub, key=True), "PRICE_CURRENCY_UNDECLARED", message)
-    for period in periods:
-        missing = [c for c in currencies if c not in price.get(period, {})]
-        if missing:
-            message = (
-                f"{what} has no {period} price in {_quoted(missing)}; "
-                "expected a price for every currency and period sold."
-            )
-            where = (*path, period) if is_period_map(value) and period in value else path
-            yield error(entry.loc(*where), "PRICE_MISSING", message)
-
-
-def _describe(entry: Entry, path: tuple) -> str:
-    noun = {"plans": "Plan", "addons": "Add-on"}[entry.section]
-    if path == ("price",):
-        return f'{noun} "{entry.id}"'
-    field = ".".join(str(p) for p in path[1:])
-    return f'The {path[1]} charge of plan "{entry.id}" ({field})'
-
-
 # -- add-ons -----------------------------------------------------------------
 
 
@@ -547,19 +362,11 @@ def _requires_conflict(raw: RawCatalog, addon: Entry, other: str) -> str | None:
     return None
 
 
-def _quoted(items) -> str:
-    return ", ".join(f'"{i}"' for i in items)
-
-
 def _shown(value) -> str:
     """An entitlement value as written: scalars as in YAML, a mapping by its keys."""
     if isinstance(value, dict):
         return "{" + ", ".join(f"{key}: ..." for key in value) + "}"
     return show(value)
-
-
-def _article(word: str) -> str:
-    return "an" if word[:1] in "aeiou" else "a"
 
 
 def _trial_end_target(raw: RawCatalog) -> Iterator[Diagnostic]:
@@ -570,7 +377,7 @@ def _trial_end_target(raw: RawCatalog) -> Iterator[Diagnostic]:
         return
     trialled = [p for p in raw.plans.values() if p.get("trial") is not None]
     if trialled:
-        names = _quoted([p.id for p in trialled])
+        names = quoted([p.id for p in trialled])
         message = (
             f"Trials of {names} end in a downgrade to the default plan, but no plan is the "
             "default; expected one plan with default: true, or product.trial_end: cancel."

@@ -185,3 +185,13 @@ def did_you_mean(name: str, known: Iterable[str], noun: str | None = None) -> st
     shown = ", ".join(f'"{k}"' for k in known[:5])
     more = f" and {len(known) - 5} more" if len(known) > 5 else ""
     return f"; known {noun}: {shown}{more}." if noun else f"; known: {shown}{more}."
+
+
+def quoted(items: Iterable[object]) -> str:
+    """Ids for a message, each in double quotes: ``"a", "b"``."""
+    return ", ".join(f'"{i}"' for i in items)
+
+
+def article(word: str) -> str:
+    """The indefinite article before ``word`` in a message: "a" or "an"."""
+    return "an" if word[:1] in "aeiou" else "a"

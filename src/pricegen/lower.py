@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from .checks import plan_periods
+from .check_prices import plan_periods
 from .currencies import minor_units as default_minor_units
 from .merge import Entry, RawCatalog
 from .model import Addon, Catalog, Charge, Entitlement, Feature, Plan, Product, Tier, Trial
