@@ -82,13 +82,23 @@ def _steps(types: tuple, rounding: str, currency: str) -> tuple:
 
 @lru_cache(maxsize=64)
 def _step_statements(types: tuple, rounding: str, currency: str, dialect: str, tables: bool):
+    """Printed from trees parsed for this call alone, which the printer may then use
+    up: copying the shared trees of _steps() cost more than parsing them again."""
     return tuple(
-        (name, _create(name, query, dialect, table=tables and name in steps.MATERIALIZED))
-        for name, query in _steps(types, rounding, currency)
+        (name, _create(name, query, dialect, tables and name in steps.MATERIALIZED, owned=True))
+        for name, query in _parsed_steps(types, rounding, currency)
     )
 
 
-def _create(name: str, query: exp.Expr, dialect: str, table: bool) -> str:
+def _parsed_steps(types: tuple, rounding: str, currency: str) -> list[tuple[str, exp.Expr]]:
+    out = []
+    for name, text in steps.step_queries(dict(types), rounding):
+        query = sqlglot.parse_one(text, read=READ)
+        out.append((name, exp.replace_placeholders(query, default_currency=currency)))
+    return out
+
+
+def _create(name: str, query: exp.Expr, dialect: str, table: bool, owned: bool = False) -> str:
     temporary = dialect == "spark" and not table
     create = exp.Create(
         this=exp.to_table(name),
@@ -97,7 +107,7 @@ def _create(name: str, query: exp.Expr, dialect: str, table: bool) -> str:
         expression=query,
         properties=exp.Properties(expressions=[exp.TemporaryProperty()]) if temporary else None,
     )
-    return create.sql(dialect=dialect, pretty=True) + ";"
+    return create.sql(dialect=dialect, pretty=True, copy=not owned) + ";"
 
 
 def _types(catalog: Catalog, data: Sheets) -> dict[str, str]:
