@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from babel.numbers import get_currency_symbol
 from conftest import REPO
+from npm_tools import npm_tool
 from page_prices import evaluator_amount, expected_keys
 
 from pricegen import compile_catalog
@@ -33,7 +34,6 @@ CHROMIUM = (
     or shutil.which("chromium-browser")
 )
 ARTIFACTS = REPO / "build" / "test-artifacts"
-AXE = REPO / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 EXAMPLES = [
     REPO / "examples" / "saas-seats" / "pricing.yaml",
     REPO / "examples" / "api-usage" / "pricing.yaml",
@@ -181,9 +181,7 @@ def test_drafts_are_on_the_page_only_with_include_drafts(browser, tmp_path):
 
 
 def _axe_source() -> str:
-    if not AXE.is_file():
-        pytest.fail(f"axe-core is not installed: run `npm ci` in {AXE.parents[2]}", pytrace=False)
-    return AXE.read_text("utf-8")
+    return npm_tool("axe-core/axe.min.js").read_text("utf-8")
 
 
 @pytest.mark.parametrize("width", [375, 1280])

@@ -26,6 +26,7 @@ import pytest
 from conformance_cases import REPO, RUNNER, write_entry, write_suite
 from fuzz.strategies import catalogs, to_yaml
 from hypothesis import assume, given
+from npm_tools import npm_tool
 from test_fuzz import compile_text, fuzz
 from test_overlay_properties import patched_catalogs
 
@@ -172,8 +173,7 @@ def test_the_runtime_is_dependency_free_deterministic_and_safe_in_a_page():
 
 
 def test_a_typescript_consumer_type_checks_against_the_generated_types(tmp_path):
-    tsc = REPO / "tests" / "js" / "node_modules" / ".bin" / "tsc"
-    assert tsc.is_file(), "run `npm ci` in tests/js (typescript is pinned in its lockfile)"
+    tsc = npm_tool(".bin/tsc")
     build = compile_catalog(REPO / "tests" / "cases" / "valid" / "acme-full" / "pricing.yaml")
     for path, text in render(build.catalog).items():
         if path.startswith("acme_pricing."):
@@ -194,8 +194,7 @@ def test_a_typescript_consumer_type_checks_against_the_generated_types(tmp_path)
 def test_the_runtime_file_type_checks_as_javascript():
     """tsc --checkJs on evaluator.mjs as it is: BigInt and number never mixed where the
     types are known, no unknown names or properties (tests/js/types/tsconfig.runtime.json)."""
-    tsc = REPO / "tests" / "js" / "node_modules" / ".bin" / "tsc"
-    assert tsc.is_file(), "run `npm ci` in tests/js (typescript is pinned in its lockfile)"
+    tsc = npm_tool(".bin/tsc")
     config = REPO / "tests" / "js" / "types" / "tsconfig.runtime.json"
     result = subprocess.run(
         [str(tsc), "-p", str(config)], capture_output=True, text=True, timeout=300
@@ -204,8 +203,7 @@ def test_the_runtime_file_type_checks_as_javascript():
 
 
 def test_pricegens_javascript_passes_eslint():
-    eslint = REPO / "tests" / "js" / "node_modules" / ".bin" / "eslint"
-    assert eslint.is_file(), "run `npm ci` in tests/js (eslint is pinned in its lockfile)"
+    eslint = npm_tool(".bin/eslint")
     sources = [
         RUNTIME,
         REPO / "src" / "pricegen" / "render" / "templates" / "calculator.js",
