@@ -289,3 +289,32 @@ def test_an_archived_plan_priced_for_an_existing_customer_is_refused_to_a_new_on
     assert pricing.quote(existing).total == Decimal("119.00")
     with pytest.raises(pricing.PlanArchivedError):
         pricing.quote(pricing.Subscription(plan="team", quantities={"seats": 2}))
+
+
+@pytest.mark.parametrize("bad", [None, "team", {"plan": "team"}, 5])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m, sub: m.quote(sub),
+        lambda m, sub: m.quote(sub, now=datetime(2026, 1, 1, tzinfo=UTC)),
+        lambda m, sub: m.check(sub, "calls"),
+        lambda m, sub: m.allowed(sub, "calls", 1),
+        lambda m, sub: m.entitlements(sub),
+        lambda m, sub: m.phase(sub),
+    ],
+)
+def test_every_call_wants_a_subscription(pricing, call, bad):
+    """Not an AttributeError from deep inside: the argument is named and an example given
+    (check() fails closed on a bad subscription's contents, never on its type)."""
+    with pytest.raises(pricing.InvalidArgumentError, match=r"sub must be a Subscription"):
+        call(pricing, bad)
+
+
+def test_a_misspelt_or_missing_subscription_field_is_refused(pricing):
+    with pytest.raises(pricing.InvalidArgumentError, match=r"no field seat; expected only plan,"):
+        pricing.Subscription(plan="team", seat=5)
+    with pytest.raises(pricing.InvalidArgumentError, match=r"no fields a, b;"):
+        pricing.Subscription(plan="team", b=1, a=2)
+    with pytest.raises(pricing.InvalidArgumentError, match=r"needs a plan"):
+        pricing.Subscription()
+    assert pricing.Subscription("team") == pricing.Subscription(plan="team")

@@ -548,6 +548,7 @@ def _line(item: str, description: str, quantity: int, amount: Decimal) -> Line:
 
 _MAPPINGS = ("quantities", "addons", "variables")
 _NOTHING: Mapping[str, Any] = MappingProxyType({})  # every empty mapping argument
+_NO_PLAN: Any = type("_NoPlan", (), {"__repr__": lambda self: "no plan"})()  # plan not given
 
 
 @dataclass(frozen=True, init=False)
@@ -578,7 +579,7 @@ class Subscription:
 
     def __init__(
         self,
-        plan: str,
+        plan: str = _NO_PLAN,
         period: str | None = None,
         currency: str | None = None,
         quantities: Mapping[str, int] = _NOTHING,
@@ -588,9 +589,13 @@ class Subscription:
         existing: bool = False,
         trial: bool = False,
         trial_plan: str | None = None,
+        **unknown: object,
     ) -> None:
         """Check the types and set every field at once: a new subscription per request
-        is the common case, so this is as lean as the checks allow."""
+        is the common case, so this is as lean as the checks allow. A missing plan or
+        a misspelt field is an InvalidArgumentError, as every bad argument is."""
+        if unknown:
+            _unknown_fields(unknown)
         if type(plan) is not str:
             _text_argument(plan, "plan", optional=False)
         if period is not None and type(period) is not str:
@@ -671,7 +676,20 @@ _DEFAULT_FIELDS: dict[str, Any] = {
 }
 
 
+def _unknown_fields(unknown: dict[str, object]) -> None:
+    names = ", ".join(sorted(unknown))
+    fields = ", ".join(name for name in _DEFAULT_FIELDS if name != "_cache")
+    noun = "field" if len(unknown) == 1 else "fields"
+    raise InvalidArgumentError(
+        f"Subscription has no {noun} {names}; expected only {fields}."
+    )
+
+
 def _text_argument(value: object, name: str, *, optional: bool) -> None:
+    if value is _NO_PLAN:
+        raise InvalidArgumentError(
+            "Subscription needs a plan; expected plan='<plan id>'."
+        )
     if not (isinstance(value, str) or (optional and value is None)):
         expected = "an id (a string) or None" if optional else "an id (a string)"
         raise InvalidArgumentError(f"{name} must be {expected}, got {value!r}.")
@@ -889,6 +907,14 @@ def _whole(value: object, what: str) -> int:
 # -- phases: where a subscription is at a moment -----------------------------------
 
 
+def _not_a_subscription(value: object) -> InvalidArgumentError:
+    """The error for a call given something other than a Subscription."""
+    return InvalidArgumentError(
+        f"sub must be a Subscription, such as Subscription(plan={next(iter(PLANS), 'pro')!r}); "
+        f"got {value!r}."
+    )
+
+
 def phase(sub: Subscription, now: datetime | None = None) -> Phase:
     """The subscription's phase at ``now``: what entitlements(), check(),
     allowed() and quote() all answer from.
@@ -939,7 +965,10 @@ class _State:
 
 def _state(sub: Subscription, now: datetime | None) -> _State:
     """The cached _State of ``sub`` at ``now``; an error for a moment it can't place."""
-    cache = sub._cache
+    try:
+        cache = sub._cache
+    except AttributeError:
+        raise _not_a_subscription(sub) from None
     if now is None:
         state = cache.get("state")
         if state is None:
@@ -1507,7 +1536,7 @@ def allowed(
     ):
         try:
             most: int | None = sub._cache["state"].most[feature]
-        except (KeyError, TypeError):
+        except (KeyError, TypeError, AttributeError):  # _state() names a non-Subscription
             most = _most_allowed(sub, feature)
         if most is not None:
             return usage + requested <= most
@@ -2033,7 +2062,11 @@ def quote(
     that costs more than the trial's credits.
     """
     if now is None:
-        state = sub._cache.get("quoting") or _quote_state(sub)
+        try:
+            cache = sub._cache
+        except AttributeError:
+            raise _not_a_subscription(sub) from None
+        state = cache.get("quoting") or _quote_state(sub)
     else:
         state = _state(sub, now)
     start, template, holes, quantum, credits, period = state.quoting or _quoting(
