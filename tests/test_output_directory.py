@@ -16,7 +16,7 @@ import pytest
 from conftest import REPO, invoke
 from test_file_safety import tree
 
-from pricegen import swap
+from pricegen import emit, swap
 
 ACME = REPO / "tests" / "cases" / "valid" / "acme-full" / "pricing.yaml"
 
@@ -100,3 +100,55 @@ def test_the_format_version_is_the_whole_number_1_as_written(tmp_path, written):
     assert result.exit_code == 3
     assert f"$.pricegen: {written} is not the format version" in result.stderr
     assert "[SCHEMA]" in result.stderr
+
+
+def test_a_first_generate_never_overwrites_the_users_own_files(tmp_path):
+    """Only files a manifest lists, or whose header says pricegen wrote them, are
+    pricegen's to replace: a same-named file of the user's stops the run untouched."""
+    out = tmp_path / "out"
+    (out / "docs").mkdir(parents=True)
+    (out / "docs" / "index.md").write_text("MY NOTES\n")
+    (out / "catalog.json").write_bytes(b"\xff not even text\n")
+    source = catalog(tmp_path)
+    before = tree(tmp_path)
+    result = invoke(["generate", str(source), "-o", str(out)])
+    assert result.exit_code == 2, result.stderr
+    assert 'Refusing to overwrite "catalog.json", "docs/index.md"' in result.stderr
+    assert tree(tmp_path) == before
+    # outputs whose manifest was lost still say what they are, so a new run replaces them
+    (out / "docs" / "index.md").unlink()
+    (out / "catalog.json").unlink()
+    assert invoke(["generate", str(catalog(tmp_path)), "-o", str(out)]).exit_code == 0
+    (out / ".pricegen-manifest.json").unlink()
+    result = invoke(["generate", str(catalog(tmp_path, "Acme Two")), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert "Acme Two" in (out / "catalog.json").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("out", "said"),
+    [
+        ("pricing", 'is the catalog directory "{catalog}"'),
+        ("pricing/generated", 'is inside the catalog directory "{catalog}"'),
+        ("", "expected a directory, not an empty path"),
+        (" ", "expected a directory, not an empty path"),
+    ],
+)
+def test_outputs_never_go_into_the_catalog_or_an_empty_path(tmp_path, monkeypatch, out, said):
+    monkeypatch.chdir(tmp_path)  # where an empty path would have put them
+    sources = tmp_path / "pricing"
+    sources.mkdir()
+    shutil.copy(ACME, sources / "pricing.yaml")
+    before = tree(tmp_path)
+    for extra in ([], ["--check"]):
+        result = invoke(["generate", str(sources), "-o", out, *extra])
+        assert result.exit_code == 2, result.stderr
+        assert said.format(catalog=sources) in result.stderr
+    assert tree(tmp_path) == before
+
+
+def test_outputs_never_go_into_the_file_systems_root(tmp_path):
+    """Asked of the rule itself, so that a regression cannot write into / on a test machine."""
+    problem = emit.output_directory_problem(Path("/"), str(ACME))
+    assert problem is not None and "is the file system's root" in problem
+    assert emit.output_directory_problem(tmp_path / "out", str(ACME)) is None

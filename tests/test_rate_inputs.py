@@ -127,3 +127,17 @@ def test_an_id_given_twice_or_not_at_all_is_rejected_never_billed(tmp_path):
     assert [line.split(",")[0] for line in invoices[1:]] == ["b"]
     with (out / "usage_status.csv").open(newline="", encoding="utf-8") as handle:
         assert {r["subscription_id"] for r in csv.DictReader(handle)} <= {"b"}
+
+
+def test_an_output_that_would_replace_an_input_is_refused(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    subs = out / "invoices.csv"  # where the invoices output goes
+    subs.write_text(HEADER + "a,pro,monthly,USD\n")
+    before = subs.read_bytes()
+    args = ["rate", str(CATALOG), "--subscriptions", str(subs), "-o", str(out)]
+    result = invoke([*args, "--output-format", "csv"])
+    assert result.exit_code == 2, result.stderr
+    assert "the invoices output would replace this input (--subscriptions)" in result.stderr
+    assert subs.read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["invoices.csv"]

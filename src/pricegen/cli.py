@@ -25,6 +25,7 @@ from .cli_common import (
     EXIT_CATALOG,
     EXIT_OK,
     EXIT_USAGE,
+    OUTPUT_DIRECTORY,
     PricegenGroup,
     apply_settings,
     bad_setting,
@@ -160,7 +161,7 @@ def _count(items, noun: str) -> str:
     "--out",
     "out",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OUTPUT_DIRECTORY,
     help="Output directory (owned by pricegen).",
 )
 @click.option(
@@ -213,6 +214,8 @@ def generate(
         raise bad_setting("module", "--module", problem)
     if locale is not None and (problem := locale_problem(locale)):
         raise bad_setting("locale", "--locale", problem)
+    if problem := emit.output_directory_problem(out, catalog):
+        raise bad_setting("out", "--out", problem)
     config = Config(module=module, include_drafts=include_drafts, locale=locale)
     compiled = _compiled_for_generate(catalog, strict, error_format, env)
     key = render_key({name: c.source_sha256 for name, c in compiled.items()}, config, env)

@@ -378,6 +378,19 @@ def from_settings(name: str) -> bool:
     return ctx.get_parameter_source(name) is ParameterSource.DEFAULT_MAP
 
 
+class OutputDirectoryType(click.Path):
+    """A directory path for -o; an empty one (which would mean the current
+    directory without saying so) is refused."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("expected a directory, not an empty path.", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+OUTPUT_DIRECTORY = OutputDirectoryType(file_okay=False, path_type=Path)
+
+
 def bad_setting(name: str, flag: str, problem: str) -> click.BadParameter:
     """A BadParameter that names the settings file when the value came from it."""
     ctx = click.get_current_context()

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from .cli_common import detail, info, verbosity_options
+from .cli_common import OUTPUT_DIRECTORY, detail, info, verbosity_options
 from .config import Config
 from .diagnostics import FORMATTERS, normalize, summary
 from .model import Catalog
@@ -128,7 +128,7 @@ def _input(flag: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     "--out",
     "out",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OUTPUT_DIRECTORY,
     help="Output directory: invoice_lines, invoices, rejections, usage_status.",
 )
 @click.option(

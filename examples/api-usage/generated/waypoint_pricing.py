@@ -546,7 +546,8 @@ def _line(item: str, description: str, quantity: int, amount: Decimal) -> Line:
 
 _MAPPINGS = ("quantities", "addons", "variables")
 _NOTHING: Mapping[str, Any] = MappingProxyType({})  # every empty mapping argument
-_NO_PLAN: Any = type("_NoPlan", (), {"__repr__": lambda self: "no plan"})()  # plan not given
+# Subscription()'s plan when none is given: an InvalidArgumentError, not a TypeError
+_NO_PLAN: Any = type("_NoPlan", (), {"__repr__": lambda self: "no plan"})()
 
 
 @dataclass(frozen=True, init=False)
@@ -907,9 +908,9 @@ def _whole(value: object, what: str) -> int:
 
 def _not_a_subscription(value: object) -> InvalidArgumentError:
     """The error for a call given something other than a Subscription."""
+    example = f"Subscription(plan={next(iter(PLANS), 'pro')!r})"
     return InvalidArgumentError(
-        f"sub must be a Subscription, such as Subscription(plan={next(iter(PLANS), 'pro')!r}); "
-        f"got {value!r}."
+        f"sub must be a Subscription, such as {example}; got {value!r}."
     )
 
 
@@ -1534,7 +1535,7 @@ def allowed(
     ):
         try:
             most: int | None = sub._cache["state"].most[feature]
-        except (KeyError, TypeError, AttributeError):  # _state() names a non-Subscription
+        except (KeyError, TypeError, AttributeError):  # not a Subscription: _state says
             most = _most_allowed(sub, feature)
         if most is not None:
             return usage + requested <= most

@@ -102,6 +102,7 @@ def rate(
         raise RateError(
             f"unknown output {', '.join(unknown)}; expected some of {', '.join(OUTPUTS)}."
         )
+    _refuse_overwriting_inputs(inputs, out, output_format, outputs)
     out.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda message: None)
     from .staging import BusyError, staging
@@ -124,6 +125,21 @@ def rate(
             f"{out}: another pricegen rate is writing into this directory; expected one run "
             "at a time per output directory: wait for it, or give another -o."
         ) from None
+
+
+def _refuse_overwriting_inputs(
+    inputs: Inputs, out: Path, output_format: str, outputs: tuple[str, ...]
+) -> None:
+    """A RateError when an output would replace one of the inputs it is rated from."""
+    targets = {os.path.realpath(out / f"{name}.{output_format}"): name for name in outputs}
+    for table, path in inputs.files.items():
+        name = targets.get(os.path.realpath(path))
+        if name is not None:
+            raise RateError(
+                f"{path}: the {name} output would replace this input (--{_flag(table)}); "
+                "expected an output directory where no input is named like an output "
+                f"({', '.join(f'{n}.{output_format}' for n in outputs)})."
+            )
 
 
 def _move_outputs(result: Result, out: Path) -> Result:
