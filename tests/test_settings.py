@@ -196,3 +196,18 @@ def test_env_is_a_default_for_every_command_that_has_the_parameter(tmp_path, mon
         assert ctx.default_map[name]["env"] == "staging", name
         assert ctx.default_map[name]["catalog"] == "alt.yaml", name
     assert "out" not in ctx.default_map["validate"]  # generate's own keys stay generate's
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[tool.pricegen\nout = "x"\n', "pyproject.toml:1:15: error:"),
+        ('[tool]\npricegen = {out = "x"\n', "pyproject.toml:2:"),
+    ],
+)
+def test_a_broken_table_of_pricegens_is_reported_not_passed_over(project, text, message):
+    """The cheap text test before parsing must not take a broken table for no table."""
+    (project / "pyproject.toml").write_text(text)
+    result = run(["validate", "-v"])
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and "expected valid TOML" in result.stderr

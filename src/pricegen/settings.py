@@ -100,13 +100,25 @@ def discover(start: Path | None = None) -> Path | None:
     return None
 
 
+# Where pyproject.toml can begin pricegen's table: a [tool.pricegen...] header, even one
+# left unclosed (parsing then reports it), a dotted tool.pricegen key, or a pricegen key
+# under [tool]. Quoted spellings ("tool"."pricegen") are the rare rest.
+_TOOL_TABLE = re.compile(
+    r"^\s*\[\s*tool\s*\.\s*[\"']?pricegen\b"
+    r"|^\s*tool\s*\.\s*[\"']?pricegen\b"
+    r"|^\s*\[\s*tool\s*\][^\[]*^\s*[\"']?pricegen\b",
+    re.MULTILINE,
+)
+
+
 def _has_tool_table(pyproject: Path) -> bool:
-    """Whether pyproject.toml has [tool.pricegen]; a cheap text test before parsing."""
+    """Whether pyproject.toml may hold [tool.pricegen]: a cheap text test before parsing,
+    loose enough that a broken table is parsed, and so reported, not passed over."""
     try:
         text = pyproject.read_text("utf-8")
     except (OSError, UnicodeDecodeError):
         return False
-    return re.search(r"^\s*\[\s*tool\s*\.\s*pricegen\s*[\].]", text, re.MULTILINE) is not None
+    return _TOOL_TABLE.search(text) is not None
 
 
 def load(path: Path, *, relative_to: Path | None = None) -> Settings:
