@@ -141,3 +141,67 @@ def test_an_output_that_would_replace_an_input_is_refused(tmp_path):
     assert "the invoices output would replace this input (--subscriptions)" in result.stderr
     assert subs.read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == ["invoices.csv"]
+
+
+def _parquet(path: Path, select: str) -> Path:
+    import duckdb
+
+    duckdb.connect().execute(f"COPY ({select}) TO '{path}' (FORMAT parquet)")
+    return path
+
+
+SUBS = "SELECT 'a' AS subscription_id, 'pro' AS plan, 'monthly' AS period, 'USD' AS currency"
+
+
+@pytest.mark.parametrize(
+    ("subscriptions", "quantities", "said"),
+    [
+        (
+            "SELECT 'a' AS subscription_id, {'a': 'pro'} AS plan, 'monthly' AS period, "
+            "'USD' AS currency",
+            None,
+            "subs.parquet (--subscriptions) has a column plan of type STRUCT(a VARCHAR); "
+            "expected ids",
+        ),
+        (
+            SUBS,
+            "SELECT 'a' AS subscription_id, 'seats' AS feature, true AS quantity",
+            "quantities.parquet (--quantities) has a column quantity of type boolean; "
+            "expected whole numbers",
+        ),
+        (
+            f"{SUBS}, 'maybe' AS trial",
+            None,
+            "an input's trial column holds 'maybe'; expected true or false",
+        ),
+        (
+            f"{SUBS}, [1] AS started_at",
+            None,
+            "has a column started_at of type INTEGER[]; expected moments",
+        ),
+    ],
+)
+def test_a_typed_input_of_the_wrong_type_is_refused_with_its_column(
+    tmp_path, subscriptions, quantities, said
+):
+    """Never the engine's binder or cast error, and never priced as an unknown plan."""
+    require("duckdb")
+    args = ["--subscriptions", str(_parquet(tmp_path / "subs.parquet", subscriptions))]
+    if quantities is not None:
+        args += ["--quantities", str(_parquet(tmp_path / "quantities.parquet", quantities))]
+    result = invoke(["rate", str(CATALOG), *args, "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.stderr
+    assert said in result.stderr and "DuckDB stopped" not in result.stderr
+
+
+def test_a_file_that_is_not_parquet_or_too_little_memory_is_a_usage_error(tmp_path):
+    require("duckdb")
+    (tmp_path / "garbage.parquet").write_text("not parquet\n")
+    args = ["rate", str(CATALOG), "-o", str(tmp_path / "out"), "--subscriptions"]
+    result = invoke([*args, str(tmp_path / "garbage.parquet")])
+    assert result.exit_code == 2, result.stderr
+    assert "garbage.parquet: not a Parquet file" in result.stderr
+    subs = _parquet(tmp_path / "subs.parquet", SUBS)
+    result = invoke([*args, str(subs), "--memory-limit", "1KB"])
+    assert result.exit_code == 2, result.stderr
+    assert "DuckDB ran out of memory (" in result.stderr and "--memory-limit" in result.stderr

@@ -402,7 +402,9 @@ def test_rate_refuses_a_quantity_column_of_floats(tmp_path):
     result = invoke(["rate", catalog, "--subscriptions", str(subs), "--usage", str(usage),
                      "-o", str(tmp_path / "o")])  # fmt: skip
     assert result.exit_code == 2
-    assert "usage has a quantity column of floating-point numbers" in result.stderr
+    assert "usage.parquet (--usage) has a quantity column of floating-point numbers" in (
+        result.stderr
+    )
     assert not any((tmp_path / "o").iterdir())  # nothing written
 
 
@@ -412,7 +414,9 @@ def test_rate_names_what_is_wrong_with_its_inputs(tmp_path):
     subs = _write_csv(tmp_path / "subs.csv", ["subscription_id", "plan"], [["a", "pro"]])
     result = invoke(["rate", catalog, "--subscriptions", str(subs), "-o", str(tmp_path / "o")])
     assert result.exit_code == 2
-    assert "subscriptions has no column period, currency; expected the columns" in result.stderr
+    assert "subs.csv (--subscriptions) has no column period, currency; expected the" in (
+        result.stderr
+    )
     other = tmp_path / "subs.json"
     other.write_text("{}")
     result = invoke(["rate", catalog, "--subscriptions", str(other), "-o", str(tmp_path / "o")])

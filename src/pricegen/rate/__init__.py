@@ -211,27 +211,33 @@ def csv_columns(path: Path, table: str) -> list[str]:
     return header
 
 
-def input_select(table: str, present: list[str], kinds: dict[str, str]) -> str:
+def input_select(
+    table: str, present: list[str], kinds: dict[str, str], path: Path | None = None
+) -> str:
     """SELECT of one input with the contract's columns: optional ones NULL when absent,
     quantities as numbers (text that is no number becomes NULL: InvalidQuantityError).
 
-    ``kinds`` maps each present column to "text", "float" or "number", as the
-    engine read it. Raises RateError naming a required column that is missing, or
-    a quantity column of floating-point numbers.
+    ``kinds`` maps each present column to what the engine read it as: "text",
+    "float", "number" (an integer or decimal type), "boolean", "time" (a date or
+    timestamp), "null", or for any other type its name. Raises RateError naming a
+    required column that is missing, or a column of a type its values cannot have
+    (a plan that is a struct, a quantity that is a float or a boolean); the
+    message names ``path``, the input's file, when given.
     """
+    who = _who(table, path)
     required, optional = INPUT_COLUMNS[table]
     lower: dict[str, str] = {}
     for column in present:
         if column.lower() in lower:
             raise RateError(
-                f"{_flag(table)} has two columns named {lower[column.lower()]!r} and "
+                f"{who} has two columns named {lower[column.lower()]!r} and "
                 f"{column!r}; expected each column once (names are matched in any letter case)."
             )
         lower[column.lower()] = column
     missing = [c for c in required if c not in lower]
     if missing:
         raise RateError(
-            f"{_flag(table)} has no column {', '.join(missing)}; expected the columns "
+            f"{who} has no column {', '.join(missing)}; expected the columns "
             f"{', '.join(required)} (see spec/sql.md)."
         )
     columns = []
@@ -240,8 +246,9 @@ def input_select(table: str, present: list[str], kinds: dict[str, str]) -> str:
             columns.append(f"NULL AS {name}")
             continue
         source = f'"{lower[name]}"'
+        _check_kind(who, lower[name], name, kinds.get(lower[name], "text"))
         if name == "quantity":
-            columns.append(_quantity(source, kinds.get(lower[name]), table))
+            columns.append(_quantity(source, kinds.get(lower[name]), who))
         elif name in ("trial", "existing"):
             columns.append(f"CAST({source} AS BOOLEAN) AS {name}")
         elif name == "started_at":
@@ -251,13 +258,45 @@ def input_select(table: str, present: list[str], kinds: dict[str, str]) -> str:
     return f"SELECT {', '.join(columns)} FROM pricegen_input_{table}"
 
 
+# The types each column may be read as ("null": a column of NULLs, as a typed file can
+# hold); a float quantity has its own message (_quantity).
+_ACCEPTED = {
+    "quantity": ("text", "number", "float", "null"),
+    "trial": ("text", "boolean", "null"),
+    "existing": ("text", "boolean", "null"),
+    "started_at": ("text", "time", "null"),
+}
+_ID_KINDS = ("text", "number", "null")  # ids, plans, periods, currencies, features, add-ons
+_EXPECTED = {
+    "quantity": "whole numbers: an integer or decimal type, or text",
+    "trial": "true or false: a boolean type, or text",
+    "existing": "true or false: a boolean type, or text",
+    "started_at": "moments: a timestamp type, or text",
+}
+
+
+def _who(table: str, path: Path | None) -> str:
+    """How a message names an input: its file and flag, or the flag alone."""
+    return f"{path} (--{_flag(table)})" if path is not None else _flag(table)
+
+
+def _check_kind(who: str, column: str, name: str, kind: str) -> None:
+    """RateError when a typed input's column cannot hold what the contract says."""
+    if kind in _ACCEPTED.get(name, _ID_KINDS):
+        return
+    expected = _EXPECTED.get(name, "ids: text, or an integer type")
+    raise RateError(
+        f"{who} has a column {column} of type {kind}; expected {expected} (see spec/sql.md)."
+    )
+
+
 # A whole number written in text: digits, with at most a fraction of zeros ("2.0" is 2, as
 # Decimal("2.0") is in quote()). The digits after any leading zeros are group 1.
 WHOLE_TEXT = "^[+]?0*([0-9]+)([.]0*)?$"
 BEYOND_ANY_BOUND = "1" + "0" * 37  # fits DECIMAL(38, 0); refused as QuantityOutOfRangeError
 
 
-def _quantity(source: str, kind: str | None, table: str) -> str:
+def _quantity(source: str, kind: str | None, who: str) -> str:
     """The quantity column as an exact whole number, or NULL (InvalidQuantityError).
 
     Text is read digit by digit, never through a float: "1.0000000000000001" is
@@ -267,7 +306,7 @@ def _quantity(source: str, kind: str | None, table: str) -> str:
     """
     if kind == "float":
         raise RateError(
-            f"{_flag(table)} has a quantity column of floating-point numbers; quantities "
+            f"{who} has a quantity column of floating-point numbers; quantities "
             "are whole numbers stored exactly: an integer or decimal type, or text. Cast "
             "the column where the file is made (see spec/sql.md)."
         )

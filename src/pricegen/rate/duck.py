@@ -97,13 +97,41 @@ def _stopped(exc: Exception) -> RateError:
     text = str(exc)
     line, file = _CSV_LINE.search(text), _CSV_FILE.search(text)
     if line is None or file is None:
-        return RateError(f"DuckDB stopped: {_first_line(exc)}", usage=False)
+        return _input_problem(text) or RateError(f"DuckDB stopped: {_first_line(exc)}", usage=False)
     fields = _CSV_FIELDS.search(text)
     if fields is not None:
         what = f"expected {fields[1]} fields, as the header has; found {fields[2]}"
     else:
         what = _csv_problem(text)
     return RateError(f"{file[1].strip()}:{line[1]}: {what}.")
+
+
+_NOT_BOOLEAN = re.compile(
+    r"Could not convert string '(.*)' to BOOL when casting from source column (\w+)"
+)
+_NOT_PARQUET = re.compile(r"No magic bytes found at end of file '(.*)'")
+
+
+def _input_problem(text: str) -> RateError | None:
+    """The RateError (exit 2) for what DuckDB found wrong with an input or a flag, if
+    that is what stopped it: a flag that is not true or false, a file that is not
+    Parquet, too little memory to run in."""
+    found = _NOT_BOOLEAN.search(text)
+    if found is not None:
+        return RateError(
+            f"an input's {found[2]} column holds {found[1]!r}; expected true or false "
+            "(or t, yes, 1, f, no, 0, in any case), or NULL."
+        )
+    found = _NOT_PARQUET.search(text)
+    if found is not None:
+        return RateError(f"{found[1]}: not a Parquet file; expected a .parquet file.")
+    if text.startswith("Out of Memory Error"):
+        detail = _first_line(Exception(text)).removeprefix("Out of Memory Error: ")
+        return RateError(
+            f"DuckDB ran out of memory ({detail.rstrip('.')}); expected a larger "
+            "--memory-limit, or room in TMPDIR for DuckDB to spill to."
+        )
+    return None
 
 
 def _csv_problem(text: str) -> str:
@@ -142,17 +170,29 @@ def _register_inputs(con: Any, inputs: Inputs) -> None:
         con.execute(f"CREATE VIEW pricegen_input_{table} AS SELECT * FROM {_reader(path, table)}")
         described = con.execute(f"DESCRIBE SELECT * FROM pricegen_input_{table}").fetchall()
         kinds = {row[0]: _kind(row[1]) for row in described}
-        select = input_select(table, [row[0] for row in described], kinds)
+        select = input_select(table, [row[0] for row in described], kinds, path)
         con.execute(f"CREATE VIEW {table} AS {select}")
 
 
+# DuckDB's names of the scalar types input_select() tells apart (a list or a struct of
+# them is another type: "INTEGER[]" is not a number).
+_DUCK_KINDS = (
+    (re.compile(r"VARCHAR|TEXT|STRING"), "text"),
+    (re.compile(r"DOUBLE|FLOAT|REAL"), "float"),
+    (re.compile(r"U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|DECIMAL\(\d+, ?\d+\)"), "number"),
+    (re.compile(r"BOOLEAN"), "boolean"),
+    (re.compile(r"TIMESTAMP(_S|_MS|_NS| WITH TIME ZONE)?|DATE"), "time"),
+    (re.compile(r'"?NULL"?'), "null"),
+)
+
+
 def _kind(type_name: str) -> str:
+    """What input_select() calls a DuckDB column type; any other type by its name."""
     upper = type_name.upper()
-    if upper.startswith(("VARCHAR", "TEXT", "STRING")):
-        return "text"
-    if upper.startswith(("DOUBLE", "FLOAT", "REAL")):
-        return "float"
-    return "number"
+    for pattern, kind in _DUCK_KINDS:
+        if pattern.fullmatch(upper):
+            return kind
+    return type_name
 
 
 def _run(con: Any, statement: str, what: str, say: Progress) -> Any:

@@ -115,7 +115,7 @@ def register_inputs(spark: Any, inputs: Inputs) -> None:
         frame = _read(spark, path, table)
         frame.createOrReplaceTempView(f"pricegen_input_{table}")
         kinds = {f.name: _kind(f.dataType.typeName()) for f in frame.schema.fields}
-        select = input_select(table, frame.columns, kinds)
+        select = input_select(table, frame.columns, kinds, path)
         spark.sql(transpile(select)).createOrReplaceTempView(table)
 
 
@@ -137,10 +137,26 @@ def _read(spark: Any, path: Path, table: str) -> Any:
     )
 
 
+_SPARK_KINDS = {
+    "string": "text",
+    "float": "float",
+    "double": "float",
+    "byte": "number",
+    "short": "number",
+    "integer": "number",
+    "long": "number",
+    "decimal": "number",
+    "boolean": "boolean",
+    "timestamp": "time",
+    "timestamp_ntz": "time",
+    "date": "time",
+    "void": "null",
+}
+
+
 def _kind(type_name: str) -> str:
-    if type_name in ("float", "double"):
-        return "float"
-    return "text" if type_name == "string" else "number"
+    """What input_select() calls a Spark column type (DataType.typeName())."""
+    return _SPARK_KINDS.get(type_name, type_name)
 
 
 def run_statements(
