@@ -41,6 +41,8 @@ from pricegen.rules import RULES
 INVALID = case_dirs("invalid")
 RULE_IDS = {rule.id for rule in RULES}
 TEXT_KEYS = ("path", "line", "col", "severity", "message", "rule")
+# Problems of a whole file (it is empty, or cannot be read): no range to underline.
+WHOLE_FILE = {"CATALOG_EMPTY", "FILE_TOO_LARGE", "FILE_UNREADABLE", "YAML_EMPTY", "YAML_ENCODING"}
 WARNINGS = sorted(rule.id for rule in RULES if rule.severity is Severity.WARNING)
 TEXT_LINE = re.compile(
     r"^(?P<path>[^\s:]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning): "
@@ -95,6 +97,9 @@ def run_case(case: Path, spec: dict) -> tuple[str, list[dict]]:
         assert [{key: item[key] for key in TEXT_KEYS} for item in items] == diagnostics
         for item in items:  # JSON adds where the problem ends, and where its rule is explained
             assert (item["end_line"], item["end_col"]) >= (item["line"], item["col"]), item
+            if item["rule"] not in WHOLE_FILE:
+                # a range a tool can underline: never empty where the problem has a place
+                assert (item["end_line"], item["end_col"]) > (item["line"], item["col"]), item
             assert item["doc"] == doc_link(item["rule"]), item
     return result.stderr, diagnostics
 

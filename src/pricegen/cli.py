@@ -342,8 +342,9 @@ def init(directory: Path) -> None:
     }
     existing = [str(p) for p in targets if p.exists()]
     if existing:
+        verb = "exists" if len(existing) == 1 else "exist"
         raise click.UsageError(
-            f"{', '.join(existing)} already exists; expected a new or empty directory."
+            f"{', '.join(existing)} already {verb}; expected a new or empty directory."
         )
     for path, content in targets.items():
         atomic_write(path, content)

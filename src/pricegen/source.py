@@ -21,7 +21,7 @@ import os
 import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import yaml
 
@@ -117,18 +117,39 @@ def parse_text(
         if budget is not None:
             budget[0] -= builder.nodes
         return data, []
-    except LoadError as exc:
+    except (LoadError, yaml.YAMLError) as exc:
+        return None, _with_ends(_unreadable(exc, text, path, budget), text, path)
+
+
+def _with_ends(diagnostics: list[Diagnostic], text: str, path: str) -> list[Diagnostic]:
+    """Where each diagnostic of a file that did not load ends: the file is in no
+    build's sources, where JSON and SARIF output would otherwise look for it."""
+    from .spans import with_ends
+
+    return with_ends(diagnostics, [_Text(path, text)])
+
+
+class _Text(NamedTuple):
+    path: str
+    text: str
+
+
+def _unreadable(
+    exc: LoadError | yaml.YAMLError, text: str, path: str, budget: list[int] | None
+) -> list[Diagnostic]:
+    """The diagnostic of a text that could not be loaded."""
+    if isinstance(exc, LoadError):
         if exc.rule == "YAML_NODE_LIMIT" and budget is not None:
             budget[0] = -1  # spent: the files after this one are not read
-        return None, [error(Location(path, exc.line, exc.col), exc.rule, exc.message)]
-    except yaml.MarkedYAMLError as exc:
+        return [error(Location(path, exc.line, exc.col), exc.rule, exc.message)]
+    if isinstance(exc, yaml.MarkedYAMLError):
         if is_parser_depth_limit(exc):
-            return None, [own_depth_diagnostic(exc, text, path)]
-        return None, [syntax_diagnostic(exc, text, path)]
-    except yaml.reader.ReaderError:
-        return None, [reader_diagnostic(text, path)]
-    except yaml.YAMLError as exc:  # pragma: no cover - e.g. a reader error without a mark
-        return None, [error(Location(path), "YAML_SYNTAX", f"{exc}; expected well-formed YAML.")]
+            return [own_depth_diagnostic(exc, text, path)]
+        return [syntax_diagnostic(exc, text, path)]
+    if isinstance(exc, yaml.reader.ReaderError):
+        return [reader_diagnostic(text, path)]
+    # pragma: no cover - e.g. a reader error without a mark
+    return [error(Location(path), "YAML_SYNTAX", f"{exc}; expected well-formed YAML.")]
 
 
 def load_file(

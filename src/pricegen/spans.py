@@ -21,8 +21,11 @@ Position = tuple[int, int]
 
 
 class _Source(Protocol):
-    path: str
-    text: str
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
 
 
 def with_ends(diagnostics: Sequence[Diagnostic], sources: Iterable[_Source]) -> list[Diagnostic]:
