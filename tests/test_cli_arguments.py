@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import REPO
+from conftest import REPO, invoke
 
 ACME = str(REPO / "tests" / "cases" / "valid" / "acme-full" / "pricing.yaml")
 PRO = ["quote", ACME, "--plan", "pro", "--quantity", "seats=5"]
@@ -113,3 +113,14 @@ def test_a_forged_line_in_a_key_stays_inside_its_diagnostic(run_cli, tmp_path):
     assert "\x1b" not in result.stderr
     assert "x\\nforged.yaml:9:9" in result.stderr and "\\x1b[2J" in result.stderr
     assert len(lines) == 2  # the diagnostic and the summary
+
+
+def test_check_of_a_misspelt_feature_denies_and_names_the_nearest_one():
+    """check() fails closed on an unknown feature (exit 0, denied); the command line,
+    where a typo is the likely cause, also says which feature was probably meant."""
+    result = invoke(["check", ACME, "--plan", "free", "--feature", "api-call"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("api-call: denied (unknown_feature)")
+    assert 'note: unknown feature "api-call"; did you mean "api-calls"?' in result.stderr
+    quiet = invoke(["check", ACME, "--plan", "free", "--feature", "api-call", "-q"])
+    assert quiet.stderr == ""

@@ -17,7 +17,13 @@ from typing import Any, TypeVar
 
 import click
 
-from .cli_common import EXIT_CATALOG, catalog_argument, output_format_option, verbosity_options
+from .cli_common import (
+    EXIT_CATALOG,
+    catalog_argument,
+    info,
+    output_format_option,
+    verbosity_options,
+)
 from .cli_env import env_option
 from .config import Config
 from .escape import one_line
@@ -284,6 +290,11 @@ def check_command(
         ),
         env,
     )
+    if feature not in module.FEATURES:  # denied, as check() fails closed; but say so
+        from .diagnostics import did_you_mean
+
+        hint = did_you_mean(feature, module.FEATURES, "features")
+        info(f'note: unknown feature "{feature}"{hint}')
     if output_format == "json":
         click.echo(present.decision_json(result), nl=False)
     else:
