@@ -8,6 +8,7 @@ command line, which wins.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -266,3 +267,24 @@ def test_explicit_zero_price_is_not_free_by_omission(run_cli, tmp_path):
         "team": plan(0, entitlements={"seats": 2, "sso": True}),
     }
     assert rules_for(run_cli, tmp_path, plans) == set()
+
+
+def test_only_amounts_billed_as_written_must_fit_the_minor_unit(run_cli, tmp_path):
+    """A unit price, a block price and a many-times add-on are multiplied before the
+    line is rounded; a once-only add-on and a tier's flat fee are billed as written."""
+    finer = "PRICE_FINER_THAN_MINOR_UNIT"
+    seats = {"model": "per_unit", "billing": "in_advance", "unit_price": Decimal("0.0027")}
+    pro = plan(Decimal("29"), entitlements={"sso": True}, charges={"seats": seats})
+    many = {"name": "A", "plans": ["pro"], "price": Decimal("0.005"), "max_quantity": 100}
+    assert finer not in rules_for(run_cli, tmp_path, {"free": FREE, "pro": pro}, {"a": many})
+    once = {**many, "max_quantity": 1}
+    assert finer in rules_for(run_cli, tmp_path, {"free": FREE, "pro": pro}, {"a": once})
+    tiers = [
+        {"up_to": 10, "unit_price": Decimal("1"), "flat_price": Decimal("0.015")},
+        {"unit_price": Decimal("1")},
+    ]
+    tiered = plan(Decimal("29"), charges={"seats": {**seats, "model": "graduated", "tiers": tiers}})
+    del tiered["charges"]["seats"]["unit_price"]
+    assert finer in rules_for(run_cli, tmp_path, {"free": FREE, "pro": tiered})
+    exact = plan(Decimal("29.99"), charges={"seats": seats})
+    assert finer not in rules_for(run_cli, tmp_path, {"free": FREE, "pro": exact})

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from ..analyze.arithmetic import round_line
 from ..diagnostics import Diagnostic, Location, warning
-from ..money import text
+from ..money import Price, text
 from .context import Context
 
 # -- catalog ---------------------------------------------------------------------------
@@ -144,3 +145,46 @@ def description_missing(ctx: Context) -> Iterator[Diagnostic]:
                 f'Published plan "{plan.id}" has no description; expected one sentence for the '
                 "pricing page and the docs.",
             )
+
+
+def _billed_as_written(item: Any) -> Iterator[tuple[tuple, Price | None]]:
+    """(path, price) of the amounts billed as they stand, never multiplied by a
+    quantity: a plan's price, a flat charge's, a tier's flat fee, a stairstep's step,
+    and the price of an add-on that can only be bought once. Unit and block prices
+    may be finer than a cent: they are multiplied before the line is rounded."""
+    if not hasattr(item, "charges") and getattr(item, "max_quantity", 1) != 1:
+        return
+    yield ("price",), item.price
+    for charge in getattr(item, "charges", ()):
+        base = ("charges", charge.feature)
+        if charge.model == "flat":
+            yield (*base, "price"), charge.price
+        for i, tier in enumerate(charge.tiers):
+            yield (*base, "tiers", i, "flat_price"), tier.flat_price
+            yield (*base, "tiers", i, "price"), tier.price
+
+
+def price_finer_than_minor_unit(ctx: Context) -> Iterator[Diagnostic]:
+    product = ctx.catalog.product
+    items: list[tuple[Any, Callable[..., Location], str]] = [
+        (p, ctx.plan_at, "Plan") for p in ctx.catalog.plans.values() if p.status != "archived"
+    ]
+    items += [
+        (a, ctx.addon_at, "Add-on") for a in ctx.catalog.addons.values() if a.status != "archived"
+    ]
+    for item, at, noun in items:
+        for path, price in _billed_as_written(item):
+            for period, money in (price or {}).items():
+                for currency, amount in money.items():
+                    billed = round_line(amount, product, currency)
+                    if billed == amount:
+                        continue
+                    places = product.minor_units[currency]
+                    yield warning(
+                        at(item, *path, period, currency),
+                        "PRICE_FINER_THAN_MINOR_UNIT",
+                        f'{noun} "{item.id}" {dotted(path)} ({period}) is {currency} '
+                        f"{text(amount)}, finer than {currency}'s {places} decimal places, so "
+                        f"every quote bills {text(billed)}; expected an amount with at most "
+                        f"{places} decimal places.",
+                    )

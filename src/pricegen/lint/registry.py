@@ -20,6 +20,7 @@ from .checks import (
     feature_unused,
     free_by_omission,
     no_annual_discount,
+    price_finer_than_minor_unit,
     tier_rising,
 )
 from .context import Context
@@ -114,6 +115,13 @@ LINT_RULES: tuple[LintRule, ...] = (
         "An annual price is less than 12 × the monthly price.",
         "price: {monthly: 10, annual: 120}",
         no_annual_discount,
+    ),
+    LintRule(
+        "PRICE_FINER_THAN_MINOR_UNIT", "price", _W,
+        "An amount billed as written (a plan's price, a flat charge, a tier's flat fee, a "
+        "stairstep's price, a once-only add-on) fits the currency's minor unit.",
+        "price: {monthly: {USD: 25.001}}  # every quote bills USD 25.00",
+        price_finer_than_minor_unit,
     ),
     LintRule(
         "TIER_PRICE_RISING", "price", _W,
