@@ -318,3 +318,11 @@ def test_a_misspelt_or_missing_subscription_field_is_refused(pricing):
     with pytest.raises(pricing.InvalidArgumentError, match=r"needs a plan"):
         pricing.Subscription()
     assert pricing.Subscription("team") == pricing.Subscription(plan="team")
+
+
+def test_a_quantity_for_a_plan_that_sells_nothing_in_advance_says_so(pricing):
+    with pytest.raises(
+        pricing.InvalidQuantityError,
+        match=r"does not sell 'seats' in advance; expected no quantities, as it sells nothing",
+    ):
+        pricing.quote(pricing.Subscription(plan="free", quantities={"seats": 5}))

@@ -1291,9 +1291,11 @@ function _quantities(sub, plan) {
   for (const fid of sub.quantities.keys()) {
     if (!sold.has(fid)) {
       _feature(fid);
+      const expected = sold.size
+        ? `quantities for ${_options(sold.keys())}`
+        : "no quantities, as it sells nothing in advance";
       throw new InvalidQuantityError(
-        `Plan ${_repr(sub.plan)} does not sell ${_repr(fid)} in advance; expected quantities ` +
-          `for ${_options(sold.keys())}.`,
+        `Plan ${_repr(sub.plan)} does not sell ${_repr(fid)} in advance; expected ${expected}.`,
       );
     }
   }

@@ -1254,9 +1254,14 @@ def _quantities(sub: Subscription, plan: _Plan) -> dict[str, int]:
     for fid in sub.quantities:
         if fid not in sold:
             _feature(fid)  # an unknown id is an UnknownFeatureError
+            expected = (
+                f"quantities for {_options(sold)}"
+                if sold
+                else "no quantities, as it sells nothing in advance"
+            )
             raise InvalidQuantityError(
-                f"Plan {sub.plan!r} does not sell {fid!r} in advance; expected "
-                f"quantities for {_options(sold)}."
+                f"Plan {sub.plan!r} does not sell {fid!r} in advance; "
+                f"expected {expected}."
             )
     quantities: dict[str, int] = {}
     for fid, charge in sold.items():
