@@ -43,6 +43,10 @@ def _rate(tmp_path: Path, subscriptions: str | bytes):
             HEADER + "a,pro,monthly,USD\nb,pro,monthly,USD,x\n",
             ":3: expected 4 fields, as the header has; found 5.",
         ),
+        (
+            HEADER.replace("\n", "\r\n") + "a,pro,monthly,USD\r\nb,pro,monthly,USD\n",
+            ": not CSV as RFC 4180 writes it",
+        ),
         (HEADER + 'a,"pro,monthly,USD\n', ":2: "),  # an unterminated quote, in DuckDB's words
         (HEADER.encode() + b"a,pr\xffo,monthly,USD\n", ":2: "),  # not UTF-8, in DuckDB's words
         ("", ": no header line (--subscriptions); expected a first line naming the columns"),
@@ -63,6 +67,7 @@ def _rate(tmp_path: Path, subscriptions: str | bytes):
     ids=[
         "short-row",
         "long-row",
+        "mixed-line-endings",
         "unterminated-quote",
         "bad-utf8-row",
         "empty-file",
@@ -205,3 +210,24 @@ def test_a_file_that_is_not_parquet_or_too_little_memory_is_a_usage_error(tmp_pa
     result = invoke([*args, str(subs), "--memory-limit", "1KB"])
     assert result.exit_code == 2, result.stderr
     assert "DuckDB ran out of memory (" in result.stderr and "--memory-limit" in result.stderr
+
+
+def test_rows_for_subscriptions_that_are_not_rated_are_counted_and_said(tmp_path):
+    """The SQL ignores them (spec/sql.md); the command says how many, per input, since
+    usage of a subscription missing from --subscriptions is usage nobody is billed for."""
+    require("duckdb")
+    subs = tmp_path / "subs.csv"
+    subs.write_text(HEADER + "a,free,monthly,USD\n")
+    usage = tmp_path / "usage.csv"
+    usage.write_text(
+        "subscription_id,feature,quantity\na,api-calls,5\nb,api-calls,7\nc,api-calls,9\n,seats,1\n"
+    )
+    args = ["rate", str(CATALOG), "--subscriptions", str(subs), "--usage", str(usage)]
+    result = invoke([*args, "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.stderr
+    assert "warning: 3 rows of --usage name no subscription of --subscriptions" in result.stderr
+    quiet = invoke([*args, "-o", str(tmp_path / "out2"), "-q"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    usage.write_text("subscription_id,feature,quantity\na,api-calls,5\n")
+    result = invoke([*args, "-o", str(tmp_path / "out3")])
+    assert result.exit_code == 0 and "warning" not in result.stderr

@@ -138,14 +138,18 @@ def test_rate_on_spark_writes_the_files_rate_on_duckdb_writes(spark, tmp_path):
     catalog = compile_catalog(REPO / "examples" / "saas-seats" / "pricing.yaml").checked_catalog()
     subs = random_subscriptions(catalog, random.Random(7), 400)
     inputs = inputs_of(write_inputs(subs, tmp_path))
-    written = {}
+    with inputs.files["usage"].open("a", encoding="utf-8", newline="") as usage:
+        usage.write("no-such-subscription,seats,1\r\n")  # counted, not rated
+    written, unmatched = {}, {}
     for engine in ("duckdb", "spark"):
         out = tmp_path / engine
         result = rate(catalog, inputs, out, engine=engine, output_format="csv")
         assert sorted(path.name for path in out.iterdir()) == sorted(f"{n}.csv" for n in OUTPUTS)
         written[engine] = {name: _csv_rows(duckdb, out / f"{name}.csv") for name in OUTPUTS}
         assert {n: len(rows) for n, rows in written[engine].items()} == result.rows
+        unmatched[engine] = result.unmatched
     assert written["spark"] == written["duckdb"]
+    assert unmatched["spark"] == unmatched["duckdb"] and unmatched["duckdb"]["usage"] >= 1
     assert written["duckdb"]["invoice_lines"] and written["duckdb"]["rejections"]
 
 

@@ -217,3 +217,9 @@ def rate(
         sys.exit(EXIT_USAGE if exc.usage else EXIT_CATALOG)
     counts = ", ".join(f"{n:,} {_NOUNS[name][n != 1]}" for name, n in result.rows.items())
     info(f"rated in {time.monotonic() - started:.1f} s: {counts} in {out}")
+    for flag, n in result.unmatched.items():
+        if n:
+            info(
+                f"warning: {n:,} row{'s' if n != 1 else ''} of --{flag} name no subscription "
+                "of --subscriptions, and were not rated (spec/sql.md, Inputs)."
+            )

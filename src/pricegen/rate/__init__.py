@@ -63,6 +63,28 @@ class Result:
 
     rows: dict[str, int] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
+    # rows of a child input whose subscription_id is in no subscriptions row, by flag
+    unmatched: dict[str, int] = field(default_factory=dict)
+
+
+CHILD_TABLES = ("subscription_quantities", "subscription_addons", "usage")
+
+
+def unmatched_queries(inputs: Inputs) -> dict[str, str]:
+    """flag -> a query counting the rows of that child input that no subscription has.
+
+    The rating SQL ignores them, as spec/sql.md says; pricegen rate counts them
+    and says so, since usage of a subscription missing from --subscriptions is
+    usage nobody is billed for.
+    """
+    return {
+        _flag(table): (
+            f"SELECT COUNT(*) FROM {table} AS c WHERE NOT EXISTS "
+            "(SELECT 1 FROM subscriptions AS s WHERE s.subscription_id = c.subscription_id)"
+        )
+        for table in CHILD_TABLES
+        if table in inputs.files
+    }
 
 
 Progress = Callable[[str], None]
@@ -150,7 +172,7 @@ def _move_outputs(result: Result, out: Path) -> Result:
     previous run's outputs as they were, never a mix of old and new files
     that looks like one complete run.
     """
-    moved = Result(rows=dict(result.rows))
+    moved = Result(rows=dict(result.rows), unmatched=dict(result.unmatched))
     for name, path in result.files.items():
         target = out / path.name
         if target.is_dir() and not target.is_symlink():

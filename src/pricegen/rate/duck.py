@@ -29,6 +29,7 @@ from . import (
     Result,
     csv_columns,
     input_select,
+    unmatched_queries,
 )
 
 _MEMORY = re.compile(r"[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
@@ -74,7 +75,10 @@ def run_duckdb(
             for index, statement in enumerate(steps, 1):
                 name = statement.split(" AS", 1)[0].split()[-1]
                 _run(con, statement, f"step {index}/{len(steps)} {name}", say)
-            return _write_outputs(con, out, fmt, say, outputs)
+            result = _write_outputs(con, out, fmt, say, outputs)
+            for flag, query in unmatched_queries(inputs).items():
+                result.unmatched[flag] = _run(con, query, f"checking --{flag}", say)[0]
+            return result
         except duckdb.Error as exc:
             raise _stopped(exc) from None
         finally:
@@ -121,6 +125,13 @@ def _input_problem(text: str) -> RateError | None:
         return RateError(
             f"an input's {found[2]} column holds {found[1]!r}; expected true or false "
             "(or t, yes, 1, f, no, 0, in any case), or NULL."
+        )
+    file = _CSV_FILE.search(text)
+    if "CSV Parser state machine reached an invalid state" in text and file is not None:
+        return RateError(
+            f"{file[1].strip()}: not CSV as RFC 4180 writes it, and DuckDB's strict reader "
+            "stopped (the usual causes: lines that end in both \\r\\n and \\n, or a quote "
+            "that never closes); expected one line ending throughout, and closed quotes."
         )
     found = _NOT_PARQUET.search(text)
     if found is not None:

@@ -24,6 +24,7 @@ from . import (
     Result,
     csv_columns,
     input_select,
+    unmatched_queries,
 )
 
 SETTINGS = {
@@ -76,7 +77,11 @@ def run_spark(
     try:
         register_inputs(spark, inputs)
         run_statements(spark, catalog, say, outputs)
-        return _write_outputs(spark, out, fmt, say, outputs)
+        result = _write_outputs(spark, out, fmt, say, outputs)
+        for flag, query in unmatched_queries(inputs).items():
+            say(f"checking --{flag}")
+            result.unmatched[flag] = spark.sql(transpile(query)).collect()[0][0]
+        return result
     except (PySparkException, Py4JJavaError) as exc:
         raise _stopped(exc, inputs) from None
 
