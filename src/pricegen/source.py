@@ -126,7 +126,10 @@ def _with_ends(diagnostics: list[Diagnostic], text: str, path: str) -> list[Diag
     build's sources, where JSON and SARIF output would otherwise look for it."""
     from .spans import with_ends
 
-    return with_ends(diagnostics, [_Text(path, text)])
+    return with_ends(diagnostics, [_Text(path, text)], reparse_limit=REPARSE_LIMIT)
+
+
+REPARSE_LIMIT = 1_000_000  # characters: a larger file's load error spans one character
 
 
 class _Text(NamedTuple):

@@ -28,12 +28,16 @@ class _Source(Protocol):
     def text(self) -> str: ...
 
 
-def with_ends(diagnostics: Sequence[Diagnostic], sources: Iterable[_Source]) -> list[Diagnostic]:
+def with_ends(
+    diagnostics: Sequence[Diagnostic], sources: Iterable[_Source], reparse_limit: int | None = None
+) -> list[Diagnostic]:
     """The diagnostics with ``end_line`` and ``end_col`` set (exclusive, 1-based).
 
     A diagnostic that starts at a key or value ends where that token ends
     (a collection: where its last item ends); any other covers one
-    character, or none at the end of a line.
+    character, or none at the end of a line. A text longer than
+    ``reparse_limit`` characters is not parsed again: its diagnostics cover
+    one character (a hostile file's error must not cost a second full parse).
     """
     texts = {source.path: source.text for source in sources}
     ends: dict[str, dict[Position, Position]] = {}
@@ -44,7 +48,8 @@ def with_ends(diagnostics: Sequence[Diagnostic], sources: Iterable[_Source]) -> 
             continue
         text = texts.get(d.path)
         if text is not None and d.path not in ends:
-            ends[d.path] = token_ends(text)
+            small = reparse_limit is None or len(text) <= reparse_limit
+            ends[d.path] = token_ends(text) if small else {}
         end = ends.get(d.path, {}).get((d.line, d.col)) or _one_character(text, d.line, d.col)
         result.append(dataclasses.replace(d, end_line=end[0], end_col=end[1]))
     return result
