@@ -131,7 +131,7 @@ def test_init_refuses_to_overwrite(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert invoke(["init", "pricing"]).exit_code == 0
     again = invoke(["init", "pricing"])
-    assert again.exit_code == 2 and "already exists" in again.stderr
+    assert again.exit_code == 2 and "already exist;" in again.stderr  # two files: "exist"
 
 
 def test_schema_prints_the_spec_schema_byte_for_byte():
