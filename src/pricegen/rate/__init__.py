@@ -79,8 +79,8 @@ def unmatched_queries(inputs: Inputs) -> dict[str, str]:
     """
     return {
         _flag(table): (
-            f"SELECT COUNT(*) FROM {table} AS c WHERE NOT EXISTS "
-            "(SELECT 1 FROM subscriptions AS s WHERE s.subscription_id = c.subscription_id)"
+            f"SELECT COUNT(*) FROM {table} AS c WHERE NOT EXISTS (SELECT 1 FROM "
+            "pricegen_subscriptions AS s WHERE s.subscription_id = c.subscription_id)"
         )
         for table in CHILD_TABLES
         if table in inputs.files
