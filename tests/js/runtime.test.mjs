@@ -116,6 +116,9 @@ test("subscriptions are plain objects, frozen on first use; typos are errors", (
   assert.throws(() => m.check({ plan: "pro", trial: "yes" }, "seats"), m.InvalidArgumentError);
   assert.throws(() => m.check({ plan: "pro", quantities: [] }, "seats"), m.InvalidArgumentError);
   assert.throws(() => m.check(pro(), 5), m.InvalidArgumentError);
+  // each call names itself: allowed() checks its options before it asks check()
+  assert.throws(() => m.allowed(pro(), "seats", 29), /^InvalidArgumentError: allowed\(\) takes an options object/);
+  assert.throws(() => m.allowed(pro(), "seats", { usgae: 1 }), /allowed\(\) has no option "usgae"/);
   assert.ok(Object.isFrozen(m.subscription({ plan: "free" })));
   const e = new m.UnknownPlanError("x");
   assert.ok(e instanceof m.PricingError && e instanceof Error);

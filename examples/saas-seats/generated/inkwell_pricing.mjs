@@ -1586,6 +1586,7 @@ export function allowed(subscription, feature, options) {
 }
 
 function _allowedSlow(subscription, feature, options) {
+  _optionsOf(options, "check", "allowed"); // a bad options object is named as allowed()'s
   return check(subscription, feature, options)._fields().hasAccess;
 }
 
