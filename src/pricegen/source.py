@@ -259,7 +259,7 @@ def discover(root: Path) -> list[Path]:
     found = [
         p
         for p in root.rglob("*")
-        if p.suffix in YAML_SUFFIXES
+        if p.suffix.lower() in YAML_SUFFIXES  # pricing.YAML too, as on a case-blind disk
         and not p.is_dir()
         and not any(part.startswith(".") for part in p.relative_to(root).parts)
     ]

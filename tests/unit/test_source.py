@@ -623,3 +623,11 @@ def test_locate_stops_at_the_deepest_existing_parent(parser):
     assert str(src.locate(("plans", "pro", "trial", "days"))) == "p.yaml:4:5"  # pro's value
     assert str(src.locate(("plans", "pro", "tiers", 7))) == "p.yaml:8:7"
     assert str(src.locate(())) == "p.yaml:1:1"
+
+
+def test_yaml_suffixes_count_in_any_letter_case(tmp_path):
+    """pricing.YAML, as a case-blind disk or an editor may name it, is a catalog file;
+    other suffixes are not."""
+    for name in ("a.YAML", "b.Yml", "c.yaml", "notes.txt", "d.yaml.bak"):
+        (tmp_path / name).write_text("x: 1\n")
+    assert [p.name for p in source.discover(tmp_path)] == ["a.YAML", "b.Yml", "c.yaml"]
