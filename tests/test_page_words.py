@@ -15,58 +15,13 @@ from evaluator_support import compile_text
 
 from pricegen import compile_catalog
 from pricegen.config import Config
+from pricegen.starter import STARTER_CATALOG
 from pricegen.targets import render
 
-# The README's tour catalog: Pro has a base fee, seats bought in advance on graduated
-# tiers, and API calls on usage past 100,000 included.
-BRIEF = """\
-pricegen: 1
-product:
-  id: acme
-  name: Acme Analytics
-  currencies: [USD, EUR]
-  billing_periods: [monthly, annual]
-features:
-  sso:       {name: Single sign-on, type: boolean}
-  retention: {name: Data retention, type: config, unit: [day, days]}
-  seats:     {name: Seats, type: metered, meter: fluctuating, unit: [seat, seats]}
-  api-calls: {name: API calls, type: metered, unit: [call, calls]}
-plans:
-  free:
-    name: Free
-    default: true
-    entitlements:
-      seats: 3
-      api-calls: {limit: 1000, reset: month}
-      retention: 7
-  pro:
-    name: Pro
-    extends: free
-    trial: {days: 14}
-    price: {monthly: {USD: 29, EUR: 27}, annual: {USD: 290, EUR: 270}}
-    entitlements:
-      sso: true
-      api-calls: {limit: 100000, reset: month, soft: true}
-      retention: 30
-    charges:
-      seats:
-        model: graduated
-        tiers:
-          - {up_to: 5, unit_price: {monthly: {USD: 20, EUR: 18}, annual: {USD: 200, EUR: 180}}}
-          - {unit_price: {monthly: {USD: 15, EUR: 14}, annual: {USD: 150, EUR: 140}}}
-      api-calls:
-        model: per_unit
-        included: 100000
-        unit_price: {monthly: {USD: 0.0027, EUR: 0.0025}, annual: {USD: 0.0027, EUR: 0.0025}}
-addons:
-  extra-seats:
-    name: 10 extra seats
-    plans: [pro]
-    max_quantity: 5
-    price: {monthly: {USD: 50, EUR: 45}, annual: {USD: 500, EUR: 450}}
-    entitlements:
-      seats: {limit: 10}
-"""
+# The README's tour catalog, which pricegen init writes (tests/test_readme.py holds the two
+# equal): Pro has a base fee, seats bought in advance on graduated tiers, and API calls on
+# usage past 100,000 included.
+BRIEF = STARTER_CATALOG
 
 
 def _files(tmp_path, text: str, **config) -> dict[str, str]:

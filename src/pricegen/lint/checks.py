@@ -76,14 +76,20 @@ def dotted(path: tuple) -> str:
     return out
 
 
-def no_annual_discount(ctx: Context) -> Iterator[Diagnostic]:
+def _priced_items(ctx: Context) -> list[tuple[Any, Callable[..., Location], str]]:
+    """(plan or add-on, how to locate a field of it, its noun) of every item that is not
+    archived: the price rules leave archived items, sold to no one new, alone."""
     items: list[tuple[Any, Callable[..., Location], str]] = [
         (p, ctx.plan_at, "Plan") for p in ctx.catalog.plans.values() if p.status != "archived"
     ]
     items += [
         (a, ctx.addon_at, "Add-on") for a in ctx.catalog.addons.values() if a.status != "archived"
     ]
-    for item, at, noun in items:
+    return items
+
+
+def no_annual_discount(ctx: Context) -> Iterator[Diagnostic]:
+    for item, at, noun in _priced_items(ctx):
         for path, price in _price_fields(item):
             if not price or "monthly" not in price or "annual" not in price:
                 continue
@@ -166,13 +172,7 @@ def _billed_as_written(item: Any) -> Iterator[tuple[tuple, Price | None]]:
 
 def price_finer_than_minor_unit(ctx: Context) -> Iterator[Diagnostic]:
     product = ctx.catalog.product
-    items: list[tuple[Any, Callable[..., Location], str]] = [
-        (p, ctx.plan_at, "Plan") for p in ctx.catalog.plans.values() if p.status != "archived"
-    ]
-    items += [
-        (a, ctx.addon_at, "Add-on") for a in ctx.catalog.addons.values() if a.status != "archived"
-    ]
-    for item, at, noun in items:
+    for item, at, noun in _priced_items(ctx):
         for path, price in _billed_as_written(item):
             for period, money in (price or {}).items():
                 for currency, amount in money.items():
