@@ -124,3 +124,21 @@ def test_check_of_a_misspelt_feature_denies_and_names_the_nearest_one():
     assert 'note: unknown feature "api-call"; did you mean "api-calls"?' in result.stderr
     quiet = invoke(["check", ACME, "--plan", "free", "--feature", "api-call", "-q"])
     assert quiet.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["--plan", "pro"], "hint: give each in-advance quantity with --quantity FEATURE=N"),
+        (
+            ["--plan", "pro", "--quantity", "seats=2", "--trial", "--at", "2026-02-01T00:00:00Z"],
+            "hint: give the subscription's start with --started-at",
+        ),
+    ],
+)
+def test_an_evaluator_error_on_the_command_line_names_the_flag_that_answers_it(args, hint):
+    """The evaluator's message speaks its Python API (quantities=, started_at=)."""
+    result = invoke(["quote", ACME, *args])
+    assert result.exit_code == 3, result.stderr
+    assert result.stderr.splitlines()[0].startswith("error: ")
+    assert result.stderr.splitlines()[1].startswith(hint)

@@ -151,7 +151,27 @@ def _run_evaluator(
         return module, action(module)
     except module.PricingError as exc:
         click.echo(f"error: {one_line(str(exc))} [{type(exc).__name__}]", err=True)
+        hint = _flag_hint(type(exc).__name__, str(exc))
+        if hint:
+            click.echo(f"hint: {hint}", err=True)
         sys.exit(EXIT_CATALOG)
+
+
+# The evaluator's messages name its Python API (quantities=, started_at=); on the command
+# line, the flag that gives the same thing is what a user needs next.
+_FLAG_HINTS = {
+    "QuantityMissingError": "give each in-advance quantity with --quantity FEATURE=N, "
+    "e.g. --quantity seats=5.",
+    "VariableEntitlementMissingError": "give each variable entitlement with "
+    "--variable FEATURE=VALUE.",
+}
+
+
+def _flag_hint(error: str, message: str) -> str | None:
+    """The command-line flag that answers an evaluator error, when one does."""
+    if error == "InvalidMomentError" and "expected started_at" in message:
+        return "give the subscription's start with --started-at, e.g. 2026-01-01T00:00:00Z."
+    return _FLAG_HINTS.get(error)
 
 
 @click.command()
