@@ -382,8 +382,9 @@ PURCHASE_ADDONS = {
 
 
 def brute_cheapest(module, model, requirements, max_seats: int):
-    """Cheapest quote over every plan, add-on set and seat count 1..max_seats that the
-    evaluator says meets every requirement."""
+    """Cheapest quote over every plan, add-on set and seat count that the evaluator says
+    meets every requirement: 0..max_seats when seats are required (add-ons may grant
+    them all), else 1..max_seats, as analyze buys a feature nobody asked about once."""
     best = None
     for pid, plan in model.plans.items():
         if plan.status != "published" or plan.custom:
@@ -395,9 +396,10 @@ def brute_cheapest(module, model, requirements, max_seats: int):
             for f, u in usage.items()
             if any(c.feature == f and c.billing == "in_arrears" for c in plan.charges)
         }
+        least = 0 if any(r.feature == "seats" for r in requirements) else 1
         for chosen in valid_addon_sets(module, model, pid):
-            for seats in range(1, max_seats + 1) if buys_seats else [None]:
-                quantities = {"seats": seats} if seats else {}
+            for seats in range(least, max_seats + 1) if buys_seats else [None]:
+                quantities = {"seats": seats} if seats is not None else {}
                 sub = module.Subscription(plan=pid, quantities=quantities, addons=chosen)
                 if not all(evaluator_meets(module, sub, r) for r in requirements):
                     continue

@@ -271,10 +271,16 @@ def _quantities(catalog, plan, needs, cover, period, currency, amounts) -> dict 
     its needs and the first quantity of each later tier.
     """
     quantities = quantities_of(plan, amounts)
+    # a required feature's least quantity closes the gap the add-ons leave, 0 when they
+    # close it all (the default of 1 is for features nobody asked about); --quantity counts
+    least: dict[str, int] = {}
     for need, c in zip(needs, cover, strict=True):
         fid = need.req.feature
         if need.in_advance and need.type == "metered":
-            quantities[fid] = max(quantities[fid], quantity_needed(need, c))
+            least[fid] = max(least.get(fid, 0), quantity_needed(need, c))
+    for fid, q in least.items():
+        given = amounts.quantities.get(fid)
+        quantities[fid] = q if given is None else max(given, q)
     features = {n.req.feature for n in needs}
     for charge in plan.charges:
         if (
