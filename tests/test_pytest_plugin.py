@@ -130,6 +130,8 @@ def test_a_typo_in_the_scenarios_file_is_a_diagnostic_not_a_traceback(project: P
         "[SCENARIO_PLAN_UNKNOWN]"
     ) in text
     assert "Traceback" not in text and "pricegen/" not in text
+    assert text.count("[SCENARIO_PLAN_UNKNOWN]") == 1, text  # said once, not chained twice
+    assert "During handling of the above exception" not in text
 
 
 def test_a_broken_catalog_is_a_diagnostic_not_a_traceback(project: Path):
@@ -140,6 +142,7 @@ def test_a_broken_catalog_is_a_diagnostic_not_a_traceback(project: Path):
     assert "pricegen: the catalog has errors:" in text
     assert "pricing/plans.yaml:" in text and "[PLAN_EXTENDS_UNKNOWN]" in text
     assert "Traceback" not in text
+    assert "During handling of the above exception" not in text
 
 
 def test_a_refused_scenario_fails_its_own_test_by_name(project: Path):

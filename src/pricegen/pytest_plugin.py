@@ -41,8 +41,9 @@ import importlib
 import importlib.util
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pytest
 
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
 
 MARKER = "pricegen"
 _CACHE = pytest.StashKey[dict]()
+_T = TypeVar("_T")
 
 
 # -- configuration ------------------------------------------------------------------
@@ -438,10 +440,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     marker = metafunc.definition.get_closest_marker(MARKER)
     settings = _settings(metafunc.config, marker, Path(metafunc.definition.path).parent)
-    try:
-        _module, scenarios = _suite(metafunc.config, settings)
-    except PricegenConfigError as exc:
-        pytest.fail(str(exc), pytrace=False)
+    _module, scenarios = _or_fail(lambda: _suite(metafunc.config, settings))
     metafunc.parametrize("pricing_scenario", scenarios, ids=[s.name for s in scenarios])
 
 
@@ -465,17 +464,25 @@ def pricing_scenario():
 @pytest.fixture(scope="session")
 def pricing_scenarios(pytestconfig) -> list[PricingScenario]:
     """Every scenario of the configured scenarios file, in file order."""
-    try:
-        return _suite(pytestconfig, _settings(pytestconfig))[1]
-    except PricegenConfigError as exc:
-        pytest.fail(str(exc), pytrace=False)
+    return _or_fail(lambda: _suite(pytestconfig, _settings(pytestconfig)))[1]
 
 
 @pytest.fixture(scope="session")
 def pricing_evaluator(pytestconfig):
     """The configured evaluator module: compiled from the catalog, or imported."""
     settings = _settings(pytestconfig)
+    env = settings.env or settings.default_env
+    return _or_fail(lambda: _evaluator(pytestconfig, settings, env))
+
+
+def _or_fail(call: Callable[[], _T]) -> _T:
+    """``call()``, or a failure that says what is wrong with the configuration, once.
+
+    Failing outside the ``except`` block: inside it, pytest reports the failure as
+    raised while handling the PricegenConfigError, and prints both messages.
+    """
     try:
-        return _evaluator(pytestconfig, settings, settings.env or settings.default_env)
+        return call()
     except PricegenConfigError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        message = str(exc)
+    pytest.fail(message, pytrace=False)
