@@ -538,3 +538,16 @@ def test_a_charge_change_quotes_its_witness_in_whole_cents(run_cli, tmp_path):
 
 def _every(amount: str) -> dict:
     return {period: {"USD": amount, "EUR": amount} for period in ("monthly", "annual")}
+
+
+def test_a_limit_change_in_json_has_plain_digits(run_cli, tmp_path):
+    """old and new are for tools: digits, as prices are; the message keeps separators."""
+    base = changed(_set("plans/pro/entitlements/seats", 1000))
+    new = changed(_set("plans/pro/entitlements/seats", 2500000))
+    (change,) = [
+        c
+        for c in changes_of(run_cli, tmp_path, new, old=base)
+        if c["kind"] == "limit-raised" and c["item"] == "seats" and c["id"] == "pro"
+    ]
+    assert (change["old"], change["new"]) == ("1000", "2500000")
+    assert '"seats" limit 1,000 → 2,500,000' in change["message"]

@@ -85,10 +85,10 @@ _BACK_TO_DRAFT = (
 _STATUS = {
     ("published", "archived"): (
         VISIBLE,
-        "archived: no longer sold to new customers; existing subscribers keep it",
+        "no longer sold to new customers; existing subscribers keep it",
     ),
-    ("archived", "published"): (VISIBLE, "published again: sold to new customers"),
-    ("draft", "published"): (VISIBLE, "published: now sold"),
+    ("archived", "published"): (VISIBLE, "sold to new customers again"),
+    ("draft", "published"): (VISIBLE, "now sold"),
     ("published", "draft"): (
         BREAKING,
         _BACK_TO_DRAFT,

@@ -183,13 +183,18 @@ def _limit_moved(
         klass,
         f'"{fid}" limit {_limit(before)} → {_limit(after)}{via}{note}.',
         fid,
-        _limit(before),
-        _limit(after),
+        _plain_limit(before),
+        _plain_limit(after),
     )
 
 
 def _limit(value) -> str:
     return "unlimited" if value is None else f"{value:,}"
+
+
+def _plain_limit(value) -> str:
+    """A limit for the old and new fields that tools read: digits, no separators."""
+    return "unlimited" if value is None else str(value)
 
 
 def _reset(e: Entitlement) -> str:
