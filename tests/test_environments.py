@@ -303,6 +303,8 @@ def test_validate_fails_ci_for_an_overlay_that_breaks_one_environment(tmp_path, 
         ["check", "{catalog}", "--plan", "team", "--feature", "seats", "--env", "stagin"],
         ["lint", "{catalog}", "--env", "stagin"],
         ["analyze", "{catalog}", "--env", "stagin"],
+        ["sql", "{catalog}", "--env", "stagin"],
+        ["rate", "{catalog}", "--subscriptions", "{out}.csv", "-o", "{out}", "--env", "stagin"],
     ],
     ids=lambda a: a[0],
 )
@@ -317,7 +319,7 @@ def test_every_command_refuses_an_unknown_environment_as_a_usage_error(args, tmp
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("command", ["quote", "check", "lint", "analyze"])
+@pytest.mark.parametrize("command", ["quote", "check", "lint", "analyze", "sql"])
 def test_commands_that_compile_one_environment_refuse_all(command):
     extra = {"quote": ["--plan", "team"], "check": ["--plan", "team", "--feature", "seats"]}
     result = invoke([command, str(EXAMPLE), *extra.get(command, []), "--env", "all"])
@@ -522,3 +524,19 @@ def test_env_on_a_catalog_without_environments_is_a_usage_error():
     result = invoke(["quote", str(WITHOUT[0]), "--plan", "free", "--env", "staging"])
     assert result.exit_code == 2
     assert 'The catalog declares no environments, so there is no "staging"' in result.stderr
+
+
+def test_the_rating_sql_is_the_environment_asked_for():
+    """sql --env, as generate --env writes it: the staging catalog publishes team-2027."""
+    staging = invoke(["sql", str(EXAMPLE), "--env", "staging"])
+    production = invoke(["sql", str(EXAMPLE)])
+    assert staging.exit_code == 0 and production.exit_code == 0, staging.stderr
+    assert "'team-2027'" in staging.stdout and "'team-2027'" not in production.stdout
+    assert (
+        staging.stdout.split("\n", 5)[5]
+        == (
+            (EXAMPLE.parent / "generated" / "staging" / "sql" / "rating.sql")
+            .read_text("utf-8")
+            .split("\n", 5)[5]
+        )
+    )

@@ -16,11 +16,11 @@ from typing import Any
 
 import click
 
-from .cli_common import OUTPUT_DIRECTORY, detail, info, verbosity_options
+from .cli_common import OUTPUT_DIRECTORY, compile_input, detail, info, verbosity_options
+from .cli_env import env_option
 from .config import Config
 from .diagnostics import FORMATTERS, normalize, summary
 from .model import Catalog
-from .pipeline import compile_catalog
 from .targets.base import visible
 
 EXIT_USAGE, EXIT_CATALOG = 2, 3
@@ -42,11 +42,12 @@ drafts_option = click.option(
 )
 
 
-def _rateable(catalog_path: str, include_drafts: bool) -> Catalog:
-    """The catalog as the SQL target sees it, or exit 3 with its diagnostics."""
+def _rateable(catalog_path: str, include_drafts: bool, env: str | None) -> Catalog:
+    """The catalog (of environment ``env``) as the SQL target sees it, or exit 3 with
+    its diagnostics."""
     from .targets.sql import problems
 
-    build = compile_catalog(catalog_path)
+    build = compile_input(catalog_path, env=env)
     diagnostics = list(build.diagnostics)
     catalog = None
     if build.ok and build.catalog is not None:
@@ -78,8 +79,11 @@ def _rateable(catalog_path: str, include_drafts: bool) -> Catalog:
     help="Write the query to this file instead of stdout.",
 )
 @drafts_option
+@env_option()
 @verbosity_options
-def sql(catalog: str, dialect: str, out: Path | None, include_drafts: bool) -> None:
+def sql(
+    catalog: str, dialect: str, out: Path | None, include_drafts: bool, env: str | None
+) -> None:
     """Print the catalog's rating query: VALUES tables of its prices, then views.
 
     The views read subscriptions, subscription_quantities, subscription_addons and
@@ -94,7 +98,7 @@ def sql(catalog: str, dialect: str, out: Path | None, include_drafts: bool) -> N
     from .swap import atomic_write
     from .targets.sql import rating_sql
 
-    text = rating_sql(_rateable(catalog, include_drafts), dialect)
+    text = rating_sql(_rateable(catalog, include_drafts, env), dialect)
     if out is None:
         click.echo(text, nl=False)
         return
@@ -160,6 +164,7 @@ def _input(flag: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     help="The outputs to write, comma-separated.",
 )
 @drafts_option
+@env_option()
 @verbosity_options
 def rate(
     catalog: str,
@@ -174,6 +179,7 @@ def rate(
     memory_limit: str,
     outputs: str,
     include_drafts: bool,
+    env: str | None,
 ) -> None:
     """Rate subscriptions in bulk with the catalog's SQL, on DuckDB or Spark.
 
@@ -187,7 +193,7 @@ def rate(
 
     if master is not None and engine != "spark":
         raise click.UsageError("--master goes with --engine spark.")
-    model = _rateable(catalog, include_drafts)
+    model = _rateable(catalog, include_drafts, env)
     files = {
         "subscriptions": subscriptions,
         "subscription_quantities": quantities,
