@@ -107,6 +107,23 @@ def test_catalog_sets_severity(run_cli, tmp_path):
     assert findings(run_cli, path) == (0, [])
 
 
+def test_a_lint_rule_set_to_error_fails_every_command_as_it_fails_lint(run_cli, tmp_path):
+    """spec/review.md: such a rule fails validate and generate as it fails lint, so a CI
+    that runs only the validate hook cannot ship what lint rejects."""
+    path = with_lint("PLAN_DOMINATED", {"severity": {"PLAN_DOMINATED": "error"}}, tmp_path)
+    for args in (["validate", str(path)], ["generate", str(path), "-o", str(tmp_path / "out")]):
+        result = run_cli([*args, "--error-format", "json"])
+        assert result.exit_code == 3, result.output
+        assert [(f["rule"], f["severity"]) for f in json.loads(result.stdout)] == [
+            ("PLAN_DOMINATED", "error")
+        ]
+    assert not (tmp_path / "out").exists()
+    # as a warning it is lint's alone: validate stays quiet about it
+    path = with_lint("PLAN_DOMINATED", {"severity": {"PLAN_DOMINATED": "warning"}}, tmp_path)
+    result = run_cli(["validate", str(path), "--error-format", "json"])
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+
+
 def test_catalog_configures_compiler_warnings(run_cli, tmp_path):
     path = with_lint("PLAN_LIMIT_LOWERED", {"severity": {"PLAN_LIMIT_LOWERED": "error"}}, tmp_path)
     code, found = findings(run_cli, path)

@@ -51,9 +51,15 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 def _compiled(
-    catalog: str, error_format: str = "text", env: str | None = None, lint_overrides=None
+    catalog: str,
+    error_format: str = "text",
+    env: str | None = None,
+    lint_overrides=None,
+    enforce_lint: bool = True,
 ) -> Build:
-    build = compile_input(catalog, env=env, lint_overrides=lint_overrides)
+    build = compile_input(
+        catalog, env=env, lint_overrides=lint_overrides, enforce_lint=enforce_lint
+    )
     if not build.ok:
         _report(build.diagnostics, error_format, build.sources)
         sys.exit(EXIT_CATALOG)
@@ -330,7 +336,8 @@ def lint(ctx, catalog, disable, severities, strict, error_format, env) -> None:
     overrides = {rule: "off" for rule in disable} | severities
     _check_rules(ctx, {rule: "off" for rule in disable}, "--disable")
     _check_rules(ctx, severities, "--severity")
-    build = _compiled(catalog, error_format, env, overrides)
+    # every rule runs below, so the pipeline need not run those set to error first
+    build = _compiled(catalog, error_format, env, overrides, enforce_lint=False)
     found = build.diagnostics + run_lint(build.checked_catalog(), build.sources, overrides)
     findings = normalize(found, strict=strict)
     _report(findings, error_format, build.sources)

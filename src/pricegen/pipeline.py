@@ -97,6 +97,7 @@ def compile_catalog(
     env: str | None = None,
     lint_overrides: dict[str, str] | None = None,
     stream: BinaryIO | None = None,
+    enforce_lint: bool = True,
 ) -> Build:
     """Load, validate and resolve the catalog at ``path`` (a file or a directory).
 
@@ -107,13 +108,15 @@ def compile_catalog(
     environment is compiled (or the catalog as it is, when it declares none).
     An ``env`` the catalog does not declare raises UnknownEnvironmentError.
     ``lint_overrides`` (rule id to ``error``, ``warning`` or ``off``) win over
-    the catalog's ``lint:`` sections, as ``pricegen lint --severity`` does.
+    the catalog's ``lint:`` sections, as ``pricegen lint --severity`` does. A lint
+    rule they set to ``error`` runs here too, so that it fails every command as it
+    fails ``lint`` (``enforce_lint=False``: ``pricegen lint``, which runs them all).
     """
     front = _front(path, display, stream)
     if isinstance(front, Build):
         return _finish(front, strict)
     name = environments.select(front.declared, env)
-    return _finish(_environment(front, name, lint_overrides), strict)
+    return _finish(_environment(front, name, lint_overrides, enforce_lint), strict)
 
 
 def compile_environments(
@@ -124,6 +127,7 @@ def compile_environments(
     env: str | None = None,
     lint_overrides: dict[str, str] | None = None,
     stream: BinaryIO | None = None,
+    enforce_lint: bool = True,
 ) -> Builds:
     """Every environment of the catalog (``env`` None or ``all``), or the one named."""
     front = _front(path, display, stream)
@@ -131,7 +135,10 @@ def compile_environments(
         build = _finish(front, strict)
         return Builds({None: build}, build.diagnostics)
     names = environments.selected(front.declared, env)
-    builds = {name: _finish(_environment(front, name, lint_overrides), strict) for name in names}
+    builds = {
+        name: _finish(_environment(front, name, lint_overrides, enforce_lint), strict)
+        for name in names
+    }
     combined = environments.combine({n: b.diagnostics for n, b in builds.items()}, front.declared)
     return Builds(builds, combined)
 
@@ -161,7 +168,10 @@ def _front(path: str | Path, display: str | None, stream: BinaryIO | None) -> _F
 
 
 def _environment(
-    front: _Front, name: str | None, lint_overrides: dict[str, str] | None = None
+    front: _Front,
+    name: str | None,
+    lint_overrides: dict[str, str] | None = None,
+    enforce_lint: bool = True,
 ) -> Build:
     """One environment's catalog: the base patched by its overlay, merged, checked, resolved."""
     diagnostics = list(front.diagnostics)
@@ -189,7 +199,22 @@ def _environment(
     if name is not None:
         product = replace(catalog.product, environment=front.declared.environments[name])
         catalog = replace(catalog, product=product)
+    if enforce_lint:
+        diagnostics += _lint_errors(catalog, files, lint_overrides)
     return Build(catalog, diagnostics, tuple(files))
+
+
+def _lint_errors(
+    catalog: Catalog, files: list[source.SourceFile], lint_overrides: dict[str, str] | None
+) -> list[Diagnostic]:
+    """Findings of the lint rules that the ``lint:`` sections or the overrides set to
+    ``error``: such a rule fails validate and generate as it fails lint. Lint is
+    imported only for a catalog whose configuration might ask for it."""
+    if not (lint_overrides or any(isinstance(f.data, dict) and "lint" in f.data for f in files)):
+        return []
+    from .lint.run import errors_only
+
+    return errors_only(catalog, files, lint_overrides)
 
 
 def _finish(build: Build, strict: bool) -> Build:
