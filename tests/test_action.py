@@ -197,7 +197,7 @@ def test_the_action_reviews_a_pull_request(pull_request, venv, tmp_path):
     diff = steps["pricegen diff against the base branch"]
     markdown = Path(diff["outputs"]["markdown-file"]).read_text("utf-8")
     assert markdown.startswith("### Pricing changes")
-    assert "unit_price monthly USD 8 → 9" in markdown  # the Team seat price, old and new
+    assert "unit_price monthly USD: 8 → 9" in markdown  # the Team seat price, old and new
     assert markdown in runner.summary.read_text("utf-8")  # the job summary shows it too
     assert " passed" in steps["Quote snapshot tests"]["stdout"]
 

@@ -176,5 +176,5 @@ def _price_parts(label: str, old, new, pairs) -> list[str]:
     for period, currency in pairs:
         a, b = analyze.price_of(old, period, currency), analyze.price_of(new, period, currency)
         if a is not None and b is not None and a != b:
-            parts.append(f"{label} {period} {currency} {arrow(a, b)}")
+            parts.append(f"{label} {period} {currency}: {arrow(a, b)}")
     return parts
