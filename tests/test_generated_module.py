@@ -315,12 +315,19 @@ def _saas():
     ],
 )  # fmt: skip
 def test_bad_arguments_exit_3_with_one_line(run_cli, args, error):
+    """One error line; where a flag answers it, one hint line naming the flag."""
     command, *rest = args
     result = run_cli([command, _saas(), *rest])
     assert result.exit_code == 3
     assert result.stdout == ""
-    assert result.stderr.endswith(f"[{error}]\n") and result.stderr.count("\n") == 1
-    assert result.stderr.startswith("error: ")
+    first, *rest_lines = result.stderr.splitlines()
+    assert first.startswith("error: ") and first.endswith(f"[{error}]")
+    hinted = {"QuantityMissingError": "--quantity", "VariableEntitlementMissingError": "--variable"}
+    if error in hinted:
+        assert len(rest_lines) == 1 and rest_lines[0].startswith("hint: ")
+        assert hinted[error] in rest_lines[0]
+    else:
+        assert rest_lines == []
 
 
 def test_a_denied_check_is_an_answer_not_an_error(run_cli):
