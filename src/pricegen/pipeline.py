@@ -210,7 +210,7 @@ def _lint_errors(
     """Findings of the lint rules that the ``lint:`` sections or the overrides set to
     ``error``: such a rule fails validate and generate as it fails lint. Lint is
     imported only for a catalog whose configuration might ask for it."""
-    if not (lint_overrides or any(isinstance(f.data, dict) and "lint" in f.data for f in files)):
+    if not (lint_overrides or _has_lint_section(files)):
         return []
     from .lint.run import errors_only
 
@@ -234,9 +234,14 @@ def _configured(
     Lint (and the analysis it shares) is imported only when there is something
     to configure: a clean catalog without a ``lint:`` section never loads it.
     """
-    has_section = any(isinstance(f.data, dict) and "lint" in f.data for f in files)
-    if not (diagnostics or has_section or lint_overrides):
+    if not (diagnostics or _has_lint_section(files) or lint_overrides):
         return diagnostics
     from .lint.run import configure
 
     return configure(diagnostics, files, lint_overrides)
+
+
+def _has_lint_section(files: list[source.SourceFile]) -> bool:
+    """Whether any file has a ``lint:`` section: without one (and without overrides)
+    there is nothing to configure, and lint is never imported."""
+    return any(isinstance(f.data, dict) and "lint" in f.data for f in files)

@@ -56,7 +56,7 @@ def addon_unsellable(ctx: Context) -> Iterator[Diagnostic]:
 # -- prices ----------------------------------------------------------------------------
 
 
-def _price_fields(plan_or_addon) -> Iterator[tuple[tuple, object]]:
+def _price_fields(plan_or_addon) -> Iterator[tuple[tuple, Price | None]]:
     """(path, price) of every price an item states, for locating and comparing."""
     yield ("price",), plan_or_addon.price
     for charge in getattr(plan_or_addon, "charges", ()):
@@ -153,21 +153,21 @@ def description_missing(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
+# The fields billed as written, never multiplied by a quantity: a plan's or add-on's
+# price, a flat charge's price, a tier's flat fee, a stairstep tier's price (the schema
+# and CHARGE_FIELD_UNUSED keep "price" off every other charge and tier).
+_AS_WRITTEN = ("price", "flat_price")
+
+
 def _billed_as_written(item: Any) -> Iterator[tuple[tuple, Price | None]]:
-    """(path, price) of the amounts billed as they stand, never multiplied by a
-    quantity: a plan's price, a flat charge's, a tier's flat fee, a stairstep's step,
-    and the price of an add-on that can only be bought once. Unit and block prices
-    may be finer than a cent: they are multiplied before the line is rounded."""
+    """(path, price) of the amounts of ``item`` billed as they stand; an add-on's only
+    when it can be bought once. Unit and block prices may be finer than a cent: they
+    are multiplied before the line is rounded."""
     if not hasattr(item, "charges") and getattr(item, "max_quantity", 1) != 1:
         return
-    yield ("price",), item.price
-    for charge in getattr(item, "charges", ()):
-        base = ("charges", charge.feature)
-        if charge.model == "flat":
-            yield (*base, "price"), charge.price
-        for i, tier in enumerate(charge.tiers):
-            yield (*base, "tiers", i, "flat_price"), tier.flat_price
-            yield (*base, "tiers", i, "price"), tier.price
+    for path, price in _price_fields(item):
+        if path[-1] in _AS_WRITTEN:
+            yield path, price
 
 
 def price_finer_than_minor_unit(ctx: Context) -> Iterator[Diagnostic]:
