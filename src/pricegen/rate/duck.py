@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from . import (
     INPUT_COLUMNS,
     ORDER,
     OUTPUTS,
+    UNMATCHED_READS,
     Inputs,
     Progress,
     RateError,
@@ -58,7 +60,9 @@ def run_duckdb(
     duckdb = _import_duckdb()
     if not _MEMORY.fullmatch(memory_limit.strip()):
         raise RateError(f'"{memory_limit}" is not a memory size; expected one such as 1GB.')
-    from ..targets.sql.query import statements
+    from ..targets.sql.query import statements, step_reads
+    from ..targets.sql.steps import MATERIALIZED
+    from .release import BEFORE_WRITING, release_plan
     from .staging import scratch
 
     with scratch() as work:
@@ -71,18 +75,35 @@ def run_duckdb(
             con.execute("SET enable_progress_bar = true")
             con.execute("SET enable_progress_bar_print = false")
             _register_inputs(con, inputs)
+            checks = unmatched_queries(inputs)
+            plan = release_plan(
+                step_reads(catalog, outputs),
+                MATERIALIZED,
+                outputs,
+                UNMATCHED_READS if checks else (),
+            )
             steps = statements(catalog, "duckdb", tables=True, outputs=outputs)
             for index, statement in enumerate(steps, 1):
                 name = statement.split(" AS", 1)[0].split()[-1]
                 _run(con, statement, f"step {index}/{len(steps)} {name}", say)
+                _drop(con, plan.get(name, ()))
+            unmatched = {
+                flag: _run(con, q, f"checking --{flag}", say)[0] for flag, q in checks.items()
+            }
+            _drop(con, plan.get(BEFORE_WRITING, ()))
             result = _write_outputs(con, out, fmt, say, outputs)
-            for flag, query in unmatched_queries(inputs).items():
-                result.unmatched[flag] = _run(con, query, f"checking --{flag}", say)[0]
+            result.unmatched.update(unmatched)
             return result
         except duckdb.Error as exc:
             raise _stopped(exc) from None
         finally:
             con.close()
+
+
+def _drop(con: Any, tables: Iterable[str]) -> None:
+    """Drop step tables nothing still to run reads: their memory goes to the sorts."""
+    for table in tables:
+        con.execute(f"DROP TABLE {table}")
 
 
 def _text(value: str) -> str:

@@ -65,6 +65,20 @@ def rating_selects(
     return views + [(name, query, True) for name, query in fixed if name not in skip]
 
 
+def step_reads(catalog: Catalog, outputs: tuple[str, ...] | None = None) -> list[tuple[str, set]]:
+    """(name, the tables and views its query names) of each step, in the order of
+    statements(): what a run may free once no later step reads it. Names only,
+    from sqlglot's tree of each step: a name the steps use for a CTE or an alias
+    of theirs is counted as read too, which keeps a table longer, never shorter."""
+    types = _types(catalog, sheets(catalog))
+    skip = steps.unneeded(outputs)
+    return [
+        (name, {table.name for table in query.find_all(exp.Table)})
+        for name, query in _steps(*_step_key(catalog, types))
+        if name not in skip
+    ]
+
+
 def _step_key(catalog: Catalog, types: dict[str, str]) -> tuple:
     product = catalog.product
     return tuple(sorted(types.items())), product.rounding, product.currencies[0]

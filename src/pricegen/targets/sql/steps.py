@@ -101,14 +101,14 @@ def step_queries(types: dict[str, str], rounding: str) -> list[tuple[str, str]]:
         ("pricegen_charge_units", _charge_units(t)),
         ("pricegen_charge_amounts", _charge_amounts(t, rnd)),
         ("pricegen_trial_spend", _TRIAL_SPEND),
+        ("pricegen_grants", GRANTS),
+        ("pricegen_limits", LIMITS),
         ("pricegen_candidates", CANDIDATES),
         ("rejections", REJECTIONS),
         ("pricegen_addon_lines", ADDON_LINES),
         ("pricegen_lines", lines_sql(t, rnd)),
         ("invoice_lines", INVOICE_LINES.format(amount=t["amount"])),
         ("invoices", INVOICES),
-        ("pricegen_grants", GRANTS),
-        ("pricegen_limits", LIMITS),
         ("usage_status", USAGE_STATUS),
     ]
 

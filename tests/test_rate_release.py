@@ -1,0 +1,93 @@
+"""pricegen rate drops each step table once nothing still to run reads it (rate/release.py).
+
+Held two ways: against the real steps, by replaying the plan for every set of
+outputs (each statement finds every table it reads, directly or through views,
+still there; when the outputs are written, only what they read is left); and
+end to end on DuckDB, where every set of outputs gives the rows the run of all
+four gives.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from pathlib import Path
+
+import pytest
+from sql_support import inputs_of, random_subscriptions, require, write_inputs
+
+from pricegen import compile_catalog
+from pricegen.rate import OUTPUTS, UNMATCHED_READS
+from pricegen.rate.release import BEFORE_WRITING, release_plan
+from pricegen.targets.sql.query import step_reads
+from pricegen.targets.sql.steps import MATERIALIZED
+
+REPO = Path(__file__).resolve().parent.parent
+CATALOG = REPO / "examples" / "saas-seats" / "pricing.yaml"
+EVERY_SET = [
+    outputs
+    for size in range(1, len(OUTPUTS) + 1)
+    for outputs in itertools.combinations(OUTPUTS, size)
+]
+
+
+def _read_now(reads: dict[str, set[str]], names: set[str]) -> set[str]:
+    """The step tables that reading ``names`` reads, through views: the test's own walk."""
+    found = set()
+    for name in names:
+        if name in MATERIALIZED:
+            found.add(name)
+        elif name in reads:  # a view (the steps' views form no cycle)
+            found |= _read_now(reads, reads[name])
+    return found
+
+
+def test_the_small_plan_drops_after_the_last_reader_and_keeps_what_outputs_read():
+    reads = [
+        ("a", {"input"}),  # a table
+        ("v", {"a"}),  # a view of it
+        ("b", {"v"}),  # a table that reads a through v
+        ("c", {"input"}),  # a table only the later queries read
+        ("out", {"b"}),  # a view, the output
+        ("unread", {"input"}),  # a table nothing reads
+    ]
+    plan = release_plan(reads, {"a", "b", "c", "unread"}, ["out"], later=["c"])
+    assert plan == {"b": ["a"], BEFORE_WRITING: ["c"], "unread": ["unread"]}
+
+
+@pytest.mark.parametrize("outputs", EVERY_SET, ids="+".join)
+def test_the_plan_of_the_real_steps_never_drops_a_table_before_its_last_reader(outputs):
+    catalog = compile_catalog(CATALOG).checked_catalog()
+    steps = step_reads(catalog, outputs)
+    reads = dict(steps)
+    plan = release_plan(steps, MATERIALIZED, outputs, UNMATCHED_READS)
+    live: set[str] = set()
+    for name, named in steps:
+        if name in MATERIALIZED:  # a table is built here: what it reads must be there
+            assert _read_now(reads, named) <= live, (name, _read_now(reads, named) - live)
+            live.add(name)
+        live -= set(plan.get(name, ()))
+    assert _read_now(reads, set(UNMATCHED_READS)) <= live
+    live -= set(plan.get(BEFORE_WRITING, ()))
+    assert live == _read_now(reads, set(outputs)), "written: only what the outputs read is left"
+    assert live < {name for name, _ in steps if name in MATERIALIZED}
+
+
+def test_every_set_of_outputs_rates_as_the_run_of_all_four(tmp_path):
+    duckdb = require("duckdb")
+    from pricegen.rate import rate
+
+    catalog = compile_catalog(CATALOG).checked_catalog()
+    inputs = inputs_of(
+        write_inputs(random_subscriptions(catalog, random.Random(11), 300), tmp_path)
+    )
+    whole = tmp_path / "all"
+    rate(catalog, inputs, whole)
+    expected = {n: duckdb.sql(f"SELECT * FROM '{whole}/{n}.parquet'").fetchall() for n in OUTPUTS}
+    assert expected["invoice_lines"] and expected["rejections"] and expected["usage_status"]
+    for index, outputs in enumerate(EVERY_SET):
+        out = tmp_path / f"some-{index}"
+        result = rate(catalog, inputs, out, outputs=outputs)
+        for name in outputs:
+            assert duckdb.sql(f"SELECT * FROM '{out}/{name}.parquet'").fetchall() == expected[name]
+        assert set(result.rows) == set(outputs)
