@@ -2076,14 +2076,41 @@ def quote(
     start, template, holes, quantum, credits, period = state.quoting or _quoting(
         sub, state
     )
-    measured = _measured(state, usage, period)
+    if type(usage) is dict:  # the common argument, taken as it is if _measured agrees:
+        measured: Mapping[str, int] = usage  # each key a feature whose rule is known,
+        rules = state.usage  # and its units within it
+        for fid in usage:  # by key: no items view and no pair per feature
+            how, units = rules.get(fid), usage[fid]  # how: None for no rule (yet)
+            if (
+                how is None
+                or type(fid) is not str
+                or type(units) is not int
+                or not 0 <= units <= how[0]
+            ):
+                measured = _measured(state, usage, period)
+                break
+    else:
+        measured = _measured(state, usage, period)
     fields = start.copy()  # a copy costs half of a dict display's inserts
     if holes:  # in-arrears charges: the rest is priced already
         lines, spent = template.copy(), _ZERO
         for index, charge in holes:
-            line = _charge_line(charge, measured.get(charge.feature, 0), quantum)
-            lines[index] = line
-            amount = line.__dict__["amount"]
+            quantity, unit = measured.get(charge.feature, 0), charge.unit
+            if unit is None or quantity <= charge.included:
+                line = lines[index] = _charge_line(charge, quantity, quantum)
+                amount = line.__dict__["amount"]
+            else:  # per unit past the allowance: _charge_line, inlined (the hot path)
+                amount = _round(_mul(unit, quantity - charge.included), quantum)
+                line = lines[index] = _new(Line)
+                _set_line(
+                    line,
+                    {
+                        "item": charge.feature,
+                        "quantity": quantity,
+                        "amount": amount,
+                        "_describe": charge,
+                    },
+                )
             # every amount has the currency's exponent, so 0 + amount is amount itself
             spent = _add(spent, amount) if spent else amount
         if spent:  # and total + 0 is total: a Decimal operation fewer
@@ -2265,29 +2292,13 @@ _NO_USAGE: dict[str, int] = {}
 def _measured(state: _State, usage: object, period: str) -> dict[str, int]:
     """The usage argument, checked as check() would: what quote() may bill.
 
-    The common argument, a dict of feature ids whose rules this state knows to
-    whole numbers within them, is taken as it is; anything else gets the full
-    check, which says what is wrong or makes the numbers exact ints.
+    quote() takes the common argument as it is without a call here: a dict of
+    feature ids whose rules its state knows, to whole numbers within them.
+    Anything else comes here, to be refused with what is wrong, or made exact
+    ints (a rule is looked up the first time its feature is seen).
     """
-    if type(usage) is dict:
-        rules = state.usage
-        for fid in usage:  # by key: no items view and no pair per feature
-            how = rules.get(fid)  # None for an id without a rule yet, or unknown
-            units = usage[fid]
-            if (
-                how is None
-                or type(fid) is not str
-                or type(units) is not int
-                or not 0 <= units <= how[0]
-            ):
-                return _measured_fully(state, usage, period)
-        return usage
     if usage is None:
         return _NO_USAGE
-    return _measured_fully(state, usage, period)
-
-
-def _measured_fully(state: _State, usage: object, period: str) -> dict[str, int]:
     if type(usage) is not dict and not isinstance(usage, Mapping):
         raise InvalidArgumentError(
             "usage must be a mapping of feature id to units, e.g. "

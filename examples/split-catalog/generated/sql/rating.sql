@@ -611,6 +611,100 @@ GROUP BY
   p.charges,
   b.budget;
 
+CREATE OR REPLACE VIEW pricegen_grants AS
+SELECT
+  s.subscription_id,
+  g.feature,
+  g.stage,
+  g.lim,
+  g.unlimited,
+  g.soft
+FROM pricegen_subscriptions AS s
+JOIN (
+  SELECT
+    l.plan,
+    l.feature,
+    0 AS stage,
+    CAST(l.lim AS DECIMAL(38, 0)) AS lim,
+    l.unlimited,
+    l.soft
+  FROM pricegen_plan_limits AS l
+  JOIN pricegen_plans AS p
+    ON p.plan = l.plan
+  LEFT JOIN pricegen_charges AS ch
+    ON ch.plan_key = p.plan_key AND ch.feature = l.feature AND ch.in_advance
+  WHERE
+    l.metered AND ch.feature IS NULL
+) AS g
+  ON g.plan = s.plan
+WHERE
+  s.problem IS NULL
+UNION ALL
+SELECT
+  q.subscription_id,
+  q.feature,
+  0,
+  q.quantity,
+  FALSE,
+  COALESCE(l.soft, FALSE)
+FROM pricegen_charge_amounts AS q
+JOIN pricegen_plans AS p
+  ON p.plan_key = q.plan_key
+LEFT JOIN pricegen_plan_limits AS l
+  ON l.plan = p.plan AND l.feature = q.feature
+WHERE
+  q.in_advance AND NOT q.missing
+UNION ALL
+SELECT
+  a.subscription_id,
+  x.feature,
+  CASE WHEN x.override THEN 1 ELSE 2 END,
+  CASE WHEN x.override THEN x.lim ELSE x.lim * a.quantity END,
+  x.unlimited,
+  x.soft
+FROM pricegen_addon_rows AS a
+JOIN pricegen_addon_limits AS x
+  ON x.addon = a.addon AND x.metered
+WHERE
+  a.known AND a.bad = 0 AND a.quantity > 0 AND a.quantity <= a.max_quantity;
+
+CREATE OR REPLACE VIEW pricegen_limits AS
+SELECT
+  subscription_id,
+  feature,
+  COALESCE(MAX(CASE WHEN stage < 2 THEN lim END), 0) + COALESCE(SUM(CASE WHEN stage = 2 THEN lim END), 0) AS lim,
+  CASE
+    WHEN MAX(CASE WHEN stage = 3 THEN 1 ELSE 0 END) = 0
+    THEN 0
+    ELSE MAX(CASE WHEN stage = 3 THEN lim END)
+  END AS used,
+  MAX(CASE WHEN soft THEN 1 ELSE 0 END) = 1 AS soft
+FROM (
+  SELECT
+    subscription_id,
+    feature,
+    stage,
+    lim,
+    unlimited,
+    soft
+  FROM pricegen_grants
+  UNION ALL
+  SELECT
+    subscription_id,
+    feature,
+    3,
+    CASE WHEN bad = 0 THEN quantity END,
+    FALSE,
+    FALSE
+  FROM pricegen_usage_rows
+) AS g
+GROUP BY
+  subscription_id,
+  feature
+HAVING
+  MAX(CASE WHEN stage < 3 THEN 1 ELSE 0 END) = 1
+  AND MAX(CASE WHEN unlimited THEN 1 ELSE 0 END) = 0;
+
 CREATE OR REPLACE VIEW pricegen_candidates AS
 SELECT
   *
@@ -823,100 +917,6 @@ FROM invoice_lines
 GROUP BY
   subscription_id,
   currency;
-
-CREATE OR REPLACE VIEW pricegen_grants AS
-SELECT
-  s.subscription_id,
-  g.feature,
-  g.stage,
-  g.lim,
-  g.unlimited,
-  g.soft
-FROM pricegen_subscriptions AS s
-JOIN (
-  SELECT
-    l.plan,
-    l.feature,
-    0 AS stage,
-    CAST(l.lim AS DECIMAL(38, 0)) AS lim,
-    l.unlimited,
-    l.soft
-  FROM pricegen_plan_limits AS l
-  JOIN pricegen_plans AS p
-    ON p.plan = l.plan
-  LEFT JOIN pricegen_charges AS ch
-    ON ch.plan_key = p.plan_key AND ch.feature = l.feature AND ch.in_advance
-  WHERE
-    l.metered AND ch.feature IS NULL
-) AS g
-  ON g.plan = s.plan
-WHERE
-  s.problem IS NULL
-UNION ALL
-SELECT
-  q.subscription_id,
-  q.feature,
-  0,
-  q.quantity,
-  FALSE,
-  COALESCE(l.soft, FALSE)
-FROM pricegen_charge_amounts AS q
-JOIN pricegen_plans AS p
-  ON p.plan_key = q.plan_key
-LEFT JOIN pricegen_plan_limits AS l
-  ON l.plan = p.plan AND l.feature = q.feature
-WHERE
-  q.in_advance AND NOT q.missing
-UNION ALL
-SELECT
-  a.subscription_id,
-  x.feature,
-  CASE WHEN x.override THEN 1 ELSE 2 END,
-  CASE WHEN x.override THEN x.lim ELSE x.lim * a.quantity END,
-  x.unlimited,
-  x.soft
-FROM pricegen_addon_rows AS a
-JOIN pricegen_addon_limits AS x
-  ON x.addon = a.addon AND x.metered
-WHERE
-  a.known AND a.bad = 0 AND a.quantity > 0 AND a.quantity <= a.max_quantity;
-
-CREATE OR REPLACE VIEW pricegen_limits AS
-SELECT
-  subscription_id,
-  feature,
-  COALESCE(MAX(CASE WHEN stage < 2 THEN lim END), 0) + COALESCE(SUM(CASE WHEN stage = 2 THEN lim END), 0) AS lim,
-  CASE
-    WHEN MAX(CASE WHEN stage = 3 THEN 1 ELSE 0 END) = 0
-    THEN 0
-    ELSE MAX(CASE WHEN stage = 3 THEN lim END)
-  END AS used,
-  MAX(CASE WHEN soft THEN 1 ELSE 0 END) = 1 AS soft
-FROM (
-  SELECT
-    subscription_id,
-    feature,
-    stage,
-    lim,
-    unlimited,
-    soft
-  FROM pricegen_grants
-  UNION ALL
-  SELECT
-    subscription_id,
-    feature,
-    3,
-    CASE WHEN bad = 0 THEN quantity END,
-    FALSE,
-    FALSE
-  FROM pricegen_usage_rows
-) AS g
-GROUP BY
-  subscription_id,
-  feature
-HAVING
-  MAX(CASE WHEN stage < 3 THEN 1 ELSE 0 END) = 1
-  AND MAX(CASE WHEN unlimited THEN 1 ELSE 0 END) = 0;
 
 CREATE OR REPLACE VIEW usage_status AS
 SELECT
