@@ -70,10 +70,6 @@ class Result:
 CHILD_TABLES = ("subscription_quantities", "subscription_addons", "usage")
 
 
-_PROBED = "pricegen_subscriptions"  # the step that unmatched_queries() probe
-UNMATCHED_READS = (_PROBED,)
-
-
 def unmatched_queries(inputs: Inputs) -> dict[str, str]:
     """flag -> a query counting the rows of that child input that no subscription has.
 
@@ -84,7 +80,7 @@ def unmatched_queries(inputs: Inputs) -> dict[str, str]:
     return {
         _flag(table): (
             f"SELECT COUNT(*) FROM {table} AS c WHERE NOT EXISTS (SELECT 1 FROM "
-            f"{_PROBED} AS s WHERE s.subscription_id = c.subscription_id)"
+            "pricegen_subscriptions AS s WHERE s.subscription_id = c.subscription_id)"
         )
         for table in CHILD_TABLES
         if table in inputs.files

@@ -24,7 +24,6 @@ from . import (
     INPUT_COLUMNS,
     ORDER,
     OUTPUTS,
-    UNMATCHED_READS,
     Inputs,
     Progress,
     RateError,
@@ -60,9 +59,9 @@ def run_duckdb(
     duckdb = _import_duckdb()
     if not _MEMORY.fullmatch(memory_limit.strip()):
         raise RateError(f'"{memory_limit}" is not a memory size; expected one such as 1GB.')
-    from ..targets.sql.query import statements, step_reads
+    from ..targets.sql.query import names_read, statements, step_reads
     from ..targets.sql.steps import MATERIALIZED
-    from .release import BEFORE_WRITING, release_plan
+    from .release import release_plan
     from .staging import scratch
 
     with scratch() as work:
@@ -76,21 +75,15 @@ def run_duckdb(
             con.execute("SET enable_progress_bar_print = false")
             _register_inputs(con, inputs)
             checks = unmatched_queries(inputs)
-            plan = release_plan(
-                step_reads(catalog, outputs),
-                MATERIALIZED,
-                outputs,
-                UNMATCHED_READS if checks else (),
-            )
+            later = set().union(*(names_read(query) for query in checks.values()))
+            plan = release_plan(step_reads(catalog, outputs), MATERIALIZED, outputs, later)
             steps = statements(catalog, "duckdb", tables=True, outputs=outputs)
             for index, statement in enumerate(steps, 1):
                 name = statement.split(" AS", 1)[0].split()[-1]
                 _run(con, statement, f"step {index}/{len(steps)} {name}", say)
-                _drop(con, plan.get(name, ()))
-            unmatched = {
-                flag: _run(con, q, f"checking --{flag}", say)[0] for flag, q in checks.items()
-            }
-            _drop(con, plan.get(BEFORE_WRITING, ()))
+                _drop(con, plan.after.get(name, ()))
+            unmatched = {f: _run(con, q, f"checking --{f}", say)[0] for f, q in checks.items()}
+            _drop(con, plan.before_writing)
             result = _write_outputs(con, out, fmt, say, outputs)
             result.unmatched.update(unmatched)
             return result

@@ -47,9 +47,8 @@ def statements(
         _create_values(name, columns, rows, dialect)
         for name, columns, rows in _catalog_tables(data, types)
     ]
-    skip = steps.unneeded(outputs)
     fixed = _step_statements(*_step_key(catalog, types), dialect, tables)
-    return out + [s for name, s in fixed if name not in skip]
+    return out + [statement for _, statement in _kept(fixed, outputs)]
 
 
 def rating_selects(
@@ -60,23 +59,34 @@ def rating_selects(
     data = sheets(catalog)
     types = _types(catalog, data)
     views = [(name, query, False) for name, query in _catalog_views(data, types)]
-    skip = steps.unneeded(outputs)
     fixed = _steps(*_step_key(catalog, types))
-    return views + [(name, query, True) for name, query in fixed if name not in skip]
+    return views + [(name, query, True) for name, query in _kept(fixed, outputs)]
 
 
-def step_reads(catalog: Catalog, outputs: tuple[str, ...] | None = None) -> list[tuple[str, set]]:
-    """(name, the tables and views its query names) of each step, in the order of
-    statements(): what a run may free once no later step reads it. Names only,
-    from sqlglot's tree of each step: a name the steps use for a CTE or an alias
-    of theirs is counted as read too, which keeps a table longer, never shorter."""
+def step_reads(
+    catalog: Catalog, outputs: tuple[str, ...] | None = None
+) -> list[tuple[str, set[str]]]:
+    """(name, the tables and views its query reads) of each step, in the order of
+    statements(): what a run may free once no later statement reads it."""
     types = _types(catalog, sheets(catalog))
-    skip = steps.unneeded(outputs)
     return [
-        (name, {table.name for table in query.find_all(exp.Table)})
-        for name, query in _steps(*_step_key(catalog, types))
-        if name not in skip
+        (name, names_read(query))
+        for name, query in _kept(_steps(*_step_key(catalog, types)), outputs)
     ]
+
+
+def names_read(query: exp.Expr | str) -> set[str]:
+    """The names of the tables and views ``query`` (a tree, or SQL text in the steps'
+    dialect) reads, in lower case as DuckDB matches them. A name the query gives a
+    CTE of its own is counted too, which keeps a table longer, never shorter."""
+    tree = sqlglot.parse_one(query, read=READ) if isinstance(query, str) else query
+    return {table.name.lower() for table in tree.find_all(exp.Table) if table.name}
+
+
+def _kept(views: tuple, outputs: tuple[str, ...] | None) -> list:
+    """The (name, ...) entries of ``views`` that one of ``outputs`` needs (None: all)."""
+    skip = steps.unneeded(outputs)
+    return [view for view in views if view[0] not in skip]
 
 
 def _step_key(catalog: Catalog, types: dict[str, str]) -> tuple:
