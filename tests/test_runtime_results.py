@@ -180,6 +180,28 @@ def test_results_from_the_fast_path_equal_results_built_by_their_constructors(pr
     assert dataclasses.replace(decision, usage=4).remaining == decision.remaining
 
 
+@pytest.mark.parametrize("plan, quantities", [("pro", {"seats": 5}), ("payg", {})])
+@pytest.mark.parametrize("period, currency", [(None, None), ("annual", "EUR")])
+def test_quote_prices_a_per_unit_line_as_charge_line_does(pricing, plan, quantities, period,
+                                                          currency):  # fmt: skip
+    """quote() writes out _charge_line's per-unit case past the allowance (its hot path):
+    at, around and far past the allowance, and at 0, each of its lines, description
+    included, is the one _charge_line makes for the same charge and units."""
+    s = sub(pricing, plan, quantities=quantities, period=period, currency=currency)
+    priced = pricing._priced_subscription(s, None)
+    (index, charge), quantum = priced[4][0], priced[2]
+    assert charge.unit is not None  # api-calls: a per-unit charge of both plans
+    for used in sorted({0, 1, charge.included - 1, charge.included, charge.included + 1, 10**9}):
+        if used < 0:
+            continue
+        line = pricing.quote(s, usage={"api-calls": used}).lines[index]
+        reference = pricing._charge_line(charge, used, quantum)
+        assert (line.item, line.quantity, line.amount) == (
+            reference.item, reference.quantity, reference.amount,
+        )  # fmt: skip
+        assert line.description == reference.description and line == reference
+
+
 def test_quotes_pickle_and_show_their_fields_once_described(pricing, monkeypatch):
     """A charge line formats its description lazily; pickling and vars() must not
     see how (the recipe holds functions that do not pickle)."""
