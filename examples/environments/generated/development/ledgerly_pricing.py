@@ -1785,8 +1785,8 @@ class _Charge:
     amount, and the explanation a line item shows. ``amount`` computes with
     _MONEY's own methods (exact, whatever the caller's decimal context);
     ``explain`` only formats counts. Only a flat fee is charged for 0 billable
-    units. ``unit`` is a per-unit charge's price, which _charge_line multiplies
-    by itself: calling ``amount``, a partial(), cost a third of that line.
+    units. ``unit`` is a per-unit charge's price, which _charge_line and quote()
+    multiply by themselves: calling ``amount``, a partial(), cost a third of that line.
     """
 
     __slots__ = (
@@ -2072,9 +2072,11 @@ def quote(
     start, template, holes, quantum, credits, period = state.quoting or _quoting(
         sub, state
     )
-    if type(usage) is dict:  # the common argument, taken as it is if _measured agrees:
-        measured: Mapping[str, int] = usage  # each key a feature whose rule is known,
-        rules = state.usage  # and its units within it
+    # A usage dict is taken as it is when each key is a feature whose rule this state
+    # knows and each value whole units within it; anything else goes to _measured().
+    if type(usage) is dict:
+        measured: Mapping[str, int] = usage
+        rules = state.usage
         for fid in usage:  # by key: no items view and no pair per feature
             how, units = rules.get(fid), usage[fid]  # how: None for no rule (yet)
             if (
@@ -2095,7 +2097,7 @@ def quote(
             if unit is None or quantity <= charge.included:
                 line = lines[index] = _charge_line(charge, quantity, quantum)
                 amount = line.__dict__["amount"]
-            else:  # per unit past the allowance: _charge_line, inlined (the hot path)
+            else:  # per unit past the allowance: _charge_line() written out (hot path)
                 amount = _round(_mul(unit, quantity - charge.included), quantum)
                 line = lines[index] = _new(Line)
                 _set_line(
@@ -2458,7 +2460,11 @@ def _bought_line(charge: _Charge, quantity: int, quantum: Decimal) -> Line:
 
 
 def _charge_line(charge: _Charge, quantity: int, quantum: Decimal) -> Line:
-    """The line of one charge; its description is formatted on first read."""
+    """The line of one charge; its description is formatted on first read.
+
+    quote() writes out the per-unit case past the allowance itself: a change
+    here is a change there (tests/test_runtime_results.py holds the two equal).
+    """
     included = charge.included
     billable = quantity - included if quantity > included else 0
     if not billable:
