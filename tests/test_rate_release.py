@@ -89,6 +89,23 @@ def test_the_plan_of_the_real_steps_never_drops_a_table_before_its_last_reader(o
     assert live < {name for name, _ in steps if name in MATERIALIZED}
 
 
+@pytest.mark.parametrize("outputs", EVERY_SET, ids="+".join)
+def test_a_run_has_only_the_steps_its_outputs_read(outputs):
+    """Each step kept is read by an output, directly or through other steps, and every
+    step an output reads is kept: rejections alone prices no lines, for instance."""
+    reads = dict(step_reads(compile_catalog(CATALOG).checked_catalog(), outputs))
+    reached: set[str] = set()
+    pending = list(outputs)
+    while pending:
+        name = pending.pop()
+        if name in reads and name not in reached:
+            reached.add(name)
+            pending.extend(reads[name])
+    assert set(reads) == reached and set(outputs) <= reached
+    if "invoice_lines" not in outputs and "invoices" not in outputs:
+        assert not {"pricegen_lines", "invoice_lines"} & set(reads)
+
+
 def test_duckdb_holds_only_what_the_outputs_read_when_it_writes_them(tmp_path, monkeypatch):
     """The plan is keyed by the step names rate reads off its statements: were they to
     differ, nothing would be dropped and every other test would still pass."""

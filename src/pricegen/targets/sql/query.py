@@ -39,7 +39,7 @@ def statements(
 
     With ``tables``, the steps that several others read (steps.MATERIALIZED) are
     ``CREATE TABLE AS`` instead: each runs once, which is how ``pricegen rate`` runs
-    them on DuckDB. ``outputs`` leaves out the steps that only other outputs need.
+    them on DuckDB. ``outputs`` leaves out the steps that none of them reads.
     """
     data = sheets(catalog)
     types = _types(catalog, data)
@@ -47,8 +47,9 @@ def statements(
         _create_values(name, columns, rows, dialect)
         for name, columns, rows in _catalog_tables(data, types)
     ]
-    fixed = _step_statements(*_step_key(catalog, types), dialect, tables)
-    return out + [statement for _, statement in _kept(fixed, outputs)]
+    key = _step_key(catalog, types)
+    fixed = _step_statements(*key, dialect, tables)
+    return out + [statement for _, statement in _kept(fixed, _steps(*key), outputs)]
 
 
 def rating_selects(
@@ -60,7 +61,7 @@ def rating_selects(
     types = _types(catalog, data)
     views = [(name, query, False) for name, query in _catalog_views(data, types)]
     fixed = _steps(*_step_key(catalog, types))
-    return views + [(name, query, True) for name, query in _kept(fixed, outputs)]
+    return views + [(name, query, True) for name, query in _kept(fixed, fixed, outputs)]
 
 
 def step_reads(
@@ -68,11 +69,8 @@ def step_reads(
 ) -> list[tuple[str, set[str]]]:
     """(name, the tables and views its query reads) of each step, in the order of
     statements(): what a run may free once no later statement reads it."""
-    types = _types(catalog, sheets(catalog))
-    return [
-        (name, names_read(query))
-        for name, query in _kept(_steps(*_step_key(catalog, types)), outputs)
-    ]
+    parsed = _steps(*_step_key(catalog, _types(catalog, sheets(catalog))))
+    return [(name, names_read(query)) for name, query in _kept(parsed, parsed, outputs)]
 
 
 def names_read(query: exp.Expr | str) -> set[str]:
@@ -83,10 +81,20 @@ def names_read(query: exp.Expr | str) -> set[str]:
     return {table.name.lower() for table in tree.find_all(exp.Table) if table.name}
 
 
-def _kept(views: tuple, outputs: tuple[str, ...] | None) -> list:
-    """The (name, ...) entries of ``views`` that one of ``outputs`` needs (None: all)."""
-    skip = steps.unneeded(outputs)
-    return [view for view in views if view[0] not in skip]
+def _kept(views: tuple, parsed: tuple, outputs: tuple[str, ...] | None) -> list:
+    """The (name, ...) entries of ``views`` (steps in the order of ``parsed``, their
+    trees) that one of ``outputs`` reads, directly or through other steps (None: all).
+    Derived from the trees, so a new step or a new read needs no table of its own."""
+    if outputs is None:
+        return list(views)
+    reads = {name: names_read(query) for name, query in parsed}
+    needed, pending = set(), list(outputs)
+    while pending:
+        name = pending.pop()
+        if name in reads and name not in needed:
+            needed.add(name)
+            pending.extend(reads[name])
+    return [view for view in views if view[0] in needed]
 
 
 def _step_key(catalog: Catalog, types: dict[str, str]) -> tuple:

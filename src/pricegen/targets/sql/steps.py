@@ -72,19 +72,6 @@ MATERIALIZED = {
     "pricegen_limits",
 }
 
-# Steps only one output needs; the others need every step before invoice_lines.
-ONLY_FOR = {
-    "usage_status": ("pricegen_grants", "pricegen_limits", "usage_status"),
-    "invoices": ("invoices",),
-}
-
-
-def unneeded(outputs: tuple[str, ...] | None) -> set[str]:
-    """The steps that none of ``outputs`` needs (None: all outputs, so none)."""
-    if outputs is None:
-        return set()
-    return {step for output, only in ONLY_FOR.items() if output not in outputs for step in only}
-
 
 def step_queries(types: dict[str, str], rounding: str) -> list[tuple[str, str]]:
     """(view name, SQL) of every step after the catalog's tables, in order."""
@@ -94,8 +81,7 @@ def step_queries(types: dict[str, str], rounding: str) -> list[tuple[str, str]]:
         ("pricegen_subscriptions", _SUBSCRIPTIONS),
         ("pricegen_addon_rows", _addon_rows(t)),
         ("pricegen_feature_rows", _feature_rows(t)),
-        ("pricegen_quantity_rows", _rows_of(True)),
-        ("pricegen_usage_rows", _rows_of(False)),
+        ("pricegen_usage_rows", _USAGE_ROWS),
         ("pricegen_addon_grants", ADDON_GRANTS),
         ("pricegen_feature_checks", FEATURE_CHECKS),
         ("pricegen_charge_units", _charge_units(t)),
@@ -184,12 +170,11 @@ GROUP BY subscription_id, feature
 """
 
 
-def _rows_of(advance: bool) -> str:
-    """The quantities (``advance``) or the usage of pricegen_feature_rows."""
-    return f"""
+# The usage of pricegen_feature_rows, which the limits of usage_status read.
+_USAGE_ROWS = """
 SELECT subscription_id, feature, quantity, bad
 FROM pricegen_feature_rows
-WHERE {"" if advance else "NOT "}advance
+WHERE NOT advance
 """
 
 
