@@ -327,16 +327,6 @@ GROUP BY
   subscription_id,
   feature;
 
-CREATE OR REPLACE VIEW pricegen_quantity_rows AS
-SELECT
-  subscription_id,
-  feature,
-  quantity,
-  bad
-FROM pricegen_feature_rows
-WHERE
-  advance;
-
 CREATE OR REPLACE VIEW pricegen_usage_rows AS
 SELECT
   subscription_id,
