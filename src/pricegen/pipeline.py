@@ -212,9 +212,9 @@ def _lint_errors(
     imported only for a catalog whose configuration might ask for it."""
     if not (lint_overrides or _has_lint_section(files)):
         return []
-    from .lint.run import errors_only
+    from .lint.run import lint
 
-    return errors_only(catalog, files, lint_overrides)
+    return lint(catalog, files, lint_overrides, only_errors=True)
 
 
 def _finish(build: Build, strict: bool) -> Build:

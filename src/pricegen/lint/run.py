@@ -101,36 +101,34 @@ def configure(
     return problems + apply(diagnostics, config.merged(overrides or {}))
 
 
-def errors_only(
-    catalog: Catalog, sources: Iterable[SourceFile], overrides: dict[str, str] | None = None
-) -> list[Diagnostic]:
-    """The findings of the lint rules configured as errors, and only theirs: what the
-    pipeline adds to every command's diagnostics (see compile_catalog)."""
-    sources = list(sources)
-    config, _ = catalog_config(sources)
-    config = config.merged(overrides or {})
-    wanted = {rule for rule, level in config.levels.items() if level == "error"}
-    return lint(catalog, sources, overrides, only=wanted) if wanted else []
-
-
 def lint(
     catalog: Catalog,
     sources: Iterable[SourceFile] = (),
     overrides: dict[str, str] | None = None,
-    only: set[str] | None = None,
+    only_errors: bool = False,
 ) -> list[Diagnostic]:
     """The lint rules' findings for ``catalog``, configured by its ``lint:`` sections and
     ``overrides``. The compiler's own warnings come from ``compile_catalog`` (given
-    the same ``lint_overrides``), already configured."""
+    the same ``lint_overrides``), already configured.
+
+    ``only_errors``: only the rules configured as errors run, which is what the
+    pipeline adds to every command's diagnostics (see compile_catalog)."""
     sources = list(sources)
     config, _ = catalog_config(sources)
     config = config.merged(overrides or {})
+    rules = [
+        rule
+        for rule in LINT_RULES
+        if rule.check is not None
+        and config.levels.get(rule.id) != "off"
+        and (not only_errors or config.levels.get(rule.id) == "error")
+    ]
+    if not rules:
+        return []
     ctx = Context(catalog, {s.path: s for s in sources})
     findings: list[Diagnostic] = []
     with localcontext(CONTEXT):  # exact: prices of 30 digits times 12 keep every digit
-        for rule in LINT_RULES:
-            if only is not None and rule.id not in only:
-                continue
-            if rule.check is not None and config.levels.get(rule.id) != "off":
-                findings.extend(rule.check(ctx))
+        for rule in rules:
+            assert rule.check is not None  # kept above
+            findings.extend(rule.check(ctx))
     return apply(findings, config)
