@@ -182,14 +182,19 @@ def did_you_mean(name: str, known: Iterable[str], noun: str | None = None) -> st
         return f'; did you mean "{close[0]}"?'
     if not known:
         return f"; no {noun} are declared." if noun else "; none are declared."
-    shown = ", ".join(f'"{k}"' for k in known[:5])
-    more = f" and {len(known) - 5} more" if len(known) > 5 else ""
-    return f"; known {noun}: {shown}{more}." if noun else f"; known: {shown}{more}."
+    shown = quoted_first(known)
+    return f"; known {noun}: {shown}." if noun else f"; known: {shown}."
 
 
 def quoted(items: Iterable[object]) -> str:
     """Ids for a message, each in double quotes: ``"a", "b"``."""
     return ", ".join(f'"{i}"' for i in items)
+
+
+def quoted_first(items: list[str], most: int = 5) -> str:
+    """The first ``most`` ids, quoted, then how many more: ``"a", "b" and 3 more``."""
+    more = f" and {len(items) - most} more" if len(items) > most else ""
+    return quoted(items[:most]) + more
 
 
 def article(word: str) -> str:

@@ -367,12 +367,12 @@ def refuse_foreign(changes: Plan) -> None:
     """
     if not changes.foreign:
         return
-    shown = ", ".join(f'"{name}"' for name in changes.foreign[:5])
-    more = f" and {len(changes.foreign) - 5} more" if len(changes.foreign) > 5 else ""
+    from .diagnostics import quoted_first  # the error path only
+
+    them = "it" if len(changes.foreign) == 1 else "them"
     raise UnsafePathError(
-        f"Refusing to overwrite {shown}{more}: pricegen did not write "
-        f"{'it' if len(changes.foreign) == 1 else 'them'} (no manifest lists "
-        f"{'it' if len(changes.foreign) == 1 else 'them'}, and no header says so); "
+        f"Refusing to overwrite {quoted_first(changes.foreign)}: pricegen did not write "
+        f"{them} (no manifest lists {them}, and no header says so); "
         "expected an empty output directory or one pricegen made "
         "(move them away, or choose another output directory)."
     )
