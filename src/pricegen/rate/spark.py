@@ -77,10 +77,12 @@ def run_spark(
     try:
         register_inputs(spark, inputs)
         run_statements(spark, catalog, say, outputs)
-        result = _write_outputs(spark, out, fmt, say, outputs)
-        for flag, query in unmatched_queries(inputs).items():
+        unmatched = {}
+        for flag, query in unmatched_queries(inputs).items():  # before writing, as on DuckDB
             say(f"checking --{flag}")
-            result.unmatched[flag] = spark.sql(transpile(query)).collect()[0][0]
+            unmatched[flag] = spark.sql(transpile(query)).collect()[0][0]
+        result = _write_outputs(spark, out, fmt, say, outputs)
+        result.unmatched.update(unmatched)
         return result
     except (PySparkException, Py4JJavaError) as exc:
         raise _stopped(exc, inputs) from None
