@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
+from evaluator_support import compile_text
+
+from pricegen.runtime import load_evaluator
+
 CATALOG = """\
 pricegen: 1
 product:
@@ -186,3 +191,17 @@ def sub(pricing, plan="pro", **kwargs):
     if plan in IN_ADVANCE and "quantities" not in kwargs:
         kwargs["quantities"] = {IN_ADVANCE[plan]: 1}
     return pricing.Subscription(plan=plan, **kwargs)
+
+
+# The two fixtures of every test_runtime*.py module: import them by these names, and
+# tests take them as ``catalog`` and ``pricing``.
+@pytest.fixture(scope="module", name="catalog")
+def acme_catalog(tmp_path_factory):
+    """CATALOG, compiled once per test module."""
+    return compile_text(CATALOG, tmp_path_factory.mktemp("acme"))
+
+
+@pytest.fixture(scope="module", name="pricing")
+def acme_pricing(catalog):
+    """The evaluator generated from it, loaded once per test module."""
+    return load_evaluator(catalog)

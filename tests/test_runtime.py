@@ -11,22 +11,10 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
-from evaluator_support import compile_text
-from runtime_acme import CATALOG, sub
+from runtime_acme import acme_catalog, acme_pricing, sub  # noqa: F401  (fixtures)
 
 from pricegen.config import Config
 from pricegen.runtime import load_evaluator
-
-
-@pytest.fixture(scope="module")
-def catalog(tmp_path_factory):
-    return compile_text(CATALOG, tmp_path_factory.mktemp("acme"))
-
-
-@pytest.fixture(scope="module")
-def pricing(catalog):
-    return load_evaluator(catalog)
-
 
 # -- inheritance ----------------------------------------------------------------
 

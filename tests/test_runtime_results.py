@@ -16,21 +16,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal, getcontext, localcontext
 
 import pytest
-from evaluator_support import compile_text
-from runtime_acme import CATALOG, UTC2, at, sub
-
-from pricegen.runtime import load_evaluator
-
-
-@pytest.fixture(scope="module")
-def catalog(tmp_path_factory):
-    return compile_text(CATALOG, tmp_path_factory.mktemp("acme"))
-
-
-@pytest.fixture(scope="module")
-def pricing(catalog):
-    return load_evaluator(catalog)
-
+from runtime_acme import UTC2, acme_catalog, acme_pricing, at, sub  # noqa: F401  (fixtures)
 
 # -- usage windows ------------------------------------------------------------
 
